@@ -1,0 +1,1 @@
+"""The checks: one pytest module per lesson. Points per check live in course.yml."""

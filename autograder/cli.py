@@ -1,0 +1,239 @@
+"""The ``course`` command.
+
+Exit codes: 0 when the command did its job (whatever the score), 1 when a gate it was asked to
+enforce failed (``--min-score``, ``build --check``), 2 when it could not do its job (bad input,
+a broken course.yml, the grader failing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder.config import LESSONS_DIR, CourseError, load_course
+
+EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+
+
+def _error(message: str) -> int:
+    print(f"course: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+# -- check ----------------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from autograder.feedback import render_table
+    from autograder.grading import Submission, grade_submission
+
+    course = load_course()
+    path = Path(args.path) if args.path else (Path("lessons") if Path("lessons").is_dir() else LESSONS_DIR)
+    if not path.exists():
+        return _error(f"{path} does not exist. Give a notebook or a folder of lesson notebooks.")
+    if path.is_file() and course.lesson_for_notebook(path.name) is None:
+        names = ", ".join(lesson.notebook for lesson in course.lessons)
+        return _error(f"{path.name} is not a lesson notebook of this course (expected one of {names}).")
+    submission = Submission.from_path(path, course)
+    if path.is_dir() and not submission.lessons_present:
+        return _error(f"{path} holds no lesson notebooks (01_data.ipynb ... ).")
+    if path.is_dir():
+        submission.missing = set()  # grade what is there; a self-learner may be mid-course
+    functions = args.function or None
+    if functions:
+        unknown = [f for f in functions if f not in {e.function for e in course.exercises}]
+        if unknown:
+            return _error(f"unknown function {', '.join(unknown)}.")
+    result = grade_submission(
+        submission, course=course, seed=args.seed, functions=functions, use_reference=not args.public
+    )
+    print(render_table([result]))
+    if result.problems:
+        print()
+        for problem in result.problems:
+            print(f"! {problem}")
+    if result.mode == "hidden":
+        print(f"\nhidden checks on fresh inputs, seed {result.seed} (replay with --seed {result.seed})")
+    else:
+        print("\npublic checks (fixed inputs; the instructor's grading uses fresh hidden inputs)")
+    if args.json:
+        from autograder.gradebook import result_to_json
+
+        Path(args.json).write_text(result_to_json(result), encoding="utf-8")
+    if args.min_score is not None:
+        share = result.points / result.max_points * 100 if result.max_points else 0.0
+        if share + 1e-9 < args.min_score:
+            print(f"score {share:.1f}% is below --min-score {args.min_score:g}%", file=sys.stderr)
+            return EXIT_GATE
+    errors = [c for f in result.functions for c in f.checks if c.status == "error"]
+    if errors:
+        print(f"{len(errors)} check(s) could not finish: the grader needs attention.", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_grade_one(args: argparse.Namespace) -> int:
+    """Internal: grade one student folder and write the result as JSON (used by `course grade`)."""
+    from autograder.gradebook import result_to_json
+    from autograder.grading import Submission, grade_submission
+
+    course = load_course()
+    submission = Submission.from_path(Path(args.folder), course)
+    result = grade_submission(submission, course=course, seed=args.seed, jobs=args.jobs)
+    Path(args.json).write_text(result_to_json(result), encoding="utf-8")
+    return EXIT_OK
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from autograder.gradebook import find_students, grade_class
+
+    folder = Path(args.submissions)
+    if not folder.is_dir():
+        return _error(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
+    students = find_students(folder)
+    if not students:
+        return _error(f"{folder} has no student sub-folders (one folder per student, holding their notebooks).")
+    out = Path(args.out)
+    bar = tqdm(total=len(students), unit="student", desc="grading", disable=args.quiet)
+    results, failures = grade_class(
+        folder,
+        out,
+        feedback_dir=Path(args.feedback) if args.feedback else None,
+        seed=args.seed,
+        parallel=args.parallel,
+        progress=lambda name: bar.update(1),
+    )
+    bar.close()
+    feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
+    print(f"graded {len(results)} students -> {out} (feedback in {feedback}/)")
+    if failures:
+        print(f"the grader failed on: {', '.join(failures)} (they got a row of zeros; see their feedback)", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+# -- build, release ---------------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from autograder.build import BuildError, plan_build, stale_files, write_build
+
+    try:
+        plan = plan_build()
+    except BuildError as exc:
+        return _error(str(exc))
+    root = load_course().path.parent
+    if args.check:
+        stale = stale_files(plan)
+        if stale:
+            print("out of date (run `course build`):", file=sys.stderr)
+            for path in stale:
+                print(f"  {path.relative_to(root)}", file=sys.stderr)
+            return EXIT_GATE
+        print(f"up to date: {len(plan.files)} generated files")
+        return EXIT_OK
+    written = write_build(plan)
+    for path in written:
+        print(f"wrote {path.relative_to(root)}")
+    print(f"{len(written)} of {len(plan.files)} generated files changed")
+    return EXIT_OK
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from autograder.release import ReleaseError, make_release
+
+    try:
+        summary = make_release(Path(args.dir), force=args.force)
+    except ReleaseError as exc:
+        return _error(str(exc))
+    print(summary)
+    return EXIT_OK
+
+
+# -- the parser -------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course",
+        description="Digits from Scratch: lessons, checks, grading and data for the MNIST-from-scratch course.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="grade my lesson notebooks and show a progress table")
+    p.add_argument("path", nargs="?", help="a lesson notebook or a folder of them (default: lessons/)")
+    p.add_argument("--function", action="append", help="only this graded function (repeatable)")
+    p.add_argument("--seed", type=int, help="seed of the hidden checks, to replay a run")
+    p.add_argument("--public", action="store_true", help="use the public checks even when solutions/ is present")
+    p.add_argument("--min-score", type=float, help="exit 1 when the score (percent) is below this")
+    p.add_argument("--json", help="also write the full result as JSON to this file")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("grade", help="grade a class: one sub-folder of notebooks per student")
+    p.add_argument("submissions", help="folder with one sub-folder per student")
+    p.add_argument("--out", default="grades.csv", help="the gradebook CSV to write (default grades.csv)")
+    p.add_argument("--feedback", help="folder for the per-student feedback (default: feedback/ beside --out)")
+    p.add_argument("--seed", type=int, help="seed of the hidden checks (default: fresh)")
+    p.add_argument("--parallel", type=int, help="students graded at once (default: the number of cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("_grade-one", help=argparse.SUPPRESS)
+    p.add_argument("folder")
+    p.add_argument("--json", required=True)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--jobs", type=int, default=1)
+    p.set_defaults(func=cmd_grade_one)
+
+    p = sub.add_parser("build", help="generate lessons/ and the public checks from solutions/")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is out of date")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("release", help="write the student bundle (no solutions) to a folder")
+    p.add_argument("dir", help="the folder to create")
+    p.add_argument("--force", action="store_true", help="replace the folder if it exists")
+    p.set_defaults(func=cmd_release)
+
+    try:
+        from autograder import data
+
+        data.register(sub)
+    except ImportError:  # pragma: no cover - the data module is part of the package
+        pass
+    try:
+        from autograder import train
+
+        train.register(sub)
+    except ImportError:  # pragma: no cover
+        pass
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        load_course()
+        return int(args.func(args) or 0)
+    except CourseError as exc:
+        return _error(str(exc))
+    except KeyboardInterrupt:
+        return _error("interrupted.")
+    except Exception as exc:  # noqa: BLE001 - never a bare traceback for a user
+        import traceback
+
+        detail = traceback.format_exc(limit=-3)
+        return _error(
+            f"an internal error stopped this command: {type(exc).__name__}: {exc}\n"
+            f"(please report it with these lines)\n{detail}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""The course manifest, ``course.yml``: lessons, graded functions, points, checks, limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+COURSE_FILE = ROOT / "course.yml"
+CHECKS_DIR = PACKAGE_DIR / "checks"
+PUBLIC_DIR = PACKAGE_DIR / "public"
+SOLUTIONS_DIR = ROOT / "solutions"
+LESSONS_DIR = ROOT / "lessons"
+
+
+class CourseError(Exception):
+    """course.yml is missing or malformed; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    function: str
+    points: float
+    checks: dict[str, float]
+    lesson: str
+    timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    notebook: str
+    checks_module: str
+    exercises: tuple[Exercise, ...]
+    bonus: bool = False
+
+
+@dataclass(frozen=True)
+class Grading:
+    public_seed: int = 0
+    timeout_seconds: float = 20.0
+    memory_mb: int = 2048
+    output_kb: int = 256
+    max_result_mb: int = 64
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    lessons: tuple[Lesson, ...]
+    grading: Grading
+    data: dict = field(default_factory=dict)
+    path: Path = COURSE_FILE
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        return [e for lesson in self.lessons for e in lesson.exercises]
+
+    def exercise(self, function: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.function == function:
+                return exercise
+        known = ", ".join(e.function for e in self.exercises)
+        raise KeyError(f"'{function}' is not a graded function of this course (known: {known}).")
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise KeyError(lesson_id)
+
+    def lesson_of(self, function: str) -> Lesson:
+        for lesson in self.lessons:
+            if any(e.function == function for e in lesson.exercises):
+                return lesson
+        raise KeyError(function)
+
+    def lesson_for_notebook(self, filename: str) -> Lesson | None:
+        for lesson in self.lessons:
+            if lesson.notebook == filename:
+                return lesson
+        return None
+
+    @property
+    def max_points(self) -> float:
+        return sum(e.points for lesson in self.lessons if not lesson.bonus for e in lesson.exercises)
+
+
+@lru_cache(maxsize=4)
+def load_course(path: Path = COURSE_FILE) -> Course:
+    """Read and validate course.yml; raise CourseError naming the first problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CourseError(f"{path}: cannot be read ({exc.strerror}).") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CourseError(f"{path.name} is not valid YAML: {exc}") from None
+    return parse_course(raw, Path(path))
+
+
+def parse_course(raw: object, path: Path = COURSE_FILE) -> Course:
+    name = path.name
+    if not isinstance(raw, dict):
+        raise CourseError(f"{name} should be a mapping with 'title' and 'lessons'.")
+    lessons_raw = raw.get("lessons")
+    if not isinstance(lessons_raw, list) or not lessons_raw:
+        raise CourseError(f"{name}: 'lessons' should be a non-empty list.")
+    grading_raw = raw.get("grading") or {}
+    if not isinstance(grading_raw, dict):
+        raise CourseError(f"{name}: 'grading' should be a mapping.")
+    try:
+        grading = Grading(**grading_raw)
+    except TypeError as exc:
+        raise CourseError(f"{name}: 'grading' has an unknown setting ({exc}).") from None
+    seen_functions: set[str] = set()
+    lessons = []
+    for number, entry in enumerate(lessons_raw, start=1):
+        where = f"{name}: lesson {number}"
+        if not isinstance(entry, dict):
+            raise CourseError(f"{where} should be a mapping.")
+        for key in ("id", "notebook", "checks", "exercises"):
+            if key not in entry:
+                raise CourseError(f"{where} has no '{key}'.")
+        lesson_id = str(entry["id"])
+        where = f"{name}: lesson {lesson_id}"
+        if not str(entry["notebook"]).endswith(".ipynb"):
+            raise CourseError(f"{where}: 'notebook' should name an .ipynb file.")
+        exercises_raw = entry["exercises"]
+        if not isinstance(exercises_raw, list) or not exercises_raw:
+            raise CourseError(f"{where}: 'exercises' should be a non-empty list.")
+        exercises = []
+        for ex in exercises_raw:
+            if not isinstance(ex, dict) or "function" not in ex or "points" not in ex:
+                raise CourseError(f"{where}: each exercise needs 'function' and 'points'.")
+            function = str(ex["function"])
+            if not function.isidentifier():
+                raise CourseError(f"{where}: '{function}' is not a valid function name.")
+            if function in seen_functions:
+                raise CourseError(f"{where}: '{function}' is listed twice.")
+            seen_functions.add(function)
+            points = ex["points"]
+            if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
+                raise CourseError(f"{where}: '{function}' needs positive points, not {points!r}.")
+            checks = ex.get("checks") or {}
+            if not isinstance(checks, dict):
+                raise CourseError(f"{where}: checks of '{function}' should map test names to points.")
+            for check, value in checks.items():
+                if not str(check).startswith("test_"):
+                    raise CourseError(f"{where}: check '{check}' of '{function}' should be a test_ function name.")
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                    raise CourseError(f"{where}: check '{check}' of '{function}' needs positive points.")
+            if checks and abs(sum(checks.values()) - points) > 1e-9:
+                raise CourseError(
+                    f"{where}: the checks of '{function}' add up to {sum(checks.values()):g} points, "
+                    f"but the exercise is worth {points:g}."
+                )
+            exercises.append(
+                Exercise(
+                    function=function,
+                    points=float(points),
+                    checks={str(k): float(v) for k, v in checks.items()},
+                    lesson=lesson_id,
+                    timeout_seconds=float(ex.get("timeout_seconds", grading.timeout_seconds)),
+                )
+            )
+        lessons.append(
+            Lesson(
+                id=lesson_id,
+                title=str(entry.get("title", lesson_id)),
+                notebook=str(entry["notebook"]),
+                checks_module=str(entry["checks"]),
+                exercises=tuple(exercises),
+                bonus=bool(entry.get("bonus", False)),
+            )
+        )
+    return Course(
+        title=str(raw.get("title", "course")),
+        lessons=tuple(lessons),
+        grading=grading,
+        data=dict(raw.get("data") or {}),
+        path=path,
+    )

@@ -1,0 +1,161 @@
+"""Feedback a person reads: one function in a notebook, a progress table, a student's report."""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+from autograder.checking import FunctionReport
+from autograder.config import load_course
+
+MARK = {
+    "passed": "✓",
+    "failed": "✗",
+    "not implemented": "·",
+    "not defined": "✗",
+    "error": "!",
+    "not graded": "·",
+}
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def render_function(report: FunctionReport) -> str:
+    """Feedback for one function, as ``check("name")`` prints it."""
+    name = report.function
+    total = len(report.checks)
+    passed = sum(1 for c in report.checks if c.status == "passed")
+    score = f"{_points(report.points)}/{_points(report.max_points)} points"
+    status = report.status
+    if status == "passed":
+        return f"✓ {name}: {passed}/{total} checks passed ({score})"
+    if status == "not implemented":
+        return f"· {name}: not implemented yet ({score})"
+    if status == "not defined":
+        return f"✗ {name}: {report.checks[0].message}"
+    lines = []
+    failing = [c for c in report.checks if c.status != "passed"]
+    first = failing[0]
+    lines.append(f"{MARK.get(first.status, '✗')} {name}: {first.message}")
+    for record in failing[1:]:
+        if record.message != first.message:
+            lines.append(f"  also: {record.message}")
+    lines.append(f"  {passed}/{total} checks passed ({score})")
+    return "\n".join(lines)
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(results: Iterable, *, width: int = 72) -> str:
+    """The progress table of ``course check``: lesson, function, points, status, first message."""
+    course = load_course()
+    rows = [("lesson", "function", "points", "status", "first message")]
+    total = maximum = bonus = 0.0
+    for result in results:
+        for report in result.functions:
+            lesson = course.lesson(report.lesson)
+            rows.append(
+                (
+                    report.lesson + (" (bonus)" if lesson.bonus else ""),
+                    report.function,
+                    f"{_points(report.points)}/{_points(report.max_points)}",
+                    report.status,
+                    _shorten(report.first_message, width),
+                )
+            )
+            if lesson.bonus:
+                bonus += report.points
+            else:
+                total += report.points
+                maximum += report.max_points
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = []
+    for i, row in enumerate(rows):
+        cells = [row[c].ljust(widths[c]) for c in range(4)] + [row[4]]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 13)
+    summary = f"total: {_points(total)}/{_points(maximum)} points"
+    if bonus:
+        summary += f" (+{_points(bonus)} bonus)"
+    lines.append("")
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def render_markdown(result) -> str:  # noqa: ANN001 - GradingResult
+    """A student's feedback file: totals, then every function with every failing check."""
+    course = load_course()
+    lines = [f"# Feedback for {result.submission}", ""]
+    lines.append(
+        f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
+        + (f" (bonus included: {_points(_bonus(result))})" if _bonus(result) else "")
+    )
+    lines.append("")
+    if result.mode == "hidden":
+        lines.append(
+            f"Graded with hidden checks on fresh random inputs (seed {result.seed}); "
+            "the public checks in your notebooks use fixed inputs."
+        )
+    else:
+        lines.append("Graded with the public checks (the same as `check(...)` in the notebooks).")
+    lines.append("")
+    if result.problems:
+        lines.append("## Notebook problems")
+        lines.append("")
+        lines.extend(f"- {p}" for p in result.problems)
+        lines.append("")
+    current = None
+    for report in result.functions:
+        if report.lesson != current:
+            current = report.lesson
+            lesson = course.lesson(current)
+            lines.append(f"## {lesson.notebook}: {lesson.title}" + (" (bonus)" if lesson.bonus else ""))
+            lines.append("")
+            lines.append("| function | points | status |")
+            lines.append("|---|---|---|")
+            for r in (f for f in result.functions if f.lesson == current):
+                lines.append(f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |")
+            lines.append("")
+        if report.status != "passed":
+            lines.append(f"### `{report.function}`")
+            lines.append("")
+            if report.status in ("not implemented", "not defined"):
+                lines.append(report.checks[0].message if report.checks else report.status)
+            else:
+                for record in report.checks:
+                    mark = MARK.get(record.status, "")
+                    text = record.message if record.status != "passed" else "passed"
+                    lines.append(f"- {mark} `{record.check}` ({_points(record.points)}/{_points(record.max_points)}): {text}")
+            if report.note:
+                lines.append("")
+                lines.append(f"Note: {report.note}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _bonus(result) -> float:  # noqa: ANN001
+    course = load_course()
+    return sum(f.points for f in result.functions if course.lesson(f.lesson).bonus)
+
+
+def render_html(result) -> str:  # noqa: ANN001 - GradingResult
+    """The same report as HTML, self-contained, for an LMS or a browser."""
+    import mistune
+
+    body = mistune.create_markdown(escape=True, plugins=["table"])(render_markdown(result))
+    title = html.escape(f"Feedback for {result.submission}")
+    style = (
+        "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem}"
+        "code{background:#f4f4f4;padding:0 .2rem}"
+    )
+    return (
+        f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
+        f"<style>{style}</style></head>\n<body>\n{body}</body></html>\n"
+    )

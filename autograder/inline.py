@@ -1,0 +1,115 @@
+"""What a notebook uses: ``check``, ``import_functions`` and ``skip_if_unfinished``.
+
+These run in the student's own kernel, on the student's own machine: ``check`` gives instant
+feedback from the public checks (fixed inputs, expected values generated from the reference by
+``course build``); it needs no ``solutions/``. Grading for marks happens elsewhere, isolated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import types
+from pathlib import Path
+from typing import Any, Iterator
+
+from autograder.notebooks import NotebookError, read_notebook
+
+
+class Score(float):
+    """The points a ``check`` earned. Its value is what nbgrader reads as partial credit."""
+
+    def __repr__(self) -> str:
+        return f"{float(self):g}"
+
+
+def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
+    """Run the public checks of one graded function on the version defined in this notebook.
+
+    Prints feedback, coarse to fine, and returns the points earned (nbgrader reads the
+    number as partial credit).
+    """
+    from autograder.feedback import render_function
+    from autograder.grading import check_in_namespace
+
+    if namespace is None:
+        frame = inspect.currentframe()
+        caller = frame.f_back if frame is not None else None
+        namespace = caller.f_globals if caller is not None else {}
+    report = check_in_namespace(function, namespace)
+    print(render_function(report))
+    return Score(report.points)
+
+
+_loading: set[Path] = set()
+
+
+def import_functions(notebook: str | Path, *names: str) -> Any:
+    """Import functions defined in another lesson notebook (your own work).
+
+    ``relu, softmax = import_functions("02_activations.ipynb", "relu", "softmax")``
+
+    Only definitions are run (imports, functions, classes, constants), never the other
+    notebook's training loops or plots. A path is taken relative to the current folder, which
+    is the notebook's own folder when Jupyter runs it.
+    """
+    if not names:
+        raise TypeError("import_functions needs the names to import, e.g. 'relu'.")
+    path = Path(notebook)
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    path = path.resolve()
+    if not path.exists():
+        raise FileNotFoundError(
+            f"import_functions: {notebook} is not in {Path.cwd()}. Keep the lesson notebooks "
+            "together in one folder and run this notebook from there."
+        )
+    module = _load_notebook_module(path)
+    missing = [n for n in names if not hasattr(module, n)]
+    if missing:
+        raise ImportError(
+            f"import_functions: {path.name} does not define {', '.join(missing)}. "
+            "Did you rename or delete it?"
+        )
+    values = tuple(getattr(module, n) for n in names)
+    return values[0] if len(values) == 1 else values
+
+
+def _load_notebook_module(path: Path) -> types.ModuleType:
+    if path in _loading:
+        raise ImportError(f"import_functions: {path.name} imports itself (a cycle).")
+    _loading.add(path)
+    try:
+        try:
+            source = read_notebook(path)
+        except NotebookError as exc:
+            raise ImportError(f"import_functions: {exc}") from None
+        module = types.ModuleType(f"notebook_{path.stem}")
+        module.__file__ = str(path)
+        code = compile(
+            source.module_source(include_notebook_imports=True), str(path), "exec"
+        )
+        with contextlib.chdir(path.parent):
+            exec(code, module.__dict__)  # noqa: S102 - the student's own notebook, in their kernel
+        return module
+    finally:
+        _loading.discard(path)
+
+
+@contextlib.contextmanager
+def skip_if_unfinished() -> Iterator[None]:
+    """Run a demonstration cell, or skip it with a message while an exercise is unfinished.
+
+    A cell that trains or plots with functions you have not written yet would stop the whole
+    notebook. Inside ``with skip_if_unfinished():`` it prints what to finish instead.
+    """
+    try:
+        yield
+    except NotImplementedError as exc:
+        name = str(exc) or "an exercise above"
+        print(f"⏭ skipped: {name} is not implemented yet. Finish it, then run this cell again.")
+    except NameError as exc:
+        print(
+            f"⏭ skipped: {exc}. A cell above was skipped or not run yet; "
+            "run the notebook from the top once the exercises are done."
+        )

@@ -1,0 +1,91 @@
+"""The reference: the code in ``solutions/``, read by the same reader as student work.
+
+There is no second copy of the solutions. The grader runs the reference on its own side to get
+expected values, and hands the sandbox the reference versions of the functions an exercise
+builds on (and nothing else), so one early bug does not cost every later point.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from autograder.config import SOLUTIONS_DIR, Course, load_course
+from autograder.notebooks import Definition, NotebookSource, names_used, read_notebook, select_for
+
+
+class ReferenceMissing(Exception):
+    """solutions/ is absent (a student release): only the public checks can run."""
+
+
+@dataclass
+class Reference:
+    """All solution notebooks' definitions, in lesson order, and a namespace that runs them."""
+
+    definitions: list[Definition]
+    namespace: types.SimpleNamespace
+    graded: set[str]
+
+    def deps_of(self, function: str) -> list[str]:
+        """The graded functions that the reference version of ``function`` calls."""
+        return sorted((names_used(self.definitions, function) & self.graded) - {function})
+
+    def deps_source(self, function: str) -> str:
+        """Source for the worker: what ``function``'s dependencies need, never ``function``
+        itself nor any graded function it does not use."""
+        chosen: dict[int, Definition] = {}
+        for dep in self.deps_of(function):
+            for definition in select_for(self.definitions, dep, exclude={function}):
+                chosen[id(definition)] = definition
+        ordered = [d for d in self.definitions if id(d) in chosen]
+        return "\n\n".join(d.source for d in ordered) + "\n"
+
+    def function_body(self, function: str) -> str:
+        for definition in self.definitions:
+            if function in definition.names and definition.kind == "function":
+                return definition.source
+        raise KeyError(function)
+
+
+def solutions_dir() -> Path:
+    """``solutions/`` beside the package, or the folder named by COURSE_SOLUTIONS."""
+    override = os.environ.get("COURSE_SOLUTIONS")
+    return Path(override).resolve() if override else SOLUTIONS_DIR
+
+
+def solutions_available(directory: Path | None = None) -> bool:
+    directory = directory or solutions_dir()
+    course = load_course()
+    return any((directory / lesson.notebook).is_file() for lesson in course.lessons)
+
+
+def load_reference(directory: Path | None = None) -> Reference:
+    """Read the solution notebooks and run their definitions in one namespace (trusted code)."""
+    return _load_reference((directory or solutions_dir()).resolve())
+
+
+@lru_cache(maxsize=4)
+def _load_reference(directory: Path) -> Reference:
+    course: Course = load_course()
+    if not solutions_available(directory):
+        raise ReferenceMissing(
+            f"the reference notebooks are not in {directory}; only the public checks can run."
+        )
+    definitions: list[Definition] = []
+    for lesson in course.lessons:
+        path = directory / lesson.notebook
+        if not path.is_file():
+            continue
+        source: NotebookSource = read_notebook(path)
+        if source.problems:
+            raise RuntimeError(f"{path}: {source.problems[0]}")
+        definitions.extend(d for d in source.definitions if d.kind != "notebook-import")
+    namespace: dict = {"__name__": "reference"}
+    for definition in definitions:
+        exec(compile(definition.source, "<reference>", "exec"), namespace)  # noqa: S102 - trusted
+    graded = {e.function for e in course.exercises if e.function in namespace}
+    public = {k: v for k, v in namespace.items() if not k.startswith("__")}
+    return Reference(definitions=definitions, namespace=types.SimpleNamespace(**public), graded=graded)

@@ -1,0 +1,24 @@
+"""Typical student mistakes and correct variants, per lesson, for the autograder's own tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A realistic wrong implementation; its feedback must lose points and should name it."""
+
+    function: str
+    name: str
+    source: str
+    hint: str  # a lower-case substring the feedback must contain ("" when no hint fits)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A correct implementation written differently; it must get full marks."""
+
+    function: str
+    name: str
+    source: str
