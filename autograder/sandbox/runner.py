@@ -74,6 +74,7 @@ def run_function(
     deps_source: str = "",
     deps: list[str] | tuple[str, ...] = (),
     limits: Limits | None = None,
+    audit_hook: bool = True,
 ) -> WorkerRun:
     """Run ``function`` from the student's ``statements`` on every case, in a fresh worker."""
     limits = limits or Limits()
@@ -108,6 +109,7 @@ def run_function(
             "cases": encoded_cases,
             "need_pandas": need_pandas,
             "max_result_bytes": limits.max_result_mb << 20,
+            "audit_hook": audit_hook,
         }
         (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
         os.chmod(scratch, 0o700)

@@ -1,0 +1,135 @@
+"""Shared fixtures: pinned data, submissions made from the solution notebooks, grading helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+LESSONS = ROOT / "lessons"
+SAMPLE = ROOT / "data" / "sample"
+
+# Tests run on the embedded sample, whatever else sits in data/.
+os.environ["COURSE_DATA"] = str(SAMPLE)
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.pop("COURSE_SOLUTIONS", None)
+
+
+@pytest.fixture(scope="session")
+def course():
+    from autograder.config import load_course
+
+    return load_course()
+
+
+def notebook_for(function: str) -> str:
+    from autograder.config import load_course
+
+    course = load_course()
+    return course.lesson(course.exercise(function).lesson).notebook
+
+
+def replace_function(notebook: nbformat.NotebookNode, function: str, source: str) -> None:
+    """Put ``source`` in place of the solution cell of ``function`` (found by grade_id)."""
+    for cell in notebook.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade_id") == function and cell.cell_type == "code":
+            cell.source = source.strip("\n")
+            return
+    raise KeyError(f"no solution cell for {function}")
+
+
+def write_submission(
+    folder: Path,
+    *,
+    replacements: dict[str, str] | None = None,
+    lessons: list[str] | None = None,
+    source: Path = SOLUTIONS,
+) -> Path:
+    """A submission folder: copies of notebooks from ``source`` with some functions replaced."""
+    from autograder.config import load_course
+
+    course = load_course()
+    folder.mkdir(parents=True, exist_ok=True)
+    replacements = replacements or {}
+    for lesson in course.lessons:
+        if lessons is not None and lesson.id not in lessons:
+            continue
+        nb = nbformat.read(source / lesson.notebook, as_version=4)
+        for function, text in replacements.items():
+            if course.exercise(function).lesson == lesson.id:
+                replace_function(nb, function, text)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+        nbformat.write(nb, folder / lesson.notebook)
+    return folder
+
+
+@pytest.fixture
+def submission_factory(tmp_path):
+    counter = iter(range(10_000))
+
+    def make(replacements: dict[str, str] | None = None, lessons: list[str] | None = None, source: Path = SOLUTIONS) -> Path:
+        return write_submission(tmp_path / f"sub{next(counter)}", replacements=replacements, lessons=lessons, source=source)
+
+    return make
+
+
+def grade(
+    path: Path,
+    *,
+    functions: list[str] | None = None,
+    seed: int = 12345,
+    use_reference: bool = True,
+    timeout_seconds: float | None = None,
+):
+    from autograder.config import load_course
+    from autograder.grading import Submission, grade_submission
+
+    course = load_course()
+    submission = Submission.from_path(path, course)
+    return grade_submission(
+        submission,
+        course=course,
+        seed=seed,
+        functions=functions,
+        use_reference=use_reference,
+        timeout_seconds=timeout_seconds,
+    )
+
+
+def worker_processes() -> list[int]:
+    """Processes left over from grading (a worker or anything holding a scratch folder)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cmdline = (Path("/proc") / entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"course-worker-" in cmdline or b"sandbox/worker.py" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+def copy_tree(source: Path, destination: Path) -> Path:
+    shutil.copytree(source, destination)
+    return destination
+
+
+def pytest_terminal_summary(terminalreporter):  # noqa: ANN001 - pytest hook
+    from tests.scoreboard import summary_lines
+
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("autograder scoreboard")
+        for line in lines:
+            terminalreporter.write_line(line)
