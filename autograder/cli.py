@@ -46,7 +46,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         if unknown:
             return _error(f"unknown function {', '.join(unknown)}.")
     result = grade_submission(
-        submission, course=course, seed=args.seed, functions=functions, use_reference=not args.public
+        submission,
+        course=course,
+        seed=args.seed,
+        functions=functions,
+        use_reference=not args.public,
+        timeout_seconds=args.timeout,
     )
     print(render_table([result]))
     if result.problems:
@@ -80,7 +85,9 @@ def cmd_grade_one(args: argparse.Namespace) -> int:
 
     course = load_course()
     submission = Submission.from_path(Path(args.folder), course)
-    result = grade_submission(submission, course=course, seed=args.seed, jobs=args.jobs)
+    result = grade_submission(
+        submission, course=course, seed=args.seed, jobs=args.jobs, timeout_seconds=args.timeout
+    )
     Path(args.json).write_text(result_to_json(result), encoding="utf-8")
     return EXIT_OK
 
@@ -104,6 +111,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         feedback_dir=Path(args.feedback) if args.feedback else None,
         seed=args.seed,
         parallel=args.parallel,
+        timeout_seconds=args.timeout,
         progress=lambda name: bar.update(1),
     )
     bar.close()
@@ -170,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public", action="store_true", help="use the public checks even when solutions/ is present")
     p.add_argument("--min-score", type=float, help="exit 1 when the score (percent) is below this")
     p.add_argument("--json", help="also write the full result as JSON to this file")
+    p.add_argument("--timeout", type=float, help="seconds each graded function may run (default: course.yml)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("grade", help="grade a class: one sub-folder of notebooks per student")
@@ -179,13 +188,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="seed of the hidden checks (default: fresh)")
     p.add_argument("--parallel", type=int, help="students graded at once (default: the number of cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--timeout", type=float, help="seconds each graded function may run (default: course.yml)")
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("_grade-one", help=argparse.SUPPRESS)
+    p = sub.add_parser("_grade-one")  # internal: no help, so not listed
     p.add_argument("folder")
     p.add_argument("--json", required=True)
     p.add_argument("--seed", type=int)
     p.add_argument("--jobs", type=int, default=1)
+    p.add_argument("--timeout", type=float)
     p.set_defaults(func=cmd_grade_one)
 
     p = sub.add_parser("build", help="generate lessons/ and the public checks from solutions/")

@@ -57,7 +57,9 @@ def find_students(submissions: Path) -> list[Path]:
     return students
 
 
-def grade_student_in_subprocess(folder: Path, *, seed: int | None, jobs: int) -> tuple[GradingResult, bool]:
+def grade_student_in_subprocess(
+    folder: Path, *, seed: int | None, jobs: int, timeout_seconds: float | None = None
+) -> tuple[GradingResult, bool]:
     """Grade one student in a separate process. Returns the result and whether grading worked."""
     course = load_course()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
@@ -65,6 +67,8 @@ def grade_student_in_subprocess(folder: Path, *, seed: int | None, jobs: int) ->
         command = [sys.executable, "-m", "autograder.cli", "_grade-one", str(folder), "--json", str(out), "--jobs", str(jobs)]
         if seed is not None:
             command += ["--seed", str(seed)]
+        if timeout_seconds is not None:
+            command += ["--timeout", str(timeout_seconds)]
         try:
             completed = subprocess.run(
                 command,
@@ -88,6 +92,7 @@ def grade_class(
     feedback_dir: Path | None = None,
     seed: int | None = None,
     parallel: int | None = None,
+    timeout_seconds: float | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[list[GradingResult], list[str]]:
     """Grade every student folder; write the gradebook and a feedback file per student.
@@ -102,7 +107,10 @@ def grade_class(
     results: dict[str, GradingResult] = {}
     failures: list[str] = []
     with ThreadPoolExecutor(max_workers=parallel) as pool:
-        futures = {pool.submit(grade_student_in_subprocess, s, seed=seed, jobs=jobs): s for s in students}
+        futures = {
+            pool.submit(grade_student_in_subprocess, s, seed=seed, jobs=jobs, timeout_seconds=timeout_seconds): s
+            for s in students
+        }
         for future in as_completed(futures):
             student = futures[future]
             result, ok = future.result()
