@@ -36,7 +36,11 @@ def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
         frame = inspect.currentframe()
         caller = frame.f_back if frame is not None else None
         namespace = caller.f_globals if caller is not None else {}
-    report = check_in_namespace(function, namespace)
+    try:
+        report = check_in_namespace(function, namespace)
+    except Exception as exc:  # noqa: BLE001 - a notebook shows a message, never a traceback
+        print(f"! check({function!r}) could not run: {exc}")
+        return Score(0.0)
     print(render_function(report))
     return Score(report.points)
 

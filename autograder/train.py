@@ -113,7 +113,7 @@ RECIPES: dict[str, Recipe] = {
     ),
     "full-batch": Recipe(
         name="full-batch",
-        description="the same full-batch descent with He initialisation and a larger step",
+        description="the same full-batch descent, He initialisation and a larger step",
         init="he",
         n_hidden=10,
         optimizer="gd",
@@ -122,7 +122,7 @@ RECIPES: dict[str, Recipe] = {
     ),
     "minibatch": Recipe(
         name="minibatch",
-        description="mini-batch SGD, the same 784-10-10 network",
+        description="the same network, trained on mini-batches",
         init="he",
         n_hidden=10,
         optimizer="sgd",
@@ -132,7 +132,7 @@ RECIPES: dict[str, Recipe] = {
     ),
     "wide": Recipe(
         name="wide",
-        description="lesson 08: a wider hidden layer trained with Adam",
+        description="lesson 08: a wider hidden layer and Adam",
         init="he",
         n_hidden=512,
         optimizer="adam",
@@ -184,7 +184,7 @@ class Functions:
     origin: str  # "solutions" or "lessons"
     directory: Path
     filenames: dict[str, Path]  # code filename (as compiled) -> the notebook, for error messages
-    problems: dict[str, str] = dataclasses.field(default_factory=dict)  # notebook -> first problem
+    problems: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # notebook -> problems
 
     def get(self, name: str) -> Callable:
         return self.namespace[name]
@@ -242,7 +242,7 @@ def _load_lessons() -> Functions:
     course = load_course()
     namespace: dict[str, Any] = {"__name__": "lessons"}
     filenames: dict[str, Path] = {}
-    problems: dict[str, str] = {}
+    problems: dict[str, list[str]] = {}
     for lesson in course.lessons:
         path = directory / lesson.notebook
         if not path.is_file():
@@ -251,8 +251,7 @@ def _load_lessons() -> Functions:
             source = read_notebook(path)
         except NotebookError as exc:
             raise TrainError(f"{_rel(path)}: {exc}") from None
-        for problem in source.problems:
-            problems.setdefault(lesson.notebook, problem)
+        problems[lesson.notebook] = list(source.problems)
         filename = str(path.resolve())
         filenames[filename] = path
         try:
@@ -282,9 +281,9 @@ def check_defined(functions: Functions, names: list[str]) -> None:
             notebook = "?"
         where = functions.directory / notebook
         reason = "the notebook is missing" if not where.is_file() else "it is not defined there"
-        problem = functions.problems.get(notebook)
-        if problem and where.is_file():
-            reason += f" ({problem})"
+        related = [p for p in functions.problems.get(notebook, []) if f"`{name}`" in p]
+        if related:
+            reason += f" ({related[0]})"
         lines.append(f"  {name} ({_rel(where)}): {reason}")
     hint = (
         "Run `course build` to regenerate the lessons, or finish the lessons before training."
@@ -406,8 +405,10 @@ def train_network(
     """Train with the notebook's functions; returns ``(params, history)`` like lesson 05's.
 
     ``history`` holds equal-length lists ``iteration``, ``loss``, ``train_accuracy`` and
-    ``dev_accuracy``: every 10 iterations and at the last for full batch (loss and accuracy of that
-    iteration's forward pass), after every epoch for mini-batches (on the whole training set).
+    ``dev_accuracy``: for full batch at iterations 0, 10, 20, ... and the last (loss and accuracy
+    of that iteration's forward pass, before its update, as lesson 05's ``gradient_descent``);
+    for mini-batches after every epoch, on the whole training set, with ``iteration`` the number
+    of updates so far (as ``minibatch_sgd``).
     """
     forward, backward, cross_entropy = fn("forward"), fn("backward"), fn("cross_entropy")
     predict, accuracy = fn("predict"), fn("accuracy")
@@ -441,12 +442,12 @@ def train_network(
     bar = _progress_bar(total, recipe.name, progress)
     with bar:
         if recipe.full_batch:
-            for i in range(1, recipe.iterations + 1):
+            for i in range(recipe.iterations):
                 probs, cache = forward(X, params)
+                if i % 10 == 0 or i == recipe.iterations - 1:
+                    record(i, probs, params)  # this iteration's forward pass, before its update
                 grads = backward(X, y, params, cache)
-                if i % 10 == 0 or i == recipe.iterations:
-                    record(i, probs, params)
-                params = update_params(params, grads, recipe.learning_rate_at(i - 1, total))
+                params = update_params(params, grads, recipe.learning_rate_at(i, total))
                 bar.update(1)
         else:
             rng = np.random.default_rng(seed)

@@ -63,14 +63,14 @@ def _kaggle_frame(rng, n: int, *, with_label: bool = True, dtype=np.int64) -> pd
 
 @cases_for("split_features_labels")
 def split_features_labels_cases(rng, ref):
+    # Two frames only: every column of a DataFrame is stored on its own in the public cases.
     return {
         "train": Call(_kaggle_frame(rng, 4)),
-        "one_row": Call(_kaggle_frame(rng, 1, dtype=np.uint8)),
-        "test_csv": Call(_kaggle_frame(rng, 3, with_label=False)),
+        "test_csv_one_row": Call(_kaggle_frame(rng, 1, with_label=False, dtype=np.uint8)),  # load_test(dtype=np.uint8)
     }
 
 
-LABELLED = ("train", "one_row")
+LABELLED = ("train",)
 NO_LABEL_HINT = ("test.csv has no 'label' column: return y = None when 'label' is not in "
                  "df.columns.")
 FRAME_HINT = "Convert it with .to_numpy(): a pandas DataFrame or Series is not a NumPy array."
@@ -135,7 +135,7 @@ def test_split_features_labels_labels(outcome):
 
 def test_split_features_labels_without_label(outcome):
     fn = outcome("split_features_labels")
-    case = "test_csv"
+    case = "test_csv_one_row"
     (df,) = fn.call(case).args
     X, y = _split(fn, case)
     want_X, _ = fn.expected(case)
@@ -272,8 +272,8 @@ def test_normalize_keeps_input(outcome):
 
 @cases_for("train_dev_split")
 def train_dev_split_cases(rng, ref):
-    n, dev = 30, 8
-    X = rng.random((n, 4)).astype(np.float32)  # every row is different: rows can be traced
+    n, dev = 24, 6
+    X = rng.random((n, 3)).astype(np.float32)  # every row is different: rows can be traced
     y = rng.integers(0, 10, size=n)
     seed_a, seed_b = (int(s) for s in rng.choice(2**31 - 1, size=2, replace=False))
     pixels = rng.integers(0, 256, size=(12, 16)).astype(np.uint8)
@@ -348,13 +348,13 @@ def test_train_dev_split_disjoint_and_complete(outcome):
         both = np.concatenate([train, dev])
         counts = np.bincount(both, minlength=len(X))
         overlap = np.intersect1d(train, dev)
-        expect(overlap.size == 0,
-               f"{what}: {overlap.size} rows are in both X_train and X_dev (row {int(overlap[0]) if overlap.size else 0} of X, for one).",
-               "The dev set and the training set must not share rows: split one permutation into two parts.")
         expect(counts.max() <= 1,
                f"{what}: row {int(np.argmax(counts))} of X appears {int(counts.max())} times.",
                "Draw a permutation of the row indices (every row exactly once), not random "
                "indices with replacement.")
+        expect(overlap.size == 0,
+               f"{what}: {overlap.size} rows are in both X_train and X_dev (row {int(overlap[0]) if overlap.size else 0} of X, for one).",
+               "The dev set and the training set must not share rows: split one permutation into two parts.")
         expect(counts.min() >= 1,
                f"{what}: {int(np.sum(counts == 0))} rows of X are in neither part.",
                "Every row goes to exactly one part.")

@@ -171,11 +171,14 @@ def _backward_mistakes(name: str, X, params, cache, want: dict, got: dict) -> li
                 if mine is not None:
                     mistakes.append(Mistake(RELU_DERIVATIVE_HINT, matches=lambda g, mine=mine: bool(
                         np.max(np.abs(mine[Z1 <= 0]), initial=0.0) > 1e-6 * (np.max(np.abs(mine)) + 1e-12))))
-    if name in ("dW2", "db2"):
+    if name == "dW2":
+        z1_hint = "dW2 = A1.T @ dZ2 uses the activations A1 (after the ReLU), not Z1."
+        if dead.any():  # a dead unit's activations are 0, so its row of dW2 is 0
+            mistakes.append(Mistake(z1_hint, matches=lambda g: np.shape(g) == W.shape and np.max(
+                np.abs(np.asarray(g, dtype=np.float64)[dead])) > 1e-6 * (np.max(np.abs(W)) + 1e-12)))
         dZ2 = _implied_upstream(A1, want["dW2"])
-        if dZ2 is not None and name == "dW2":
-            mistakes.append(Mistake("dW2 = A1.T @ dZ2 uses the activations A1 (after the ReLU), not Z1.",
-                                    Z1.T @ dZ2))
+        if dZ2 is not None:
+            mistakes.append(Mistake(z1_hint, Z1.T @ dZ2))
     return [m for m in mistakes if m is not None]
 
 

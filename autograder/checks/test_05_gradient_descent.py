@@ -31,6 +31,8 @@ from autograder.checking import (
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 N_CLASSES = 10
+DIVERGED = ("The loss became nan or inf: the training diverged. The update is params - learning_rate * grad "
+            "(a minus: step against the gradient).")
 
 
 def _blobs(rng, n, n_in, *, sort=False, noise=0.15, centers=None):
@@ -185,8 +187,7 @@ def _check_params_shapes(fn, case):
         value = expect_ndarray(params[k], f"'{k}' ({what})")
         expect_shape(value, shape, f"'{k}' ({what}, n_hidden={n_hidden})",
                      hint=f"Start from init_params(X.shape[1], n_hidden, 10, seed): it uses n_hidden={n_hidden} here.")
-        expect_finite(value, f"'{k}' ({what})",
-                      hint="The training diverged: is the update params - learning_rate * grad?")
+        expect_finite(value, f"'{k}' ({what})", hint=DIVERGED)
 
 
 def _history(fn, case):
@@ -254,28 +255,30 @@ def _check_format(fn, case, *, n_records):
                None)
     X, y = call.args[0], call.args[1]
     _check_accuracy_list(history["train_accuracy"], len(y), "train_accuracy", case)
-    expect_finite(history["loss"], f"history['loss'] on the '{case}' case")
+    expect_finite(history["loss"], f"history['loss'] on the '{case}' case", hint=DIVERGED)
     if _has_dev(call):
         _check_accuracy_list(history["dev_accuracy"], len(call.kwargs["y_dev"]), "dev_accuracy", case)
     return history
 
 
 def _check_learns(fn, cases, *, min_accuracy, hint):
+    """``hint(case)`` names the likely cause when a case does not learn."""
     for case in cases:
         history = _history(fn, case)
         loss, accuracy = history["loss"], history["train_accuracy"]
-        expect_finite(loss, f"history['loss'] on the '{case}' case",
-                      hint="The training diverged: the update is params - learning_rate * grad.")
+        expect_finite(loss, f"history['loss'] on the '{case}' case", hint=DIVERGED)
+        if len(loss) > 1 and bool(np.allclose(loss, loss[0], rtol=1e-9, atol=0)):
+            raise CheckFailed(
+                f"{fn.function} on the '{case}' case: the loss stayed at {loss[0]:.4g}; it should go down.",
+                "The params never changed: assign the update back, params = update_params(params, grads, "
+                "learning_rate), so the next forward pass uses the new params.")
         if len(loss) > 1:
             expect(loss[-1] < loss[0],
                    f"{fn.function} on the '{case}' case: the loss went from {loss[0]:.4g} to {loss[-1]:.4g}; "
-                   "it should go down.",
-                   "Subtract the gradient (params - learning_rate * grad), and update the params you "
-                   "use in the next forward pass.")
+                   "it should go down.", hint(case))
         expect(accuracy[-1] >= min_accuracy,
                f"{fn.function} on the '{case}' case: the training accuracy ends at {accuracy[-1]:.3g}; on this "
-               f"easy problem it should reach {min_accuracy:g} (the reference gets over 0.95).",
-               hint(case) if callable(hint) else hint)
+               f"easy problem it should reach {min_accuracy:g} (the reference gets over 0.95).", hint(case))
 
 
 def _check_learning_rate(fn, zero_case, trained_case):
@@ -322,7 +325,7 @@ def _check_seed(fn, case, same, other):
         for key in ("loss", "train_accuracy"):
             a = np.asarray(history.get(key, []), dtype=float)
             b = np.asarray(history_again.get(key, []), dtype=float)
-            expect(a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8)),
+            expect(a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True)),
                    f"{fn.function} recorded a different history['{key}'] on two runs with the same "
                    f"inputs and seed (the '{case}' and '{same}' cases).", hint)
     different, _ = _result_pair(fn, other)
@@ -409,6 +412,9 @@ def test_gradient_descent_history_format(outcome):
         if not any(got == s for s in schedules):
             if len(got) == iterations:
                 hint = "Record every 10 iterations (i % 10 == 0) and at the last one, not every iteration."
+            elif got and got[0] == 0 and got[-1] >= iterations:
+                hint = (f"Run exactly `iterations` steps: for i in range(iterations) counts 0 to "
+                        f"{iterations - 1}, and the last record is at i == iterations - 1.")
             elif got and got[-1] not in (iterations - 1, iterations):
                 hint = (f"Run exactly `iterations` steps (for i in range(iterations)) and record the last "
                         f"one (i == iterations - 1) too.")
@@ -424,8 +430,8 @@ def test_gradient_descent_history_format(outcome):
 def test_gradient_descent_learns(outcome):
     fn = outcome("gradient_descent")
     _check_learns(fn, ["train", "same_seed", "other_seed"], min_accuracy=0.8,
-                  hint="Each iteration: forward on all of X, backward, update_params, and use the new params "
-                       "in the next iteration.")
+                  hint=lambda case: "Each iteration: forward on all of X, backward, then params = "
+                                    "update_params(params, grads, learning_rate), stepping against the gradient.")
 
 
 def test_gradient_descent_dev_accuracy(outcome):
@@ -543,8 +549,8 @@ def _sgd_learn_hint(fn):
             if learned_unsorted:
                 return ("The rows of this case are sorted by label and it learned on shuffled rows: shuffle "
                         "the rows with a fresh permutation at the start of every epoch.")
-        return ("Shuffle X and y with the same permutation (X[order], y[order]) each epoch, and update "
-                "the params on every batch.")
+        return ("Shuffle X and y with the same permutation (X[order], y[order]) each epoch, and on every "
+                "batch: forward, backward, params = update_params(params, grads, learning_rate).")
     return hint
 
 

@@ -44,6 +44,10 @@ def predict_cases(rng, ref):
 
 def _predict_mistakes(N):
     return [
+        Mistake("np.argmax without an axis gives one index into the flattened array; use axis=1 for one "
+                "label per row.", matches=lambda got: np.ndim(got) == 0),
+        Mistake("Return a flat array of shape (N,): drop keepdims=True (or .ravel() the result).",
+                matches=lambda got: np.shape(got) == (N, 1)),
         Mistake("That is one number per class: take the argmax over the classes, axis=1 (one label per row).",
                 matches=lambda got: np.shape(got) == (10,) and N != 10),
         Mistake("Those are the probabilities: return the class with the largest probability in each row, "
@@ -107,6 +111,7 @@ def test_accuracy_value(outcome):
             Mistake("That is a count: divide by the number of examples (np.mean does).", want * n),
             Mistake("That is a percentage: the course uses a fraction in [0, 1].", want * 100),
             Mistake("That is the error rate (the fraction wrong); return the fraction right.", 1.0 - want),
+            Mistake("// rounds down to a whole number: divide with / (or use np.mean).", float(np.floor(want))),
         ]
         got = expect_scalar(fn.result(case), what, mistakes=mistakes,
                             hint="Compare the two arrays and reduce to one number: np.mean(y_pred == y_true).")
@@ -141,6 +146,9 @@ def confusion_matrix_cases(rng, ref):
 def _confusion_mistakes(cm_want):
     want = np.asarray(cm_want)
     return [
+        Mistake("cm[y_true, y_pred] += 1 counts a repeated (true, predicted) pair only once: loop over the "
+                "examples, or use np.add.at(cm, (y_true, y_pred), 1).",
+                (want > 0).astype(want.dtype) if want.max(initial=0) > 1 else None),
         Mistake("It looks transposed: rows are the true class and columns the predicted class, "
                 "cm[y_true[i], y_pred[i]] += 1.", want.T if not np.array_equal(want, want.T) else None),
         Mistake("Keep the counts: do not normalise the rows (or columns).",
@@ -201,13 +209,14 @@ def _distinct_confusions(rng, C, diagonal):
 
 @cases_for("most_confused_pairs")
 def most_confused_pairs_cases(rng, ref):
+    # Four pairs share the second-largest count; k=4 keeps three of them, by (true, predicted).
+    tied = int(rng.integers(3, 9))
     ties = np.zeros((6, 6), dtype=np.int64)
     ties[np.arange(6), np.arange(6)] = 50
-    top = [(4, 0), (2, 5), (0, 3), (1, 2)]
-    for i in rng.permutation(len(top)):
-        ties[top[i]] = 7
-    ties[3, 1] = 9
-    ties[5, 4] = 2
+    for pair in [(4, 0), (2, 5), (0, 3), (1, 2)]:
+        ties[pair] = tied
+    ties[3, 1] = tied + 2
+    ties[5, 4] = tied - 1
     few = np.diag(rng.integers(20, 40, size=4)).astype(np.int64)
     few[2, 1] = 3
     return {
@@ -245,15 +254,17 @@ def _pairs_hint(got, want, cm):
         return "Leave out the diagonal (t == p): those are the correct predictions, not confusions."
     if got == swapped:
         return "The tuples are (true, predicted, count): the row index of cm is the true class."
-    if sorted(got, key=lambda e: (-e[2], e[0], e[1])) == want and got != want:
-        return "Put the largest count first (sort in descending order)."
-    counts = [c for _, _, c in got]
-    if len(got) == len(want) and counts == sorted(counts) and counts != sorted(counts, reverse=True):
-        return "Take the largest counts, largest first (descending order), not the smallest."
     if len(got) != len(want):
         return f"Return k pairs (here {len(want)}; all of them when k is larger than the number of pairs)."
-    if any(0 <= t < cm.shape[0] and 0 <= p < cm.shape[1] and int(cm[t, p]) != c for t, p, c in got):
+    if any(not (0 <= t < cm.shape[0] and 0 <= p < cm.shape[1]) or int(cm[t, p]) != c for t, p, c in got):
         return "Each count should be cm[true, predicted] for that pair."
+    counts = [c for _, _, c in got]
+    if counts != sorted(counts, reverse=True):
+        if sorted(got) == sorted(want):
+            return "Put the largest count first (sort in descending order)."
+        return "Take the largest counts, largest first (descending order), not the smallest."
+    if [c for _, _, c in want] != counts:
+        return "Take the k largest off-diagonal counts."
     return None
 
 

@@ -216,32 +216,14 @@ _PATH_EVENTS = {
     "os.chown",
     "os.truncate",
     "os.utime",
-    "os.listdir",
-    "os.scandir",
-    "os.chdir",
     "shutil.rmtree",
     "shutil.copyfile",
     "shutil.move",
-    "glob.glob",
 }
-_DENIED_IMPORTS = (
-    "autograder",
-    "solutions",
-    "socket",
-    "_socket",
-    "ssl",
-    "_ssl",
-    "subprocess",
-    "_posixsubprocess",
-    "multiprocessing",
-    "_multiprocessing",
-    "ctypes",
-    "_ctypes",
-    "pty",
-    "urllib.request",
-    "http.client",
-    "asyncio",
-)
+_READ_PATH_EVENTS = {"os.listdir", "os.scandir", "os.chdir", "glob.glob"}
+# Imports are refused only for the course's own code; what a library may import is free, and
+# what it may do (processes, sockets, ctypes calls, files) is refused by event above.
+_DENIED_IMPORTS = ("autograder", "solutions", "tests")
 
 
 def _install_audit_hook(scratch: str) -> None:
@@ -254,6 +236,9 @@ def _install_audit_hook(scratch: str) -> None:
             readable.add(os.path.realpath(entry))
     readable = tuple(sorted(readable))
     writable = (scratch,)
+    # The course package itself (checks, stored cases, this worker) stays closed even when it
+    # is installed inside site-packages.
+    closed = (os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),)
     devices = ("/dev/null", "/dev/urandom")
     realpath = os.path.realpath
     fspath = os.fspath
@@ -273,7 +258,7 @@ def _install_audit_hook(scratch: str) -> None:
                 writing = bool(mode & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
             if path is None or isinstance(path, int):
                 return
-            if not under(path, writable if writing else readable):
+            if under(path, closed) or not under(path, writable if writing else readable):
                 raise PermissionError(f"the grader does not allow opening {path!r} here")
             return
         if event == "import":
@@ -283,9 +268,14 @@ def _install_audit_hook(scratch: str) -> None:
             return
         if event in _DENIED_EVENTS or event.startswith(_DENIED_PREFIXES):
             raise PermissionError(f"{event} is not allowed while grading")
+        if event in _READ_PATH_EVENTS:
+            path = args[0] if args else None
+            if isinstance(path, (str, bytes, os.PathLike)) and (under(path, closed) or not under(path, readable)):
+                raise PermissionError(f"{event} on {path!r} is not allowed while grading")
+            return
         if event in _PATH_EVENTS:
             for arg in args[:2]:
-                if isinstance(arg, (str, bytes, os.PathLike)) and not under(arg, writable):
+                if isinstance(arg, (str, bytes, os.PathLike)) and (under(arg, closed) or not under(arg, writable)):
                     raise PermissionError(f"{event} on {arg!r} is not allowed while grading")
 
     sys.addaudithook(hook)

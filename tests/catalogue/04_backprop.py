@@ -1,0 +1,315 @@
+"""Lesson 04 (backprop): typical mistakes and correct variants of its graded functions."""
+
+from tests.catalogue import Mistake, Variant
+
+MISTAKES = [
+    # -- backward --
+    Mistake("backward", "missing_1_over_N", '''
+def backward(X, y, params, cache):
+    dZ2 = softmax(cache["Z2"]) - one_hot(y)
+    dW2 = cache["A1"].T @ dZ2
+    db2 = dZ2.sum(axis=0)
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": dW2, "db2": db2}
+''', hint="divide dz2 by n"),
+    Mistake("backward", "db2_over_axis_1", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dW2 = cache["A1"].T @ dZ2
+    db2 = dZ2.sum(axis=1)
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": dW2, "db2": db2}
+''', hint="batch axis 0"),
+    Mistake("backward", "db1_over_axis_1", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=1), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+''', hint="batch axis 0"),
+    Mistake("backward", "forgets_relu_derivative", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = dZ2 @ params["W2"].T
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+''', hint="relu_derivative(z1)"),
+    Mistake("backward", "relu_instead_of_derivative", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * cache["A1"]
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+''', hint="not by relu(z1)"),
+    Mistake("backward", "dW2_transposed", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": dZ2.T @ cache["A1"], "db2": dZ2.sum(axis=0)}
+''', hint="transposed"),
+    Mistake("backward", "W2_not_transposed", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"]) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+''', hint="w2.t"),
+    Mistake("backward", "keepdims_biases", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0, keepdims=True),
+            "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0, keepdims=True)}
+''', hint="keepdims"),
+    Mistake("backward", "labels_not_one_hot", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - y) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+''', hint="one_hot(y)"),
+    Mistake("backward", "flipped_sign", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (one_hot(y) - softmax(cache["Z2"])) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+''', hint="sign"),
+    Mistake("backward", "Z1_instead_of_A1", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["Z1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+''', hint="not z1"),
+    Mistake("backward", "overwrites_cache", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    mask = cache["Z1"]
+    mask[mask > 0] = 1
+    mask[mask <= 0] = 0
+    dZ1 = (dZ2 @ params["W2"].T) * mask
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+''', hint="must not change its inputs"),
+
+    # -- numerical_gradient --
+    Mistake("numerical_gradient", "forward_difference", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    fx = f(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        grad[i] = (f(x) - fx) / h
+        x[i] = old
+    return grad
+''', hint="forward difference"),
+    Mistake("numerical_gradient", "divides_by_h", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / h
+    return grad
+''', hint="divide by 2h"),
+    Mistake("numerical_gradient", "not_restored", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        x[i] += h
+        up = f(x)
+        x[i] -= 2 * h
+        down = f(x)
+        grad[i] = (up - down) / (2 * h)
+    return grad
+''', hint="put every x[i] back"),
+    Mistake("numerical_gradient", "restored_with_rounding", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        x[i] += h
+        up = f(x)
+        x[i] -= 2 * h
+        down = f(x)
+        x[i] += h
+        grad[i] = (up - down) / (2 * h)
+    return grad
+''', hint="rounding"),
+    Mistake("numerical_gradient", "fixed_h", '''
+def numerical_gradient(f, x, h=1e-5):
+    step = 1e-5
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + step
+        up = f(x)
+        x[i] = old - step
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * step)
+    return grad
+''', hint="use the h argument"),
+    Mistake("numerical_gradient", "rows_only", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in range(len(x)):
+        old = x[i].copy()
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+''', hint="whole row"),
+    Mistake("numerical_gradient", "aliasing_no_copy", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        x_plus = x
+        x_plus[i] += h
+        x_minus = x
+        x_minus[i] -= h
+        grad[i] = (f(x_plus) - f(x_minus)) / (2 * h)
+    return grad
+''', hint="not copies"),
+    Mistake("numerical_gradient", "all_at_once", '''
+def numerical_gradient(f, x, h=1e-5):
+    return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
+''', hint="one element at a time"),
+    Mistake("numerical_gradient", "operator_precedence", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[i] += h
+        minus[i] -= h
+        grad[i] = (f(plus) - f(minus)) / 2 * h
+    return grad
+''', hint="/ 2 * h"),
+
+    # -- relative_error --
+    Mistake("relative_error", "norm_ratio", '''
+def relative_error(a, b):
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+''', hint="ratio of norms"),
+    Mistake("relative_error", "no_floor", '''
+def relative_error(a, b):
+    return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))
+''', hint="floor"),
+    Mistake("relative_error", "abs_of_sum", '''
+def relative_error(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))))
+''', hint="not |a + b|"),
+    Mistake("relative_error", "mean_not_max", '''
+def relative_error(a, b):
+    return float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+''', hint="not the mean"),
+    Mistake("relative_error", "ratio_of_maxes", '''
+def relative_error(a, b):
+    return float(np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b))))
+''', hint="not max|a - b| / max(|a| + |b|)"),
+    Mistake("relative_error", "elementwise_array", '''
+def relative_error(a, b):
+    return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+''', hint="np.max"),
+    Mistake("relative_error", "relative_to_a", '''
+def relative_error(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a))))
+''', hint="not |a| or |b| alone"),
+]
+
+VARIANTS = [
+    # -- backward --
+    Variant("backward", "cs231n_style", '''
+def backward(X, y, params, cache):
+    N = len(y)
+    dscores = softmax(cache["Z2"])
+    dscores[np.arange(N), y] -= 1
+    dscores /= N
+    grads = {"dW2": np.dot(cache["A1"].T, dscores), "db2": np.sum(dscores, axis=0)}
+    dhidden = np.dot(dscores, params["W2"].T)
+    dhidden[cache["Z1"] <= 0] = 0
+    grads["dW1"] = np.dot(X.T, dhidden)
+    grads["db1"] = np.sum(dhidden, axis=0)
+    return grads
+'''),
+    Variant("backward", "eye_one_hot_float64", '''
+def _layer_grads(inputs, dZ):
+    return inputs.T @ dZ, dZ.sum(axis=0)
+
+def backward(X, y, params, cache):
+    Y = np.eye(10)[y]
+    dZ2 = (softmax(cache["Z2"]) - Y) / X.shape[0]
+    dW2, db2 = _layer_grads(cache["A1"], dZ2)
+    dZ1 = (dZ2 @ params["W2"].T) * (cache["A1"] > 0)
+    dW1, db1 = _layer_grads(X, dZ1)
+    return dict(dW1=dW1, db1=db1, dW2=dW2, db2=db2)
+'''),
+    Variant("backward", "per_example_loop", '''
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    grads = {k: np.zeros_like(params[k[1:]], dtype=np.float64) for k in ("dW1", "db1", "dW2", "db2")}
+    probs = softmax(cache["Z2"])
+    for i in range(N):
+        dz2 = probs[i].astype(np.float64).copy()
+        dz2[y[i]] -= 1.0
+        grads["dW2"] += np.outer(cache["A1"][i], dz2)
+        grads["db2"] += dz2
+        dz1 = (params["W2"] @ dz2) * (cache["Z1"][i] > 0)
+        grads["dW1"] += np.outer(X[i], dz1)
+        grads["db1"] += dz1
+    return {k: v / N for k, v in grads.items()}
+'''),
+    # -- numerical_gradient --
+    Variant("numerical_gradient", "copies_and_flat_index", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.size)
+    for i in range(x.size):
+        step = np.zeros(x.size)
+        step[i] = h
+        step = step.reshape(x.shape)
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad.reshape(x.shape)
+'''),
+    Variant("numerical_gradient", "nditer_restore", '''
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros_like(x, dtype=float)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        old = x[ix]
+        x[ix] = old + h
+        fxph = f(x)
+        x[ix] = old - h
+        fxmh = f(x)
+        x[ix] = old
+        grad[ix] = (fxph - fxmh) / (2 * h)
+        it.iternext()
+    return grad
+'''),
+    # -- relative_error --
+    Variant("relative_error", "python_max_loop", '''
+def relative_error(a, b):
+    worst = 0.0
+    for u, v in zip(np.ravel(a), np.ravel(b)):
+        worst = max(worst, abs(u - v) / max(1e-8, abs(u) + abs(v)))
+    return float(worst)
+'''),
+    Variant("relative_error", "numpy_scalar_with_epsilon", '''
+def relative_error(a, b):
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    denominator = np.maximum(np.abs(a) + np.abs(b), 1e-8)
+    return np.max(np.abs(a - b) / denominator)
+'''),
+]

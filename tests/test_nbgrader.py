@@ -1,0 +1,55 @@
+"""The solution notebooks work in a real nbgrader course: generate, submit, autograde."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SOLUTIONS
+
+NOTEBOOK = "02_activations.ipynb"
+
+CONFIG = """
+c = get_config()
+c.CourseDirectory.course_id = "digits"
+c.CourseDirectory.db_assignments = [dict(name="ps1")]
+c.CourseDirectory.db_students = [dict(id="alice"), dict(id="bob")]
+c.ExecutePreprocessor.timeout = 300
+"""
+
+
+def nbgrader(course_dir, *args):
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course_dir, capture_output=True, text=True, timeout=600, env=dict(os.environ),
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+@pytest.mark.slow
+def test_nbgrader_generates_the_assignment_and_autogrades_with_partial_credit(tmp_path):
+    from nbgrader.api import Gradebook
+
+    course_dir = tmp_path / "course"
+    (course_dir / "source" / "ps1").mkdir(parents=True)
+    (course_dir / "nbgrader_config.py").write_text(CONFIG)
+    shutil.copy(SOLUTIONS / NOTEBOOK, course_dir / "source" / "ps1" / NOTEBOOK)
+    nbgrader(course_dir, "generate_assignment", "ps1", "--force")
+    released = course_dir / "release" / "ps1" / NOTEBOOK
+    assert "BEGIN SOLUTION" not in released.read_text()
+    for student, source in (("alice", course_dir / "source" / "ps1" / NOTEBOOK), ("bob", released)):
+        folder = course_dir / "submitted" / student / "ps1"
+        folder.mkdir(parents=True)
+        shutil.copy(source, folder / NOTEBOOK)
+    nbgrader(course_dir, "autograde", "ps1", "--force")
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        alice = gradebook.find_submission("ps1", "alice")
+        bob = gradebook.find_submission("ps1", "bob")
+        assert alice.max_score == 7
+        assert alice.score == 7, [(g.name, g.auto_score) for n in alice.notebooks for g in n.grades]
+        assert bob.score == 0
