@@ -373,8 +373,9 @@ def gradient_descent_cases(rng, ref):
             "train": Call(X, y, **train, seed=seed),
             "same_seed": Call(X.copy(), y.copy(), **train, seed=seed),
             "other_seed": Call(X.copy(), y.copy(), **train, seed=other),
-            "zero_learning_rate": Call(X.copy(), y.copy(), n_hidden=10, learning_rate=0.0, iterations=30,
-                                       seed=seed),
+            # Same seed and n_hidden as "train", so it starts from the same params.
+            "zero_learning_rate": Call(X[:50].copy(), y[:50].copy(), n_hidden=10, learning_rate=0.0,
+                                       iterations=30, seed=seed),
             "with_dev": Call(X.copy(), y.copy(), n_hidden=7, learning_rate=GD_RATE,
                              iterations=GD_ITERATIONS - 5, seed=other, X_dev=X_dev, y_dev=y_dev),
             "one_iteration": Call(X[:50].copy(), y[:50].copy(), n_hidden=3, learning_rate=GD_RATE,
@@ -476,11 +477,12 @@ def minibatch_sgd_cases(rng, ref):
             "sorted": Call(X_sorted, y_sorted, **train, seed=seed),
             "same_seed": Call(X.copy(), y.copy(), **train, seed=seed),
             "other_seed": Call(X.copy(), y.copy(), **train, seed=other),
-            "zero_learning_rate": Call(X.copy(), y.copy(), n_hidden=SGD_HIDDEN, learning_rate=0.0, epochs=3,
-                                       batch_size=32, seed=seed),
+            # Same seed and n_hidden as "train"; 70 rows make batches of 32, 32 and 6.
+            "zero_learning_rate": Call(X[:70].copy(), y[:70].copy(), n_hidden=SGD_HIDDEN, learning_rate=0.0,
+                                       epochs=3, batch_size=32, seed=seed),
             "with_dev": Call(X.copy(), y.copy(), **train, seed=other, X_dev=X_dev, y_dev=y_dev),
-            "uneven_batches": Call(X.copy(), y.copy(), n_hidden=5, learning_rate=SGD_RATE, epochs=2,
-                                   batch_size=64, seed=seed),
+            "uneven_batches": Call(X[:100].copy(), y[:100].copy(), n_hidden=5, learning_rate=SGD_RATE,
+                                   epochs=2, batch_size=64, seed=seed),
             "one_batch": Call(X[:40].copy(), y[:40].copy(), n_hidden=3, learning_rate=SGD_RATE, epochs=3,
                               batch_size=100, seed=seed),
         }
