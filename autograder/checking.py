@@ -45,6 +45,7 @@ __all__ = [
     "expect_scalar",
     "expect_shape",
     "expect_unchanged",
+    "requires",
 ]
 
 
@@ -131,6 +132,32 @@ class Outcome(Protocol):
 
     def args_after(self, case: str) -> tuple:
         """The positional arguments as they were after the student's call (to spot mutation)."""
+
+
+def requires(*checks: str) -> Callable:
+    """Award this check only when ``checks`` (of the same function) pass too.
+
+    Properties such as "leaves its input unchanged" or "keeps float32" say little about a
+    function whose values are wrong: ``return Z`` leaves Z unchanged. Mark them
+    ``@requires("test_relu_values")`` and they count once the values are right.
+    """
+
+    def mark(test: Callable) -> Callable:
+        test.__course_requires__ = tuple(checks)  # type: ignore[attr-defined]
+        return test
+
+    return mark
+
+
+def apply_requirements(records: list["CheckRecord"], required: dict[str, tuple[str, ...]]) -> None:
+    """Turn a passed check into a failed one when a check it requires did not pass."""
+    status = {r.check: r.status for r in records}
+    for record in records:
+        needs = [n for n in required.get(record.check, ()) if status.get(n) != "passed"]
+        if record.status == "passed" and needs:
+            record.status = "failed"
+            record.points = 0.0
+            record.message = f"this check counts once {', '.join(needs)} passes (the values come first)."
 
 
 # -- assertions -------------------------------------------------------------------------------

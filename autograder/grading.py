@@ -32,6 +32,7 @@ import numpy as np
 from autograder import codec
 from autograder.checking import (
     CASE_BUILDERS,
+    apply_requirements,
     Call,
     CheckFailed,
     CheckRecord,
@@ -420,6 +421,7 @@ class GradingPlugin:
         self.session = session
         self.checks = checks  # test name -> function
         self.records: dict[str, tuple[str, str]] = {}
+        self.requires: dict[str, tuple[str, ...]] = {}
 
     def pytest_collection_modifyitems(self, session, config, items):  # noqa: ANN001
         kept = [item for item in items if item.originalname in self.checks]
@@ -429,6 +431,7 @@ class GradingPlugin:
             config.hook.pytest_deselected(items=deselected)
 
     def pytest_runtest_makereport(self, item, call):  # noqa: ANN001
+        self.requires[item.originalname] = getattr(item.obj, "__course_requires__", ())
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
             exc = call.excinfo.value if call.excinfo is not None else None
             self.records[item.originalname] = classify(exc)
@@ -481,6 +484,12 @@ def grade_submission(
         "-p", "no:cacheprovider",
         "-p", "no:terminal",
         "-p", "no:randomly",
+        "-p", "no:benchmark",
+        "-p", "no:doctest",
+        "-p", "no:junitxml",
+        "-p", "no:pastebin",
+        "-p", "no:stepwise",
+        "-p", "no:faulthandler",
         "--import-mode=importlib",
         "--rootdir", str(CHECKS_DIR),
         "-c", str(CHECKS_DIR / "pytest.ini"),
@@ -508,6 +517,7 @@ def grade_submission(
                     max_points=points,
                 )
             )
+        apply_requirements(report.checks, plugin.requires)
         outcome = session._outcomes.get(exercise.function)
         if outcome is not None and outcome.run is not None and outcome.run.load_problems:
             report.note = outcome.run.load_problems[0]
@@ -534,6 +544,7 @@ def check_in_namespace(function: str, namespace: dict[str, Any]) -> FunctionRepo
     target = namespace.get(function)
     outcome = LocalOutcome(function, target if callable(target) else None, public)
     report = FunctionReport(function=function, lesson=exercise.lesson, max_points=exercise.points)
+    required: dict[str, tuple[str, ...]] = {}
     for check, points in exercise.checks.items():
         test = getattr(module, check, None)
         if test is None:
@@ -547,6 +558,8 @@ def check_in_namespace(function: str, namespace: dict[str, Any]) -> FunctionRepo
         report.checks.append(
             CheckRecord(function, check, status, message, points if status == "passed" else 0.0, points)
         )
+        required[check] = getattr(test, "__course_requires__", ())
+    apply_requirements(report.checks, required)
     return report
 
 

@@ -136,14 +136,15 @@ RECIPES: dict[str, Recipe] = {
     ),
     "wide": Recipe(
         name="wide",
-        description="lesson 08: a wider hidden layer and Adam",
+        description="lesson 08: a wider hidden layer, Adam, shifted digits",
         init="he",
         n_hidden=512,
         optimizer="adam",
         learning_rate=1e-3,
-        epochs=12,
-        batch_size=128,
+        epochs=30,
+        batch_size=256,
         schedule="cosine",
+        shift=2,
     ),
 }
 DEFAULT_RECIPE = "minibatch"

@@ -101,6 +101,9 @@ def _params(fn, case: str) -> dict:
         hint = None
         if name.startswith("b") and array.ndim == 2 and array.size == shape[0]:
             hint = f"Biases are 1-D: shape {shape}, which broadcasts over the rows of the batch."
+        elif name.startswith("W") and array.shape == shape[::-1] and shape[0] != shape[1]:
+            hint = (f"It looks transposed: {name} is (inputs, outputs) = {shape}, so that a batch "
+                    f"(N, inputs) @ {name} gives (N, outputs).")
         expect_shape(array, shape, f"{name} from {what}", hint=hint)
     return got
 
@@ -157,7 +160,7 @@ def test_init_params_he_scale(outcome):
         std = float(W.std())
         mean = float(W.mean())
         expect(
-            abs(mean) <= 6.0 * target / math.sqrt(W.size),
+            abs(mean) <= 6.0 * max(std, 1e-12) / math.sqrt(W.size),
             f"{what}: the weights have mean {mean:.4f}; expected about 0 (their standard deviation "
             f"should be {target:.4f}).",
             "The weights should be centred on 0: draw from a normal with mean 0 (rng.random draws "
@@ -328,6 +331,8 @@ def test_forward_cache(outcome):
             ],
             "Z2": [
                 Mistake("Z2 = A1 @ W2 + b2: the bias b2 is missing.", np.asarray(want["A1"]) @ params["W2"]),
+                Mistake("cache['Z2'] went through a ReLU; the output layer has none: Z2 = A1 @ W2 + b2 "
+                        "goes straight into softmax.", np.maximum(want["Z2"], 0)),
                 Mistake("cache['Z2'] holds probabilities; it should hold the logits Z2 from before the "
                         "softmax.", matches=_rows_sum_to_one),
             ],
@@ -443,10 +448,20 @@ def test_cross_entropy_zero_probability(outcome):
                     f"-log(1e-12) = 27.6.", want + zeros * (math.log(1e-12) - math.log(eps)) / n)
             for eps in (1e-15, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6)
         ] if zeros else []
-        _expect_number(fn.result(case), want, f"cross_entropy(probs, y) on the '{case}' case "
-                       f"({zeros} true classes with probability 0)" if zeros else
-                       f"cross_entropy(probs, y) on the '{case}' case (every true class has probability 1)",
-                       rtol=1e-6, atol=1e-9, mistakes=mistakes, hint=CLIP_HINT)
+        mistakes += [
+            Mistake("Average over the N examples (np.mean, or divide by N), not the sum.", want * n),
+            Mistake("Divide by N, the number of examples, not by N * C (the number of entries).",
+                    want / probs.shape[1]),
+            Mistake("The loss is -log(p): the minus sign is missing.", -want),
+            Mistake("Use the natural log, np.log (not np.log10 or np.log2).", want / math.log(10)),
+            Mistake("Use the natural log, np.log (not np.log10 or np.log2).", want / math.log(2)),
+        ] if want else []
+        what = (f"cross_entropy(probs, y) on the '{case}' case ({zeros} true classes with probability 0)"
+                if zeros else f"cross_entropy(probs, y) on the '{case}' case (every true class has probability 1)")
+        got = fn.result(case)
+        expect_scalar(got, what, hint=CLIP_HINT)  # inf or nan: log(0)
+        _expect_number(got, want, what, rtol=1e-6, atol=1e-9, mistakes=mistakes,
+                       hint="The true classes with probability 0 cost -log(1e-12) each.")
 
 
 def test_cross_entropy_keeps_inputs(outcome):

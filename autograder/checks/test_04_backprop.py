@@ -107,8 +107,8 @@ RELU_DERIVATIVE_HINT = ("Gradient reaches hidden units whose Z1 <= 0: multiply d
                         "relu_derivative(Z1) (0 or 1) to get dZ1.")
 
 
-def _grads(fn, case: str) -> dict:
-    """The gradients, checked for keys, type and shape."""
+def _grads(fn, case: str, names: tuple[str, ...] = GRADS) -> dict:
+    """The gradients, checked for keys, type and shape (``names`` only)."""
     X, y, params, cache = fn.call(case).args
     n = len(X)
     what = f"backward(X, y, params, cache) on the '{case}' case"
@@ -117,7 +117,7 @@ def _grads(fn, case: str) -> dict:
         raise CheckFailed(f"{what} returned keys {sorted(got)}.",
                           "Name each gradient 'd' + its parameter: 'dW1', 'db1', 'dW2', 'db2'.")
     got = expect_dict(got, GRADS, what, hint="Return {'dW1': dW1, 'db1': db1, 'dW2': dW2, 'db2': db2}.")
-    for name in GRADS:
+    for name in names:
         shape = params[name[1:]].shape
         array = expect_ndarray(got[name], f"{name} from {what}")
         hint = None
@@ -191,7 +191,7 @@ def test_backward_returns_gradients(outcome):
 def _compare_layer(fn, names: tuple[str, str]) -> None:
     for case in fn.cases:
         X, y, params, cache = fn.call(case).args
-        got = _grads(fn, case)
+        got = _grads(fn, case, names)
         want = fn.expected(case)
         for name in names:
             expect_close(got[name], want[name], f"{name} from backward on the '{case}' case",
@@ -308,21 +308,22 @@ def _numerical_mistakes(call: Call, want: np.ndarray) -> list[Mistake]:
     _, f = _probe_of(call)
     x = np.array(call.args[1], dtype=np.float64)
     h = float(call.kwargs.get("h", 1e-5))
+    tight = {"rtol": 1e-7, "atol": 1e-9}  # the estimates differ from each other by about 1e-5
     mistakes = [
-        Mistake("That is a forward difference (f(x + h) - f(x)) / h, which is less accurate; use centered "
-                "differences (f(x + h e_i) - f(x - h e_i)) / (2h).", _one_sided(f, x, h, True)),
-        Mistake("That is a backward difference (f(x) - f(x - h)) / h, which is less accurate; use centered "
-                "differences (f(x + h e_i) - f(x - h e_i)) / (2h).", _one_sided(f, x, h, False)),
-        Mistake("Divide by 2h: the two points x + h and x - h are 2h apart.", 2 * want),
-        Mistake("Divide by 2h, that is by (2 * h); / 2 * h multiplies by h.", want * h * h),
         Mistake("x_plus = x (and x_minus = x) name the same array, not copies, so f is evaluated at one "
                 "point twice and the differences are 0: use x.copy(), or change x[i] and restore it "
-                "between the two evaluations.", np.zeros_like(x)),
+                "between the two evaluations.", np.zeros_like(x), rtol=0, atol=0),
+        Mistake("That is a forward difference (f(x + h) - f(x)) / h, which is less accurate; use centered "
+                "differences (f(x + h e_i) - f(x - h e_i)) / (2h).", _one_sided(f, x, h, True), **tight),
+        Mistake("That is a backward difference (f(x) - f(x - h)) / h, which is less accurate; use centered "
+                "differences (f(x + h e_i) - f(x - h e_i)) / (2h).", _one_sided(f, x, h, False), **tight),
+        Mistake("Divide by 2h: the two points x + h and x - h are 2h apart.", 2 * want, **tight),
+        Mistake("Divide by 2h, that is by (2 * h); / 2 * h multiplies by h.", want * h * h, rtol=1e-4, atol=0),
     ]
     if x.size > 1:
         everything = (f(x + h) - f(x - h)) / (2 * h)
         mistakes.append(Mistake("Perturb one element at a time (x + h e_i), not every element at once "
-                                "(x + h).", np.full(x.shape, everything)))
+                                "(x + h).", np.full(x.shape, everything), **tight))
     if x.ndim == 2:
         rows = np.zeros_like(x)
         for i in range(len(x)):
@@ -331,7 +332,7 @@ def _numerical_mistakes(call: Call, want: np.ndarray) -> list[Mistake]:
             down[i] -= h
             rows[i] = (f(up) - f(down)) / (2 * h)
         mistakes.append(Mistake("x[i] with one index picks a whole row of a 2-D x: loop over every "
-                                "element (np.ndindex(x.shape) or x.flat), whatever the shape.", rows))
+                                "element (np.ndindex(x.shape) or x.flat), whatever the shape.", rows, **tight))
     return mistakes
 
 
@@ -342,9 +343,14 @@ def test_numerical_gradient_values(outcome):
         x = call.args[1]
         want = np.asarray(fn.expected(case), dtype=np.float64)
         got = _result(fn, case)
+        after = fn.args_after(case)[1]
+        drifted = Mistake("x is left changed after each step, so the later elements are measured at a "
+                          "shifted point: put every x[i] back to its original value before the next one.",
+                          matches=lambda _: not (isinstance(after, np.ndarray) and after.shape == x.shape
+                                                 and np.allclose(after, x, rtol=1e-12, atol=0)))
         expect_close(got, want, f"numerical_gradient({call.args[0].name}, x) on the '{case}' case "
                                 f"(x of shape {x.shape})",
-                     rtol=1e-7, atol=1e-9, mistakes=_numerical_mistakes(call, want),
+                     rtol=1e-7, atol=1e-9, mistakes=[drifted] + _numerical_mistakes(call, want),
                      hint="For every element i: (f(x + h e_i) - f(x - h e_i)) / (2h), with e_i 1 at "
                           "position i and 0 elsewhere.")
 
@@ -432,9 +438,10 @@ def _relative_mistakes(a: np.ndarray, b: np.ndarray) -> list[Mistake]:
     b = np.asarray(b, dtype=np.float64)
     diff = np.abs(a - b)
     floor = 1e-8
+    tight = {"rtol": 1e-6, "atol": 1e-15}  # relative errors are small numbers
     with np.errstate(all="ignore"):
         ratio = diff / np.maximum(floor, np.abs(a) + np.abs(b))
-        return [
+        mistakes = [
             Mistake("Take the ratio elementwise and report its max, not a ratio of norms.",
                     np.linalg.norm(a - b) / max(floor, np.linalg.norm(a) + np.linalg.norm(b))),
             Mistake("Take the ratio elementwise and report its max, not a ratio of norms.",
@@ -454,6 +461,9 @@ def _relative_mistakes(a: np.ndarray, b: np.ndarray) -> list[Mistake]:
                     np.max((a - b) / np.maximum(floor, np.abs(a) + np.abs(b)))),
             Mistake("Reduce the elementwise ratios to one number with np.max.", ratio),
         ]
+    for mistake in mistakes:
+        mistake.rtol, mistake.atol = tight["rtol"], tight["atol"]
+    return mistakes
 
 
 def test_relative_error_value(outcome):
