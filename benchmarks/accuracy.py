@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -63,9 +62,9 @@ TARGETS = {
 
 
 def course_command() -> list[str]:
-    """The `course` console script when installed, else the same CLI through the interpreter."""
-    found = shutil.which("course")
-    return [found] if found else [sys.executable, "-m", "autograder.cli"]
+    """`course`, run as `python -m autograder.cli` from the repository root, so that the
+    checkout being benchmarked is the one that runs (whatever `course` on PATH points at)."""
+    return [sys.executable, "-m", "autograder.cli"]
 
 
 def shown(path: Path) -> str:
@@ -84,15 +83,47 @@ def ensure_data(data: Path, fetch: bool) -> None:
             f"`course data fetch --dest {data}` first, or drop --no-fetch."
         )
     print(f"fetching the full data into {data} ...", flush=True)
-    done = subprocess.run([*course_command(), "data", "fetch", "--dest", str(data)], check=False)
+    done = subprocess.run(
+        [*course_command(), "data", "fetch", "--dest", str(data)], cwd=ROOT, check=False
+    )
     if done.returncode != 0:
         sys.exit(2)
 
 
-def run_recipe(
-    recipe: str, data: Path, out: Path, progress: bool
-) -> tuple[dict | None, str, float]:
-    args = ["train", "--recipe", recipe, "--data", shown(data), "--out", shown(out / recipe)]
+@dataclass(frozen=True)
+class Run:
+    recipe: str
+    extra: tuple[str, ...] = ()  # more options after --recipe
+    note: str = ""  # why this run is here
+    gating: bool = True  # does a missed target fail the benchmark?
+
+    @property
+    def label(self) -> str:
+        return "-".join([self.recipe, *(a.lstrip("-") for a in self.extra)])
+
+
+# The four recipes with their defaults (the figures the course promises), then runs that show
+# how much rides on the defaults: lesson 05's plain mini-batch SGD, and other seeds.
+RUNS = (
+    Run("seed"),
+    Run("full-batch"),
+    Run("minibatch"),
+    Run("wide"),
+    Run(
+        "minibatch",
+        ("--learning-rate", "0.1", "--schedule", "constant", "--epochs", "10"),
+        "lesson 05's `minibatch_sgd` defaults",
+        gating=False,
+    ),
+    Run("minibatch", ("--seed", "1"), "another seed (split, init, shuffles)", gating=False),
+    Run("minibatch", ("--seed", "2"), "another seed", gating=False),
+    Run("wide", ("--seed", "1"), "another seed", gating=False),
+)
+
+
+def run_one(run: Run, data: Path, out: Path, progress: bool) -> tuple[dict | None, str, float]:
+    args = ["train", "--recipe", run.recipe, *run.extra, "--data", shown(data)]
+    args += ["--out", shown(out / run.label)]
     command = shlex.join(["course", *args])
     extra = [] if progress else ["--no-progress"]
     load = os.getloadavg()[0]
@@ -101,7 +132,7 @@ def run_recipe(
     if done.returncode != 0:
         print(f"benchmarks: `{command}` exited {done.returncode}", file=sys.stderr)
         return None, command, load
-    metrics = json.loads((out / recipe / "metrics.json").read_text(encoding="utf-8"))
+    metrics = json.loads((out / run.label / "metrics.json").read_text(encoding="utf-8"))
     return metrics, command, load
 
 
@@ -109,7 +140,7 @@ def pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.2f}%"
 
 
-def section(rows: list[tuple[str, dict | None, str, float]], data: Path, started: float) -> str:
+def section(rows: list[tuple[Run, dict | None, str, float]], data: Path, started: float) -> str:
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
@@ -143,28 +174,34 @@ def section(rows: list[tuple[str, dict | None, str, float]], data: Path, started
         ),
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for recipe, metrics, command, load in rows:
-        target = TARGETS[recipe]
+    for run, metrics, _command, load in rows:
+        target = TARGETS[run.recipe]
+        name = run.recipe + (f" `{' '.join(run.extra)}`" if run.extra else "")
+        goal = target.text if run.gating else f"({run.note}; {target.text})"
         if metrics is None:
-            lines.append(
-                f"| {recipe} | (run failed) | - | - | - | - | {load:.1f} | {target.text} | no |"
-            )
+            lines.append(f"| {name} | (run failed) | - | - | - | - | {load:.1f} | {goal} | no |")
             continue
         acc = metrics["accuracy"]
+        met = "yes" if target.met(metrics) else "NO"
         lines.append(
-            f"| {recipe} | {metrics['settings']['summary']} | {pct(acc['train'])} | "
+            f"| {name} | {metrics['settings']['summary']} | {pct(acc['train'])} | "
             f"{pct(acc['dev'])} | {pct(acc['test'])} | {metrics['seconds']['train']:.1f} | "
-            f"{load:.1f} | {target.text} | {'yes' if target.met(metrics) else 'NO'} |"
+            f"{load:.1f} | {goal} | {met if run.gating else met.lower() + ' (not gating)'} |"
         )
     lines += ["", "Commands, in the order they ran (from the repository root):", "", "```"]
     lines += [command for _, _, command, _ in rows]
     lines += ["```", ""]
     lines += [
         (
-            "What each recipe trains on: all four train on the same 41,000 rows and never see the "
-            "dev rows or the test labels. The `wide` recipe's settings (hidden units, Adam, batch, "
-            "learning-rate schedule, epochs) were chosen on a 5,000-row hold-out carved from those "
-            "41,000 training rows, not on the dev set or the answer key."
+            "What each run trains on: the 41,000 training rows of its split, never the dev "
+            "rows or the test labels; `--seed` changes the split too. The settings were chosen "
+            "on a 5,000-row hold-out carved from the training rows, not on the dev set or the "
+            "answer key: for `minibatch`, a learning rate of 0.3 decaying along a cosine over "
+            "20 epochs (hold-out 93.8-94.2% over 3 seeds, against 91.8-92.7% for lesson 05's "
+            "constant 0.1 over 10 epochs); for `wide`, 512 hidden units, Adam with a cosine "
+            "decay, batch 256, 30 epochs and every batch shifted by up to 2 pixels (hold-out "
+            "98.28%; without the shifts it overfits: 97.72% after 20 epochs, 97.66% with 1,024 "
+            "units, 97.76% with weight decay)."
         ),
         "",
         f"Whole benchmark: {time.perf_counter() - started:.0f} s of wall clock.",
@@ -201,7 +238,13 @@ def main(argv: list[str] | None = None) -> int:
         "--no-fetch", action="store_true", help="fail instead of fetching missing data"
     )
     parser.add_argument(
-        "--recipe", action="append", choices=RECIPES, help="only this recipe (repeatable)"
+        "--recipe",
+        action="append",
+        choices=RECIPES,
+        help="only the runs of this recipe (repeatable; default: all runs)",
+    )
+    parser.add_argument(
+        "--main-only", action="store_true", help="only the four recipes' defaults (no extra runs)"
     )
     parser.add_argument(
         "--out", type=Path, default=ROOT / "out" / "benchmarks", help="where runs write"
@@ -212,19 +255,20 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     ensure_data(args.data, fetch=not args.no_fetch)
+    runs = [r for r in RUNS if (not args.recipe or r.recipe in args.recipe)]
+    runs = [r for r in runs if r.gating or not args.main_only]
     rows = []
-    for recipe in args.recipe or RECIPES:
-        metrics, command, load = run_recipe(
-            recipe, args.data, args.out, progress=not args.no_progress
-        )
-        rows.append((recipe, metrics, command, load))
+    for run in runs:
+        metrics, command, load = run_one(run, args.data, args.out, progress=not args.no_progress)
+        rows.append((run, metrics, command, load))
     text = section(rows, args.data, started)
     write_section(text, args.results)
     print("\n" + text)
     print(f"updated {shown(args.results)}")
     if any(metrics is None for _, metrics, _, _ in rows):
         return 2
-    return 0 if all(TARGETS[r].met(m) for r, m, _, _ in rows) else 1
+    gating = [(run, m) for run, m, _, _ in rows if run.gating]
+    return 0 if all(TARGETS[run.recipe].met(m) for run, m in gating) else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Typical mistakes are caught and named; correct variants get full marks.
 
 Each catalogue entry (tests/catalogue/<lesson>.py) is dropped into the solution notebook in place
-of one function, and that lesson is graded with the hidden checks.
+of one function, which is graded with the hidden checks together with every function of its
+lesson that calls it (those must keep their full marks).
 """
 
 from __future__ import annotations
@@ -52,7 +53,23 @@ def _graded(kind: str, index: int, folder: str):
     path = Path(folder) / f"{kind}{index}" / lesson.notebook
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
-    return grade(path, seed=1000 + index)
+    return grade(path, seed=1000 + index, functions=_affected(entry.function))
+
+
+def _affected(function: str) -> list[str]:
+    """The function itself and every function of its lesson whose reference calls it.
+
+    Functions that do not call it cannot be touched by it: each is graded in its own worker
+    from only the definitions it uses. Those that do call it must still get full marks, since
+    the grader supplies the reference version in its place.
+    """
+    from autograder.reference import load_reference
+
+    reference = load_reference()
+    lesson = _lesson_of(function)
+    return [function] + [
+        e.function for e in lesson.exercises if e.function != function and function in reference.deps_of(e.function)
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -110,11 +110,12 @@ def test_metrics_record_the_run(default_run):
     }
     assert metrics["settings"]["n_hidden"] == 10
     assert metrics["settings"]["batch_size"] == 64
-    assert metrics["settings"]["epochs"] == 10
+    epochs = train.RECIPES["minibatch"].epochs
+    assert metrics["settings"]["epochs"] == epochs
     assert metrics["seconds"]["train"] > 0
     history = metrics["history"]
-    assert len(history["iteration"]) == 10  # one entry per epoch
-    assert {len(v) for v in history.values()} == {10}
+    assert len(history["iteration"]) == epochs  # one entry per epoch
+    assert {len(v) for v in history.values()} == {epochs}
 
 
 def test_minibatch_accuracy_is_sensible(default_run):
@@ -163,13 +164,51 @@ def test_seed_recipe_with_fewer_iterations(capsys, tmp_path):
     assert metrics["accuracy"]["dev"] > 0.5
 
 
-def test_wide_recipe_one_epoch(capsys, tmp_path):
-    code, _, err = run_train(capsys, "--recipe", "wide", "--epochs", "1", "--out", str(tmp_path))
+def test_wide_recipe_few_epochs(capsys, tmp_path):
+    code, _, err = run_train(capsys, "--recipe", "wide", "--epochs", "4", "--out", str(tmp_path))
     assert code == 0, err
     metrics = read_metrics(tmp_path)
     assert metrics["settings"]["n_hidden"] >= 128
     assert metrics["settings"]["optimizer"] == "adam"
     assert metrics["accuracy"]["dev"] > 0.8
+
+
+def test_seed_recipe_starts_from_the_original_initialisation():
+    params = train.uniform_params(n_hidden=10, seed=0)
+    assert {k: v.shape for k, v in params.items()} == {
+        "W1": (784, 10),
+        "b1": (10,),
+        "W2": (10, 10),
+        "b2": (10,),
+    }
+    for name, value in params.items():
+        assert value.dtype == np.float32
+        assert value.min() >= -0.5 and value.max() < 0.5
+        assert value.std() > 0.25, f"{name} should spread over (-0.5, 0.5), biases too"
+
+
+def test_shift_images_moves_the_digit():
+    X = np.zeros((1, 784), dtype=np.float32)
+    X[0, 14 * 28 + 10] = 1.0  # one lit pixel at row 14, column 10
+    moved = train.shift_images(X, dx=2, dy=-1).reshape(28, 28)
+    assert moved[13, 12] == 1.0 and moved.sum() == 1.0
+    edge = np.zeros((1, 784), dtype=np.float32)
+    edge[0, 27] = 1.0  # top-right corner: shifted out, nothing wraps around
+    assert train.shift_images(edge, dx=1, dy=0).sum() == 0.0
+
+
+def test_overrides_reach_the_training(capsys, tmp_path):
+    code, _, err = run_train(
+        capsys,
+        *("--epochs", "3", "--learning-rate", "0.05", "--schedule", "constant"),
+        *("--out", str(tmp_path)),
+    )
+    assert code == 0, err
+    metrics = read_metrics(tmp_path)
+    assert metrics["settings"]["learning_rate"] == pytest.approx(0.05)
+    assert metrics["settings"]["schedule"] == "constant"
+    assert len(metrics["history"]["iteration"]) == 3
+    assert "--learning-rate 0.05" in metrics["command"]
 
 
 def test_same_seed_same_result(capsys, tmp_path):
@@ -335,6 +374,16 @@ def test_lessons_finished_run_end_to_end(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, err = run_train(capsys, "--from", "lessons", "--epochs", "2", "--out", "out")
     assert code == 0, err
+    assert read_metrics(tmp_path / "out")["functions_from"] == "lessons"
+
+
+def test_without_solutions_the_default_is_your_lessons(capsys, tmp_path, monkeypatch):
+    make_lessons(tmp_path)
+    monkeypatch.setenv("COURSE_SOLUTIONS", str(tmp_path / "no-solutions-here"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_train(capsys, "--epochs", "1", "--out", "out")
+    assert code == 0, err
+    assert "your lesson notebooks" in out
     assert read_metrics(tmp_path / "out")["functions_from"] == "lessons"
 
 

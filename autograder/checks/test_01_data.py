@@ -18,6 +18,7 @@ from autograder.checking import (
     expect_ndarray,
     expect_shape,
     expect_unchanged,
+    requires,
 )
 
 
@@ -173,6 +174,7 @@ def _frame_difference(before: pd.DataFrame, after) -> str | None:
     return None
 
 
+@requires("test_split_features_labels_features")
 def test_split_features_labels_keeps_input(outcome):
     fn = outcome("split_features_labels")
     for case in fn.cases:
@@ -244,6 +246,7 @@ def test_normalize_values(outcome):
                      hint="Every pixel value v becomes v / 255.")
 
 
+@requires("test_normalize_values")
 def test_normalize_float32(outcome):
     fn = outcome("normalize")
     for case in fn.cases:
@@ -257,6 +260,7 @@ def test_normalize_float32(outcome):
         )
 
 
+@requires("test_normalize_values")
 def test_normalize_keeps_input(outcome):
     fn = outcome("normalize")
     for case in fn.cases:
@@ -379,6 +383,7 @@ def test_train_dev_split_aligned(outcome):
             )
 
 
+@requires("test_train_dev_split_disjoint_and_complete")
 def test_train_dev_split_deterministic(outcome):
     fn = outcome("train_dev_split")
     _, _, first = _split_parts(fn, "seed_a")
@@ -392,6 +397,7 @@ def test_train_dev_split_deterministic(outcome):
         )
 
 
+@requires("test_train_dev_split_disjoint_and_complete")
 def test_train_dev_split_seeds_differ(outcome):
     fn = outcome("train_dev_split")
     X, _, (X_train_a, _, X_dev_a, _) = _split_parts(fn, "seed_a")
@@ -418,6 +424,7 @@ def test_train_dev_split_shuffled(outcome):
         )
 
 
+@requires("test_train_dev_split_disjoint_and_complete")
 def test_train_dev_split_keeps_inputs(outcome):
     fn = outcome("train_dev_split")
     for case in fn.cases:
@@ -497,6 +504,7 @@ def test_one_hot_num_classes(outcome):
                  mistakes=mistakes, check_dtype_kind=False)
 
 
+@requires("test_one_hot_values")
 def test_one_hot_float32(outcome):
     fn = outcome("one_hot")
     for case in fn.cases:

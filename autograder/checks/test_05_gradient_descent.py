@@ -27,6 +27,7 @@ from autograder.checking import (
     expect_ndarray,
     expect_shape,
     expect_unchanged,
+    requires,
 )
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -137,6 +138,7 @@ def test_update_params_values(outcome):
             )
 
 
+@requires("test_update_params_values")
 def test_update_params_leaves_inputs_unchanged(outcome):
     fn = outcome("update_params")
     for case in fn.cases:
@@ -199,10 +201,6 @@ def _history(fn, case):
     history = expect_dict(history, keys, what,
                           hint="history = {'iteration': [], 'loss': [], 'train_accuracy': []}, "
                                "plus 'dev_accuracy' when X_dev is given.")
-    if not _has_dev(call):
-        expect("dev_accuracy" not in history,
-               f"{what} has a 'dev_accuracy' entry, but no dev data was given.",
-               "Add 'dev_accuracy' only when X_dev and y_dev are given (they default to None).")
     arrays = {}
     for key in keys:
         value = history[key]
@@ -228,7 +226,7 @@ def _history(fn, case):
 def _check_accuracy_list(values, n, name, case):
     expect_finite(values, f"history['{name}'] on the '{case}' case")
     if values.size and (values.min() < 0 or values.max() > 1):
-        hint = ("That looks like a percentage: an accuracy is a fraction in [0, 1]."
+        hint = ("That looks like a percentage: do not multiply by 100."
                 if values.max() <= 100 and np.allclose(values * n / 100, np.round(values * n / 100), atol=1e-6) else
                 "That looks like a count: divide by the number of examples.")
         raise CheckFailed(
@@ -244,15 +242,14 @@ def _check_accuracy_list(values, n, name, case):
     )
 
 
-def _check_format(fn, case, *, n_records):
+def _check_format(fn, case):
     call = fn.call(case)
     history = _history(fn, case)
-    if n_records is not None:
-        n = len(history["iteration"])
-        expect(n in n_records,
-               f"{fn.function}'s history on the '{case}' case has {n} records; "
-               f"expected {' or '.join(map(str, sorted(n_records)))}.",
-               None)
+    if not _has_dev(call):
+        expect("dev_accuracy" not in fn.result(case)[1],
+               f"the history {fn.function} returns on the '{case}' case has a 'dev_accuracy' entry, but no "
+               "dev data was given.",
+               "Add 'dev_accuracy' only when X_dev and y_dev are given (they default to None).")
     X, y = call.args[0], call.args[1]
     _check_accuracy_list(history["train_accuracy"], len(y), "train_accuracy", case)
     expect_finite(history["loss"], f"history['loss'] on the '{case}' case", hint=DIVERGED)
@@ -376,7 +373,7 @@ def gradient_descent_cases(rng, ref):
             # Same seed and n_hidden as "train", so it starts from the same params.
             "zero_learning_rate": Call(X[:50].copy(), y[:50].copy(), n_hidden=10, learning_rate=0.0,
                                        iterations=30, seed=seed),
-            "with_dev": Call(X.copy(), y.copy(), n_hidden=7, learning_rate=GD_RATE,
+            "with_dev": Call(X.copy(), y.copy(), n_hidden=10, learning_rate=GD_RATE,
                              iterations=GD_ITERATIONS - 5, seed=other, X_dev=X_dev, y_dev=y_dev),
             "one_iteration": Call(X[:50].copy(), y[:50].copy(), n_hidden=3, learning_rate=GD_RATE,
                                   iterations=1, seed=seed),
@@ -408,7 +405,7 @@ def test_gradient_descent_history_format(outcome):
         call = fn.call(case)
         iterations = _kw(call, "iterations", 500)
         schedules = _gd_schedules(iterations)
-        history = _check_format(fn, case, n_records=None)
+        history = _check_format(fn, case)
         got = [int(round(i)) for i in history["iteration"]]
         if not any(got == s for s in schedules):
             if len(got) == iterations:
@@ -437,7 +434,7 @@ def test_gradient_descent_learns(outcome):
 
 def test_gradient_descent_dev_accuracy(outcome):
     fn = outcome("gradient_descent")
-    _check_dev(fn, "with_dev", min_accuracy=0.8)
+    _check_dev(fn, "with_dev", min_accuracy=0.6)
 
 
 def test_gradient_descent_uses_learning_rate(outcome):
@@ -445,11 +442,13 @@ def test_gradient_descent_uses_learning_rate(outcome):
     _check_learning_rate(fn, "zero_learning_rate", "train")
 
 
+@requires("test_gradient_descent_learns")
 def test_gradient_descent_seed(outcome):
     fn = outcome("gradient_descent")
     _check_seed(fn, "train", "same_seed", "other_seed")
 
 
+@requires("test_gradient_descent_learns")
 def test_gradient_descent_leaves_inputs_unchanged(outcome):
     fn = outcome("gradient_descent")
     _check_inputs_unchanged(fn, "Training only reads X and y: do not normalise, shuffle or overwrite them in place.")
@@ -501,7 +500,7 @@ def test_minibatch_sgd_history_format(outcome):
     fn = outcome("minibatch_sgd")
     for case in fn.cases:
         epochs = _kw(fn.call(case), "epochs", 10)
-        history = _check_format(fn, case, n_records=None)
+        history = _check_format(fn, case)
         n = len(history["iteration"])
         expect(n == epochs,
                f"minibatch_sgd's history on the '{case}' case has {n} records for epochs={epochs}; "
@@ -563,7 +562,7 @@ def test_minibatch_sgd_learns(outcome):
 
 def test_minibatch_sgd_dev_accuracy(outcome):
     fn = outcome("minibatch_sgd")
-    _check_dev(fn, "with_dev", min_accuracy=0.8)
+    _check_dev(fn, "with_dev", min_accuracy=0.6)
 
 
 def test_minibatch_sgd_uses_learning_rate(outcome):
@@ -571,11 +570,13 @@ def test_minibatch_sgd_uses_learning_rate(outcome):
     _check_learning_rate(fn, "zero_learning_rate", "train")
 
 
+@requires("test_minibatch_sgd_learns")
 def test_minibatch_sgd_seed(outcome):
     fn = outcome("minibatch_sgd")
     _check_seed(fn, "train", "same_seed", "other_seed")
 
 
+@requires("test_minibatch_sgd_learns")
 def test_minibatch_sgd_leaves_inputs_unchanged(outcome):
     fn = outcome("minibatch_sgd")
     _check_inputs_unchanged(fn, "Shuffle a copy: index with a permutation (X[order], y[order]) instead of "

@@ -13,6 +13,7 @@ from autograder.checking import (
     describe,
     expect,
     expect_equal,
+    requires,
 )
 
 COLUMNS = ["ImageId", "Label"]
@@ -85,6 +86,7 @@ def test_make_submission_labels(outcome):
                      hint="Label is the predictions, in the order given.")
 
 
+@requires("test_make_submission_image_ids", "test_make_submission_labels")
 def test_make_submission_integer_columns(outcome):
     fn = outcome("make_submission")
     for case in fn.cases:
@@ -165,6 +167,7 @@ def _check_rejects(fn, cases, problem):
             raise CheckFailed(f"{what} raised {raised.type}: {raised.message}; expected a ValueError.", hint)
 
 
+@requires("test_validate_submission_rejects_wrong_row_count")
 def test_validate_submission_accepts_valid(outcome):
     fn = outcome("validate_submission")
     for case in VALID:
@@ -173,7 +176,7 @@ def test_validate_submission_accepts_valid(outcome):
         if raised is not None:
             raise CheckFailed(
                 f"validate_submission rejected a valid submission of {len(call.args[0])} rows with "
-                f"n_rows={_n_rows(call)} (the '{case}' case): {raised.type}: {raised.message}",
+                f"n_rows={_n_rows(call)} (the '{case}' case): {raised.type}: {raised.message.rstrip('.')}.",
                 "Compare with the n_rows argument, not a fixed 28000, and accept integer labels 0-9.")
         got = fn.result(case)
         expect(got is None, f"validate_submission on the '{case}' case returned {describe(got)}; "

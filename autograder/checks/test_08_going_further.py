@@ -14,6 +14,7 @@ from autograder.checking import (
     expect_close,
     expect_dict,
     expect_unchanged,
+    requires,
 )
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -165,6 +166,7 @@ def test_adam_update_state(outcome):
                              rtol=1e-4 if float32 else 1e-7, atol=1e-7 if float32 else 1e-14, mistakes=mistakes)
 
 
+@requires("test_adam_update_params", "test_adam_update_state")
 def test_adam_update_leaves_inputs_unchanged(outcome):
     fn = outcome("adam_update")
     hint = ("Make new arrays and new dicts: m = beta1 * state['m'][k] + ... rather than state['m'][k] *= beta1, "
