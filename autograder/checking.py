@@ -257,7 +257,8 @@ def expect_dtype(got: np.ndarray, kinds: str, what: str, *, hint: str | None = N
     if got.dtype.kind not in kinds:
         names = {"f": "floating-point", "i": "integer", "u": "integer", "b": "boolean"}
         wanted = " or ".join(dict.fromkeys(names[k] for k in kinds if k in names))
-        raise CheckFailed(f"{what} has dtype {got.dtype}; expected a {wanted} array.", hint)
+        article = "an" if wanted[:1] in "aeiou" else "a"
+        raise CheckFailed(f"{what} has dtype {got.dtype}; expected {article} {wanted} array.", hint)
 
 
 def expect_finite(got: np.ndarray, what: str, *, hint: str | None = None) -> None:

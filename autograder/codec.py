@@ -132,6 +132,11 @@ def encode(value: Any, put_array: Callable[[np.ndarray], str], depth: int = 0) -
         return {"ndarray": put_array(value)}
     if _is_dataframe(value):
         columns = [str(c) for c in value.columns]
+        dtypes = {str(t) for t in value.dtypes}
+        if len(dtypes) == 1 and len(columns) > 1:
+            # One 2-D block when every column has the same dtype (785 pixel columns, say).
+            block = encode(value.to_numpy(), put_array, depth + 1)
+            return {"dataframe": {"columns": columns, "block": block}}
         data = []
         for name in value.columns:
             column = value[name].to_numpy()
@@ -202,10 +207,20 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
         if not isinstance(frame, dict):
             raise CodecError("malformed dataframe")
         columns = frame.get("columns")
-        data = frame.get("data")
-        if not isinstance(columns, list) or not isinstance(data, list) or len(columns) != len(data):
+        if not isinstance(columns, list):
             raise CodecError("malformed dataframe")
-        arrays = [decode(v, get_array, depth + 1) for v in data]
+        if "block" in frame:
+            block = decode(frame["block"], get_array, depth + 1)
+            if isinstance(block, Unsupported):
+                return Unsupported(f"DataFrame of {block.type_name}")
+            if not isinstance(block, np.ndarray) or block.ndim != 2 or block.shape[1] != len(columns):
+                raise CodecError("malformed dataframe")
+            arrays = [block[:, i].copy() for i in range(len(columns))]
+        else:
+            data = frame.get("data")
+            if not isinstance(data, list) or len(columns) != len(data):
+                raise CodecError("malformed dataframe")
+            arrays = [decode(v, get_array, depth + 1) for v in data]
         if any(isinstance(a, Unsupported) for a in arrays):
             bad = next(a for a in arrays if isinstance(a, Unsupported))
             return Unsupported(f"DataFrame with a column of {bad.type_name}")

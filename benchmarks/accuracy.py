@@ -51,9 +51,9 @@ class Target:
 
 
 # The targets of the course's "done when" list (issue 2) and ../shared/DATA.md.
-TARGETS = {
+TARGETS: dict[str, Target | None] = {
     "seed": Target("82-86% dev (reproduces the original notebook)", "dev", 0.82, 0.86),
-    "full-batch": Target("better than seed (DATA.md: 88.9% dev, 87.0% test)", "dev", 0.86),
+    "full-batch": None,  # no target: DATA.md measured 87.2% train, 88.9% dev, 87.0% test
     "minibatch": Target(">= 93% on the hidden 28,000", "test", 0.93),
     "wide": Target(
         ">= 98.0% on the hidden 28,000 in < 3 min of training", "test", 0.98, 1.0, 180.0
@@ -109,6 +109,10 @@ RUNS = (
     Run("full-batch"),
     Run("minibatch"),
     Run("wide"),
+    Run("seed", ("--seed", "1"), "another seed (split, init)", gating=False),
+    Run("seed", ("--seed", "2"), "another seed", gating=False),
+    Run("full-batch", ("--seed", "1"), "another seed (split, init)", gating=False),
+    Run("full-batch", ("--seed", "2"), "another seed", gating=False),
     Run(
         "minibatch",
         ("--learning-rate", "0.1", "--schedule", "constant", "--epochs", "10"),
@@ -160,8 +164,9 @@ def section(rows: list[tuple[Run, dict | None, str, float]], data: Path, started
             f"`{shown(data)}` (written by `course data fetch`, every hash checked: train.csv 42,000 "
             f"rows, test.csv 28,000 rows, answer_key.csv), "
             f"{os.cpu_count()} CPU cores, Python {platform.python_version()}, NumPy {np.__version__}. "
-            f"Every run: the graded functions from `solutions/`, float32, seed 0, the split 41,000 "
-            f"train / 1,000 dev (`train_dev_split(X, y, dev_size=1000, seed=0)`); the hidden column "
+            f"Every run: the graded functions from `solutions/`, float32, one BLAS thread, "
+            f"seed 0 unless the row says `--seed`, the split 41,000 train / 1,000 dev "
+            f"(`train_dev_split(X, y, dev_size=1000, seed=SEED)`); the hidden column "
             f"is `course score`'s accuracy of the run's submission.csv on all 28,000 test images. "
             f"Training seconds are the training loop alone (data loading, plots and scoring "
             f"excluded); the machine is shared, so the load average at the start of each run is "
@@ -177,16 +182,22 @@ def section(rows: list[tuple[Run, dict | None, str, float]], data: Path, started
     for run, metrics, _command, load in rows:
         target = TARGETS[run.recipe]
         name = run.recipe + (f" `{' '.join(run.extra)}`" if run.extra else "")
-        goal = target.text if run.gating else f"({run.note}; {target.text})"
+        goal = target.text if target else "none (DATA.md: 88.9% dev, 87.0% test)"
+        if not run.gating:
+            goal = f"({run.note}; {goal})"
         if metrics is None:
             lines.append(f"| {name} | (run failed) | - | - | - | - | {load:.1f} | {goal} | no |")
             continue
         acc = metrics["accuracy"]
-        met = "yes" if target.met(metrics) else "NO"
+        if target is None:
+            met = "-"
+        else:
+            met = "yes" if target.met(metrics) else "NO"
+            met = met if run.gating else f"{met.lower()} (not gating)"
         lines.append(
             f"| {name} | {metrics['settings']['summary']} | {pct(acc['train'])} | "
             f"{pct(acc['dev'])} | {pct(acc['test'])} | {metrics['seconds']['train']:.1f} | "
-            f"{load:.1f} | {goal} | {met if run.gating else met.lower() + ' (not gating)'} |"
+            f"{load:.1f} | {goal} | {met} |"
         )
     lines += ["", "Commands, in the order they ran (from the repository root):", "", "```"]
     lines += [command for _, _, command, _ in rows]
@@ -267,8 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"updated {shown(args.results)}")
     if any(metrics is None for _, metrics, _, _ in rows):
         return 2
-    gating = [(run, m) for run, m, _, _ in rows if run.gating]
-    return 0 if all(TARGETS[run.recipe].met(m) for run, m in gating) else 1
+    gating = [(TARGETS[run.recipe], m) for run, m, _, _ in rows if run.gating]
+    return 0 if all(t is None or t.met(m) for t, m in gating) else 1
 
 
 if __name__ == "__main__":

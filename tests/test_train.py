@@ -300,6 +300,22 @@ def test_cosine_schedule_decays_to_zero():
     assert rates[-1] < 0.01 * recipe.learning_rate
 
 
+def test_data_without_answer_key_is_not_scored(capsys, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("train.csv.gz", "test.csv.gz"):
+        shutil.copy(SAMPLE_DIR / name, data / name)
+    code, out, err = run_train(
+        capsys, "--epochs", "1", "--data", str(data), "--out", str(tmp_path / "out")
+    )
+    assert code == 0, err
+    metrics = read_metrics(tmp_path / "out")
+    assert metrics["accuracy"]["test"] is None
+    assert metrics["data"]["answer_key"] is False
+    assert "no answer key" in out and "Score:" not in out
+    assert (tmp_path / "out" / "submission.csv").is_file()
+
+
 # -- errors: a message and exit code 2, never a traceback -----------------------------------------
 
 

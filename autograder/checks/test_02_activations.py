@@ -74,7 +74,7 @@ def test_relu_values(outcome):
         mistakes = [
             Mistake("np.max(Z, 0) reduces Z to its largest value per column; np.maximum(Z, 0) "
                     "compares every entry with 0.",
-                    matches=lambda got: np.ndim(got) < 2 and np.size(got) in (1, Z.shape[1])),
+                    matches=lambda got, columns=Z.shape[1]: np.ndim(got) < 2 and np.size(got) in (1, columns)),
             Mistake("ReLU keeps positive values and sets negatives to 0: np.maximum(Z, 0), "
                     "not np.minimum.", np.minimum(Z, 0)),
             Mistake("ReLU sets negative values to 0; np.abs makes them positive instead.", np.abs(Z)),

@@ -122,18 +122,18 @@ def _scale_hint(std: float, fan_in: int, others: dict[str, int], tol: float) -> 
         return ("All the weights are equal (zero?): every hidden unit would compute the same thing "
                 "and stay identical while training. Draw them at random.")
     candidates = [
-        (math.sqrt(1.0 / fan_in), "sqrt(1 / fan_in) is the Xavier/LeCun scale; He initialisation "
-                                  "(for ReLU) uses sqrt(2 / fan_in)."),
-        (2.0 / fan_in, "That spread is the variance 2 / fan_in used as the standard deviation; "
-                       "a normal's scale is the standard deviation, sqrt(2 / fan_in)."),
+        (math.sqrt(1.0 / fan_in), ("sqrt(1 / fan_in) is the Xavier/LeCun scale; He initialisation "
+                                   "(for ReLU) uses sqrt(2 / fan_in).")),
+        (2.0 / fan_in, ("That spread is the variance 2 / fan_in used as the standard deviation; "
+                        "a normal's scale is the standard deviation, sqrt(2 / fan_in).")),
         (1.0, "Standard deviation 1 is far too large: He initialisation uses sqrt(2 / fan_in)."),
         (0.01, "A fixed 0.01 scale is too small for this layer: He initialisation uses sqrt(2 / fan_in)."),
-        (math.sqrt(1.0 / 12.0), "uniform(-0.5, 0.5) (the original notebook's recipe) has standard "
-                                "deviation 0.29 whatever the layer; He initialisation uses a normal "
-                                "with standard deviation sqrt(2 / fan_in)."),
+        (math.sqrt(1.0 / 12.0), ("uniform(-0.5, 0.5) (the original notebook's recipe) has standard "
+                                 "deviation 0.29 whatever the layer; He initialisation uses a normal "
+                                 "with standard deviation sqrt(2 / fan_in).")),
     ] + [
-        (math.sqrt(2.0 / d), f"That is sqrt(2 / {name}); fan_in is the number of inputs of the "
-                             "layer (rows of W): n_in for W1, n_hidden for W2.")
+        (math.sqrt(2.0 / d), (f"That is sqrt(2 / {name}); fan_in is the number of inputs of the "
+                              "layer (rows of W): n_in for W1, n_hidden for W2."))
         for name, d in others.items() if d != fan_in
     ]
     best = min(candidates, key=lambda c: abs(math.log(std / c[0])))
@@ -264,8 +264,8 @@ def _forward(fn, case: str):
     X, params = fn.call(case).args
     n, h = X.shape[0], params["W1"].shape[1]
     what = f"forward(X, params) on the '{case}' case"
-    got = _result(fn, case, known=[(None, "matmul", "Batch first: X is (N, n_in) and W1 is (n_in, H), "
-                                                    "so Z1 = X @ W1 + b1 is (N, H).")])
+    got = _result(fn, case, known=[(None, "matmul", ("Batch first: X is (N, n_in) and W1 is (n_in, H), "
+                                                     "so Z1 = X @ W1 + b1 is (N, H)."))])
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise CheckFailed(f"{what} should return a pair (probs, cache); got {describe(got)}.",
                           "End with `return probs, cache`.")
@@ -293,19 +293,25 @@ def test_forward_probs(outcome):
     for case in fn.cases:
         X, params, probs, cache = _forward(fn, case)
         want_probs, want_cache = fn.expected(case)
+        tol = _tolerance(X)
+        Z1, A1, Z2 = cache["Z1"], cache["A1"], cache["Z2"]
+        without_b1 = X @ params["W1"]
+        without_b2 = A1 @ params["W2"]
+        # softmax(relu(Z2)) = the right probabilities reweighted by exp(relu(Z2) - Z2), renormalised
+        relu_on_output = _renormalised(
+            want_probs, np.exp(np.maximum(-np.asarray(want_cache["Z2"], dtype=np.float64), 0)))
         mistakes = [
             Mistake("probs = softmax(Z2): turn the output logits into probabilities.", want_cache["Z2"]),
-            Mistake(HIDDEN_SOFTMAX_HINT, matches=lambda got, A1=cache["A1"]: _rows_sum_to_one(A1)),
+            Mistake(HIDDEN_SOFTMAX_HINT, matches=lambda got, A1=A1: _rows_sum_to_one(A1)),
             Mistake("Z1 = X @ W1 + b1: the hidden layer's bias b1 is missing.",
-                    matches=lambda got, Z1=cache["Z1"]: np.allclose(Z1, X @ params["W1"], **_tolerance(X))),
+                    matches=lambda got, Z1=Z1, wrong=without_b1, tol=tol: np.allclose(Z1, wrong, **tol)),
             Mistake("Z2 = A1 @ W2 + b2: the output layer's bias b2 is missing.",
-                    matches=lambda got, A1=cache["A1"], Z2=cache["Z2"]: np.allclose(Z2, A1 @ params["W2"], **_tolerance(X))),
+                    matches=lambda got, Z2=Z2, wrong=without_b2, tol=tol: np.allclose(Z2, wrong, **tol)),
             Mistake("A1 = relu(Z1): the ReLU between the layers is missing.",
-                    matches=lambda got, Z1=cache["Z1"], A1=cache["A1"]: np.array_equal(Z1, A1) and bool(np.any(Z1 < 0))),
+                    matches=lambda got, Z1=Z1, A1=A1: np.array_equal(Z1, A1) and bool(np.any(Z1 < 0))),
             Mistake("Apply softmax to the logits Z2 themselves; a ReLU on the output layer changes them.",
-                    matches=lambda got, Z2=cache["Z2"]: _rows_sum_to_one(got) and np.allclose(
-                        got, _renormalised(want_probs, np.exp(np.maximum(-np.asarray(want_cache["Z2"], dtype=np.float64), 0))),
-                        **_tolerance(X))),
+                    matches=lambda got, wrong=relu_on_output, tol=tol: _rows_sum_to_one(got)
+                    and np.allclose(got, wrong, **tol)),
             Mistake("Each row of probs should sum to 1: probs = softmax(Z2), normalised over each row.",
                     matches=lambda got: not _rows_sum_to_one(got)),
         ]
@@ -321,7 +327,7 @@ def _renormalised(probs, factor) -> np.ndarray:
 def test_forward_cache(outcome):
     fn = outcome("forward")
     for case in fn.cases:
-        X, params, probs, cache = _forward(fn, case)
+        X, params, _, cache = _forward(fn, case)
         _, want = fn.expected(case)
         mistakes = {
             "Z1": [
@@ -351,7 +357,7 @@ def test_forward_cache(outcome):
 def test_forward_float32(outcome):
     fn = outcome("forward")
     for case in ("float32", "one_row"):
-        X, params, probs, cache = _forward(fn, case)
+        _, _, probs, cache = _forward(fn, case)
         for name, array in [("probs", probs)] + [(f"cache['{k}']", cache[k]) for k in CACHE]:
             expect(
                 array.dtype == np.float32,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from autograder.checking import (
@@ -22,7 +20,8 @@ from autograder.checking import (
     expect_unchanged,
     requires,
 )
-from autograder.sandbox.probes import PROBES, gradient as exact_gradient
+from autograder.sandbox.probes import PROBES
+from autograder.sandbox.probes import gradient as exact_gradient
 
 PARAMS = ("W1", "b1", "W2", "b2")
 GRADS = ("dW1", "db1", "dW2", "db2")
@@ -110,7 +109,7 @@ RELU_DERIVATIVE_HINT = ("Gradient reaches hidden units whose Z1 <= 0: multiply d
 
 def _grads(fn, case: str, names: tuple[str, ...] = GRADS) -> dict:
     """The gradients, checked for keys, type and shape (``names`` only)."""
-    X, y, params, cache = fn.call(case).args
+    X, _, params, _ = fn.call(case).args
     n = len(X)
     what = f"backward(X, y, params, cache) on the '{case}' case"
     got = _result(fn, case, known=[(None, "matmul", MATMUL_HINT), (None, "could not be broadcast", BROADCAST_HINT)])
@@ -191,7 +190,7 @@ def test_backward_returns_gradients(outcome):
 
 def _compare_layer(fn, names: tuple[str, str]) -> None:
     for case in fn.cases:
-        X, y, params, cache = fn.call(case).args
+        X, _, params, cache = fn.call(case).args
         got = _grads(fn, case, names)
         want = fn.expected(case)
         for name in names:
@@ -344,10 +343,11 @@ def test_numerical_gradient_values(outcome):
         want = np.asarray(fn.expected(case), dtype=np.float64)
         got = _result(fn, case)
         after = fn.args_after(case)[1]
+        restored = (isinstance(after, np.ndarray) and after.shape == x.shape
+                    and bool(np.allclose(after, x, rtol=1e-12, atol=0)))
         drifted = Mistake("x is left changed after each step, so the later elements are measured at a "
                           "shifted point: put every x[i] back to its original value before the next one.",
-                          matches=lambda _: not (isinstance(after, np.ndarray) and after.shape == x.shape
-                                                 and np.allclose(after, x, rtol=1e-12, atol=0)))
+                          matches=lambda _, restored=restored: not restored)
         expect_close(got, want, f"numerical_gradient({call.args[0].name}, x) on the '{case}' case "
                                 f"(x of shape {x.shape})",
                      rtol=1e-7, atol=1e-9, mistakes=[drifted] + _numerical_mistakes(call, want),

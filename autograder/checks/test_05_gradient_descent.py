@@ -427,7 +427,7 @@ def test_gradient_descent_history_format(outcome):
 
 def test_gradient_descent_learns(outcome):
     fn = outcome("gradient_descent")
-    _check_learns(fn, ["train", "same_seed", "other_seed"], min_accuracy=0.8,
+    _check_learns(fn, ["train", "same_seed", "other_seed"], min_accuracy=0.6,
                   hint=lambda case: "Each iteration: forward on all of X, backward, then params = "
                                     "update_params(params, grads, learning_rate), stepping against the gradient.")
 
