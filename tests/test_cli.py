@@ -15,7 +15,7 @@ def course(*args: str) -> subprocess.CompletedProcess:
 def test_check_gives_the_solutions_full_marks():
     done = course("check", "solutions", "--min-score", "100", "--seed", "99")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "total: 56/56 points (+4 bonus)" in done.stdout
+    assert "total: 62/62 points (+4 bonus)" in done.stdout
     assert "failed" not in done.stdout and "error" not in done.stdout
 
 
@@ -25,7 +25,7 @@ def test_check_gives_the_lessons_zero_with_not_implemented_yet():
     rows = [line for line in done.stdout.splitlines() if line[:2].isdigit()]
     assert len(rows) == 23
     assert all("not implemented" in row and " 0/" in row for row in rows), rows
-    assert "total: 0/56 points" in done.stdout
+    assert "total: 0/62 points" in done.stdout
 
 
 def test_min_score_is_a_gate():

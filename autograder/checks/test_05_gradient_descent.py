@@ -250,8 +250,7 @@ def _check_format(fn, case):
                f"the history {fn.function} returns on the '{case}' case has a 'dev_accuracy' entry, but no "
                "dev data was given.",
                "Add 'dev_accuracy' only when X_dev and y_dev are given (they default to None).")
-    X, y = call.args[0], call.args[1]
-    _check_accuracy_list(history["train_accuracy"], len(y), "train_accuracy", case)
+    _check_accuracy_list(history["train_accuracy"], len(call.args[1]), "train_accuracy", case)
     expect_finite(history["loss"], f"history['loss'] on the '{case}' case", hint=DIVERGED)
     if _has_dev(call):
         _check_accuracy_list(history["dev_accuracy"], len(call.kwargs["y_dev"]), "dev_accuracy", case)
@@ -414,8 +413,8 @@ def test_gradient_descent_history_format(outcome):
                 hint = (f"Run exactly `iterations` steps: for i in range(iterations) counts 0 to "
                         f"{iterations - 1}, and the last record is at i == iterations - 1.")
             elif got and got[-1] not in (iterations - 1, iterations):
-                hint = (f"Run exactly `iterations` steps (for i in range(iterations)) and record the last "
-                        f"one (i == iterations - 1) too.")
+                hint = ("Run exactly `iterations` steps (for i in range(iterations)) and record the last "
+                        "one (i == iterations - 1) too.")
             else:
                 hint = "Record when i % 10 == 0 and when i == iterations - 1."
             shown = got if len(got) <= 8 else got[:4] + ["..."] + got[-2:]

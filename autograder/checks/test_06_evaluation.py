@@ -11,7 +11,6 @@ from autograder.checking import (
     cases_for,
     describe,
     expect,
-    expect_close,
     expect_dtype,
     expect_equal,
     expect_ndarray,

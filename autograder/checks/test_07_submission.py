@@ -94,7 +94,7 @@ def test_make_submission_integer_columns(outcome):
             values = _column(fn, case, name)
             expect(values.dtype.kind in "iu",
                    f"the '{name}' column on the '{case}' case has dtype {values.dtype}; Kaggle expects integers.",
-                   f"Convert it: .astype(int) (a float column is written as 3.0, which Kaggle rejects).")
+                   "Convert it: .astype(int) (a float column is written as 3.0, which Kaggle rejects).")
 
 
 # -- validate_submission ------------------------------------------------------------------------
