@@ -334,7 +334,7 @@ def expect_equal(got: Any, want: Any, what: str, *, hint: str | None = None, mis
     first = tuple(int(i) for i in np.argwhere(~equal)[0])
     raise CheckFailed(
         f"{what}: {int(np.count_nonzero(~equal))} of {got.size} entries differ; the first at "
-        f"{list(first)} is {got[first]!r}, expected {want[first]!r}.",
+        f"{list(first)} is {_plain(got[first])}, expected {_plain(want[first])}.",
         _first_fitting(mistakes, got) or hint,
     )
 
@@ -412,6 +412,11 @@ def _first_difference(before: Any, after: Any, where: str) -> str | None:
             if found:
                 return found
     return None
+
+
+def _plain(value: Any) -> str:
+    """A NumPy scalar as a reader writes it: 0, not np.int64(0)."""
+    return repr(value.item()) if isinstance(value, np.generic) else repr(value)
 
 
 def _num(value: Any) -> str:

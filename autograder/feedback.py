@@ -39,8 +39,10 @@ def render_function(report: FunctionReport) -> str:
     failing = [c for c in report.checks if c.status != "passed"]
     first = failing[0]
     lines.append(f"{MARK.get(first.status, '✗')} {name}: {first.message}")
+    shown = {first.message}
     for record in failing[1:]:
-        if record.message != first.message:
+        if record.message not in shown:
+            shown.add(record.message)
             lines.append(f"  also: {record.message}")
     lines.append(f"  {passed}/{total} checks passed ({score})")
     return "\n".join(lines)

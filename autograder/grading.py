@@ -19,6 +19,7 @@ import copy
 import importlib
 import io
 import os
+import sys
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -177,6 +178,17 @@ class LocalOutcome(_OutcomeBase):
         return got
 
 
+def _where_in_notebook(exc: BaseException) -> str:
+    """The last line of the student's own code in a traceback (not the course's or a library's)."""
+    import traceback
+
+    package = str(Path(__file__).resolve().parent)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if not frame.filename.startswith((package, sys.prefix, sys.base_prefix)):
+            return f"line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}".rstrip(": ")
+    return ""
+
+
 def _call_locally(target: Callable, call: Call) -> CallResult:
     from autograder.sandbox.probes import PROBES
 
@@ -186,7 +198,8 @@ def _call_locally(target: Callable, call: Call) -> CallResult:
     try:
         value = target(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any student exception becomes feedback
-        return CallResult(raised=codec.Raised(type(exc).__name__, str(exc)[:500]), args_after=call.args, kwargs_after=call.kwargs)
+        raised = codec.Raised(type(exc).__name__, str(exc)[:500], _where_in_notebook(exc))
+        return CallResult(raised=raised, args_after=call.args, kwargs_after=call.kwargs)
     # Round-trip through the codec, so a notebook sees exactly what the grader would see.
     arrays: dict[str, np.ndarray] = {}
 
