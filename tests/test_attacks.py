@@ -295,12 +295,13 @@ def test_hidden_inputs_change_between_runs(submission_factory):
 
     public = load_public("relu")
     answers = {
-        tuple(public.calls[c].args[0].ravel().round(6)): public.expected[c].value.tolist() for c in public.calls
+        tuple(public.calls[c].args[0].ravel().round(6).tolist()): public.expected[c].value.tolist()
+        for c in public.calls
     }
     source = (
         "ANSWERS = " + repr({k: v for k, v in answers.items()}) + "\n\n"
         "def relu(Z):\n"
-        "    return np.array(ANSWERS[tuple(np.asarray(Z).ravel().round(6))])\n"
+        "    return np.array(ANSWERS[tuple(np.asarray(Z).ravel().round(6).tolist())], dtype=Z.dtype)\n"
     )
     folder = submission_factory({"relu": source}, lessons=[LESSON])
     result = grade(folder / "02_activations.ipynb", seed=11)
