@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -21,6 +22,12 @@ ALLOWED_KINDS = "biuf"
 MAX_DEPTH = 8
 MAX_ITEMS = 10_000
 MAX_STRING = 4_000
+
+
+#: CPython 3.11 can fail with "AST constructor recursion depth mismatch" when threads parse at
+#: once; the grader prepares exercises in threads, and both notebook parsing and NumPy's .npy
+#: header reading (ast.literal_eval) parse. Every such parse in the grader takes this lock.
+AST_LOCK = threading.Lock()
 
 
 class CodecError(Exception):
@@ -67,12 +74,13 @@ def npy_to_array(data: bytes, *, max_bytes: int) -> np.ndarray:
     stream = io.BytesIO(data)
     try:
         version = np.lib.format.read_magic(stream)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
-        elif version == (2, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
-        else:
-            raise CodecError(f"unsupported .npy version {version}")
+        with AST_LOCK:
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+            else:
+                raise CodecError(f"unsupported .npy version {version}")
     except CodecError:
         raise
     except Exception as exc:  # noqa: BLE001 - any malformed header is the same failure

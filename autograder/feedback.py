@@ -67,7 +67,7 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
                     report.function,
                     f"{_points(report.points)}/{_points(report.max_points)}",
                     report.status,
-                    _shorten(report.first_message, width),
+                    "" if report.status == "not implemented" else _shorten(report.first_message, width),
                 )
             )
             if lesson.bonus:

@@ -15,11 +15,19 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.codec import AST_LOCK
+
 #: Notebooks larger than this are refused before they are parsed.
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
 #: The call that imports functions from another notebook (see ``autograder.inline``).
 NOTEBOOK_IMPORT_CALL = "import_functions"
+
+
+def parse_python(text: str) -> ast.Module:
+    """ast.parse, one thread at a time (see ``codec.AST_LOCK``)."""
+    with AST_LOCK:
+        return ast.parse(text)
 
 
 class NotebookError(Exception):
@@ -152,7 +160,7 @@ def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
 def _collect_cell(text: str, index: int, out: NotebookSource) -> None:
     python = _strip_magics(text)
     try:
-        tree = ast.parse(python)
+        tree = parse_python(python)
     except SyntaxError as exc:
         defined = ", ".join(f"`{n}`" for n in _names_defined_loosely(python))
         where = f"line {exc.lineno}" if exc.lineno else "somewhere"
@@ -297,7 +305,7 @@ def names_used(definitions: list[Definition], function: str) -> set[str]:
     for definition in definitions:
         if definition.kind in ("function", "class", "constant"):
             try:
-                tree = ast.parse(definition.source)
+                tree = parse_python(definition.source)
             except SyntaxError:
                 continue
             for name in definition.names:

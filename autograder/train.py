@@ -10,9 +10,17 @@ Every step runs a graded function *as written in the notebooks*: ``solutions/`` 
 :func:`autograder.reference.load_reference`, the same reader that reads student work) or, with
 ``--from lessons``, the student's own ``lessons/``. There is no copy of those functions here. The
 training loop is driven from here (so it can show progress), but each step is the notebook's
-``forward`` / ``backward`` / ``update_params`` (or ``adam_update``); the ``minibatch`` and
-``full-batch`` recipes give exactly what the notebook's ``minibatch_sgd`` / ``gradient_descent`` give
-for the same seed.
+``forward`` / ``backward`` / ``update_params`` (or ``adam_update``). With a constant learning rate
+the loop is lesson 05's ``gradient_descent`` / ``minibatch_sgd`` step for step (the tests check it);
+the recipes add what lesson 05 does not have: the original initialisation (``seed``), a cosine
+learning-rate decay (``minibatch``, ``wide``), Adam and shifted digits (``wide``).
+
+Recipes (``--recipe``): ``seed`` the original notebook's (uniform(-0.5, 0.5) weights and biases,
+learning rate 0.1, full batch, 500 iterations; float32 where the original used float64);
+``full-batch`` He initialisation and learning rate 0.5; ``minibatch`` the same 784-10-10 network on
+mini-batches of 64, learning rate 0.3 decaying to 0 over 20 epochs; ``wide`` 784-512-10 with Adam,
+batches of 256 each shifted by up to 2 pixels, 30 epochs. Measured figures on the full data are in
+``benchmarks/RESULTS.md``.
 
 Exit codes: 0 done; 2 could not do the job (no data, an unfinished or failing function, an output
 folder that cannot be written), with a message saying what to do.

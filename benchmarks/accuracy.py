@@ -202,7 +202,18 @@ def section(rows: list[tuple[Run, dict | None, str, float]], data: Path, started
     lines += ["", "Commands, in the order they ran (from the repository root):", "", "```"]
     lines += [command for _, _, command, _ in rows]
     lines += ["```", ""]
+    lines += spread_lines(rows)
     lines += [
+        (
+            "Notes. Everything is float32 (the original notebook computed in float64). The "
+            "`minibatch` recipe is not lesson 05's `minibatch_sgd` defaults (learning rate 0.1 "
+            "for 10 epochs): those are the row marked so. The `wide` recipe shifts each "
+            "mini-batch by up to 2 pixels, a data augmentation done in `autograder/train.py` "
+            "around the graded functions (it is not one of them). When the data folder is not "
+            "`data/full`, it was written by `course data fetch --dest DIR`, which checks the "
+            "same hashes, so the files are byte-identical to `data/full`."
+        ),
+        "",
         (
             "What each run trains on: the 41,000 training rows of its split, never the dev "
             "rows or the test labels; `--seed` changes the split too. The settings were chosen "
@@ -219,6 +230,30 @@ def section(rows: list[tuple[Run, dict | None, str, float]], data: Path, started
         "",
     ]
     return "\n".join(lines)
+
+
+def spread_lines(rows: list[tuple[Run, dict | None, str, float]]) -> list[str]:
+    """One line per recipe run with several seeds: the range of dev and test accuracy."""
+    lines = []
+    for recipe in RECIPES:
+        runs = [
+            (run, m)
+            for run, m, _, _ in rows
+            if m is not None and run.recipe == recipe and (run.gating or "--seed" in run.extra)
+        ]
+        if len(runs) < 2:
+            continue
+        seeds = ", ".join(str(m["seed"]) for _, m in runs)
+        dev = [m["accuracy"]["dev"] for _, m in runs]
+        test = [m["accuracy"]["test"] for _, m in runs if m["accuracy"]["test"] is not None]
+        text = f"- `{recipe}` over seeds {seeds}: dev {pct(min(dev))} to {pct(max(dev))}"
+        if test:
+            text += f", hidden test {pct(min(test))} to {pct(max(test))}"
+        lines.append(text + ".")
+    if not lines:
+        return []
+    head = "How much rides on the seed (it sets the split, the initialisation and the shuffles):"
+    return [head, "", *lines, ""]
 
 
 def write_section(text: str, path: Path = RESULTS) -> None:

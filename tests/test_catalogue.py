@@ -1,8 +1,9 @@
 """Typical mistakes are caught and named; correct variants get full marks.
 
-Each catalogue entry (tests/catalogue/<lesson>.py) is dropped into the solution notebook in place
-of one function, which is graded with the hidden checks together with every function of its
-lesson that calls it (those must keep their full marks).
+Each catalogue entry (tests/catalogue/<lesson>.py) replaces one function of the solution
+notebooks. Entries are graded in rounds: one whole submission per round, with at most one entry
+per function and never two functions of which one calls the other, so that every function left
+as it was (those that call a replaced one included) must keep its full marks.
 """
 
 from __future__ import annotations
@@ -44,32 +45,76 @@ def _lesson_of(function: str):
     return course.lesson(course.exercise(function).lesson)
 
 
-@lru_cache(maxsize=None)
-def _graded(kind: str, index: int, folder: str):
-    entry = (MISTAKES if kind == "mistake" else VARIANTS)[index]
-    lesson = _lesson_of(entry.function)
-    nb = nbformat.read(SOLUTIONS / lesson.notebook, as_version=4)
-    replace_function(nb, entry.function, entry.source)
-    path = Path(folder) / f"{kind}{index}" / lesson.notebook
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    return grade(path, seed=1000 + index, functions=_affected(entry.function))
-
-
-def _affected(function: str) -> list[str]:
-    """The function itself and every function of its lesson whose reference calls it.
-
-    Functions that do not call it cannot be touched by it: each is graded in its own worker
-    from only the definitions it uses. Those that do call it must still get full marks, since
-    the grader supplies the reference version in its place.
-    """
+def _conflicts() -> dict[str, set[str]]:
+    """Functions that must not be replaced in the same round: one calls the other."""
+    from autograder.config import load_course
     from autograder.reference import load_reference
 
     reference = load_reference()
-    lesson = _lesson_of(function)
-    return [function] + [
-        e.function for e in lesson.exercises if e.function != function and function in reference.deps_of(e.function)
-    ]
+    functions = [e.function for e in load_course().exercises]
+    conflicts: dict[str, set[str]] = {f: set() for f in functions}
+    for f in functions:
+        for g in reference.deps_of(f):
+            if g in conflicts:
+                conflicts[f].add(g)
+                conflicts[g].add(f)
+    return conflicts
+
+
+def _schedule() -> list[list[tuple[str, int]]]:
+    """Rounds of entries: at most one per function, none calling another in the same round."""
+    conflicts = _conflicts()
+    pending = [("mistake", i) for i in range(len(MISTAKES))] + [("variant", i) for i in range(len(VARIANTS))]
+    rounds = []
+    while pending:
+        chosen: list[tuple[str, int]] = []
+        used: set[str] = set()
+        for kind, index in list(pending):
+            function = (MISTAKES if kind == "mistake" else VARIANTS)[index].function
+            if function in used or conflicts.get(function, set()) & used:
+                continue
+            chosen.append((kind, index))
+            used.add(function)
+            pending.remove((kind, index))
+        rounds.append(chosen)
+    return rounds
+
+
+@lru_cache(maxsize=None)
+def _graded_rounds(folder: str) -> dict:
+    """Grade every round: a whole submission (the solutions) with that round's entries dropped in.
+
+    A function replaced by a mistake must lose points; every other function in the round, the
+    ones that call it included (the grader supplies the reference in its place), must keep
+    full marks. Only the lessons a round touches are graded: the other notebooks are the
+    solutions as they are.
+    """
+    from autograder.config import load_course
+
+    course = load_course()
+    results = {}
+    for number, entries in enumerate(_schedule()):
+        replacements: dict[str, dict[str, str]] = {}
+        for kind, index in entries:
+            entry = (MISTAKES if kind == "mistake" else VARIANTS)[index]
+            replacements.setdefault(_lesson_of(entry.function).notebook, {})[entry.function] = entry.source
+        submission = Path(folder) / f"round{number}"
+        submission.mkdir(parents=True, exist_ok=True)
+        for lesson in course.lessons:
+            nb = nbformat.read(SOLUTIONS / lesson.notebook, as_version=4)
+            for function, source in replacements.get(lesson.notebook, {}).items():
+                replace_function(nb, function, source)
+            nbformat.write(nb, submission / lesson.notebook)
+        touched = [e.function for lesson in course.lessons if lesson.notebook in replacements for e in lesson.exercises]
+        result = grade(submission, seed=1000 + number, functions=touched)
+        replaced = {(MISTAKES if k == "mistake" else VARIANTS)[i].function for k, i in entries}
+        for kind, index in entries:
+            results[(kind, index)] = (result, replaced)
+    return results
+
+
+def _graded(kind: str, index: int, folder: str):
+    return _graded_rounds(folder)[(kind, index)]
 
 
 @pytest.fixture(scope="module")
@@ -84,14 +129,14 @@ def _feedback(report) -> str:  # noqa: ANN001
 @pytest.mark.parametrize("index", range(len(MISTAKES)), ids=[f"{m.function}-{m.name}" for m in MISTAKES])
 def test_mistake_loses_points_on_its_own_function_only(index, workdir):
     mistake = MISTAKES[index]
-    result = _graded("mistake", index, workdir)
+    result, replaced = _graded("mistake", index, workdir)
     by_function = {f.function: f for f in result.functions}
     target = by_function[mistake.function]
     problems = []
     if target.points >= target.max_points:
         problems.append("not caught: full marks")
     for report in result.functions:
-        if report.function != mistake.function and report.points != report.max_points:
+        if report.function not in replaced and report.points != report.max_points:
             problems.append(f"{report.function} also lost points: {report.first_message}")
     errors = [c.message for c in target.checks if c.status == "error"]
     if errors:
@@ -107,7 +152,7 @@ def test_at_least_80_percent_of_mistakes_get_a_hint_that_names_them(workdir):
     assert len(MISTAKES) >= 60, f"the catalogue has only {len(MISTAKES)} mistakes"
     hinted = 0
     for index, mistake in enumerate(MISTAKES):
-        report = {f.function: f for f in _graded("mistake", index, workdir).functions}[mistake.function]
+        report = {f.function: f for f in _graded("mistake", index, workdir)[0].functions}[mistake.function]
         hinted += bool(mistake.hint) and mistake.hint.lower() in _feedback(report)
     share = hinted / len(MISTAKES)
     print(f"mistakes hinted: {hinted}/{len(MISTAKES)} ({share:.0%})")
@@ -125,7 +170,11 @@ def test_every_graded_function_has_three_mistakes_and_two_variants():
 @pytest.mark.parametrize("index", range(len(VARIANTS)), ids=[f"{v.function}-{v.name}" for v in VARIANTS])
 def test_correct_variant_gets_full_marks(index, workdir):
     variant = VARIANTS[index]
-    result = _graded("variant", index, workdir)
-    lost = [(f.function, f.first_message) for f in result.functions if f.points != f.max_points]
+    result, replaced = _graded("variant", index, workdir)
+    lost = [
+        (f.function, f.first_message)
+        for f in result.functions
+        if f.points != f.max_points and (f.function == variant.function or f.function not in replaced)
+    ]
     record("variants", f"{variant.function}/{variant.name}", not lost, str(lost[:1]))
     assert not lost, lost
