@@ -16,6 +16,10 @@ SAMPLE = ROOT / "data" / "sample"
 
 # Tests run on the embedded sample, whatever else sits in data/.
 os.environ["COURSE_DATA"] = str(SAMPLE)
+# One BLAS thread for the tests and the notebook kernels they start: on two cores, graders,
+# kernels and BLAS threads would otherwise fight (tests pin the thread count where it matters).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.pop("COURSE_SOLUTIONS", None)
 
