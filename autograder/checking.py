@@ -44,8 +44,12 @@ __all__ = [
     "expect_ndarray",
     "expect_scalar",
     "expect_shape",
+    "expect_number",
     "expect_unchanged",
+    "matching_hint",
     "requires",
+    "result_or_known_error",
+    "tolerance_for",
 ]
 
 
@@ -198,13 +202,6 @@ class Mistake:
             return False
 
 
-def _first_fitting(mistakes: Iterable[Mistake], got: Any) -> str | None:
-    for mistake in mistakes:
-        if mistake.fits(got):
-            return mistake.hint
-    return None
-
-
 def describe(value: Any) -> str:
     """A short description of a value, for feedback: 'an array of shape (3, 4) and dtype float32'."""
     if isinstance(value, np.ndarray):
@@ -238,7 +235,7 @@ def expect_ndarray(got: Any, what: str, *, hint: str | None = None, mistakes: It
     """``got`` must be a NumPy array (not a list, a scalar, a matrix or another subclass)."""
     if isinstance(got, np.ndarray) and type(got) is np.ndarray:
         return got
-    extra = _first_fitting(mistakes, got) or hint
+    extra = matching_hint(mistakes, got) or hint
     if isinstance(got, (list, tuple)):
         extra = extra or "Wrap the result with np.asarray(...) or build it with NumPy operations."
     raise CheckFailed(f"{what} should be a NumPy array; got {describe(got)}.", extra)
@@ -246,7 +243,7 @@ def expect_ndarray(got: Any, what: str, *, hint: str | None = None, mistakes: It
 
 def expect_shape(got: np.ndarray, shape: tuple, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()) -> None:
     if tuple(got.shape) != tuple(shape):
-        extra = _first_fitting(mistakes, got) or hint
+        extra = matching_hint(mistakes, got) or hint
         if extra is None and got.ndim == 2 and tuple(got.shape[::-1]) == tuple(shape):
             extra = "It looks transposed: the course is batch-first, one row per example."
         raise CheckFailed(f"{what} has shape {tuple(got.shape)}, expected {tuple(shape)}.", extra)
@@ -296,9 +293,9 @@ def expect_close(
     if check_dtype_kind and want.dtype.kind == "f" and got.dtype.kind == "b":
         raise CheckFailed(
             f"{what} is an array of booleans; expected numbers ({want.dtype}).",
-            _first_fitting(mistakes, got) or "Convert with .astype(np.float32) (or multiply by 1.0).",
+            matching_hint(mistakes, got) or "Convert with .astype(np.float32) (or multiply by 1.0).",
         )
-    expect_finite(got, what, hint=_first_fitting(mistakes, got) or (hint if not np.all(np.isfinite(want)) else None))
+    expect_finite(got, what, hint=matching_hint(mistakes, got) or (hint if not np.all(np.isfinite(want)) else None))
     with np.errstate(all="ignore"):
         have = got.astype(np.float64)
         target = want.astype(np.float64)
@@ -315,7 +312,7 @@ def expect_close(
         f"(got {_num(have[index])}, expected {_num(target[index])}; tolerance "
         f"{rtol:g} relative + {atol:g} absolute)."
     )
-    raise CheckFailed(message, _first_fitting(mistakes, got) or hint)
+    raise CheckFailed(message, matching_hint(mistakes, got) or hint)
 
 
 def expect_equal(got: Any, want: Any, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()) -> np.ndarray:
@@ -326,7 +323,7 @@ def expect_equal(got: Any, want: Any, what: str, *, hint: str | None = None, mis
     expect_shape(got, want.shape, what, mistakes=mistakes)
     if got.dtype.kind == "f" and want.dtype.kind in "iu":
         if not np.all(np.isfinite(got)) or not np.all(got == np.round(got)):
-            raise CheckFailed(f"{what} should hold whole numbers; got {got.dtype} values that are not.", _first_fitting(mistakes, got) or hint)
+            raise CheckFailed(f"{what} should hold whole numbers; got {got.dtype} values that are not.", matching_hint(mistakes, got) or hint)
     with np.errstate(all="ignore"):
         equal = got == want
     if np.all(equal):
@@ -335,7 +332,7 @@ def expect_equal(got: Any, want: Any, what: str, *, hint: str | None = None, mis
     raise CheckFailed(
         f"{what}: {int(np.count_nonzero(~equal))} of {got.size} entries differ; the first at "
         f"{list(first)} is {_plain(got[first])}, expected {_plain(want[first])}.",
-        _first_fitting(mistakes, got) or hint,
+        matching_hint(mistakes, got) or hint,
     )
 
 
@@ -345,13 +342,13 @@ def expect_scalar(got: Any, what: str, *, hint: str | None = None, mistakes: Ite
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        extra = _first_fitting(mistakes, got) or hint
+        extra = matching_hint(mistakes, got) or hint
         if isinstance(got, np.ndarray) and extra is None:
             extra = "Reduce it to one number, e.g. with np.mean(...) or float(...)."
         raise CheckFailed(f"{what} should be a single number; got {describe(got)}.", extra)
     number = float(value)
     if not math.isfinite(number):
-        raise CheckFailed(f"{what} is {number}; expected a finite number.", _first_fitting(mistakes, got) or hint)
+        raise CheckFailed(f"{what} is {number}; expected a finite number.", matching_hint(mistakes, got) or hint)
     return number
 
 
@@ -468,3 +465,50 @@ class FunctionReport:
             if record.status != "passed":
                 return record.message
         return ""
+
+
+# -- helpers shared by the check modules ----------------------------------------------------
+
+def result_or_known_error(fn, case: str, known=()):
+    """What the student's function returned; an exception that a known mistake raises gets its hint.
+
+    ``known`` holds (exception type name or None, text in the message, hint).
+    """
+    raised = fn.raised(case)
+    if raised is not None:
+        for type_name, needle, hint in known:
+            if (type_name is None or raised.type == type_name) and needle.lower() in raised.message.lower():
+                where = f"; {raised.where}" if raised.where else ""
+                raise CheckFailed(
+                    f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
+                    hint,
+                )
+    return fn.result(case)
+
+
+def matching_hint(mistakes: Iterable[Mistake], got: Any) -> str | None:
+    """The hint of the first known mistake that fits ``got``, or None."""
+    for mistake in mistakes:
+        if mistake.fits(got):
+            return mistake.hint
+    return None
+
+
+def tolerance_for(array: np.ndarray) -> dict:
+    """float32 results compare with float32 accuracy, float64 ones tighter."""
+    if np.asarray(array).dtype == np.float32:
+        return {"rtol": 1e-4, "atol": 1e-6}
+    return {"rtol": 1e-6, "atol": 1e-9}
+
+
+def expect_number(got, want, what: str, *, rtol: float, atol: float, hint=None, mistakes=()) -> float:
+    """A single finite number within ``atol + rtol * |want|`` of ``want``."""
+    mistakes = list(mistakes)
+    value = expect_scalar(got, what, hint=hint, mistakes=mistakes)
+    want = float(want)
+    if abs(value - want) > atol + rtol * abs(want):
+        raise CheckFailed(
+            f"{what} is {value:.6g}, expected {want:.6g} (tolerance {rtol:g} relative + {atol:g} absolute).",
+            matching_hint(mistakes, got) or hint,
+        )
+    return value

@@ -19,31 +19,8 @@ from autograder.checking import (
     expect_shape,
     expect_unchanged,
     requires,
+    result_or_known_error,
 )
-
-
-def _result(fn, case: str, known=()):
-    """What the student's function returned; an exception that a known mistake raises gets its hint.
-
-    ``known`` holds (exception type name or None, text in the message, hint).
-    """
-    raised = fn.raised(case)
-    if raised is not None:
-        for type_name, needle, hint in known:
-            if (type_name is None or raised.type == type_name) and needle.lower() in raised.message.lower():
-                where = f"; {raised.where}" if raised.where else ""
-                raise CheckFailed(
-                    f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
-                    hint,
-                )
-    return fn.result(case)
-
-
-def _fitting(mistakes, got):
-    for mistake in mistakes:
-        if mistake.fits(got):
-            return mistake.hint
-    return None
 
 
 # -- split_features_labels ----------------------------------------------------------------------
@@ -78,7 +55,7 @@ FRAME_HINT = "Convert it with .to_numpy(): a pandas DataFrame or Series is not a
 
 
 def _split(fn, case: str):
-    got = _result(fn, case, known=[("KeyError", "label", NO_LABEL_HINT)])
+    got = result_or_known_error(fn, case, known=[("KeyError", "label", NO_LABEL_HINT)])
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise CheckFailed(
             f"split_features_labels(df) on the '{case}' case should return a pair (X, y); got {describe(got)}.",
@@ -216,7 +193,7 @@ def test_normalize_values(outcome):
     fn = outcome("normalize")
     for case in fn.cases:
         (X,) = fn.call(case).args
-        got = _result(fn, case, known=[(None, "cannot cast ufunc", (
+        got = result_or_known_error(fn, case, known=[(None, "cannot cast ufunc", (
             "X /= 255 divides in place, and a uint8 array cannot hold fractions (it would also "
             "change the caller's array): compute a new float32 array instead."))])
         wide = X.astype(np.float64)
@@ -457,7 +434,7 @@ def test_one_hot_values(outcome):
     fn = outcome("one_hot")
     for case in TEN_CLASSES:
         (y,) = fn.call(case).args
-        got = _result(fn, case)
+        got = result_or_known_error(fn, case)
         want = np.asarray(fn.expected(case))
         n, c = want.shape
         whole_columns = np.zeros((n, c))
@@ -492,7 +469,7 @@ def test_one_hot_num_classes(outcome):
     case = "num_classes_5"
     call = fn.call(case)
     (y,) = call.args
-    got = _result(fn, case)
+    got = result_or_known_error(fn, case)
     want = fn.expected(case)
     k = call.kwargs["num_classes"]
     mistakes = [
@@ -511,7 +488,7 @@ def test_one_hot_num_classes(outcome):
 def test_one_hot_float32(outcome):
     fn = outcome("one_hot")
     for case in fn.cases:
-        got = expect_ndarray(_result(fn, case), f"one_hot(y) on the '{case}' case")
+        got = expect_ndarray(result_or_known_error(fn, case), f"one_hot(y) on the '{case}' case")
         hint = ("np.zeros and np.eye make float64 unless told otherwise: ask for dtype=np.float32 "
                 "(one_hot is subtracted from float32 probabilities in backprop).")
         if got.dtype.kind in "iub":

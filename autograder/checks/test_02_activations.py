@@ -15,39 +15,11 @@ from autograder.checking import (
     expect_ndarray,
     expect_shape,
     expect_unchanged,
+    matching_hint,
     requires,
+    result_or_known_error,
+    tolerance_for,
 )
-
-
-def _result(fn, case: str, known=()):
-    """What the student's function returned; an exception that a known mistake raises gets its hint.
-
-    ``known`` holds (exception type name or None, text in the message, hint).
-    """
-    raised = fn.raised(case)
-    if raised is not None:
-        for type_name, needle, hint in known:
-            if (type_name is None or raised.type == type_name) and needle.lower() in raised.message.lower():
-                where = f"; {raised.where}" if raised.where else ""
-                raise CheckFailed(
-                    f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
-                    hint,
-                )
-    return fn.result(case)
-
-
-def _fitting(mistakes, got):
-    for mistake in mistakes:
-        if mistake.fits(got):
-            return mistake.hint
-    return None
-
-
-def _tolerance(array: np.ndarray) -> dict:
-    """float32 results compare with float32 accuracy, float64 ones tighter."""
-    if np.asarray(array).dtype == np.float32:
-        return {"rtol": 1e-4, "atol": 1e-6}
-    return {"rtol": 1e-6, "atol": 1e-9}
 
 
 # -- relu ---------------------------------------------------------------------------------------
@@ -83,7 +55,7 @@ def test_relu_values(outcome):
             Mistake("Keep the values as floats: converting to int truncates them.",
                     np.trunc(np.maximum(Z, 0))),
         ]
-        got = expect_close(got, relu.expected(case), what, mistakes=mistakes, **_tolerance(Z))
+        got = expect_close(got, relu.expected(case), what, mistakes=mistakes, **tolerance_for(Z))
         expect_dtype(got, "f", what, hint="Keep the input's float dtype: np.maximum(Z, 0) does.")
 
 
@@ -149,7 +121,7 @@ def test_relu_derivative_at_zero(outcome):
         wrong = int(np.count_nonzero(at_zero != 0))
         expect(wrong == 0,
                f"relu_derivative(Z) on the '{case}' case is not 0 where Z == 0 ({wrong} of "
-               f"{at_zero.size} such entries).", _fitting(_derivative_mistakes(Z)[:1], got) or AT_ZERO_HINT)
+               f"{at_zero.size} such entries).", matching_hint(_derivative_mistakes(Z)[:1], got) or AT_ZERO_HINT)
         expect_close(got, fn.expected(case), f"relu_derivative(Z) on the '{case}' case",
                      mistakes=_derivative_mistakes(Z), check_dtype_kind=False, rtol=0, atol=1e-12)
 
@@ -241,7 +213,7 @@ def test_softmax_values(outcome):
         (Z,) = fn.call(case).args
         what = f"softmax(Z) on the '{case}' case"
         mistakes = _softmax_mistakes(Z)
-        got = _result(fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)])
+        got = result_or_known_error(fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)])
         got = expect_ndarray(got, what, mistakes=mistakes)
         expect_shape(got, Z.shape, what, mistakes=mistakes)
         with np.errstate(all="ignore"):
@@ -249,9 +221,9 @@ def test_softmax_values(outcome):
         if np.all(np.isfinite(sums)) and not np.allclose(sums, 1.0, rtol=0, atol=1e-4):
             raise CheckFailed(
                 f"{what}: rows should sum to 1; got sums between {sums.min():.3g} and {sums.max():.3g}.",
-                _fitting(mistakes, got) or "Normalise over axis=1 (each row), with keepdims=True.",
+                matching_hint(mistakes, got) or "Normalise over axis=1 (each row), with keepdims=True.",
             )
-        expect_close(got, fn.expected(case), what, mistakes=mistakes, **_tolerance(Z))
+        expect_close(got, fn.expected(case), what, mistakes=mistakes, **tolerance_for(Z))
 
 
 def test_softmax_large_logits(outcome):
@@ -265,7 +237,7 @@ def test_softmax_large_logits(outcome):
         Mistake("Subtract each row's maximum before np.exp: exp(1000) overflows to inf, and inf / inf "
                 "is nan. The shift does not change the result.", _unshifted(Z)),
     ] + _softmax_mistakes(Z)
-    got = _result(fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)])
+    got = result_or_known_error(fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)])
     expect_close(got, fn.expected(case), f"softmax(Z) on the '{case}' case (logits near +-1000)",
                  mistakes=mistakes, rtol=1e-6, atol=1e-9,
                  hint="Subtract each row's maximum before np.exp, so no exponent is positive.")

@@ -16,57 +16,16 @@ from autograder.checking import (
     expect_close,
     expect_dict,
     expect_ndarray,
+    expect_number,
     expect_scalar,
     expect_shape,
     expect_unchanged,
     requires,
+    result_or_known_error,
+    tolerance_for,
 )
 
 PARAMS = ("W1", "b1", "W2", "b2")
-
-
-def _result(fn, case: str, known=()):
-    """What the student's function returned; an exception that a known mistake raises gets its hint.
-
-    ``known`` holds (exception type name or None, text in the message, hint).
-    """
-    raised = fn.raised(case)
-    if raised is not None:
-        for type_name, needle, hint in known:
-            if (type_name is None or raised.type == type_name) and needle.lower() in raised.message.lower():
-                where = f"; {raised.where}" if raised.where else ""
-                raise CheckFailed(
-                    f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
-                    hint,
-                )
-    return fn.result(case)
-
-
-def _fitting(mistakes, got):
-    for mistake in mistakes:
-        if mistake.fits(got):
-            return mistake.hint
-    return None
-
-
-def _tolerance(array: np.ndarray) -> dict:
-    """float32 results compare with float32 accuracy, float64 ones tighter."""
-    if np.asarray(array).dtype == np.float32:
-        return {"rtol": 1e-4, "atol": 1e-6}
-    return {"rtol": 1e-6, "atol": 1e-9}
-
-
-def _expect_number(got, want, what: str, *, rtol: float, atol: float, hint=None, mistakes=()) -> float:
-    """A single finite number within ``atol + rtol * |want|`` of ``want``."""
-    mistakes = list(mistakes)
-    value = expect_scalar(got, what, hint=hint, mistakes=mistakes)
-    want = float(want)
-    if abs(value - want) > atol + rtol * abs(want):
-        raise CheckFailed(
-            f"{what} is {value:.6g}, expected {want:.6g} (tolerance {rtol:g} relative + {atol:g} absolute).",
-            _fitting(mistakes, got) or hint,
-        )
-    return value
 
 
 # -- init_params --------------------------------------------------------------------------------
@@ -264,7 +223,7 @@ def _forward(fn, case: str):
     X, params = fn.call(case).args
     n, h = X.shape[0], params["W1"].shape[1]
     what = f"forward(X, params) on the '{case}' case"
-    got = _result(fn, case, known=[(None, "matmul", ("Batch first: X is (N, n_in) and W1 is (n_in, H), "
+    got = result_or_known_error(fn, case, known=[(None, "matmul", ("Batch first: X is (N, n_in) and W1 is (n_in, H), "
                                                      "so Z1 = X @ W1 + b1 is (N, H)."))])
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise CheckFailed(f"{what} should return a pair (probs, cache); got {describe(got)}.",
@@ -293,7 +252,7 @@ def test_forward_probs(outcome):
     for case in fn.cases:
         X, params, probs, cache = _forward(fn, case)
         want_probs, want_cache = fn.expected(case)
-        tol = _tolerance(X)
+        tol = tolerance_for(X)
         Z1, A1, Z2 = cache["Z1"], cache["A1"], cache["Z2"]
         without_b1 = X @ params["W1"]
         without_b2 = A1 @ params["W2"]
@@ -316,7 +275,7 @@ def test_forward_probs(outcome):
                     matches=lambda got: not _rows_sum_to_one(got)),
         ]
         expect_close(probs, want_probs, f"probs from forward(X, params) on the '{case}' case",
-                     mistakes=mistakes, **_tolerance(X))
+                     mistakes=mistakes, **tolerance_for(X))
 
 
 def _renormalised(probs, factor) -> np.ndarray:
@@ -350,7 +309,7 @@ def test_forward_cache(outcome):
         }
         for name in CACHE:
             expect_close(cache[name], want[name], f"cache['{name}'] from forward(X, params) on the '{case}' case",
-                         mistakes=mistakes[name], **_tolerance(X))
+                         mistakes=mistakes[name], **tolerance_for(X))
 
 
 @requires("test_forward_probs")
@@ -435,7 +394,7 @@ def test_cross_entropy_value(outcome):
                     "probability.", all_entries),
             Mistake("Average the per-example losses into one number.", per_example),
         ]
-        _expect_number(fn.result(case), want, f"cross_entropy(probs, y) on the '{case}' case",
+        expect_number(fn.result(case), want, f"cross_entropy(probs, y) on the '{case}' case",
                        rtol=1e-4 if probs.dtype == np.float32 else 1e-6, atol=1e-7, mistakes=mistakes)
 
 
@@ -474,7 +433,7 @@ def test_cross_entropy_zero_probability(outcome):
                 if zeros else f"cross_entropy(probs, y) on the '{case}' case (every true class has probability 1)")
         got = fn.result(case)
         expect_scalar(got, what, hint=CLIP_HINT)  # inf or nan: log(0)
-        _expect_number(got, want, what, rtol=1e-6, atol=1e-9, mistakes=mistakes,
+        expect_number(got, want, what, rtol=1e-6, atol=1e-9, mistakes=mistakes,
                        hint="The true classes with probability 0 cost -log(1e-12) each.")
 
 

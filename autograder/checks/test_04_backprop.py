@@ -15,60 +15,20 @@ from autograder.checking import (
     expect_close,
     expect_dict,
     expect_ndarray,
+    expect_number,
     expect_scalar,
     expect_shape,
     expect_unchanged,
+    matching_hint,
     requires,
+    result_or_known_error,
+    tolerance_for,
 )
 from autograder.sandbox.probes import PROBES
 from autograder.sandbox.probes import gradient as exact_gradient
 
 PARAMS = ("W1", "b1", "W2", "b2")
 GRADS = ("dW1", "db1", "dW2", "db2")
-
-
-def _result(fn, case: str, known=()):
-    """What the student's function returned; an exception that a known mistake raises gets its hint.
-
-    ``known`` holds (exception type name or None, text in the message, hint).
-    """
-    raised = fn.raised(case)
-    if raised is not None:
-        for type_name, needle, hint in known:
-            if (type_name is None or raised.type == type_name) and needle.lower() in raised.message.lower():
-                where = f"; {raised.where}" if raised.where else ""
-                raise CheckFailed(
-                    f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
-                    hint,
-                )
-    return fn.result(case)
-
-
-def _fitting(mistakes, got):
-    for mistake in mistakes:
-        if mistake.fits(got):
-            return mistake.hint
-    return None
-
-
-def _tolerance(array: np.ndarray) -> dict:
-    """float32 results compare with float32 accuracy, float64 ones tighter."""
-    if np.asarray(array).dtype == np.float32:
-        return {"rtol": 1e-4, "atol": 1e-6}
-    return {"rtol": 1e-6, "atol": 1e-9}
-
-
-def _expect_number(got, want, what: str, *, rtol: float, atol: float, hint=None, mistakes=()) -> float:
-    """A single finite number within ``atol + rtol * |want|`` of ``want``."""
-    mistakes = list(mistakes)
-    value = expect_scalar(got, what, hint=hint, mistakes=mistakes)
-    want = float(want)
-    if abs(value - want) > atol + rtol * abs(want):
-        raise CheckFailed(
-            f"{what} is {value:.6g}, expected {want:.6g} (tolerance {rtol:g} relative + {atol:g} absolute).",
-            _fitting(mistakes, got) or hint,
-        )
-    return value
 
 
 # -- backward -----------------------------------------------------------------------------------
@@ -112,7 +72,7 @@ def _grads(fn, case: str, names: tuple[str, ...] = GRADS) -> dict:
     X, _, params, _ = fn.call(case).args
     n = len(X)
     what = f"backward(X, y, params, cache) on the '{case}' case"
-    got = _result(fn, case, known=[(None, "matmul", MATMUL_HINT), (None, "could not be broadcast", BROADCAST_HINT)])
+    got = result_or_known_error(fn, case, known=[(None, "matmul", MATMUL_HINT), (None, "could not be broadcast", BROADCAST_HINT)])
     if isinstance(got, dict) and all(k in got for k in PARAMS) and not any(k in got for k in GRADS):
         raise CheckFailed(f"{what} returned keys {sorted(got)}.",
                           "Name each gradient 'd' + its parameter: 'dW1', 'db1', 'dW2', 'db2'.")
@@ -195,7 +155,7 @@ def _compare_layer(fn, names: tuple[str, str]) -> None:
         want = fn.expected(case)
         for name in names:
             expect_close(got[name], want[name], f"{name} from backward on the '{case}' case",
-                         mistakes=_backward_mistakes(name, X, params, cache, want, got), **_tolerance(X))
+                         mistakes=_backward_mistakes(name, X, params, cache, want, got), **tolerance_for(X))
 
 
 def test_backward_output_layer(outcome):
@@ -250,7 +210,7 @@ def test_backward_gradient_check(outcome):
                 error < limit,
                 f"'{name}' on the '{case}' case: relative error {error:.1e} against centered "
                 f"differences of the loss along random directions (want < {limit:.0e}).",
-                _fitting(_backward_mistakes(name, X, params, cache, want, got), got[name])
+                matching_hint(_backward_mistakes(name, X, params, cache, want, got), got[name])
                 or "Compare each line with the chain rule: dZ2, then dW2 and db2, dA1, dZ1, dW1 and db1.",
             )
 
@@ -341,7 +301,7 @@ def test_numerical_gradient_values(outcome):
         call = fn.call(case)
         x = call.args[1]
         want = np.asarray(fn.expected(case), dtype=np.float64)
-        got = _result(fn, case)
+        got = result_or_known_error(fn, case)
         after = fn.args_after(case)[1]
         restored = (isinstance(after, np.ndarray) and after.shape == x.shape
                     and bool(np.allclose(after, x, rtol=1e-12, atol=0)))
@@ -362,7 +322,7 @@ def test_numerical_gradient_close_to_exact(outcome):
         name, _ = _probe_of(call)
         x = np.array(call.args[1], dtype=np.float64)
         exact = exact_gradient(name, x)
-        got = _result(fn, case)
+        got = result_or_known_error(fn, case)
         expect_close(got, exact, f"numerical_gradient({name}, x) on the '{case}' case, against the "
                                  f"exact gradient of {name}",
                      rtol=1e-6, atol=1e-6, mistakes=_numerical_mistakes(call, np.asarray(fn.expected(case))))
@@ -381,7 +341,7 @@ def test_numerical_gradient_uses_h(outcome):
                 "centered differences are visibly off the exact gradient, and yours is not.",
                 exact_gradient(name, x), rtol=1e-6, atol=1e-6),
     ] + _numerical_mistakes(call, want)
-    expect_close(_result(fn, case), want, f"numerical_gradient({name}, x, h={h}) on the '{case}' case",
+    expect_close(result_or_known_error(fn, case), want, f"numerical_gradient({name}, x, h={h}) on the '{case}' case",
                  rtol=1e-7, atol=1e-9, mistakes=mistakes)
 
 
@@ -471,7 +431,7 @@ def test_relative_error_value(outcome):
     fn = outcome("relative_error")
     for case in NONZERO:
         a, b = fn.call(case).args
-        _expect_number(_result(fn, case), fn.expected(case), f"relative_error(a, b) on the '{case}' case",
+        expect_number(result_or_known_error(fn, case), fn.expected(case), f"relative_error(a, b) on the '{case}' case",
                        rtol=1e-6, atol=1e-12, mistakes=_relative_mistakes(a, b),
                        hint="max over the elements of |a - b| / max(1e-8, |a| + |b|).")
 
@@ -480,7 +440,7 @@ def test_relative_error_zeros(outcome):
     fn = outcome("relative_error")
     for case in ZEROS:
         a, b = fn.call(case).args
-        _expect_number(_result(fn, case), fn.expected(case), f"relative_error(a, b) on the '{case}' case",
+        expect_number(result_or_known_error(fn, case), fn.expected(case), f"relative_error(a, b) on the '{case}' case",
                        rtol=1e-6, atol=1e-12, mistakes=_relative_mistakes(a, b), hint=FLOOR_HINT)
 
 
