@@ -30,10 +30,14 @@ class BuildError(Exception):
 class StubbingClearSolutions(ClearSolutions):
     """nbgrader's ClearSolutions, with a stub that fits the function it replaces."""
 
-    def _replace_solution_region(self, cell, language):  # noqa: ANN001 - nbgrader's signature
+    def _replace_solution_region(self, cell, language):
         function, lines = _solution_shape(cell.source)
         about = f" (about {lines} line{'s' if lines != 1 else ''})" if lines else ""
-        raise_line = f'raise NotImplementedError("{function}")' if function else "raise NotImplementedError()"
+        raise_line = (
+            f'raise NotImplementedError("{function}")'
+            if function
+            else "raise NotImplementedError()"
+        )
         self.code_stub = {"python": f"# YOUR CODE HERE{about}\n{raise_line}"}
         return super()._replace_solution_region(cell, language)
 
@@ -70,7 +74,8 @@ def _lesson_text(course: Course, lesson_notebook: Path) -> str:
     nb, resources = StubbingClearSolutions(enforce_metadata=True).preprocess(nb, resources)
     nb, resources = ClearOutputPreprocessor().preprocess(nb, resources)
     nb, resources = ClearMetadataPreprocessor(
-        clear_cell_metadata=False, preserve_nb_metadata_mask={("language_info", "name"), ("kernelspec",)}
+        clear_cell_metadata=False,
+        preserve_nb_metadata_mask={("language_info", "name"), ("kernelspec",)},
     ).preprocess(nb, resources)
     header = nbformat.v4.new_markdown_cell(
         f"*This notebook is generated from `solutions/{lesson_notebook.name}` by `course build`. "
@@ -96,7 +101,7 @@ def _lesson_text(course: Course, lesson_notebook: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def _validate_solution_notebook(course: Course, path: Path, nb) -> None:  # noqa: ANN001
+def _validate_solution_notebook(course: Course, path: Path, nb) -> None:
     lesson = course.lesson_for_notebook(path.name)
     if lesson is None:
         return

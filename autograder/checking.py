@@ -18,8 +18,9 @@ and a hint that names the mistake where a known mistake fits the wrong output.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -42,9 +43,9 @@ __all__ = [
     "expect_dtype",
     "expect_equal",
     "expect_ndarray",
+    "expect_number",
     "expect_scalar",
     "expect_shape",
-    "expect_number",
     "expect_unchanged",
     "matching_hint",
     "requires",
@@ -88,7 +89,9 @@ class Call:
         self.kwargs = kwargs
 
     def __repr__(self) -> str:
-        parts = [describe(a) for a in self.args] + [f"{k}={describe(v)}" for k, v in self.kwargs.items()]
+        parts = [describe(a) for a in self.args] + [
+            f"{k}={describe(v)}" for k, v in self.kwargs.items()
+        ]
         return f"Call({', '.join(parts)})"
 
 
@@ -153,7 +156,7 @@ def requires(*checks: str) -> Callable:
     return mark
 
 
-def apply_requirements(records: list["CheckRecord"], required: dict[str, tuple[str, ...]]) -> None:
+def apply_requirements(records: list[CheckRecord], required: dict[str, tuple[str, ...]]) -> None:
     """Turn a passed check into a failed one when a check it requires did not pass."""
     status = {r.check: r.status for r in records}
     for record in records:
@@ -161,7 +164,9 @@ def apply_requirements(records: list["CheckRecord"], required: dict[str, tuple[s
         if record.status == "passed" and needs:
             record.status = "failed"
             record.points = 0.0
-            record.message = f"this check counts once {', '.join(needs)} passes (the values come first)."
+            record.message = (
+                f"this check counts once {', '.join(needs)} passes (the values come first)."
+            )
 
 
 # -- assertions -------------------------------------------------------------------------------
@@ -196,7 +201,13 @@ class Mistake:
                 return bool(np.array_equal(have, want))
             with np.errstate(all="ignore"):
                 return bool(
-                    np.allclose(have.astype(np.float64), want.astype(np.float64), rtol=self.rtol, atol=self.atol, equal_nan=True)
+                    np.allclose(
+                        have.astype(np.float64),
+                        want.astype(np.float64),
+                        rtol=self.rtol,
+                        atol=self.atol,
+                        equal_nan=True,
+                    )
                 )
         except Exception:  # noqa: BLE001 - a detector never breaks a check
             return False
@@ -213,7 +224,11 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the bool {value}"
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return f"the number {value!r}" if not isinstance(value, np.generic) else f"a NumPy {type(value).__name__} {value}"
+        return (
+            f"the number {value!r}"
+            if not isinstance(value, np.generic)
+            else f"a NumPy {type(value).__name__} {value}"
+        )
     if isinstance(value, tuple):
         return f"a tuple of {len(value)}"
     if isinstance(value, list):
@@ -231,7 +246,9 @@ def expect(condition: bool, message: str, hint: str | None = None) -> None:
         raise CheckFailed(message, hint)
 
 
-def expect_ndarray(got: Any, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()) -> np.ndarray:
+def expect_ndarray(
+    got: Any, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()
+) -> np.ndarray:
     """``got`` must be a NumPy array (not a list, a scalar, a matrix or another subclass)."""
     if isinstance(got, np.ndarray) and type(got) is np.ndarray:
         return got
@@ -241,7 +258,14 @@ def expect_ndarray(got: Any, what: str, *, hint: str | None = None, mistakes: It
     raise CheckFailed(f"{what} should be a NumPy array; got {describe(got)}.", extra)
 
 
-def expect_shape(got: np.ndarray, shape: tuple, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()) -> None:
+def expect_shape(
+    got: np.ndarray,
+    shape: tuple,
+    what: str,
+    *,
+    hint: str | None = None,
+    mistakes: Iterable[Mistake] = (),
+) -> None:
     if tuple(got.shape) != tuple(shape):
         extra = matching_hint(mistakes, got) or hint
         if extra is None and got.ndim == 2 and tuple(got.shape[::-1]) == tuple(shape):
@@ -293,9 +317,14 @@ def expect_close(
     if check_dtype_kind and want.dtype.kind == "f" and got.dtype.kind == "b":
         raise CheckFailed(
             f"{what} is an array of booleans; expected numbers ({want.dtype}).",
-            matching_hint(mistakes, got) or "Convert with .astype(np.float32) (or multiply by 1.0).",
+            matching_hint(mistakes, got)
+            or "Convert with .astype(np.float32) (or multiply by 1.0).",
         )
-    expect_finite(got, what, hint=matching_hint(mistakes, got) or (hint if not np.all(np.isfinite(want)) else None))
+    expect_finite(
+        got,
+        what,
+        hint=matching_hint(mistakes, got) or (hint if not np.all(np.isfinite(want)) else None),
+    )
     with np.errstate(all="ignore"):
         have = got.astype(np.float64)
         target = want.astype(np.float64)
@@ -304,7 +333,11 @@ def expect_close(
         return got
     error = np.abs(have - target)
     error[close] = 0.0
-    index = tuple(int(i) for i in np.unravel_index(int(np.argmax(error)), error.shape)) if error.ndim else ()
+    index = (
+        tuple(int(i) for i in np.unravel_index(int(np.argmax(error)), error.shape))
+        if error.ndim
+        else ()
+    )
     wrong = int(np.count_nonzero(~close))
     at = f" at {list(index)}" if index else ""
     message = (
@@ -315,15 +348,20 @@ def expect_close(
     raise CheckFailed(message, matching_hint(mistakes, got) or hint)
 
 
-def expect_equal(got: Any, want: Any, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()) -> np.ndarray:
+def expect_equal(
+    got: Any, want: Any, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()
+) -> np.ndarray:
     """Exact comparison for integer and boolean arrays (labels, counts, indices)."""
     mistakes = list(mistakes)
     want = np.asarray(want)
     got = expect_ndarray(got, what, mistakes=mistakes)
     expect_shape(got, want.shape, what, mistakes=mistakes)
-    if got.dtype.kind == "f" and want.dtype.kind in "iu":
-        if not np.all(np.isfinite(got)) or not np.all(got == np.round(got)):
-            raise CheckFailed(f"{what} should hold whole numbers; got {got.dtype} values that are not.", matching_hint(mistakes, got) or hint)
+    whole = got.dtype.kind != "f" or (np.all(np.isfinite(got)) and np.all(got == np.round(got)))
+    if want.dtype.kind in "iu" and not whole:
+        raise CheckFailed(
+            f"{what} should hold whole numbers; got {got.dtype} values that are not.",
+            matching_hint(mistakes, got) or hint,
+        )
     with np.errstate(all="ignore"):
         equal = got == want
     if np.all(equal):
@@ -336,19 +374,25 @@ def expect_equal(got: Any, want: Any, what: str, *, hint: str | None = None, mis
     )
 
 
-def expect_scalar(got: Any, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()) -> float:
+def expect_scalar(
+    got: Any, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()
+) -> float:
     """A single real number: a Python number, a NumPy scalar, or a 0-d array."""
     value = got
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         extra = matching_hint(mistakes, got) or hint
         if isinstance(got, np.ndarray) and extra is None:
             extra = "Reduce it to one number, e.g. with np.mean(...) or float(...)."
         raise CheckFailed(f"{what} should be a single number; got {describe(got)}.", extra)
     number = float(value)
     if not math.isfinite(number):
-        raise CheckFailed(f"{what} is {number}; expected a finite number.", matching_hint(mistakes, got) or hint)
+        raise CheckFailed(
+            f"{what} is {number}; expected a finite number.", matching_hint(mistakes, got) or hint
+        )
     return number
 
 
@@ -373,7 +417,8 @@ def expect_unchanged(before: Any, after: Any, what: str, *, hint: str | None = N
     if problem:
         raise CheckFailed(
             f"{problem} Your function changed its input in place.",
-            hint or "Work on a copy (X.copy(), or operations that return new arrays such as Z - m "
+            hint
+            or "Work on a copy (X.copy(), or operations that return new arrays such as Z - m "
             "instead of Z -= m).",
         )
 
@@ -398,7 +443,15 @@ def _first_difference(before: Any, after: Any, where: str) -> str | None:
         if after.dtype != before.dtype:
             return f"{where} changed dtype from {before.dtype} to {after.dtype}."
         if not np.array_equal(before, after, equal_nan=True):
-            count = int(np.count_nonzero(~((before == after) | (np.isnan(before) & np.isnan(after)) if before.dtype.kind == "f" else (before == after))))
+            count = int(
+                np.count_nonzero(
+                    ~(
+                        (before == after) | (np.isnan(before) & np.isnan(after))
+                        if before.dtype.kind == "f"
+                        else (before == after)
+                    )
+                )
+            )
             return f"{where} was modified ({count} entries changed)."
         return None
     if isinstance(before, (list, tuple)):
@@ -469,6 +522,7 @@ class FunctionReport:
 
 # -- helpers shared by the check modules ----------------------------------------------------
 
+
 def result_or_known_error(fn, case: str, known=()):
     """What the student's function returned; an exception that a known mistake raises gets its hint.
 
@@ -477,7 +531,9 @@ def result_or_known_error(fn, case: str, known=()):
     raised = fn.raised(case)
     if raised is not None:
         for type_name, needle, hint in known:
-            if (type_name is None or raised.type == type_name) and needle.lower() in raised.message.lower():
+            if (
+                type_name is None or raised.type == type_name
+            ) and needle.lower() in raised.message.lower():
                 where = f"; {raised.where}" if raised.where else ""
                 raise CheckFailed(
                     f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
@@ -501,7 +557,9 @@ def tolerance_for(array: np.ndarray) -> dict:
     return {"rtol": 1e-6, "atol": 1e-9}
 
 
-def expect_number(got, want, what: str, *, rtol: float, atol: float, hint=None, mistakes=()) -> float:
+def expect_number(
+    got, want, what: str, *, rtol: float, atol: float, hint=None, mistakes=()
+) -> float:
     """A single finite number within ``atol + rtol * |want|`` of ``want``."""
     mistakes = list(mistakes)
     value = expect_scalar(got, what, hint=hint, mistakes=mistakes)

@@ -29,12 +29,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     from autograder.grading import Submission, grade_submission
 
     course = load_course()
-    path = Path(args.path) if args.path else (Path("lessons") if Path("lessons").is_dir() else LESSONS_DIR)
+    path = (
+        Path(args.path)
+        if args.path
+        else (Path("lessons") if Path("lessons").is_dir() else LESSONS_DIR)
+    )
     if not path.exists():
         return _error(f"{path} does not exist. Give a notebook or a folder of lesson notebooks.")
     if path.is_file() and course.lesson_for_notebook(path.name) is None:
         names = ", ".join(lesson.notebook for lesson in course.lessons)
-        return _error(f"{path.name} is not a lesson notebook of this course (expected one of {names}).")
+        return _error(
+            f"{path.name} is not a lesson notebook of this course (expected one of {names})."
+        )
     submission = Submission.from_path(path, course)
     if path.is_dir() and not submission.lessons_present:
         return _error(f"{path} holds no lesson notebooks (01_data.ipynb ... ).")
@@ -59,7 +65,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(f"! {problem}")
     if result.mode == "hidden":
-        print(f"\nhidden checks on fresh inputs, seed {result.seed} (replay with --seed {result.seed})")
+        print(
+            f"\nhidden checks on fresh inputs, seed {result.seed} (replay with --seed {result.seed})"
+        )
     else:
         print("\npublic checks (fixed inputs; the instructor's grading uses fresh hidden inputs)")
     if args.json:
@@ -73,7 +81,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             return EXIT_GATE
     errors = [c for f in result.functions for c in f.checks if c.status == "error"]
     if errors:
-        print(f"{len(errors)} check(s) could not finish: the grader needs attention.", file=sys.stderr)
+        print(
+            f"{len(errors)} check(s) could not finish: the grader needs attention.", file=sys.stderr
+        )
         return EXIT_ERROR
     return EXIT_OK
 
@@ -102,7 +112,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return _error(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
     students = find_students(folder)
     if not students:
-        return _error(f"{folder} has no student sub-folders (one folder per student, holding their notebooks).")
+        return _error(
+            f"{folder} has no student sub-folders (one folder per student, holding their notebooks)."
+        )
     out = Path(args.out)
     bar = tqdm(total=len(students), unit="student", desc="grading", disable=args.quiet)
     results, failures = grade_class(
@@ -118,7 +130,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
     print(f"graded {len(results)} students -> {out} (feedback in {feedback}/)")
     if failures:
-        print(f"the grader failed on: {', '.join(failures)} (they got a row of zeros; see their feedback)", file=sys.stderr)
+        print(
+            f"the grader failed on: {', '.join(failures)} (they got a row of zeros; see their feedback)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     return EXIT_OK
 
@@ -172,23 +187,39 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("check", help="grade my lesson notebooks and show a progress table")
-    p.add_argument("path", nargs="?", help="a lesson notebook or a folder of them (default: lessons/)")
+    p.add_argument(
+        "path", nargs="?", help="a lesson notebook or a folder of them (default: lessons/)"
+    )
     p.add_argument("--function", action="append", help="only this graded function (repeatable)")
     p.add_argument("--seed", type=int, help="seed of the hidden checks, to replay a run")
-    p.add_argument("--public", action="store_true", help="use the public checks even when solutions/ is present")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="use the public checks even when solutions/ is present",
+    )
     p.add_argument("--min-score", type=float, help="exit 1 when the score (percent) is below this")
     p.add_argument("--json", help="also write the full result as JSON to this file")
-    p.add_argument("--timeout", type=float, help="seconds each graded function may run (default: course.yml)")
+    p.add_argument(
+        "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("grade", help="grade a class: one sub-folder of notebooks per student")
     p.add_argument("submissions", help="folder with one sub-folder per student")
-    p.add_argument("--out", default="grades.csv", help="the gradebook CSV to write (default grades.csv)")
-    p.add_argument("--feedback", help="folder for the per-student feedback (default: feedback/ beside --out)")
+    p.add_argument(
+        "--out", default="grades.csv", help="the gradebook CSV to write (default grades.csv)"
+    )
+    p.add_argument(
+        "--feedback", help="folder for the per-student feedback (default: feedback/ beside --out)"
+    )
     p.add_argument("--seed", type=int, help="seed of the hidden checks (default: fresh)")
-    p.add_argument("--parallel", type=int, help="students graded at once (default: the number of cores)")
+    p.add_argument(
+        "--parallel", type=int, help="students graded at once (default: the number of cores)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--timeout", type=float, help="seconds each graded function may run (default: course.yml)")
+    p.add_argument(
+        "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
+    )
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("_grade-one")  # internal: no help, so not listed
@@ -200,7 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_grade_one)
 
     p = sub.add_parser("build", help="generate lessons/ and the public checks from solutions/")
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is out of date")
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if anything is out of date"
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("release", help="write the student bundle (no solutions) to a folder")

@@ -12,8 +12,9 @@ import base64
 import io
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -117,7 +118,13 @@ def encode(value: Any, put_array: Callable[[np.ndarray], str], depth: int = 0) -
     if isinstance(value, Probe):
         return {"probe": value.name}
     if isinstance(value, Raised):
-        return {"raised": {"type": value.type, "message": value.message[:MAX_STRING], "where": value.where}}
+        return {
+            "raised": {
+                "type": value.type,
+                "message": value.message[:MAX_STRING],
+                "where": value.where,
+            }
+        }
     if isinstance(value, (bool, np.bool_)):
         return {"bool": bool(value)}
     if isinstance(value, (int, np.integer)) and type(value).__name__ != "bool":
@@ -221,7 +228,11 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
             block = decode(frame["block"], get_array, depth + 1)
             if isinstance(block, Unsupported):
                 return Unsupported(f"DataFrame of {block.type_name}")
-            if not isinstance(block, np.ndarray) or block.ndim != 2 or block.shape[1] != len(columns):
+            if (
+                not isinstance(block, np.ndarray)
+                or block.ndim != 2
+                or block.shape[1] != len(columns)
+            ):
                 raise CodecError("malformed dataframe")
             arrays = [block[:, i].copy() for i in range(len(columns))]
         else:

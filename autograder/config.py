@@ -88,7 +88,9 @@ class Course:
 
     @property
     def max_points(self) -> float:
-        return sum(e.points for lesson in self.lessons if not lesson.bonus for e in lesson.exercises)
+        return sum(
+            e.points for lesson in self.lessons if not lesson.bonus for e in lesson.exercises
+        )
 
 
 @lru_cache(maxsize=4)
@@ -150,12 +152,18 @@ def parse_course(raw: object, path: Path = COURSE_FILE) -> Course:
                 raise CourseError(f"{where}: '{function}' needs positive points, not {points!r}.")
             checks = ex.get("checks") or {}
             if not isinstance(checks, dict):
-                raise CourseError(f"{where}: checks of '{function}' should map test names to points.")
+                raise CourseError(
+                    f"{where}: checks of '{function}' should map test names to points."
+                )
             for check, value in checks.items():
                 if not str(check).startswith("test_"):
-                    raise CourseError(f"{where}: check '{check}' of '{function}' should be a test_ function name.")
+                    raise CourseError(
+                        f"{where}: check '{check}' of '{function}' should be a test_ function name."
+                    )
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                    raise CourseError(f"{where}: check '{check}' of '{function}' needs positive points.")
+                    raise CourseError(
+                        f"{where}: check '{check}' of '{function}' needs positive points."
+                    )
             if checks and abs(sum(checks.values()) - points) > 1e-9:
                 raise CourseError(
                     f"{where}: the checks of '{function}' add up to {sum(checks.values()):g} points, "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from collections.abc import Iterable
 
 from autograder.checking import FunctionReport
 from autograder.config import load_course
@@ -67,7 +67,9 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
                     report.function,
                     f"{_points(report.points)}/{_points(report.max_points)}",
                     report.status,
-                    "" if report.status == "not implemented" else _shorten(report.first_message, width),
+                    ""
+                    if report.status == "not implemented"
+                    else _shorten(report.first_message, width),
                 )
             )
             if lesson.bonus:
@@ -90,7 +92,7 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(result) -> str:  # noqa: ANN001 - GradingResult
+def render_markdown(result) -> str:
     """A student's feedback file: totals, then every function with every failing check."""
     course = load_course()
     lines = [f"# Feedback for {result.submission}", ""]
@@ -117,12 +119,16 @@ def render_markdown(result) -> str:  # noqa: ANN001 - GradingResult
         if report.lesson != current:
             current = report.lesson
             lesson = course.lesson(current)
-            lines.append(f"## {lesson.notebook}: {lesson.title}" + (" (bonus)" if lesson.bonus else ""))
+            lines.append(
+                f"## {lesson.notebook}: {lesson.title}" + (" (bonus)" if lesson.bonus else "")
+            )
             lines.append("")
             lines.append("| function | points | status |")
             lines.append("|---|---|---|")
             for r in (f for f in result.functions if f.lesson == current):
-                lines.append(f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |")
+                lines.append(
+                    f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |"
+                )
             lines.append("")
         if report.status != "passed":
             lines.append(f"### `{report.function}`")
@@ -133,7 +139,9 @@ def render_markdown(result) -> str:  # noqa: ANN001 - GradingResult
                 for record in report.checks:
                     mark = MARK.get(record.status, "")
                     text = record.message if record.status != "passed" else "passed"
-                    lines.append(f"- {mark} `{record.check}` ({_points(record.points)}/{_points(record.max_points)}): {text}")
+                    lines.append(
+                        f"- {mark} `{record.check}` ({_points(record.points)}/{_points(record.max_points)}): {text}"
+                    )
             if report.note:
                 lines.append("")
                 lines.append(f"Note: {report.note}")
@@ -141,12 +149,12 @@ def render_markdown(result) -> str:  # noqa: ANN001 - GradingResult
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _bonus(result) -> float:  # noqa: ANN001
+def _bonus(result) -> float:
     course = load_course()
     return sum(f.points for f in result.functions if course.lesson(f.lesson).bonus)
 
 
-def render_html(result) -> str:  # noqa: ANN001 - GradingResult
+def render_html(result) -> str:
     """The same report as HTML, self-contained, for an LMS or a browser."""
     import mistune
 
@@ -158,6 +166,6 @@ def render_html(result) -> str:  # noqa: ANN001 - GradingResult
         "code{background:#f4f4f4;padding:0 .2rem}"
     )
     return (
-        f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{style}</style></head>\n<body>\n{body}</body></html>\n"
     )

@@ -12,10 +12,10 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
 
 from autograder.checking import CheckRecord, FunctionReport
 from autograder.config import Course, load_course
@@ -43,12 +43,27 @@ def failed_result(student: str, course: Course, why: str) -> GradingResult:
     """A zero for every function, with the reason, when the grader itself failed on a student."""
     functions = []
     for exercise in course.exercises:
-        report = FunctionReport(function=exercise.function, lesson=exercise.lesson, max_points=exercise.points)
+        report = FunctionReport(
+            function=exercise.function, lesson=exercise.lesson, max_points=exercise.points
+        )
         report.checks.append(
-            CheckRecord(exercise.function, "grading", "error", f"grading failed: {why}", 0.0, exercise.points)
+            CheckRecord(
+                exercise.function,
+                "grading",
+                "error",
+                f"grading failed: {why}",
+                0.0,
+                exercise.points,
+            )
         )
         functions.append(report)
-    return GradingResult(submission=student, functions=functions, seed=None, mode="failed", problems=[f"grading failed: {why}"])
+    return GradingResult(
+        submission=student,
+        functions=functions,
+        seed=None,
+        mode="failed",
+        problems=[f"grading failed: {why}"],
+    )
 
 
 def find_students(submissions: Path) -> list[Path]:
@@ -64,7 +79,17 @@ def grade_student_in_subprocess(
     course = load_course()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         out = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "autograder.cli", "_grade-one", str(folder), "--json", str(out), "--jobs", str(jobs)]
+        command = [
+            sys.executable,
+            "-m",
+            "autograder.cli",
+            "_grade-one",
+            str(folder),
+            "--json",
+            str(out),
+            "--jobs",
+            str(jobs),
+        ]
         if seed is not None:
             command += ["--seed", str(seed)]
         if timeout_seconds is not None:
@@ -76,11 +101,16 @@ def grade_student_in_subprocess(
                 capture_output=True,
                 timeout=STUDENT_TIMEOUT_SECONDS,
                 start_new_session=True,
+                check=False,
             )
         except subprocess.TimeoutExpired:
-            return failed_result(folder.name, course, f"it took longer than {STUDENT_TIMEOUT_SECONDS} s"), False
+            return failed_result(
+                folder.name, course, f"it took longer than {STUDENT_TIMEOUT_SECONDS} s"
+            ), False
         if completed.returncode != 0 or not out.is_file():
-            tail = completed.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            tail = completed.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [
+                "no output"
+            ]
             return failed_result(folder.name, course, tail[0][:300]), False
         return result_from_json(out.read_text(encoding="utf-8")), True
 
@@ -108,7 +138,13 @@ def grade_class(
     failures: list[str] = []
     with ThreadPoolExecutor(max_workers=parallel) as pool:
         futures = {
-            pool.submit(grade_student_in_subprocess, s, seed=seed, jobs=jobs, timeout_seconds=timeout_seconds): s
+            pool.submit(
+                grade_student_in_subprocess,
+                s,
+                seed=seed,
+                jobs=jobs,
+                timeout_seconds=timeout_seconds,
+            ): s
             for s in students
         }
         for future in as_completed(futures):
@@ -125,8 +161,12 @@ def grade_class(
     feedback_dir = feedback_dir or out_csv.parent / "feedback"
     feedback_dir.mkdir(parents=True, exist_ok=True)
     for result in ordered:
-        (feedback_dir / f"{result.submission}.md").write_text(render_markdown(result), encoding="utf-8")
-        (feedback_dir / f"{result.submission}.html").write_text(render_html(result), encoding="utf-8")
+        (feedback_dir / f"{result.submission}.md").write_text(
+            render_markdown(result), encoding="utf-8"
+        )
+        (feedback_dir / f"{result.submission}.html").write_text(
+            render_html(result), encoding="utf-8"
+        )
     return ordered, sorted(failures)
 
 

@@ -22,24 +22,25 @@ import os
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from autograder import codec
 from autograder.checking import (
     CASE_BUILDERS,
-    apply_requirements,
     Call,
     CheckFailed,
     CheckRecord,
     FunctionReport,
     NotDefined,
     NotImplementedYet,
+    apply_requirements,
 )
 from autograder.config import CHECKS_DIR, Course, Exercise, load_course
 from autograder.notebooks import NotebookError, NotebookSource, read_notebook, select_for
@@ -63,7 +64,9 @@ class _OutcomeBase:
     def expected(self, case: str) -> Any:
         result = self._expected[case]
         if result.raised is not None:
-            raise RuntimeError(f"the reference raised {result.raised.type} on case {case}: {result.raised.message}")
+            raise RuntimeError(
+                f"the reference raised {result.raised.type} on case {case}: {result.raised.message}"
+            )
         return copy.deepcopy(result.value)
 
     def expected_raised(self, case: str) -> codec.Raised | None:
@@ -89,7 +92,9 @@ class _OutcomeBase:
     def args_after(self, case: str) -> tuple:
         got = self._student(case)
         if got.args_after is None:
-            raise CheckFailed(f"the inputs of the '{case}' case could not be read back after the call.")
+            raise CheckFailed(
+                f"the inputs of the '{case}' case could not be read back after the call."
+            )
         return got.args_after
 
 
@@ -97,10 +102,14 @@ def _hint_for_exception(raised: codec.Raised) -> str | None:
     if raised.type == "PermissionError" and "grader" in raised.message:
         return "Graded functions may only compute: no files, processes or network."
     if raised.type == "NameError":
-        return "A name it uses is not defined in this notebook (a helper in a cell that was deleted?)."
+        return (
+            "A name it uses is not defined in this notebook (a helper in a cell that was deleted?)."
+        )
     if raised.type == "MemoryError":
         return "It asked for far more memory than the task needs."
-    if raised.type in ("ValueError", "IndexError") and ("shape" in raised.message or "broadcast" in raised.message or "aligned" in raised.message):
+    if raised.type in ("ValueError", "IndexError") and (
+        "shape" in raised.message or "broadcast" in raised.message or "aligned" in raised.message
+    ):
         return "Check the shapes: the course is batch-first, X is (N, 784) and W1 is (784, H)."
     return None
 
@@ -185,7 +194,9 @@ def _where_in_notebook(exc: BaseException) -> str:
     package = str(Path(__file__).resolve().parent)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if not frame.filename.startswith((package, sys.prefix, sys.base_prefix)):
-            return f"line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}".rstrip(": ")
+            return f"line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}".rstrip(
+                ": "
+            )
     return ""
 
 
@@ -193,7 +204,9 @@ def _call_locally(target: Callable, call: Call) -> CallResult:
     from autograder.sandbox.probes import PROBES
 
     args = tuple(PROBES[a.name] if isinstance(a, codec.Probe) else a for a in call.args)
-    kwargs = {k: PROBES[v.name] if isinstance(v, codec.Probe) else v for k, v in call.kwargs.items()}
+    kwargs = {
+        k: PROBES[v.name] if isinstance(v, codec.Probe) else v for k, v in call.kwargs.items()
+    }
     started = time.perf_counter()
     try:
         value = target(*args, **kwargs)
@@ -210,7 +223,12 @@ def _call_locally(target: Callable, call: Call) -> CallResult:
 
     tree = codec.encode(value, put)
     decoded = codec.decode(tree, lambda key: arrays[key].copy())
-    return CallResult(value=decoded, args_after=call.args, kwargs_after=call.kwargs, seconds=time.perf_counter() - started)
+    return CallResult(
+        value=decoded,
+        args_after=call.args,
+        kwargs_after=call.kwargs,
+        seconds=time.perf_counter() - started,
+    )
 
 
 # -- cases and expected values ------------------------------------------------------------------
@@ -223,7 +241,9 @@ def import_checks(course: Course, lesson_ids: set[str]) -> None:
             importlib.import_module(f"autograder.checks.{lesson.checks_module}")
 
 
-def live_cases(function: str, seed: int, reference: Reference) -> tuple[dict[str, Call], dict[str, CallResult]]:
+def live_cases(
+    function: str, seed: int, reference: Reference
+) -> tuple[dict[str, Call], dict[str, CallResult]]:
     """Draw a function's cases with ``seed`` and run the reference on them."""
     builder = CASE_BUILDERS[function]
     rng = np.random.default_rng([seed, zlib.crc32(function.encode())])
@@ -259,7 +279,7 @@ class Submission:
     missing: set[str] = field(default_factory=set)
 
     @classmethod
-    def from_path(cls, path: Path, course: Course, name: str | None = None) -> "Submission":
+    def from_path(cls, path: Path, course: Course, name: str | None = None) -> Submission:
         path = Path(path)
         submission = cls(name=name or path.name)
         single = path.is_file()
@@ -327,7 +347,9 @@ class GradingSession:
                 self.reference = None
         self.mode = "hidden" if self.reference is not None else "public"
         self.seed = seed if seed is not None else int.from_bytes(os.urandom(4), "little")
-        self.jobs = jobs or int(os.environ.get("COURSE_GRADING_JOBS", 0)) or min(4, os.cpu_count() or 1)
+        self.jobs = (
+            jobs or int(os.environ.get("COURSE_GRADING_JOBS", "0")) or min(4, os.cpu_count() or 1)
+        )
         self._outcomes: dict[str, SandboxOutcome] = {}
 
     def limits_for(self, exercise: Exercise) -> Limits:
@@ -369,13 +391,23 @@ class GradingSession:
         calls, expected = self._cases(function)
         notebook = self.submission.notebooks.get(lesson.id)
         if lesson.id in self.submission.missing:
-            return SandboxOutcome(function, calls, expected, None, f"{lesson.notebook} was not submitted.")
+            return SandboxOutcome(
+                function, calls, expected, None, f"{lesson.notebook} was not submitted."
+            )
         if notebook is None:
-            return SandboxOutcome(function, calls, expected, None, self.submission.errors.get(lesson.id, "unreadable notebook"))
+            return SandboxOutcome(
+                function,
+                calls,
+                expected,
+                None,
+                self.submission.errors.get(lesson.id, "unreadable notebook"),
+            )
         if function not in notebook.defined_names():
             why = notebook.problem_for(function)
             message = f"{lesson.notebook} does not define `{function}`"
-            message += f": {why}" if why else ". Did you rename or delete it? Its name must stay as given."
+            message += (
+                f": {why}" if why else ". Did you rename or delete it? Its name must stay as given."
+            )
             return SandboxOutcome(function, calls, expected, None, message)
         statements = select_for(notebook.definitions, function)
         deps_source, deps = self._deps(function)
@@ -389,7 +421,9 @@ class GradingSession:
         )
         if not run.defined and run.fate is None:
             problem = "; ".join(run.load_problems) or "it did not define a callable"
-            return SandboxOutcome(function, calls, expected, None, f"`{function}` could not be loaded: {problem}")
+            return SandboxOutcome(
+                function, calls, expected, None, f"`{function}` could not be loaded: {problem}"
+            )
         return SandboxOutcome(function, calls, expected, run, None)
 
     def _deps(self, function: str) -> tuple[str, list[str]]:
@@ -436,14 +470,14 @@ class GradingPlugin:
         self.records: dict[str, tuple[str, str]] = {}
         self.requires: dict[str, tuple[str, ...]] = {}
 
-    def pytest_collection_modifyitems(self, session, config, items):  # noqa: ANN001
+    def pytest_collection_modifyitems(self, session, config, items):
         kept = [item for item in items if item.originalname in self.checks]
         deselected = [item for item in items if item.originalname not in self.checks]
         items[:] = kept
         if deselected:
             config.hook.pytest_deselected(items=deselected)
 
-    def pytest_runtest_makereport(self, item, call):  # noqa: ANN001
+    def pytest_runtest_makereport(self, item, call):
         self.requires[item.originalname] = getattr(item.obj, "__course_requires__", ())
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
             exc = call.excinfo.value if call.excinfo is not None else None
@@ -477,11 +511,17 @@ def grade_submission(
     course = course or load_course()
     started = time.perf_counter()
     session = GradingSession(
-        submission, course, seed=seed, use_reference=use_reference, jobs=jobs, timeout_seconds=timeout_seconds
+        submission,
+        course,
+        seed=seed,
+        use_reference=use_reference,
+        jobs=jobs,
+        timeout_seconds=timeout_seconds,
     )
     lessons = submission.lessons_present | submission.missing
     wanted = [
-        e for e in course.exercises
+        e
+        for e in course.exercises
         if (e.function in functions if functions is not None else e.lesson in lessons)
     ]
     import_checks(course, {e.lesson for e in wanted})
@@ -494,19 +534,31 @@ def grade_submission(
     plugin = GradingPlugin(session, checks)
     args = [
         *modules,
-        "-p", "no:cacheprovider",
-        "-p", "no:terminal",
-        "-p", "no:randomly",
-        "-p", "no:benchmark",
-        "-p", "no:doctest",
-        "-p", "no:junitxml",
-        "-p", "no:pastebin",
-        "-p", "no:stepwise",
-        "-p", "no:faulthandler",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:benchmark",
+        "-p",
+        "no:doctest",
+        "-p",
+        "no:junitxml",
+        "-p",
+        "no:pastebin",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "no:faulthandler",
         "--import-mode=importlib",
-        "--rootdir", str(CHECKS_DIR),
-        "-c", str(CHECKS_DIR / "pytest.ini"),
-        "-W", "ignore",
+        "--rootdir",
+        str(CHECKS_DIR),
+        "-c",
+        str(CHECKS_DIR / "pytest.ini"),
+        "-W",
+        "ignore",
     ]
     sink = io.StringIO()
     exit_code = 0
@@ -514,10 +566,14 @@ def grade_submission(
         with redirect_stdout(sink), redirect_stderr(sink):
             exit_code = pytest.main(args, plugins=[plugin, _make_fixture_plugin(session)])
     if exit_code not in (0, 1) and not plugin.records:
-        raise RuntimeError(f"the checks could not be run (pytest exit code {exit_code}): {sink.getvalue()[-2000:]}")
+        raise RuntimeError(
+            f"the checks could not be run (pytest exit code {exit_code}): {sink.getvalue()[-2000:]}"
+        )
     reports = []
     for exercise in wanted:
-        report = FunctionReport(function=exercise.function, lesson=exercise.lesson, max_points=exercise.points)
+        report = FunctionReport(
+            function=exercise.function, lesson=exercise.lesson, max_points=exercise.points
+        )
         for check, points in exercise.checks.items():
             status, message = plugin.records.get(check, ("error", "this check did not run"))
             report.checks.append(
@@ -535,7 +591,9 @@ def grade_submission(
         if outcome is not None and outcome.run is not None and outcome.run.load_problems:
             report.note = outcome.run.load_problems[0]
         reports.append(report)
-    problems = [f"{course.lesson(l).notebook}: {why}" for l, why in sorted(submission.errors.items())]
+    problems = [
+        f"{course.lesson(l).notebook}: {why}" for l, why in sorted(submission.errors.items())
+    ]
     for lesson_id, notebook in sorted(submission.notebooks.items()):
         problems.extend(f"{course.lesson(lesson_id).notebook}: {p}" for p in notebook.problems)
     return GradingResult(
@@ -552,7 +610,9 @@ def check_in_namespace(function: str, namespace: dict[str, Any]) -> FunctionRepo
     """The public checks of one function, on the version in ``namespace`` (a notebook's globals)."""
     course = load_course()
     exercise = course.exercise(function)
-    module = importlib.import_module(f"autograder.checks.{course.lesson(exercise.lesson).checks_module}")
+    module = importlib.import_module(
+        f"autograder.checks.{course.lesson(exercise.lesson).checks_module}"
+    )
     public = load_public(function)
     target = namespace.get(function)
     outcome = LocalOutcome(function, target if callable(target) else None, public)
@@ -569,7 +629,9 @@ def check_in_namespace(function: str, namespace: dict[str, Any]) -> FunctionRepo
             except Exception as exc:  # noqa: BLE001 - classified into feedback
                 status, message = classify(exc)
         report.checks.append(
-            CheckRecord(function, check, status, message, points if status == "passed" else 0.0, points)
+            CheckRecord(
+                function, check, status, message, points if status == "passed" else 0.0, points
+            )
         )
         required[check] = getattr(test, "__course_requires__", ())
     apply_requirements(report.checks, required)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import inspect
 import types
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from autograder.notebooks import NotebookError, read_notebook
 
@@ -90,9 +91,7 @@ def _load_notebook_module(path: Path) -> types.ModuleType:
             raise ImportError(f"import_functions: {exc}") from None
         module = types.ModuleType(f"notebook_{path.stem}")
         module.__file__ = str(path)
-        code = compile(
-            source.module_source(include_notebook_imports=True), str(path), "exec"
-        )
+        code = compile(source.module_source(include_notebook_imports=True), str(path), "exec")
         with contextlib.chdir(path.parent):
             exec(code, module.__dict__)  # noqa: S102 - the student's own notebook, in their kernel
         return module

@@ -165,9 +165,7 @@ def _collect_cell(text: str, index: int, out: NotebookSource) -> None:
         defined = ", ".join(f"`{n}`" for n in _names_defined_loosely(python))
         where = f"line {exc.lineno}" if exc.lineno else "somewhere"
         lost = f" It defines {defined}, which could not be graded." if defined else ""
-        out.problems.append(
-            f"code cell {index} has a syntax error at {where}: {exc.msg}.{lost}"
-        )
+        out.problems.append(f"code cell {index} has a syntax error at {where}: {exc.msg}.{lost}")
         return
     for node in tree.body:
         kept = _keep(node)
@@ -175,10 +173,10 @@ def _collect_cell(text: str, index: int, out: NotebookSource) -> None:
             continue
         kind, names = kept
         segment = ast.get_source_segment(python, node, padded=False) or ast.unparse(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        decorated = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        if decorated and node.decorator_list:
             # Decorators are not part of the node's own segment.
-            if node.decorator_list:
-                segment = ast.unparse(node)
+            segment = ast.unparse(node)
         line = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         out.definitions.append(
             Definition(names=names, source=segment, cell=index, kind=kind, line=line)
@@ -259,10 +257,9 @@ def _is_constant_expression(value: ast.expr) -> bool:
     for node in ast.walk(value):
         if isinstance(node, ast.Lambda):
             continue
-        if not isinstance(node, _ALLOWED_CONSTANT_NODES):
-            # A call inside a lambda's body runs only when the lambda is called.
-            if not _inside_lambda(value, node):
-                return False
+        # A call inside a lambda's body runs only when the lambda is called.
+        if not isinstance(node, _ALLOWED_CONSTANT_NODES) and not _inside_lambda(value, node):
+            return False
     return True
 
 
@@ -326,7 +323,9 @@ def names_used(definitions: list[Definition], function: str) -> set[str]:
     return used
 
 
-def select_for(definitions: list[Definition], function: str, *, exclude: set[str] = frozenset()) -> list[Definition]:
+def select_for(
+    definitions: list[Definition], function: str, *, exclude: set[str] = frozenset()
+) -> list[Definition]:
     """The statements ``function`` needs: itself, what it uses, and the imports those use.
 
     Grading ``relu`` then never imports seaborn, and a broken class elsewhere in the notebook

@@ -37,7 +37,7 @@ def public_path(function: str, directory: Path = PUBLIC_DIR) -> Path:
     return directory / f"{function}.json"
 
 
-def render_public(function: str, reference, seed: int) -> str:  # noqa: ANN001 - Reference
+def render_public(function: str, reference, seed: int) -> str:
     """The JSON text of a function's public cases (deterministic for a seed)."""
     from autograder.grading import live_cases  # late: grading imports this module
 
@@ -51,7 +51,9 @@ def render_public(function: str, reference, seed: int) -> str:  # noqa: ANN001 -
                 "name": name,
                 "args": codec.encode(tuple(call.args), store.put),
                 "kwargs": codec.encode(dict(call.kwargs), store.put),
-                "expected": codec.encode(result.raised if result.raised is not None else result.value, store.put),
+                "expected": codec.encode(
+                    result.raised if result.raised is not None else result.value, store.put
+                ),
             }
         )
     document = {
@@ -89,4 +91,6 @@ def load_public(function: str, directory: Path = PUBLIC_DIR) -> PublicCases:
             expected[case["name"]] = CallResult(raised=value)
         else:
             expected[case["name"]] = CallResult(value=value)
-    return PublicCases(function=function, calls=calls, expected=expected, deps=list(document.get("deps", [])))
+    return PublicCases(
+        function=function, calls=calls, expected=expected, deps=list(document.get("deps", []))
+    )

@@ -88,4 +88,6 @@ def _load_reference(directory: Path) -> Reference:
         exec(compile(definition.source, "<reference>", "exec"), namespace)  # noqa: S102 - trusted
     graded = {e.function for e in course.exercises if e.function in namespace}
     public = {k: v for k, v in namespace.items() if not k.startswith("__")}
-    return Reference(definitions=definitions, namespace=types.SimpleNamespace(**public), graded=graded)
+    return Reference(
+        definitions=definitions, namespace=types.SimpleNamespace(**public), graded=graded
+    )

@@ -29,11 +29,15 @@ def make_release(destination: Path, *, force: bool = False) -> str:
         if not force:
             raise ReleaseError(f"{destination} exists; choose a new folder or pass --force.")
         if (destination / "solutions").exists() or destination == ROOT:
-            raise ReleaseError(f"{destination} looks like the course's own repository; refusing to replace it.")
+            raise ReleaseError(
+                f"{destination} looks like the course's own repository; refusing to replace it."
+            )
         shutil.rmtree(destination)
     missing = [name for name in COPIED if not (ROOT / name).exists()]
     if missing:
-        raise ReleaseError(f"cannot release: {', '.join(missing)} missing (run `course build` first).")
+        raise ReleaseError(
+            f"cannot release: {', '.join(missing)} missing (run `course build` first)."
+        )
     staging = destination.with_name(destination.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -96,14 +100,23 @@ def find_solution_leaks(folder: Path) -> list[str]:
     bodies = solution_bodies()
     leaks = []
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix not in (".py", ".ipynb", ".md", ".json", ".txt", ".yml"):
+        if not path.is_file() or path.suffix not in (
+            ".py",
+            ".ipynb",
+            ".md",
+            ".json",
+            ".txt",
+            ".yml",
+        ):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".ipynb":
             import json
 
             try:
-                text = "\n".join("".join(c.get("source", "")) for c in json.loads(text).get("cells", []))
+                text = "\n".join(
+                    "".join(c.get("source", "")) for c in json.loads(text).get("cells", [])
+                )
             except ValueError:
                 pass
         normalised = "\n".join(line.strip() for line in text.split("\n"))

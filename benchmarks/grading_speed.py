@@ -27,11 +27,27 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_once(jobs: int, seed: int) -> tuple[float, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
-        env = dict(os.environ, COURSE_DATA=str(ROOT / "data" / "sample"), COURSE_GRADING_JOBS=str(jobs))
+        env = dict(
+            os.environ, COURSE_DATA=str(ROOT / "data" / "sample"), COURSE_GRADING_JOBS=str(jobs)
+        )
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "autograder.cli", "check", "solutions", "--seed", str(seed), "--json", str(out)],
-            cwd=ROOT, env=env, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "autograder.cli",
+                "check",
+                "solutions",
+                "--seed",
+                str(seed),
+                "--json",
+                str(out),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         seconds = time.perf_counter() - started
         if done.returncode != 0:
@@ -50,7 +66,10 @@ def main() -> None:
             seconds, last = run_once(jobs, seed=100 + repeat)
             times[jobs].append(seconds)
             points = sum(c["points"] for f in last["functions"] for c in f["checks"])
-            print(f"repeat {repeat + 1}, {jobs} worker(s) at a time: {seconds:.2f} s ({points:g} points)", flush=True)
+            print(
+                f"repeat {repeat + 1}, {jobs} worker(s) at a time: {seconds:.2f} s ({points:g} points)",
+                flush=True,
+            )
     one, two = statistics.median(times[1]), statistics.median(times[2])
     print()
     print(f"median, 1 worker at a time: {one:.2f} s")

@@ -80,8 +80,17 @@ def write_submission(
 def submission_factory(tmp_path):
     counter = iter(range(10_000))
 
-    def make(replacements: dict[str, str] | None = None, lessons: list[str] | None = None, source: Path = SOLUTIONS) -> Path:
-        return write_submission(tmp_path / f"sub{next(counter)}", replacements=replacements, lessons=lessons, source=source)
+    def make(
+        replacements: dict[str, str] | None = None,
+        lessons: list[str] | None = None,
+        source: Path = SOLUTIONS,
+    ) -> Path:
+        return write_submission(
+            tmp_path / f"sub{next(counter)}",
+            replacements=replacements,
+            lessons=lessons,
+            source=source,
+        )
 
     return make
 
@@ -129,7 +138,7 @@ def copy_tree(source: Path, destination: Path) -> Path:
     return destination
 
 
-def pytest_terminal_summary(terminalreporter):  # noqa: ANN001 - pytest hook
+def pytest_terminal_summary(terminalreporter):
     from tests.scoreboard import summary_lines
 
     lines = summary_lines()

@@ -23,11 +23,11 @@ def _write_bytes(data: bytes):
     return lambda path: path.write_bytes(data)
 
 
-def _write_json(value) -> callable:  # noqa: ANN001
+def _write_json(value) -> callable:
     return lambda path: path.write_text(json.dumps(value), encoding="utf-8")
 
 
-def _nbformat3(path):  # noqa: ANN001
+def _nbformat3(path):
     nb = nbformat.read(SOLUTIONS / BROKEN, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -36,29 +36,36 @@ def _nbformat3(path):  # noqa: ANN001
     path.write_text(nbformat.writes(old, version=3), encoding="utf-8")
 
 
-def _no_cells(path):  # noqa: ANN001
+def _no_cells(path):
     data = _solution_json()
     del data["cells"]
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-def _duplicate_ids(path):  # noqa: ANN001
+def _duplicate_ids(path):
     data = _solution_json()
     for cell in data["cells"]:
         cell["id"] = "same-id"
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-def _huge(path):  # noqa: ANN001
+def _huge(path):
     data = _solution_json()
     data["cells"][0]["source"] = "x" * (21 * 1024 * 1024)
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-def _many_cells(path):  # noqa: ANN001
+def _many_cells(path):
     data = _solution_json()
     filler = [
-        {"cell_type": "code", "execution_count": None, "id": f"filler-{i}", "metadata": {}, "outputs": [], "source": f"x_{i} = {i}"}
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": f"filler-{i}",
+            "metadata": {},
+            "outputs": [],
+            "source": f"x_{i} = {i}",
+        }
         for i in range(10_000)
     ]
     data["cells"] = filler[:5000] + data["cells"] + filler[5000:]
@@ -66,7 +73,7 @@ def _many_cells(path):  # noqa: ANN001
 
 
 def _edit(function: str, source: str):
-    def write(path):  # noqa: ANN001
+    def write(path):
         nb = nbformat.read(SOLUTIONS / BROKEN, as_version=4)
         replace_function(nb, function, source)
         nbformat.write(nb, path)
@@ -85,9 +92,17 @@ CASES = {
     "nbformat 3 (converted and graded)": (_nbformat3, "", False),
     "duplicate cell ids (graded)": (_duplicate_ids, "", False),
     "ten thousand cells (graded)": (_many_cells, "", False),
-    "a renamed function": (_edit("relu", "def my_relu(Z):\n    return np.maximum(Z, 0)"), "does not define `relu`", None),
+    "a renamed function": (
+        _edit("relu", "def my_relu(Z):\n    return np.maximum(Z, 0)"),
+        "does not define `relu`",
+        None,
+    ),
     "a deleted function": (_edit("relu", "# I deleted it"), "does not define `relu`", None),
-    "a syntax error": (_edit("relu", "def relu(Z)\n    return np.maximum(Z, 0)"), "syntax error", None),
+    "a syntax error": (
+        _edit("relu", "def relu(Z)\n    return np.maximum(Z, 0)"),
+        "syntax error",
+        None,
+    ),
 }
 
 
@@ -117,7 +132,9 @@ def test_broken_notebook_costs_only_its_own_points(name, tmp_path):
             problems.append(f"message lacks {message!r}: {lesson02[0].first_message!r}")
     elif whole_notebook_lost is False:
         if any(f.points != f.max_points for f in lesson02):
-            problems.append(f"an intact function lost points: {[f.first_message for f in lesson02]}")
+            problems.append(
+                f"an intact function lost points: {[f.first_message for f in lesson02]}"
+            )
     else:  # only relu is broken
         relu = by_function["relu"]
         if relu.points != 0 or message not in relu.first_message.lower():

@@ -25,6 +25,7 @@ def course(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         env=environment,
         cwd=ROOT,
         timeout=600,
+        check=False,
     )
 
 
@@ -51,7 +52,9 @@ def test_build_check_fails_when_a_points_value_disagrees_with_course_yml(tmp_pat
     edited = tmp_path / "solutions"
     shutil.copytree(SOLUTIONS, edited)
     nb = nbformat.read(edited / "02_activations.ipynb", as_version=4)
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "check_relu")
+    cell = next(
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "check_relu"
+    )
     cell.metadata["nbgrader"]["points"] = 99
     nbformat.write(nb, edited / "02_activations.ipynb")
     done = course("build", "--check", env={"COURSE_SOLUTIONS": str(edited)})
@@ -81,11 +84,19 @@ def test_lesson_stubs_keep_signature_and_docstring_and_drop_the_solution(name):
         assert "YOUR CODE HERE (about" in source
         assert f'raise NotImplementedError("{function}")' in source
         assert "BEGIN SOLUTION" not in source and "END SOLUTION" not in source
-        solution_body = solution_cells[function].source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
-        stub_code = source.split('"""')[-1]  # what follows the docstring (which may state the equations)
+        solution_body = (
+            solution_cells[function]
+            .source.split("### BEGIN SOLUTION")[1]
+            .split("### END SOLUTION")[0]
+        )
+        stub_code = source.split('"""')[
+            -1
+        ]  # what follows the docstring (which may state the equations)
         for line in solution_body.strip().splitlines():
             if line.strip() and not line.strip().startswith("#") and len(line.strip()) > 12:
-                assert line.strip() not in stub_code, f"{function}: solution line left in the stub: {line.strip()}"
+                assert line.strip() not in stub_code, (
+                    f"{function}: solution line left in the stub: {line.strip()}"
+                )
     for cell in lesson.cells:
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None

@@ -9,7 +9,7 @@ as it was (those that call a replaced one included) must keep its full marks.
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -64,7 +64,9 @@ def _conflicts() -> dict[str, set[str]]:
 def _schedule() -> list[list[tuple[str, int]]]:
     """Rounds of entries: at most one per function, none calling another in the same round."""
     conflicts = _conflicts()
-    pending = [("mistake", i) for i in range(len(MISTAKES))] + [("variant", i) for i in range(len(VARIANTS))]
+    pending = [("mistake", i) for i in range(len(MISTAKES))] + [
+        ("variant", i) for i in range(len(VARIANTS))
+    ]
     rounds = []
     while pending:
         chosen: list[tuple[str, int]] = []
@@ -80,7 +82,7 @@ def _schedule() -> list[list[tuple[str, int]]]:
     return rounds
 
 
-@lru_cache(maxsize=None)
+@cache
 def _graded_rounds(folder: str) -> dict:
     """Grade every round: a whole submission (the solutions) with that round's entries dropped in.
 
@@ -97,7 +99,9 @@ def _graded_rounds(folder: str) -> dict:
         replacements: dict[str, dict[str, str]] = {}
         for kind, index in entries:
             entry = (MISTAKES if kind == "mistake" else VARIANTS)[index]
-            replacements.setdefault(_lesson_of(entry.function).notebook, {})[entry.function] = entry.source
+            replacements.setdefault(_lesson_of(entry.function).notebook, {})[entry.function] = (
+                entry.source
+            )
         submission = Path(folder) / f"round{number}"
         submission.mkdir(parents=True, exist_ok=True)
         for lesson in course.lessons:
@@ -105,7 +109,12 @@ def _graded_rounds(folder: str) -> dict:
             for function, source in replacements.get(lesson.notebook, {}).items():
                 replace_function(nb, function, source)
             nbformat.write(nb, submission / lesson.notebook)
-        touched = [e.function for lesson in course.lessons if lesson.notebook in replacements for e in lesson.exercises]
+        touched = [
+            e.function
+            for lesson in course.lessons
+            if lesson.notebook in replacements
+            for e in lesson.exercises
+        ]
         result = grade(submission, seed=1000 + number, functions=touched)
         replaced = {(MISTAKES if k == "mistake" else VARIANTS)[i].function for k, i in entries}
         for kind, index in entries:
@@ -122,11 +131,13 @@ def workdir(tmp_path_factory):
     return str(tmp_path_factory.mktemp("catalogue"))
 
 
-def _feedback(report) -> str:  # noqa: ANN001
+def _feedback(report) -> str:
     return " ".join(c.message for c in report.checks if c.status != "passed").lower()
 
 
-@pytest.mark.parametrize("index", range(len(MISTAKES)), ids=[f"{m.function}-{m.name}" for m in MISTAKES])
+@pytest.mark.parametrize(
+    "index", range(len(MISTAKES)), ids=[f"{m.function}-{m.name}" for m in MISTAKES]
+)
 def test_mistake_loses_points_on_its_own_function_only(index, workdir):
     mistake = MISTAKES[index]
     result, replaced = _graded("mistake", index, workdir)
@@ -144,7 +155,12 @@ def test_mistake_loses_points_on_its_own_function_only(index, workdir):
     name = f"{mistake.function}/{mistake.name}"
     record("mistakes caught", name, not problems, "; ".join(problems))
     hinted = bool(mistake.hint) and mistake.hint.lower() in _feedback(target)
-    record("mistakes hinted", name, hinted, "" if hinted else f"wanted {mistake.hint!r} in: {target.first_message[:200]}")
+    record(
+        "mistakes hinted",
+        name,
+        hinted,
+        "" if hinted else f"wanted {mistake.hint!r} in: {target.first_message[:200]}",
+    )
     assert not problems, problems
 
 
@@ -152,7 +168,9 @@ def test_at_least_80_percent_of_mistakes_get_a_hint_that_names_them(workdir):
     assert len(MISTAKES) >= 60, f"the catalogue has only {len(MISTAKES)} mistakes"
     hinted = 0
     for index, mistake in enumerate(MISTAKES):
-        report = {f.function: f for f in _graded("mistake", index, workdir)[0].functions}[mistake.function]
+        report = {f.function: f for f in _graded("mistake", index, workdir)[0].functions}[
+            mistake.function
+        ]
         hinted += bool(mistake.hint) and mistake.hint.lower() in _feedback(report)
     share = hinted / len(MISTAKES)
     print(f"mistakes hinted: {hinted}/{len(MISTAKES)} ({share:.0%})")
@@ -167,14 +185,17 @@ def test_every_graded_function_has_three_mistakes_and_two_variants():
         assert sum(v.function == exercise.function for v in VARIANTS) >= 2, exercise.function
 
 
-@pytest.mark.parametrize("index", range(len(VARIANTS)), ids=[f"{v.function}-{v.name}" for v in VARIANTS])
+@pytest.mark.parametrize(
+    "index", range(len(VARIANTS)), ids=[f"{v.function}-{v.name}" for v in VARIANTS]
+)
 def test_correct_variant_gets_full_marks(index, workdir):
     variant = VARIANTS[index]
     result, replaced = _graded("variant", index, workdir)
     lost = [
         (f.function, f.first_message)
         for f in result.functions
-        if f.points != f.max_points and (f.function == variant.function or f.function not in replaced)
+        if f.points != f.max_points
+        and (f.function == variant.function or f.function not in replaced)
     ]
     record("variants", f"{variant.function}/{variant.name}", not lost, str(lost[:1]))
     assert not lost, lost

@@ -37,7 +37,9 @@ def _solution_cell(notebook: str, function: str) -> str:
     raise KeyError(function)
 
 
-def _edited(source_dir: Path, notebook: str, replacements: dict[str, str], destination: Path) -> None:
+def _edited(
+    source_dir: Path, notebook: str, replacements: dict[str, str], destination: Path
+) -> None:
     nb = nbformat.read(source_dir / notebook, as_version=4)
     for function, text in replacements.items():
         replace_function(nb, function, text)
@@ -69,17 +71,31 @@ def graded_class(tmp_path_factory):
         lesson = course.lesson(lesson_id)
         done = {e.function: _solution_cell(lesson.notebook, e.function) for e in lesson.exercises}
         _edited(LESSONS, lesson.notebook, done, subs / "carol")
-    expected["carol"] = {f: (full[f] if course.exercise(f).lesson in ("01_data", "02_activations") else 0.0) for f in functions}
+    expected["carol"] = {
+        f: (full[f] if course.exercise(f).lesson in ("01_data", "02_activations") else 0.0)
+        for f in functions
+    }
 
-    _copy(SOLUTIONS, subs / "dave", [n for n in everything if n != "04_backprop.ipynb"])  # one notebook missing
-    expected["dave"] = {f: (0.0 if course.exercise(f).lesson == "04_backprop" else full[f]) for f in functions}
+    _copy(
+        SOLUTIONS, subs / "dave", [n for n in everything if n != "04_backprop.ipynb"]
+    )  # one notebook missing
+    expected["dave"] = {
+        f: (0.0 if course.exercise(f).lesson == "04_backprop" else full[f]) for f in functions
+    }
 
     _copy(SOLUTIONS, subs / "erin", everything)  # one notebook broken
     (subs / "erin" / "03_forward.ipynb").write_text('{"cells": [', encoding="utf-8")
-    expected["erin"] = {f: (0.0 if course.exercise(f).lesson == "03_forward" else full[f]) for f in functions}
+    expected["erin"] = {
+        f: (0.0 if course.exercise(f).lesson == "03_forward" else full[f]) for f in functions
+    }
 
     _copy(SOLUTIONS, subs / "frank", everything)  # a renamed function
-    _edited(SOLUTIONS, "02_activations.ipynb", {"relu": "def rectify(Z):\n    return np.maximum(Z, 0)"}, subs / "frank")
+    _edited(
+        SOLUTIONS,
+        "02_activations.ipynb",
+        {"relu": "def rectify(Z):\n    return np.maximum(Z, 0)"},
+        subs / "frank",
+    )
     expected["frank"] = {**full, "relu": 0.0}
 
     _copy(SOLUTIONS, subs / "grace", everything)  # an attacker
@@ -104,26 +120,50 @@ def graded_class(tmp_path_factory):
     expected["heidi"] = dict(zero)
 
     _copy(SOLUTIONS, subs / "ivan", ["01_data.ipynb", "02_activations.ipynb"])  # only two lessons
-    expected["ivan"] = {f: (full[f] if course.exercise(f).lesson in ("01_data", "02_activations") else 0.0) for f in functions}
+    expected["ivan"] = {
+        f: (full[f] if course.exercise(f).lesson in ("01_data", "02_activations") else 0.0)
+        for f in functions
+    }
 
     _copy(SOLUTIONS, subs / "judy", everything)  # a syntax error in one cell
-    _edited(SOLUTIONS, "03_forward.ipynb", {"forward": "def forward(X, params)\n    pass"}, subs / "judy")
+    _edited(
+        SOLUTIONS,
+        "03_forward.ipynb",
+        {"forward": "def forward(X, params)\n    pass"},
+        subs / "judy",
+    )
     expected["judy"] = {**full, "forward": 0.0}
 
     _copy(SOLUTIONS, subs / "ken", everything)  # not notebooks at all, beside good ones
     (subs / "ken" / "01_data.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (subs / "ken" / "notes.txt").write_text("hello")
-    expected["ken"] = {f: (0.0 if course.exercise(f).lesson == "01_data" else full[f]) for f in functions}
+    expected["ken"] = {
+        f: (0.0 if course.exercise(f).lesson == "01_data" else full[f]) for f in functions
+    }
 
     out = root / "out" / "grades.csv"
     before = set(worker_processes())
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "grade", str(subs), "--out", str(out), "--quiet", "--timeout", str(TIMEOUT), "--seed", "4242"],
+        [
+            sys.executable,
+            "-m",
+            "autograder.cli",
+            "grade",
+            str(subs),
+            "--out",
+            str(out),
+            "--quiet",
+            "--timeout",
+            str(TIMEOUT),
+            "--seed",
+            "4242",
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=1500,
+        check=False,
     )
     seconds = time.monotonic() - started
     TIMINGS[f"mixed class of {len(expected)} graded in"] = seconds
@@ -139,7 +179,7 @@ def test_class_grading_exits_cleanly(graded_class):
 
 
 def test_grades_csv_is_exactly_the_expected_one(graded_class):
-    done, out, expected, functions, *_ = graded_class
+    _done, out, expected, functions, *_ = graded_class
     with out.open(newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["student", *functions, "total"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import pickle
 
 import numpy as np
@@ -25,8 +24,15 @@ def _roundtrip(value):
 
 
 def test_plain_values_round_trip():
-    value = {"W": np.arange(6.0).reshape(2, 3), "t": 3, "ok": True, "name": "x", "none": None,
-             "pair": (1.5, np.float32(2.5)), "items": [np.int64(4)]}
+    value = {
+        "W": np.arange(6.0).reshape(2, 3),
+        "t": 3,
+        "ok": True,
+        "name": "x",
+        "none": None,
+        "pair": (1.5, np.float32(2.5)),
+        "items": [np.int64(4)],
+    }
     back = _roundtrip(value)
     assert np.array_equal(back["W"], value["W"]) and back["t"] == 3 and back["ok"] is True
     assert isinstance(back["pair"], tuple) and back["pair"][1].dtype == np.float32
@@ -56,13 +62,17 @@ def _npy_with_header(header: str, payload: bytes = b"") -> bytes:
 
 
 def test_a_pickled_object_array_is_refused():
-    data = _npy_with_header("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", pickle.dumps([1, 2]))
+    data = _npy_with_header(
+        "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", pickle.dumps([1, 2])
+    )
     with pytest.raises(codec.CodecError, match="dtype"):
         codec.npy_to_array(data, max_bytes=1 << 20)
 
 
 def test_a_huge_shape_is_refused_before_allocating():
-    data = _npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 1000000), }")
+    data = _npy_with_header(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 1000000), }"
+    )
     with pytest.raises(codec.CodecError, match="over the limit"):
         codec.npy_to_array(data, max_bytes=1 << 20)
 
@@ -78,7 +88,18 @@ def test_garbage_is_refused():
         codec.npy_to_array(b"not an array at all", max_bytes=1 << 20)
 
 
-@pytest.mark.parametrize("tree", [{"int": "3"}, {"float": [1]}, {"ndarray": 5}, {"dict": [1]}, {"what": 1}, [1, 2], {"a": 1, "b": 2, "c": 3}])
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"int": "3"},
+        {"float": [1]},
+        {"ndarray": 5},
+        {"dict": [1]},
+        {"what": 1},
+        [1, 2],
+        {"a": 1, "b": 2, "c": 3},
+    ],
+)
 def test_malformed_trees_are_refused(tree):
     with pytest.raises(codec.CodecError):
         codec.decode(tree, lambda k: np.zeros(1))

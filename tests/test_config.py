@@ -33,9 +33,15 @@ def test_every_check_named_in_course_yml_exists_and_every_test_is_named():
     course = load_course()
     for lesson in course.lessons:
         tree = ast.parse((CHECKS_DIR / f"{lesson.checks_module}.py").read_text())
-        tests = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")}
+        tests = {
+            n.name
+            for n in tree.body
+            if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")
+        }
         named = {check for e in lesson.exercises for check in e.checks}
-        assert named == tests, f"{lesson.id}: only in course.yml {named - tests}, only in the module {tests - named}"
+        assert named == tests, (
+            f"{lesson.id}: only in course.yml {named - tests}, only in the module {tests - named}"
+        )
 
 
 def _broken(mutate):
@@ -52,9 +58,20 @@ def _broken(mutate):
         (lambda r: r["lessons"][0].update(notebook="data.txt"), "should name an .ipynb"),
         (lambda r: r["lessons"][0]["exercises"][0].update(points=0), "needs positive points"),
         (lambda r: r["lessons"][0]["exercises"][0].update(points="two"), "needs positive points"),
-        (lambda r: r["lessons"][1]["exercises"].append({"function": "split_features_labels", "points": 1}), "listed twice"),
-        (lambda r: r["lessons"][0]["exercises"][0].update(function="not a name"), "not a valid function name"),
-        (lambda r: r["lessons"][0]["exercises"][0]["checks"].update(extra_check=1), "should be a test_ function"),
+        (
+            lambda r: r["lessons"][1]["exercises"].append(
+                {"function": "split_features_labels", "points": 1}
+            ),
+            "listed twice",
+        ),
+        (
+            lambda r: r["lessons"][0]["exercises"][0].update(function="not a name"),
+            "not a valid function name",
+        ),
+        (
+            lambda r: r["lessons"][0]["exercises"][0]["checks"].update(extra_check=1),
+            "should be a test_ function",
+        ),
         (lambda r: r["lessons"][0]["exercises"][0]["checks"].update(test_more=5), "add up to"),
         (lambda r: r.update(grading={"timeout": 3}), "unknown setting"),
         (lambda r: r.update(grading=[1]), "'grading' should be a mapping"),
@@ -77,9 +94,17 @@ def test_the_command_reports_a_broken_course_yml_without_a_traceback(tmp_path):
     import shutil
 
     copy = tmp_path / "course"
-    shutil.copytree(ROOT / "autograder", copy / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "autograder", copy / "autograder", ignore=shutil.ignore_patterns("__pycache__")
+    )
     (copy / "course.yml").write_text("lessons: 3\n")
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "check"], cwd=copy, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "check"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 2
     assert "'lessons' should be a non-empty list" in done.stderr
     assert "Traceback" not in done.stderr

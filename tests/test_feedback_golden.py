@@ -31,13 +31,17 @@ STUDENT_CODE = {
     ),
     "one_hot, transposed": (
         "one_hot",
-        "def one_hot(y, num_classes=10):\n    Y = np.zeros((num_classes, len(y)), dtype=np.float32)\n"
-        "    Y[y, np.arange(len(y))] = 1\n    return Y",
+        (
+            "def one_hot(y, num_classes=10):\n    Y = np.zeros((num_classes, len(y)), dtype=np.float32)\n"
+            "    Y[y, np.arange(len(y))] = 1\n    return Y"
+        ),
     ),
     "cross_entropy, summed": (
         "cross_entropy",
-        "def cross_entropy(probs, y):\n    p = np.clip(probs[np.arange(len(y)), y], 1e-12, None)\n"
-        "    return float(-np.sum(np.log(p)))",
+        (
+            "def cross_entropy(probs, y):\n    p = np.clip(probs[np.arange(len(y)), y], 1e-12, None)\n"
+            "    return float(-np.sum(np.log(p)))"
+        ),
     ),
     "accuracy, a count": (
         "accuracy",
@@ -45,8 +49,10 @@ STUDENT_CODE = {
     ),
     "make_submission, ImageId from 0": (
         "make_submission",
-        "def make_submission(predictions):\n    n = len(predictions)\n"
-        "    return pd.DataFrame({'ImageId': np.arange(n), 'Label': np.asarray(predictions).astype(int)})",
+        (
+            "def make_submission(predictions):\n    n = len(predictions)\n"
+            "    return pd.DataFrame({'ImageId': np.arange(n), 'Label': np.asarray(predictions).astype(int)})"
+        ),
     ),
     "relu, raises": ("relu", "def relu(Z):\n    return Z.maximum(0)"),
 }
@@ -95,5 +101,9 @@ def test_progress_table_matches_the_golden_file(submission_factory):
 @pytest.mark.parametrize("name", ["relu, correct", "relu, untouched stub", "softmax, wrong axis"])
 def test_feedback_starts_with_the_right_mark(name):
     text = _render(name)
-    expected = {"relu, correct": "✓ relu", "relu, untouched stub": "· relu: not implemented yet", "softmax, wrong axis": "✗ softmax"}
+    expected = {
+        "relu, correct": "✓ relu",
+        "relu, untouched stub": "· relu: not implemented yet",
+        "softmax, wrong axis": "✗ softmax",
+    }
     assert text.startswith(expected[name])

@@ -37,8 +37,12 @@ def _check_cells(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     found = []
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and str(meta.get("grade_id", "")).startswith("check_"):
-            found.append((meta["grade_id"][len("check_"):], _text(cell)))
+        if (
+            cell.cell_type == "code"
+            and meta.get("grade")
+            and str(meta.get("grade_id", "")).startswith("check_")
+        ):
+            found.append((meta["grade_id"][len("check_") :], _text(cell)))
     return found
 
 
@@ -80,4 +84,6 @@ def test_lesson_notebook_runs_with_every_exercise_unfinished(name, lesson_copy):
         assert "not implemented yet" in text, f"check('{function}') in {name} printed: {text!r}"
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            assert output.get("output_type") != "error", f"{name}: a cell raised {output.get('ename')}"
+            assert output.get("output_type") != "error", (
+                f"{name}: a cell raised {output.get('ename')}"
+            )

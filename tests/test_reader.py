@@ -8,7 +8,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.notebooks import NotebookError, names_used, parse_notebook, read_notebook, select_for
+from autograder.notebooks import (
+    NotebookError,
+    names_used,
+    parse_notebook,
+    read_notebook,
+    select_for,
+)
 
 
 def _notebook(*cells: str) -> bytes:
@@ -34,7 +40,9 @@ def test_only_definitions_are_kept():
 
 
 def test_a_syntax_error_costs_only_its_cell():
-    source = _read("def good(x):\n    return x", "def bad(x)\n    return x", "def also_good():\n    pass")
+    source = _read(
+        "def good(x):\n    return x", "def bad(x)\n    return x", "def also_good():\n    pass"
+    )
     assert source.defined_names() == {"good", "also_good"}
     assert len(source.problems) == 1
     assert "code cell 2" in source.problems[0] and "`bad`" in source.problems[0]
@@ -42,18 +50,33 @@ def test_a_syntax_error_costs_only_its_cell():
 
 
 def test_magics_and_shell_lines_do_not_break_a_cell():
-    source = _read("%matplotlib inline\n!pip list\nimport numpy as np\n\ndef f(x):\n    return np.abs(x)")
+    source = _read(
+        "%matplotlib inline\n!pip list\nimport numpy as np\n\ndef f(x):\n    return np.abs(x)"
+    )
     assert {"np", "f"} <= source.defined_names()
 
 
 def test_later_definitions_win_and_cells_may_move():
-    source = _read("def helper():\n    return 2", "def f():\n    return helper()", "def helper():\n    return 3")
+    source = _read(
+        "def helper():\n    return 2",
+        "def f():\n    return helper()",
+        "def helper():\n    return 3",
+    )
     chosen = select_for(source.definitions, "f")
-    assert [d.source for d in chosen] == ["def helper():\n    return 2", "def f():\n    return helper()", "def helper():\n    return 3"]
+    assert [d.source for d in chosen] == [
+        "def helper():\n    return 2",
+        "def f():\n    return helper()",
+        "def helper():\n    return 3",
+    ]
 
 
 def test_select_for_takes_only_what_a_function_uses():
-    source = _read("import numpy as np\nimport seaborn as sns", "def g(x):\n    return np.exp(x)", "def f(x):\n    return g(x) + 1", "def unrelated():\n    return sns")
+    source = _read(
+        "import numpy as np\nimport seaborn as sns",
+        "def g(x):\n    return np.exp(x)",
+        "def f(x):\n    return g(x) + 1",
+        "def unrelated():\n    return sns",
+    )
     chosen = {n for d in select_for(source.definitions, "f") for n in d.names}
     assert chosen == {"np", "g", "f"}
     assert "sns" not in chosen
@@ -108,9 +131,22 @@ def test_nbformat_3_is_converted(tmp_path):
 
 
 def test_source_as_a_list_of_lines_is_read():
-    raw = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": ["def f(x):\n", "    return x\n"]}
-    ]}).encode()
+    raw = json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "metadata": {},
+                    "outputs": [],
+                    "execution_count": None,
+                    "source": ["def f(x):\n", "    return x\n"],
+                }
+            ],
+        }
+    ).encode()
     assert "f" in parse_notebook(raw, Path("x.ipynb")).defined_names()
 
 

@@ -20,7 +20,11 @@ def bundle(tmp_path_factory) -> Path:
     destination = tmp_path_factory.mktemp("release") / "course-student"
     done = subprocess.run(
         [sys.executable, "-m", "autograder.cli", "release", str(destination)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return destination
@@ -36,9 +40,16 @@ def _env(bundle: Path) -> dict:
 def test_bundle_has_lessons_checks_data_and_no_solutions(bundle):
     assert not (bundle / "solutions").exists()
     assert not (bundle / "tests").exists()
-    for name in ("README.md", "course.yml", "requirements.txt", "lessons/01_data.ipynb",
-                 "autograder/checks/test_02_activations.py", "autograder/public/relu.json",
-                 "data/sample/train.csv.gz", "data/README.md"):
+    for name in (
+        "README.md",
+        "course.yml",
+        "requirements.txt",
+        "lessons/01_data.ipynb",
+        "autograder/checks/test_02_activations.py",
+        "autograder/public/relu.json",
+        "data/sample/train.csv.gz",
+        "data/README.md",
+    ):
         assert (bundle / name).is_file(), name
 
 
@@ -64,7 +75,12 @@ def test_the_leak_search_finds_a_planted_solution(bundle, tmp_path):
 def _course(bundle: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "autograder.cli", *args],
-        capture_output=True, text=True, cwd=bundle, env=_env(bundle), timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=bundle,
+        env=_env(bundle),
+        timeout=600,
+        check=False,
     )
 
 
@@ -91,7 +107,9 @@ def test_check_in_a_notebook_works_in_the_bundle(bundle, tmp_path):
     shutil.copytree(bundle / "lessons", work)
     shutil.copy(SOLUTIONS / "02_activations.ipynb", work / "02_activations.ipynb")
     nb = nbformat.read(work / "02_activations.ipynb", as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(work)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+    )
     old = dict(os.environ)
     os.environ.update(_env(bundle))
     try:

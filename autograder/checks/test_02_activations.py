@@ -21,7 +21,6 @@ from autograder.checking import (
     tolerance_for,
 )
 
-
 # -- relu ---------------------------------------------------------------------------------------
 
 
@@ -44,16 +43,29 @@ def test_relu_values(outcome):
         got = relu.result(case)
         what = f"relu(Z) on the '{case}' case"
         mistakes = [
-            Mistake("np.max(Z, 0) reduces Z to its largest value per column; np.maximum(Z, 0) "
-                    "compares every entry with 0.",
-                    matches=lambda got, columns=Z.shape[1]: np.ndim(got) < 2 and np.size(got) in (1, columns)),
-            Mistake("ReLU keeps positive values and sets negatives to 0: np.maximum(Z, 0), "
-                    "not np.minimum.", np.minimum(Z, 0)),
-            Mistake("ReLU sets negative values to 0; np.abs makes them positive instead.", np.abs(Z)),
-            Mistake("That is the derivative's pattern (0/1); relu returns the values themselves.",
-                    (Z > 0).astype(float)),
-            Mistake("Keep the values as floats: converting to int truncates them.",
-                    np.trunc(np.maximum(Z, 0))),
+            Mistake(
+                "np.max(Z, 0) reduces Z to its largest value per column; np.maximum(Z, 0) "
+                "compares every entry with 0.",
+                matches=lambda got, columns=Z.shape[1]: (
+                    np.ndim(got) < 2 and np.size(got) in (1, columns)
+                ),
+            ),
+            Mistake(
+                "ReLU keeps positive values and sets negatives to 0: np.maximum(Z, 0), "
+                "not np.minimum.",
+                np.minimum(Z, 0),
+            ),
+            Mistake(
+                "ReLU sets negative values to 0; np.abs makes them positive instead.", np.abs(Z)
+            ),
+            Mistake(
+                "That is the derivative's pattern (0/1); relu returns the values themselves.",
+                (Z > 0).astype(float),
+            ),
+            Mistake(
+                "Keep the values as floats: converting to int truncates them.",
+                np.trunc(np.maximum(Z, 0)),
+            ),
         ]
         got = expect_close(got, relu.expected(case), what, mistakes=mistakes, **tolerance_for(Z))
         expect_dtype(got, "f", what, hint="Keep the input's float dtype: np.maximum(Z, 0) does.")
@@ -65,9 +77,13 @@ def test_relu_keeps_input(outcome):
     for case in relu.cases:
         (Z,) = relu.call(case).args
         relu.result(case)
-        expect_unchanged(Z, relu.args_after(case)[0], f"Z (the '{case}' case)",
-                         hint="Do not write into Z (Z[Z < 0] = 0 changes the caller's array); "
-                              "return a new array such as np.maximum(Z, 0).")
+        expect_unchanged(
+            Z,
+            relu.args_after(case)[0],
+            f"Z (the '{case}' case)",
+            hint="Do not write into Z (Z[Z < 0] = 0 changes the caller's array); "
+            "return a new array such as np.maximum(Z, 0).",
+        )
 
 
 # -- relu_derivative ----------------------------------------------------------------------------
@@ -88,16 +104,23 @@ def relu_derivative_cases(rng, ref):
 
 
 NO_EXACT_ZEROS = ("random", "float32", "one_row")
-AT_ZERO_HINT = ("At Z == 0 exactly the derivative is 0 in this course: test Z > 0, not Z >= 0 "
-                "(np.heaviside(Z, 1) also puts a 1 there).")
+AT_ZERO_HINT = (
+    "At Z == 0 exactly the derivative is 0 in this course: test Z > 0, not Z >= 0 "
+    "(np.heaviside(Z, 1) also puts a 1 there)."
+)
 
 
 def _derivative_mistakes(Z: np.ndarray) -> list[Mistake]:
     return [
         Mistake(AT_ZERO_HINT, (Z >= 0).astype(float)),
-        Mistake("That is relu itself; its derivative is 1 where Z > 0 and 0 elsewhere.", np.maximum(Z, 0)),
+        Mistake(
+            "That is relu itself; its derivative is 1 where Z > 0 and 0 elsewhere.",
+            np.maximum(Z, 0),
+        ),
         Mistake("np.sign gives -1 for negative Z; the derivative is 0 there.", np.sign(Z)),
-        Mistake("It is the other way round: 1 where Z > 0, 0 where Z <= 0.", (Z <= 0).astype(float)),
+        Mistake(
+            "It is the other way round: 1 where Z > 0, 0 where Z <= 0.", (Z <= 0).astype(float)
+        ),
     ]
 
 
@@ -105,8 +128,15 @@ def test_relu_derivative_values(outcome):
     fn = outcome("relu_derivative")
     for case in NO_EXACT_ZEROS:
         (Z,) = fn.call(case).args
-        expect_close(fn.result(case), fn.expected(case), f"relu_derivative(Z) on the '{case}' case",
-                     mistakes=_derivative_mistakes(Z), check_dtype_kind=False, rtol=0, atol=1e-12)
+        expect_close(
+            fn.result(case),
+            fn.expected(case),
+            f"relu_derivative(Z) on the '{case}' case",
+            mistakes=_derivative_mistakes(Z),
+            check_dtype_kind=False,
+            rtol=0,
+            atol=1e-12,
+        )
 
 
 @requires("test_relu_derivative_values")
@@ -119,11 +149,21 @@ def test_relu_derivative_at_zero(outcome):
         with np.errstate(all="ignore"):
             at_zero = np.asarray(got, dtype=np.float64)[Z == 0]
         wrong = int(np.count_nonzero(at_zero != 0))
-        expect(wrong == 0,
-               f"relu_derivative(Z) on the '{case}' case is not 0 where Z == 0 ({wrong} of "
-               f"{at_zero.size} such entries).", matching_hint(_derivative_mistakes(Z)[:1], got) or AT_ZERO_HINT)
-        expect_close(got, fn.expected(case), f"relu_derivative(Z) on the '{case}' case",
-                     mistakes=_derivative_mistakes(Z), check_dtype_kind=False, rtol=0, atol=1e-12)
+        expect(
+            wrong == 0,
+            f"relu_derivative(Z) on the '{case}' case is not 0 where Z == 0 ({wrong} of "
+            f"{at_zero.size} such entries).",
+            matching_hint(_derivative_mistakes(Z)[:1], got) or AT_ZERO_HINT,
+        )
+        expect_close(
+            got,
+            fn.expected(case),
+            f"relu_derivative(Z) on the '{case}' case",
+            mistakes=_derivative_mistakes(Z),
+            check_dtype_kind=False,
+            rtol=0,
+            atol=1e-12,
+        )
 
 
 @requires("test_relu_derivative_values")
@@ -133,11 +173,18 @@ def test_relu_derivative_float_dtype(outcome):
         what = f"relu_derivative(Z) on the '{case}' case"
         got = expect_ndarray(fn.result(case), what)
         if got.dtype.kind == "b":
-            raise CheckFailed(f"{what} returns booleans (dtype bool); expected floats 0.0 and 1.0.",
-                              "Comparisons like Z > 0 give booleans: convert them with "
-                              ".astype(Z.dtype) (or multiply by 1.0).")
-        expect_dtype(got, "f", what, hint="The derivative is multiplied into float gradients: "
-                                          "return floats 0.0 and 1.0 (.astype(Z.dtype)).")
+            raise CheckFailed(
+                f"{what} returns booleans (dtype bool); expected floats 0.0 and 1.0.",
+                "Comparisons like Z > 0 give booleans: convert them with "
+                ".astype(Z.dtype) (or multiply by 1.0).",
+            )
+        expect_dtype(
+            got,
+            "f",
+            what,
+            hint="The derivative is multiplied into float gradients: "
+            "return floats 0.0 and 1.0 (.astype(Z.dtype)).",
+        )
 
 
 @requires("test_relu_derivative_values")
@@ -146,9 +193,13 @@ def test_relu_derivative_keeps_input(outcome):
     for case in fn.cases:
         (Z,) = fn.call(case).args
         fn.result(case)
-        expect_unchanged(Z, fn.args_after(case)[0], f"Z (the '{case}' case)",
-                         hint="Do not overwrite Z with 0s and 1s (Z[Z > 0] = 1 changes the caller's "
-                              "array, which backprop still needs); build a new array.")
+        expect_unchanged(
+            Z,
+            fn.args_after(case)[0],
+            f"Z (the '{case}' case)",
+            hint="Do not overwrite Z with 0s and 1s (Z[Z > 0] = 1 changes the caller's "
+            "array, which backprop still needs); build a new array.",
+        )
 
 
 # -- softmax ------------------------------------------------------------------------------------
@@ -156,12 +207,14 @@ def test_relu_derivative_keeps_input(outcome):
 
 @cases_for("softmax")
 def softmax_cases(rng, ref):
-    large = np.stack([
-        1000.0 + rng.normal(size=4),         # exp overflows without the shift
-        -1000.0 + rng.normal(size=4),        # exp underflows if the GLOBAL max is subtracted
-        np.full(4, 1000.0),                  # all equal: uniform
-        np.array([1000.0, 0.0, -1000.0, 500.0]),
-    ])
+    large = np.stack(
+        [
+            1000.0 + rng.normal(size=4),  # exp overflows without the shift
+            -1000.0 + rng.normal(size=4),  # exp underflows if the GLOBAL max is subtracted
+            np.full(4, 1000.0),  # all equal: uniform
+            np.array([1000.0, 0.0, -1000.0, 500.0]),
+        ]
+    )
     return {
         "random": Call(2.0 * rng.normal(size=(5, 4))),
         "float32": Call((3.0 * rng.normal(size=(3, 10))).astype(np.float32)),
@@ -171,8 +224,10 @@ def softmax_cases(rng, ref):
 
 
 ORDINARY = ("random", "float32", "one_row")
-KEEPDIMS_HINT = ("Keep the row axis when you reduce: Z.max(axis=1, keepdims=True) and "
-                 "sum(axis=1, keepdims=True) have shape (N, 1), which broadcasts against (N, C).")
+KEEPDIMS_HINT = (
+    "Keep the row axis when you reduce: Z.max(axis=1, keepdims=True) and "
+    "sum(axis=1, keepdims=True) have shape (N, 1), which broadcasts against (N, C)."
+)
 
 
 def _exp_rows(exp: np.ndarray, axis) -> np.ndarray:
@@ -197,13 +252,18 @@ def _softmax_mistakes(Z: np.ndarray) -> list[Mistake]:
         columns = _exp_rows(np.exp(Z - Z.max(axis=0, keepdims=True)), 0)
         columns_unshifted = _exp_rows(np.exp(Z), 0)
         total = _exp_rows(np.exp(Z - np.max(Z)), None)
-    axis_hint = ("It normalises each column (axis=0); softmax normalises each row (axis=1): one "
-                 "row per example.")
+    axis_hint = (
+        "It normalises each column (axis=0); softmax normalises each row (axis=1): one "
+        "row per example."
+    )
     return [
         Mistake(axis_hint, columns),
         Mistake(axis_hint, columns_unshifted),
-        Mistake("Each row must be normalised by its own sum (axis=1, keepdims=True), not by the "
-                "total of the whole array.", total),
+        Mistake(
+            "Each row must be normalised by its own sum (axis=1, keepdims=True), not by the "
+            "total of the whole array.",
+            total,
+        ),
     ]
 
 
@@ -213,7 +273,9 @@ def test_softmax_values(outcome):
         (Z,) = fn.call(case).args
         what = f"softmax(Z) on the '{case}' case"
         mistakes = _softmax_mistakes(Z)
-        got = result_or_known_error(fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)])
+        got = result_or_known_error(
+            fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)]
+        )
         got = expect_ndarray(got, what, mistakes=mistakes)
         expect_shape(got, Z.shape, what, mistakes=mistakes)
         with np.errstate(all="ignore"):
@@ -221,7 +283,8 @@ def test_softmax_values(outcome):
         if np.all(np.isfinite(sums)) and not np.allclose(sums, 1.0, rtol=0, atol=1e-4):
             raise CheckFailed(
                 f"{what}: rows should sum to 1; got sums between {sums.min():.3g} and {sums.max():.3g}.",
-                matching_hint(mistakes, got) or "Normalise over axis=1 (each row), with keepdims=True.",
+                matching_hint(mistakes, got)
+                or "Normalise over axis=1 (each row), with keepdims=True.",
             )
         expect_close(got, fn.expected(case), what, mistakes=mistakes, **tolerance_for(Z))
 
@@ -231,16 +294,27 @@ def test_softmax_large_logits(outcome):
     case = "large_logits"
     (Z,) = fn.call(case).args
     mistakes = [
-        Mistake("Subtract each row's own maximum (Z.max(axis=1, keepdims=True)), not the maximum of "
-                "the whole array: a row far below the global maximum underflows to 0 / 0.",
-                _global_shift(Z)),
-        Mistake("Subtract each row's maximum before np.exp: exp(1000) overflows to inf, and inf / inf "
-                "is nan. The shift does not change the result.", _unshifted(Z)),
+        Mistake(
+            "Subtract each row's own maximum (Z.max(axis=1, keepdims=True)), not the maximum of "
+            "the whole array: a row far below the global maximum underflows to 0 / 0.",
+            _global_shift(Z),
+        ),
+        Mistake(
+            "Subtract each row's maximum before np.exp: exp(1000) overflows to inf, and inf / inf "
+            "is nan. The shift does not change the result.",
+            _unshifted(Z),
+        ),
     ] + _softmax_mistakes(Z)
     got = result_or_known_error(fn, case, known=[(None, "could not be broadcast", KEEPDIMS_HINT)])
-    expect_close(got, fn.expected(case), f"softmax(Z) on the '{case}' case (logits near +-1000)",
-                 mistakes=mistakes, rtol=1e-6, atol=1e-9,
-                 hint="Subtract each row's maximum before np.exp, so no exponent is positive.")
+    expect_close(
+        got,
+        fn.expected(case),
+        f"softmax(Z) on the '{case}' case (logits near +-1000)",
+        mistakes=mistakes,
+        rtol=1e-6,
+        atol=1e-9,
+        hint="Subtract each row's maximum before np.exp, so no exponent is positive.",
+    )
 
 
 @requires("test_softmax_values")
@@ -249,9 +323,13 @@ def test_softmax_keeps_input(outcome):
     for case in fn.cases:
         (Z,) = fn.call(case).args
         fn.result(case)
-        expect_unchanged(Z, fn.args_after(case)[0], f"Z (the '{case}' case)",
-                         hint="Z -= Z.max(axis=1, keepdims=True) shifts the caller's logits in place; "
-                              "write Z - Z.max(axis=1, keepdims=True), which makes a new array.")
+        expect_unchanged(
+            Z,
+            fn.args_after(case)[0],
+            f"Z (the '{case}' case)",
+            hint="Z -= Z.max(axis=1, keepdims=True) shifts the caller's logits in place; "
+            "write Z - Z.max(axis=1, keepdims=True), which makes a new array.",
+        )
 
 
 @requires("test_softmax_values")
@@ -260,6 +338,9 @@ def test_softmax_float32(outcome):
     case = "float32"
     what = f"softmax(Z) on the '{case}' case (float32 logits)"
     got = expect_ndarray(fn.result(case), what)
-    expect(got.dtype == np.float32, f"{what} has dtype {got.dtype}; expected float32.",
-           "float32 in should give float32 out: avoid converting to float64 (astype(float), "
-           "np.float64, dtype=float); np.exp and the division keep float32.")
+    expect(
+        got.dtype == np.float32,
+        f"{what} has dtype {got.dtype}; expected float32.",
+        "float32 in should give float32 out: avoid converting to float64 (astype(float), "
+        "np.float64, dtype=float); np.exp and the division keep float32.",
+    )

@@ -16,7 +16,6 @@ from autograder.checking import (
     expect_dict,
     expect_ndarray,
     expect_number,
-    expect_scalar,
     expect_shape,
     expect_unchanged,
     matching_hint,
@@ -41,7 +40,9 @@ def _backward_call(rng, ref, n: int, n_in: int, n_hidden: int, dtype) -> Call:
     params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
     params["b1"] = (0.3 * rng.normal(size=n_hidden)).astype(dtype)
     params["b2"] = (0.3 * rng.normal(size=10)).astype(dtype)
-    params["b1"][0] = -50.0  # hidden unit 0 is dead for every example: no gradient may reach W1[:, 0]
+    params["b1"][
+        0
+    ] = -50.0  # hidden unit 0 is dead for every example: no gradient may reach W1[:, 0]
     _, cache = ref.forward(X, params)
     return Call(X, y, params, cache)
 
@@ -57,14 +58,22 @@ def backward_cases(rng, ref):
     }
 
 
-MATMUL_HINT = ("Check each product's shapes: dW2 = A1.T @ dZ2 is (H, N) @ (N, 10); dA1 = dZ2 @ W2.T "
-               "is (N, 10) @ (10, H); dW1 = X.T @ dZ1 is (n_in, N) @ (N, H).")
-BROADCAST_HINT = ("Shapes do not match in an elementwise step: subtract one_hot(y), an (N, 10) array, "
-                  "from the probabilities (y itself is (N,)); dA1 and relu_derivative(Z1) are both (N, H).")
-MISSING_N_HINT = ("The loss is the MEAN over the N examples: divide dZ2 by N (these gradients are N "
-                  "times too large).")
-RELU_DERIVATIVE_HINT = ("Gradient reaches hidden units whose Z1 <= 0: multiply dA1 by "
-                        "relu_derivative(Z1) (0 or 1) to get dZ1.")
+MATMUL_HINT = (
+    "Check each product's shapes: dW2 = A1.T @ dZ2 is (H, N) @ (N, 10); dA1 = dZ2 @ W2.T "
+    "is (N, 10) @ (10, H); dW1 = X.T @ dZ1 is (n_in, N) @ (N, H)."
+)
+BROADCAST_HINT = (
+    "Shapes do not match in an elementwise step: subtract one_hot(y), an (N, 10) array, "
+    "from the probabilities (y itself is (N,)); dA1 and relu_derivative(Z1) are both (N, H)."
+)
+MISSING_N_HINT = (
+    "The loss is the MEAN over the N examples: divide dZ2 by N (these gradients are N "
+    "times too large)."
+)
+RELU_DERIVATIVE_HINT = (
+    "Gradient reaches hidden units whose Z1 <= 0: multiply dA1 by "
+    "relu_derivative(Z1) (0 or 1) to get dZ1."
+)
 
 
 def _grads(fn, case: str, names: tuple[str, ...] = GRADS) -> dict:
@@ -72,21 +81,33 @@ def _grads(fn, case: str, names: tuple[str, ...] = GRADS) -> dict:
     X, _, params, _ = fn.call(case).args
     n = len(X)
     what = f"backward(X, y, params, cache) on the '{case}' case"
-    got = result_or_known_error(fn, case, known=[(None, "matmul", MATMUL_HINT), (None, "could not be broadcast", BROADCAST_HINT)])
+    got = result_or_known_error(
+        fn,
+        case,
+        known=[(None, "matmul", MATMUL_HINT), (None, "could not be broadcast", BROADCAST_HINT)],
+    )
     if isinstance(got, dict) and all(k in got for k in PARAMS) and not any(k in got for k in GRADS):
-        raise CheckFailed(f"{what} returned keys {sorted(got)}.",
-                          "Name each gradient 'd' + its parameter: 'dW1', 'db1', 'dW2', 'db2'.")
-    got = expect_dict(got, GRADS, what, hint="Return {'dW1': dW1, 'db1': db1, 'dW2': dW2, 'db2': db2}.")
+        raise CheckFailed(
+            f"{what} returned keys {sorted(got)}.",
+            "Name each gradient 'd' + its parameter: 'dW1', 'db1', 'dW2', 'db2'.",
+        )
+    got = expect_dict(
+        got, GRADS, what, hint="Return {'dW1': dW1, 'db1': db1, 'dW2': dW2, 'db2': db2}."
+    )
     for name in names:
         shape = params[name[1:]].shape
         array = expect_ndarray(got[name], f"{name} from {what}")
         hint = None
         if name.startswith("db") and array.shape == (n,) and n != shape[0]:
-            hint = ("The bias gradient sums dZ over the batch axis 0 (one entry per unit), not over "
-                    "axis 1 (one entry per example).")
+            hint = (
+                "The bias gradient sums dZ over the batch axis 0 (one entry per unit), not over "
+                "axis 1 (one entry per example)."
+            )
         elif name.startswith("db") and array.ndim == 2 and array.size == shape[0]:
-            hint = (f"A bias gradient has the bias's shape {shape}: sum over axis 0 without "
-                    "keepdims=True.")
+            hint = (
+                f"A bias gradient has the bias's shape {shape}: sum over axis 0 without "
+                "keepdims=True."
+            )
         elif name == "dW1" and array.shape == (shape[1], shape[1]) and shape[0] != shape[1]:
             hint = "dW1 = X.T @ dZ1: the first layer's input is X, not A1."
         expect_shape(array, shape, f"{name} from {what}", hint=hint)
@@ -110,7 +131,9 @@ def _backward_mistakes(name: str, X, params, cache, want: dict, got: dict) -> li
     W = np.asarray(want[name], dtype=np.float64)
     mistakes = [
         Mistake(MISSING_N_HINT, n * W) if n > 1 else None,
-        Mistake("Divide by N once only (in dZ2): the later gradients inherit it.", W / n) if n > 1 else None,
+        Mistake("Divide by N once only (in dZ2): the later gradients inherit it.", W / n)
+        if n > 1
+        else None,
         Mistake("The sign is flipped: dZ2 = (probs - one_hot(y)) / N, not one_hot(y) - probs.", -W),
     ]
     Z1 = np.asarray(cache["Z1"], dtype=np.float64)
@@ -118,24 +141,52 @@ def _backward_mistakes(name: str, X, params, cache, want: dict, got: dict) -> li
     dead = np.all(Z1 <= 0, axis=0)
     if name in ("dW1", "db1"):
         if dead.any():
-            mistakes.append(Mistake(RELU_DERIVATIVE_HINT, matches=lambda g: np.ndim(g) >= 1 and np.shape(g)[-1] == len(dead)
-                                    and np.max(np.abs(np.asarray(g, dtype=np.float64)[..., dead])) > 1e-6 * (np.max(np.abs(W)) + 1e-12)))
+            mistakes.append(
+                Mistake(
+                    RELU_DERIVATIVE_HINT,
+                    matches=lambda g: (
+                        np.ndim(g) >= 1
+                        and np.shape(g)[-1] == len(dead)
+                        and np.max(np.abs(np.asarray(g, dtype=np.float64)[..., dead]))
+                        > 1e-6 * (np.max(np.abs(W)) + 1e-12)
+                    ),
+                )
+            )
         dZ1 = _implied_upstream(X, want["dW1"])
         if dZ1 is not None:
             through_relu = dZ1 * A1  # relu(Z1) multiplied in where relu_derivative(Z1) belongs
-            wrong = X.T.astype(np.float64) @ through_relu if name == "dW1" else through_relu.sum(axis=0)
-            mistakes.append(Mistake("Multiply dA1 by relu_derivative(Z1) (0 or 1), not by relu(Z1).", wrong))
+            wrong = (
+                X.T.astype(np.float64) @ through_relu if name == "dW1" else through_relu.sum(axis=0)
+            )
+            mistakes.append(
+                Mistake("Multiply dA1 by relu_derivative(Z1) (0 or 1), not by relu(Z1).", wrong)
+            )
             got_dW1 = got.get("dW1")
             if isinstance(got_dW1, np.ndarray) and got_dW1.shape == W.shape and name == "dW1":
                 mine = _implied_upstream(X, got_dW1)
                 if mine is not None:
-                    mistakes.append(Mistake(RELU_DERIVATIVE_HINT, matches=lambda g, mine=mine: bool(
-                        np.max(np.abs(mine[Z1 <= 0]), initial=0.0) > 1e-6 * (np.max(np.abs(mine)) + 1e-12))))
+                    mistakes.append(
+                        Mistake(
+                            RELU_DERIVATIVE_HINT,
+                            matches=lambda g, mine=mine: bool(
+                                np.max(np.abs(mine[Z1 <= 0]), initial=0.0)
+                                > 1e-6 * (np.max(np.abs(mine)) + 1e-12)
+                            ),
+                        )
+                    )
     if name == "dW2":
         z1_hint = "dW2 = A1.T @ dZ2 uses the activations A1 (after the ReLU), not Z1."
         if dead.any():  # a dead unit's activations are 0, so its row of dW2 is 0
-            mistakes.append(Mistake(z1_hint, matches=lambda g: np.shape(g) == W.shape and np.max(
-                np.abs(np.asarray(g, dtype=np.float64)[dead])) > 1e-6 * (np.max(np.abs(W)) + 1e-12)))
+            mistakes.append(
+                Mistake(
+                    z1_hint,
+                    matches=lambda g: (
+                        np.shape(g) == W.shape
+                        and np.max(np.abs(np.asarray(g, dtype=np.float64)[dead]))
+                        > 1e-6 * (np.max(np.abs(W)) + 1e-12)
+                    ),
+                )
+            )
         dZ2 = _implied_upstream(A1, want["dW2"])
         if dZ2 is not None:
             mistakes.append(Mistake(z1_hint, Z1.T @ dZ2))
@@ -154,8 +205,13 @@ def _compare_layer(fn, names: tuple[str, str]) -> None:
         got = _grads(fn, case, names)
         want = fn.expected(case)
         for name in names:
-            expect_close(got[name], want[name], f"{name} from backward on the '{case}' case",
-                         mistakes=_backward_mistakes(name, X, params, cache, want, got), **tolerance_for(X))
+            expect_close(
+                got[name],
+                want[name],
+                f"{name} from backward on the '{case}' case",
+                mistakes=_backward_mistakes(name, X, params, cache, want, got),
+                **tolerance_for(X),
+            )
 
 
 def test_backward_output_layer(outcome):
@@ -175,7 +231,9 @@ def _loss_for_gradient_check(X, y, W1, b1, W2, b2) -> float:
     return float(np.mean(log_total - logits[np.arange(len(y)), y]))
 
 
-def _directional_derivatives(X, y, params: dict, name: str, directions, h: float = 1e-6) -> np.ndarray:
+def _directional_derivatives(
+    X, y, params: dict, name: str, directions, h: float = 1e-6
+) -> np.ndarray:
     """Centered differences of the loss along each direction (a unit array shaped like params[name])."""
     point = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
     X = np.asarray(X, dtype=np.float64)
@@ -184,8 +242,13 @@ def _directional_derivatives(X, y, params: dict, name: str, directions, h: float
         up, down = dict(point), dict(point)
         up[name] = point[name] + h * direction
         down[name] = point[name] - h * direction
-        slopes.append((_loss_for_gradient_check(X, y, *(up[k] for k in PARAMS))
-                       - _loss_for_gradient_check(X, y, *(down[k] for k in PARAMS))) / (2 * h))
+        slopes.append(
+            (
+                _loss_for_gradient_check(X, y, *(up[k] for k in PARAMS))
+                - _loss_for_gradient_check(X, y, *(down[k] for k in PARAMS))
+            )
+            / (2 * h)
+        )
     return np.array(slopes)
 
 
@@ -201,7 +264,9 @@ def test_backward_gradient_check(outcome):
             mine = np.asarray(got[name], dtype=np.float64)
             if not np.all(np.isfinite(mine)):
                 raise CheckFailed(f"{name} from backward on the '{case}' case contains nan or inf.")
-            directions = [d / np.linalg.norm(d) for d in directions_rng.normal(size=(4,) + mine.shape)]
+            directions = [
+                d / np.linalg.norm(d) for d in directions_rng.normal(size=(4,) + mine.shape)
+            ]
             numeric = _directional_derivatives(X, y, params, name[1:], directions)
             analytic = np.array([np.sum(mine * d) for d in directions])
             scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
@@ -222,10 +287,16 @@ def test_backward_keeps_inputs(outcome):
         X, y, params, cache = fn.call(case).args
         fn.result(case)
         after = fn.args_after(case)
-        hint = ("backward must not change its inputs (the cache and parameters are used again): "
-                "build new arrays instead of writing into Z1, Z2 or the parameters.")
-        for what, before, now in (("X", X, after[0]), ("y", y, after[1]), ("params", params, after[2]),
-                                  ("cache", cache, after[3])):
+        hint = (
+            "backward must not change its inputs (the cache and parameters are used again): "
+            "build new arrays instead of writing into Z1, Z2 or the parameters."
+        )
+        for what, before, now in (
+            ("X", X, after[0]),
+            ("y", y, after[1]),
+            ("params", params, after[2]),
+            ("cache", cache, after[3]),
+        ):
             expect_unchanged(before, now, f"the '{case}' case's {what}", hint=hint)
 
 
@@ -269,20 +340,43 @@ def _numerical_mistakes(call: Call, want: np.ndarray) -> list[Mistake]:
     h = float(call.kwargs.get("h", 1e-5))
     tight = {"rtol": 1e-7, "atol": 1e-9}  # the estimates differ from each other by about 1e-5
     mistakes = [
-        Mistake("x_plus = x (and x_minus = x) name the same array, not copies, so f is evaluated at one "
-                "point twice and the differences are 0: use x.copy(), or change x[i] and restore it "
-                "between the two evaluations.", np.zeros_like(x), rtol=0, atol=0),
-        Mistake("That is a forward difference (f(x + h) - f(x)) / h, which is less accurate; use centered "
-                "differences (f(x + h e_i) - f(x - h e_i)) / (2h).", _one_sided(f, x, h, True), **tight),
-        Mistake("That is a backward difference (f(x) - f(x - h)) / h, which is less accurate; use centered "
-                "differences (f(x + h e_i) - f(x - h e_i)) / (2h).", _one_sided(f, x, h, False), **tight),
+        Mistake(
+            "x_plus = x (and x_minus = x) name the same array, not copies, so f is evaluated at one "
+            "point twice and the differences are 0: use x.copy(), or change x[i] and restore it "
+            "between the two evaluations.",
+            np.zeros_like(x),
+            rtol=0,
+            atol=0,
+        ),
+        Mistake(
+            "That is a forward difference (f(x + h) - f(x)) / h, which is less accurate; use centered "
+            "differences (f(x + h e_i) - f(x - h e_i)) / (2h).",
+            _one_sided(f, x, h, True),
+            **tight,
+        ),
+        Mistake(
+            "That is a backward difference (f(x) - f(x - h)) / h, which is less accurate; use centered "
+            "differences (f(x + h e_i) - f(x - h e_i)) / (2h).",
+            _one_sided(f, x, h, False),
+            **tight,
+        ),
         Mistake("Divide by 2h: the two points x + h and x - h are 2h apart.", 2 * want, **tight),
-        Mistake("Divide by 2h, that is by (2 * h); / 2 * h multiplies by h.", want * h * h, rtol=1e-4, atol=0),
+        Mistake(
+            "Divide by 2h, that is by (2 * h); / 2 * h multiplies by h.",
+            want * h * h,
+            rtol=1e-4,
+            atol=0,
+        ),
     ]
     if x.size > 1:
         everything = (f(x + h) - f(x - h)) / (2 * h)
-        mistakes.append(Mistake("Perturb one element at a time (x + h e_i), not every element at once "
-                                "(x + h).", np.full(x.shape, everything), **tight))
+        mistakes.append(
+            Mistake(
+                "Perturb one element at a time (x + h e_i), not every element at once (x + h).",
+                np.full(x.shape, everything),
+                **tight,
+            )
+        )
     if x.ndim == 2:
         rows = np.zeros_like(x)
         for i in range(len(x)):
@@ -290,8 +384,14 @@ def _numerical_mistakes(call: Call, want: np.ndarray) -> list[Mistake]:
             up[i] += h
             down[i] -= h
             rows[i] = (f(up) - f(down)) / (2 * h)
-        mistakes.append(Mistake("x[i] with one index picks a whole row of a 2-D x: loop over every "
-                                "element (np.ndindex(x.shape) or x.flat), whatever the shape.", rows, **tight))
+        mistakes.append(
+            Mistake(
+                "x[i] with one index picks a whole row of a 2-D x: loop over every "
+                "element (np.ndindex(x.shape) or x.flat), whatever the shape.",
+                rows,
+                **tight,
+            )
+        )
     return mistakes
 
 
@@ -303,16 +403,27 @@ def test_numerical_gradient_values(outcome):
         want = np.asarray(fn.expected(case), dtype=np.float64)
         got = result_or_known_error(fn, case)
         after = fn.args_after(case)[1]
-        restored = (isinstance(after, np.ndarray) and after.shape == x.shape
-                    and bool(np.allclose(after, x, rtol=1e-12, atol=0)))
-        drifted = Mistake("x is left changed after each step, so the later elements are measured at a "
-                          "shifted point: put every x[i] back to its original value before the next one.",
-                          matches=lambda _, restored=restored: not restored)
-        expect_close(got, want, f"numerical_gradient({call.args[0].name}, x) on the '{case}' case "
-                                f"(x of shape {x.shape})",
-                     rtol=1e-7, atol=1e-9, mistakes=[drifted] + _numerical_mistakes(call, want),
-                     hint="For every element i: (f(x + h e_i) - f(x - h e_i)) / (2h), with e_i 1 at "
-                          "position i and 0 elsewhere.")
+        restored = (
+            isinstance(after, np.ndarray)
+            and after.shape == x.shape
+            and bool(np.allclose(after, x, rtol=1e-12, atol=0))
+        )
+        drifted = Mistake(
+            "x is left changed after each step, so the later elements are measured at a "
+            "shifted point: put every x[i] back to its original value before the next one.",
+            matches=lambda _, restored=restored: not restored,
+        )
+        expect_close(
+            got,
+            want,
+            f"numerical_gradient({call.args[0].name}, x) on the '{case}' case "
+            f"(x of shape {x.shape})",
+            rtol=1e-7,
+            atol=1e-9,
+            mistakes=[drifted] + _numerical_mistakes(call, want),
+            hint="For every element i: (f(x + h e_i) - f(x - h e_i)) / (2h), with e_i 1 at "
+            "position i and 0 elsewhere.",
+        )
 
 
 def test_numerical_gradient_close_to_exact(outcome):
@@ -323,9 +434,15 @@ def test_numerical_gradient_close_to_exact(outcome):
         x = np.array(call.args[1], dtype=np.float64)
         exact = exact_gradient(name, x)
         got = result_or_known_error(fn, case)
-        expect_close(got, exact, f"numerical_gradient({name}, x) on the '{case}' case, against the "
-                                 f"exact gradient of {name}",
-                     rtol=1e-6, atol=1e-6, mistakes=_numerical_mistakes(call, np.asarray(fn.expected(case))))
+        expect_close(
+            got,
+            exact,
+            f"numerical_gradient({name}, x) on the '{case}' case, against the "
+            f"exact gradient of {name}",
+            rtol=1e-6,
+            atol=1e-6,
+            mistakes=_numerical_mistakes(call, np.asarray(fn.expected(case))),
+        )
 
 
 def test_numerical_gradient_uses_h(outcome):
@@ -337,12 +454,22 @@ def test_numerical_gradient_uses_h(outcome):
     h = call.kwargs["h"]
     want = np.asarray(fn.expected(case), dtype=np.float64)
     mistakes = [
-        Mistake(f"Use the h argument (h={h} here) for the step, not a fixed 1e-5: with a large step "
-                "centered differences are visibly off the exact gradient, and yours is not.",
-                exact_gradient(name, x), rtol=1e-6, atol=1e-6),
+        Mistake(
+            f"Use the h argument (h={h} here) for the step, not a fixed 1e-5: with a large step "
+            "centered differences are visibly off the exact gradient, and yours is not.",
+            exact_gradient(name, x),
+            rtol=1e-6,
+            atol=1e-6,
+        ),
     ] + _numerical_mistakes(call, want)
-    expect_close(result_or_known_error(fn, case), want, f"numerical_gradient({name}, x, h={h}) on the '{case}' case",
-                 rtol=1e-7, atol=1e-9, mistakes=mistakes)
+    expect_close(
+        result_or_known_error(fn, case),
+        want,
+        f"numerical_gradient({name}, x, h={h}) on the '{case}' case",
+        rtol=1e-7,
+        atol=1e-9,
+        mistakes=mistakes,
+    )
 
 
 @requires("test_numerical_gradient_values")
@@ -362,9 +489,13 @@ def test_numerical_gradient_restores_x(outcome):
                     "Save x[i] and put that saved value back (x[i] = old); adding and subtracting h "
                     "leaves rounding errors behind.",
                 )
-        expect_unchanged(x, after, f"x (the '{case}' case)",
-                         hint="Put every x[i] back to its original value after evaluating f (or "
-                              "perturb a copy): the caller's x must be unchanged.")
+        expect_unchanged(
+            x,
+            after,
+            f"x (the '{case}' case)",
+            hint="Put every x[i] back to its original value after evaluating f (or "
+            "perturb a copy): the caller's x must be unchanged.",
+        )
 
 
 # -- relative_error -----------------------------------------------------------------------------
@@ -390,8 +521,10 @@ def relative_error_cases(rng, ref):
 
 NONZERO = ("close", "different", "opposite_signs", "one_element")
 ZEROS = ("equal", "both_zero", "one_zero")
-FLOOR_HINT = ("Where a and b are both 0 the ratio is 0 / 0 = nan: divide by max(1e-8, |a| + |b|), "
-              "whose floor avoids it.")
+FLOOR_HINT = (
+    "Where a and b are both 0 the ratio is 0 / 0 = nan: divide by max(1e-8, |a| + |b|), "
+    "whose floor avoids it."
+)
 
 
 def _relative_mistakes(a: np.ndarray, b: np.ndarray) -> list[Mistake]:
@@ -403,23 +536,42 @@ def _relative_mistakes(a: np.ndarray, b: np.ndarray) -> list[Mistake]:
     with np.errstate(all="ignore"):
         ratio = diff / np.maximum(floor, np.abs(a) + np.abs(b))
         mistakes = [
-            Mistake("Take the ratio elementwise and report its max, not a ratio of norms.",
-                    np.linalg.norm(a - b) / max(floor, np.linalg.norm(a) + np.linalg.norm(b))),
-            Mistake("Take the ratio elementwise and report its max, not a ratio of norms.",
-                    np.linalg.norm(a - b) / max(floor, np.linalg.norm(a + b))),
-            Mistake("The denominator is |a| + |b|, not |a + b| (which is near 0 when a and b have "
-                    "opposite signs).", np.max(diff / np.maximum(floor, np.abs(a + b)))),
-            Mistake("Report the worst element (np.max of the ratios), not the mean.", np.mean(ratio)),
-            Mistake("Take the max of the elementwise ratios, not max|a - b| / max(|a| + |b|).",
-                    np.max(diff) / max(floor, np.max(np.abs(a) + np.abs(b)))),
-            Mistake("The denominator is |a| + |b|, not max(|a|, |b|).",
-                    np.max(diff / np.maximum(floor, np.maximum(np.abs(a), np.abs(b))))),
-            Mistake("The denominator is |a| + |b| (symmetric in a and b), not |a| or |b| alone.",
-                    np.max(diff / np.maximum(floor, np.abs(a)))),
-            Mistake("The denominator is |a| + |b| (symmetric in a and b), not |a| or |b| alone.",
-                    np.max(diff / np.maximum(floor, np.abs(b)))),
-            Mistake("The numerator is the absolute difference |a - b|.",
-                    np.max((a - b) / np.maximum(floor, np.abs(a) + np.abs(b)))),
+            Mistake(
+                "Take the ratio elementwise and report its max, not a ratio of norms.",
+                np.linalg.norm(a - b) / max(floor, np.linalg.norm(a) + np.linalg.norm(b)),
+            ),
+            Mistake(
+                "Take the ratio elementwise and report its max, not a ratio of norms.",
+                np.linalg.norm(a - b) / max(floor, np.linalg.norm(a + b)),
+            ),
+            Mistake(
+                "The denominator is |a| + |b|, not |a + b| (which is near 0 when a and b have "
+                "opposite signs).",
+                np.max(diff / np.maximum(floor, np.abs(a + b))),
+            ),
+            Mistake(
+                "Report the worst element (np.max of the ratios), not the mean.", np.mean(ratio)
+            ),
+            Mistake(
+                "Take the max of the elementwise ratios, not max|a - b| / max(|a| + |b|).",
+                np.max(diff) / max(floor, np.max(np.abs(a) + np.abs(b))),
+            ),
+            Mistake(
+                "The denominator is |a| + |b|, not max(|a|, |b|).",
+                np.max(diff / np.maximum(floor, np.maximum(np.abs(a), np.abs(b)))),
+            ),
+            Mistake(
+                "The denominator is |a| + |b| (symmetric in a and b), not |a| or |b| alone.",
+                np.max(diff / np.maximum(floor, np.abs(a))),
+            ),
+            Mistake(
+                "The denominator is |a| + |b| (symmetric in a and b), not |a| or |b| alone.",
+                np.max(diff / np.maximum(floor, np.abs(b))),
+            ),
+            Mistake(
+                "The numerator is the absolute difference |a - b|.",
+                np.max((a - b) / np.maximum(floor, np.abs(a) + np.abs(b))),
+            ),
             Mistake("Reduce the elementwise ratios to one number with np.max.", ratio),
         ]
     for mistake in mistakes:
@@ -431,17 +583,30 @@ def test_relative_error_value(outcome):
     fn = outcome("relative_error")
     for case in NONZERO:
         a, b = fn.call(case).args
-        expect_number(result_or_known_error(fn, case), fn.expected(case), f"relative_error(a, b) on the '{case}' case",
-                       rtol=1e-6, atol=1e-12, mistakes=_relative_mistakes(a, b),
-                       hint="max over the elements of |a - b| / max(1e-8, |a| + |b|).")
+        expect_number(
+            result_or_known_error(fn, case),
+            fn.expected(case),
+            f"relative_error(a, b) on the '{case}' case",
+            rtol=1e-6,
+            atol=1e-12,
+            mistakes=_relative_mistakes(a, b),
+            hint="max over the elements of |a - b| / max(1e-8, |a| + |b|).",
+        )
 
 
 def test_relative_error_zeros(outcome):
     fn = outcome("relative_error")
     for case in ZEROS:
         a, b = fn.call(case).args
-        expect_number(result_or_known_error(fn, case), fn.expected(case), f"relative_error(a, b) on the '{case}' case",
-                       rtol=1e-6, atol=1e-12, mistakes=_relative_mistakes(a, b), hint=FLOOR_HINT)
+        expect_number(
+            result_or_known_error(fn, case),
+            fn.expected(case),
+            f"relative_error(a, b) on the '{case}' case",
+            rtol=1e-6,
+            atol=1e-12,
+            mistakes=_relative_mistakes(a, b),
+            hint=FLOOR_HINT,
+        )
 
 
 @requires("test_relative_error_value")
@@ -450,5 +615,8 @@ def test_relative_error_python_float(outcome):
     for case in fn.cases:
         got = fn.result(case)
         ok = isinstance(got, (float, np.floating)) and not isinstance(got, bool)
-        expect(ok, f"relative_error(a, b) on the '{case}' case should be a Python float; got {describe(got)}.",
-               "Reduce to one number and return float(...) of it.")
+        expect(
+            ok,
+            f"relative_error(a, b) on the '{case}' case should be a Python float; got {describe(got)}.",
+            "Reduce to one number and return float(...) of it.",
+        )

@@ -32,8 +32,10 @@ from autograder.checking import (
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 N_CLASSES = 10
-DIVERGED = ("The loss became nan or inf: the training diverged. The update is params - learning_rate * grad "
-            "(a minus: step against the gradient).")
+DIVERGED = (
+    "The loss became nan or inf: the training diverged. The update is params - learning_rate * grad "
+    "(a minus: step against the gradient)."
+)
 
 
 def _blobs(rng, n, n_in, *, sort=False, noise=0.15, centers=None):
@@ -71,11 +73,15 @@ def _exception_hint(fn, case):
     if raised is None:
         return None
     if raised.type == "KeyError":
-        return ("grads holds the keys 'dW1', 'db1', 'dW2', 'db2' (a 'd' before each parameter's "
-                "name): look the gradient of params[k] up as grads['d' + k].")
+        return (
+            "grads holds the keys 'dW1', 'db1', 'dW2', 'db2' (a 'd' before each parameter's "
+            "name): look the gradient of params[k] up as grads['d' + k]."
+        )
     if raised.type == "ValueError" and ("broadcast" in raised.message or "shape" in raised.message):
-        return ("Each parameter must be paired with its own gradient, by name (grads['d' + k]), "
-                "not by the dicts' order: backward may list dW2 before dW1.")
+        return (
+            "Each parameter must be paired with its own gradient, by name (grads['d' + k]), "
+            "not by the dicts' order: backward may list dW2 before dW1."
+        )
     return None
 
 
@@ -91,7 +97,7 @@ def _params_and_grads(rng, n_in, n_hidden, dtype):
     }
     # In the order backward computes them (layer 2 first): pairing by position goes wrong.
     grads = {f"d{k}": rng.normal(0.0, 1.0, size=params[k].shape) for k in ("W2", "b2", "W1", "b1")}
-    cast = lambda d: {k: v.astype(dtype) for k, v in d.items()}  # noqa: E731
+    cast = lambda d: {k: v.astype(dtype) for k, v in d.items()}
     return cast(params), cast(grads)
 
 
@@ -116,24 +122,49 @@ def test_update_params_values(outcome):
         hint = _exception_hint(fn, case)
         if hint is not None:
             raised = fn.raised(case)
-            raise CheckFailed(f"update_params raised {raised.type}: {raised.message} (on the '{case}' case).", hint)
-        got = expect_dict(fn.result(case), PARAM_NAMES, f"update_params(...) on the '{case}' case",
-                          hint="Return a new dict with the keys 'W1', 'b1', 'W2', 'b2'.")
+            raise CheckFailed(
+                f"update_params raised {raised.type}: {raised.message} (on the '{case}' case).",
+                hint,
+            )
+        got = expect_dict(
+            fn.result(case),
+            PARAM_NAMES,
+            f"update_params(...) on the '{case}' case",
+            hint="Return a new dict with the keys 'W1', 'b1', 'W2', 'b2'.",
+        )
         want = fn.expected(case)
         for k in PARAM_NAMES:
             g = grads["d" + k]
-            others = [grads["d" + o] for o in PARAM_NAMES if o != k and grads["d" + o].shape == g.shape]
+            others = [
+                grads["d" + o] for o in PARAM_NAMES if o != k and grads["d" + o].shape == g.shape
+            ]
             expect_close(
-                got[k], want[k], f"the new '{k}' on the '{case}' case",
-                rtol=1e-5, atol=1e-6,
+                got[k],
+                want[k],
+                f"the new '{k}' on the '{case}' case",
+                rtol=1e-5,
+                atol=1e-6,
                 mistakes=[
-                    Mistake(f"'{k}' did not change: update every parameter, the biases b1 and b2 too.",
-                            params[k]),
-                    Mistake("The step goes against the gradient: params[k] - learning_rate * grad, "
-                            "with a minus.", params[k] + rate * g),
-                    Mistake("Multiply the gradient by learning_rate before subtracting it.", params[k] - g),
-                    *[Mistake(f"'{k}' moved with another parameter's gradient: use grads['d{k}'].",
-                              params[k] - rate * o) for o in others],
+                    Mistake(
+                        f"'{k}' did not change: update every parameter, the biases b1 and b2 too.",
+                        params[k],
+                    ),
+                    Mistake(
+                        "The step goes against the gradient: params[k] - learning_rate * grad, "
+                        "with a minus.",
+                        params[k] + rate * g,
+                    ),
+                    Mistake(
+                        "Multiply the gradient by learning_rate before subtracting it.",
+                        params[k] - g,
+                    ),
+                    *[
+                        Mistake(
+                            f"'{k}' moved with another parameter's gradient: use grads['d{k}'].",
+                            params[k] - rate * o,
+                        )
+                        for o in others
+                    ],
                 ],
             )
 
@@ -145,10 +176,14 @@ def test_update_params_leaves_inputs_unchanged(outcome):
         call = fn.call(case)
         fn.result(case)  # raises with the right feedback if the call failed
         after = fn.args_after(case)
-        hint = ("Build a new dict: {k: params[k] - ... for k in params} creates new arrays; "
-                "params[k] -= ... or params[k] = ... changes the caller's dict.")
+        hint = (
+            "Build a new dict: {k: params[k] - ... for k in params} creates new arrays; "
+            "params[k] -= ... or params[k] = ... changes the caller's dict."
+        )
         expect_unchanged(call.args[0], after[0], "params", hint=hint)
-        expect_unchanged(call.args[1], after[1], "grads", hint="Only read the gradients; do not modify grads.")
+        expect_unchanged(
+            call.args[1], after[1], "grads", hint="Only read the gradients; do not modify grads."
+        )
 
 
 # -- the training functions: shared checks ------------------------------------------------------
@@ -183,12 +218,26 @@ def _check_params_shapes(fn, case):
     n_hidden = _n_hidden(call)
     params, _ = _result_pair(fn, case)
     what = f"the params {fn.function} returns on the '{case}' case"
-    params = expect_dict(params, PARAM_NAMES, what, hint="Return the params dict that init_params made and the updates changed.")
-    shapes = {"W1": (X.shape[1], n_hidden), "b1": (n_hidden,), "W2": (n_hidden, N_CLASSES), "b2": (N_CLASSES,)}
+    params = expect_dict(
+        params,
+        PARAM_NAMES,
+        what,
+        hint="Return the params dict that init_params made and the updates changed.",
+    )
+    shapes = {
+        "W1": (X.shape[1], n_hidden),
+        "b1": (n_hidden,),
+        "W2": (n_hidden, N_CLASSES),
+        "b2": (N_CLASSES,),
+    }
     for k, shape in shapes.items():
         value = expect_ndarray(params[k], f"'{k}' ({what})")
-        expect_shape(value, shape, f"'{k}' ({what}, n_hidden={n_hidden})",
-                     hint=f"Start from init_params(X.shape[1], n_hidden, 10, seed): it uses n_hidden={n_hidden} here.")
+        expect_shape(
+            value,
+            shape,
+            f"'{k}' ({what}, n_hidden={n_hidden})",
+            hint=f"Start from init_params(X.shape[1], n_hidden, 10, seed): it uses n_hidden={n_hidden} here.",
+        )
         expect_finite(value, f"'{k}' ({what})", hint=DIVERGED)
 
 
@@ -198,40 +247,64 @@ def _history(fn, case):
     _, history = _result_pair(fn, case)
     what = f"the history {fn.function} returns on the '{case}' case"
     keys = ["iteration", "loss", "train_accuracy"] + (["dev_accuracy"] if _has_dev(call) else [])
-    history = expect_dict(history, keys, what,
-                          hint="history = {'iteration': [], 'loss': [], 'train_accuracy': []}, "
-                               "plus 'dev_accuracy' when X_dev is given.")
+    history = expect_dict(
+        history,
+        keys,
+        what,
+        hint="history = {'iteration': [], 'loss': [], 'train_accuracy': []}, "
+        "plus 'dev_accuracy' when X_dev is given.",
+    )
     arrays = {}
     for key in keys:
         value = history[key]
         ok = isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim == 1)
-        expect(ok, f"history['{key}'] on the '{case}' case should be a list; got {describe(value)}.",
-               f"Append one number per record: history['{key}'].append(...).")
+        expect(
+            ok,
+            f"history['{key}'] on the '{case}' case should be a list; got {describe(value)}.",
+            f"Append one number per record: history['{key}'].append(...).",
+        )
         try:
             array = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
-            raise CheckFailed(f"history['{key}'] on the '{case}' case should hold numbers.",
-                              "Append plain numbers (float(...)), one per record.") from None
-        expect(array.ndim == 1, f"history['{key}'] on the '{case}' case should hold one number per record; "
-               f"it has shape {array.shape}.", "Append float(...) values, not arrays.")
+            raise CheckFailed(
+                f"history['{key}'] on the '{case}' case should hold numbers.",
+                "Append plain numbers (float(...)), one per record.",
+            ) from None
+        expect(
+            array.ndim == 1,
+            f"history['{key}'] on the '{case}' case should hold one number per record; "
+            f"it has shape {array.shape}.",
+            "Append float(...) values, not arrays.",
+        )
         arrays[key] = array
     lengths = {k: len(v) for k, v in arrays.items()}
-    expect(len(set(lengths.values())) == 1,
-           f"the lists in {what} have different lengths: {lengths}.",
-           "Append to every list at the same time, once per record.")
-    expect(lengths["iteration"] > 0, f"{what} is empty.", "Record the loss and accuracy while training.")
+    expect(
+        len(set(lengths.values())) == 1,
+        f"the lists in {what} have different lengths: {lengths}.",
+        "Append to every list at the same time, once per record.",
+    )
+    expect(
+        lengths["iteration"] > 0,
+        f"{what} is empty.",
+        "Record the loss and accuracy while training.",
+    )
     return arrays
 
 
 def _check_accuracy_list(values, n, name, case):
     expect_finite(values, f"history['{name}'] on the '{case}' case")
     if values.size and (values.min() < 0 or values.max() > 1):
-        hint = ("That looks like a percentage: do not multiply by 100."
-                if values.max() <= 100 and np.allclose(values * n / 100, np.round(values * n / 100), atol=1e-6) else
-                "That looks like a count: divide by the number of examples.")
+        hint = (
+            "That looks like a percentage: do not multiply by 100."
+            if values.max() <= 100
+            and np.allclose(values * n / 100, np.round(values * n / 100), atol=1e-6)
+            else "That looks like a count: divide by the number of examples."
+        )
         raise CheckFailed(
             f"history['{name}'] on the '{case}' case has values from {values.min():.6g} to {values.max():.6g}; "
-            "an accuracy is a fraction in [0, 1].", hint)
+            "an accuracy is a fraction in [0, 1].",
+            hint,
+        )
     counts = values * n
     expect(
         bool(np.allclose(counts, np.round(counts), atol=1e-6)),
@@ -246,14 +319,18 @@ def _check_format(fn, case):
     call = fn.call(case)
     history = _history(fn, case)
     if not _has_dev(call):
-        expect("dev_accuracy" not in fn.result(case)[1],
-               f"the history {fn.function} returns on the '{case}' case has a 'dev_accuracy' entry, but no "
-               "dev data was given.",
-               "Add 'dev_accuracy' only when X_dev and y_dev are given (they default to None).")
+        expect(
+            "dev_accuracy" not in fn.result(case)[1],
+            f"the history {fn.function} returns on the '{case}' case has a 'dev_accuracy' entry, but no "
+            "dev data was given.",
+            "Add 'dev_accuracy' only when X_dev and y_dev are given (they default to None).",
+        )
     _check_accuracy_list(history["train_accuracy"], len(call.args[1]), "train_accuracy", case)
     expect_finite(history["loss"], f"history['loss'] on the '{case}' case", hint=DIVERGED)
     if _has_dev(call):
-        _check_accuracy_list(history["dev_accuracy"], len(call.kwargs["y_dev"]), "dev_accuracy", case)
+        _check_accuracy_list(
+            history["dev_accuracy"], len(call.kwargs["y_dev"]), "dev_accuracy", case
+        )
     return history
 
 
@@ -267,14 +344,21 @@ def _check_learns(fn, cases, *, min_accuracy, hint):
             raise CheckFailed(
                 f"{fn.function} on the '{case}' case: the loss stayed at {loss[0]:.4g}; it should go down.",
                 "The params never changed: assign the update back, params = update_params(params, grads, "
-                "learning_rate), so the next forward pass uses the new params.")
+                "learning_rate), so the next forward pass uses the new params.",
+            )
         if len(loss) > 1:
-            expect(loss[-1] < loss[0],
-                   f"{fn.function} on the '{case}' case: the loss went from {loss[0]:.4g} to {loss[-1]:.4g}; "
-                   "it should go down.", hint(case))
-        expect(accuracy[-1] >= min_accuracy,
-               f"{fn.function} on the '{case}' case: the training accuracy ends at {accuracy[-1]:.3g}; on this "
-               f"easy problem it should reach {min_accuracy:g} (the reference gets over 0.95).", hint(case))
+            expect(
+                loss[-1] < loss[0],
+                f"{fn.function} on the '{case}' case: the loss went from {loss[0]:.4g} to {loss[-1]:.4g}; "
+                "it should go down.",
+                hint(case),
+            )
+        expect(
+            accuracy[-1] >= min_accuracy,
+            f"{fn.function} on the '{case}' case: the training accuracy ends at {accuracy[-1]:.3g}; on this "
+            f"easy problem it should reach {min_accuracy:g} (the reference gets over 0.95).",
+            hint(case),
+        )
 
 
 def _check_learning_rate(fn, zero_case, trained_case):
@@ -283,52 +367,86 @@ def _check_learning_rate(fn, zero_case, trained_case):
         values = history[key]
         same = bool(np.allclose(values, values[0], rtol=1e-6, atol=1e-9))
         if not same:
-            if key == "loss" and np.allclose(history["train_accuracy"], history["train_accuracy"][0]):
-                hint = ("The accuracy stayed the same but the loss changed: record the loss of the "
-                        "whole training set (X, y), not an average of batch losses.")
+            if key == "loss" and np.allclose(
+                history["train_accuracy"], history["train_accuracy"][0]
+            ):
+                hint = (
+                    "The accuracy stayed the same but the loss changed: record the loss of the "
+                    "whole training set (X, y), not an average of batch losses."
+                )
             else:
-                hint = ("Pass learning_rate on to update_params (params - learning_rate * grad); do not "
-                        "use a fixed rate.")
+                hint = (
+                    "Pass learning_rate on to update_params (params - learning_rate * grad); do not "
+                    "use a fixed rate."
+                )
             raise CheckFailed(
                 f"with learning_rate=0 nothing should change, but history['{key}'] on the '{zero_case}' "
-                f"case went from {values[0]:.6g} to {values[-1]:.6g}.", hint)
+                f"case went from {values[0]:.6g} to {values[-1]:.6g}.",
+                hint,
+            )
     start, _ = _result_pair(fn, zero_case)
     trained, _ = _result_pair(fn, trained_case)
-    start = expect_dict(start, PARAM_NAMES, f"the params {fn.function} returns on the '{zero_case}' case")
-    trained = expect_dict(trained, PARAM_NAMES, f"the params {fn.function} returns on the '{trained_case}' case")
-    unchanged = [k for k in PARAM_NAMES
-                 if np.shape(start[k]) == np.shape(trained[k]) and np.array_equal(start[k], trained[k])]
-    expect(not unchanged,
-           f"{fn.function}: {', '.join(unchanged)} came back unchanged from training on the "
-           f"'{trained_case}' case (the '{zero_case}' case, with the same seed and learning_rate=0, "
-           "returns the same values).",
-           "Update every parameter each step: all of W1, b1, W2, b2 (update_params does).")
+    start = expect_dict(
+        start, PARAM_NAMES, f"the params {fn.function} returns on the '{zero_case}' case"
+    )
+    trained = expect_dict(
+        trained, PARAM_NAMES, f"the params {fn.function} returns on the '{trained_case}' case"
+    )
+    unchanged = [
+        k
+        for k in PARAM_NAMES
+        if np.shape(start[k]) == np.shape(trained[k]) and np.array_equal(start[k], trained[k])
+    ]
+    expect(
+        not unchanged,
+        f"{fn.function}: {', '.join(unchanged)} came back unchanged from training on the "
+        f"'{trained_case}' case (the '{zero_case}' case, with the same seed and learning_rate=0, "
+        "returns the same values).",
+        "Update every parameter each step: all of W1, b1, W2, b2 (update_params does).",
+    )
 
 
 def _check_seed(fn, case, same, other):
     params, history = _result_pair(fn, case)
     again, history_again = _result_pair(fn, same)
-    params = expect_dict(params, PARAM_NAMES, f"the params {fn.function} returns on the '{case}' case")
-    again = expect_dict(again, PARAM_NAMES, f"the params {fn.function} returns on the '{same}' case")
-    hint = ("Draw every random number from the seed: init_params(..., seed) and "
-            "np.random.default_rng(seed), not np.random.* without a seed.")
+    params = expect_dict(
+        params, PARAM_NAMES, f"the params {fn.function} returns on the '{case}' case"
+    )
+    again = expect_dict(
+        again, PARAM_NAMES, f"the params {fn.function} returns on the '{same}' case"
+    )
+    hint = (
+        "Draw every random number from the seed: init_params(..., seed) and "
+        "np.random.default_rng(seed), not np.random.* without a seed."
+    )
     for k in PARAM_NAMES:
-        expect(np.shape(params[k]) == np.shape(again[k])
-               and bool(np.allclose(params[k], again[k], rtol=1e-6, atol=1e-8, equal_nan=True)),
-               f"{fn.function} gave different '{k}' on two runs with the same inputs and seed "
-               f"(the '{case}' and '{same}' cases).", hint)
+        expect(
+            np.shape(params[k]) == np.shape(again[k])
+            and bool(np.allclose(params[k], again[k], rtol=1e-6, atol=1e-8, equal_nan=True)),
+            f"{fn.function} gave different '{k}' on two runs with the same inputs and seed "
+            f"(the '{case}' and '{same}' cases).",
+            hint,
+        )
     if isinstance(history, dict) and isinstance(history_again, dict):
         for key in ("loss", "train_accuracy"):
             a = np.asarray(history.get(key, []), dtype=float)
             b = np.asarray(history_again.get(key, []), dtype=float)
-            expect(a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True)),
-                   f"{fn.function} recorded a different history['{key}'] on two runs with the same "
-                   f"inputs and seed (the '{case}' and '{same}' cases).", hint)
+            expect(
+                a.shape == b.shape
+                and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True)),
+                f"{fn.function} recorded a different history['{key}'] on two runs with the same "
+                f"inputs and seed (the '{case}' and '{same}' cases).",
+                hint,
+            )
     different, _ = _result_pair(fn, other)
-    different = expect_dict(different, PARAM_NAMES, f"the params {fn.function} returns on the '{other}' case")
-    expect(not np.array_equal(np.asarray(params["W1"]), np.asarray(different["W1"])),
-           f"{fn.function} gave the same 'W1' for two different seeds (the '{case}' and '{other}' cases).",
-           "Pass the seed on: init_params(X.shape[1], n_hidden, 10, seed).")
+    different = expect_dict(
+        different, PARAM_NAMES, f"the params {fn.function} returns on the '{other}' case"
+    )
+    expect(
+        not np.array_equal(np.asarray(params["W1"]), np.asarray(different["W1"])),
+        f"{fn.function} gave the same 'W1' for two different seeds (the '{case}' and '{other}' cases).",
+        "Pass the seed on: init_params(X.shape[1], n_hidden, 10, seed).",
+    )
 
 
 def _check_inputs_unchanged(fn, hint):
@@ -345,10 +463,12 @@ def _check_dev(fn, case, *, min_accuracy):
     history = _history(fn, case)
     dev = history["dev_accuracy"]
     _check_accuracy_list(dev, len(call.kwargs["y_dev"]), "dev_accuracy", case)
-    expect(dev[-1] >= min_accuracy,
-           f"{fn.function} on the '{case}' case: the dev accuracy ends at {dev[-1]:.3g}; the dev rows "
-           f"come from the same clusters, so it should reach {min_accuracy:g}.",
-           "Measure it with the current params on X_dev against y_dev.")
+    expect(
+        dev[-1] >= min_accuracy,
+        f"{fn.function} on the '{case}' case: the dev accuracy ends at {dev[-1]:.3g}; the dev rows "
+        f"come from the same clusters, so it should reach {min_accuracy:g}.",
+        "Measure it with the current params on X_dev against y_dev.",
+    )
 
 
 # -- gradient_descent ---------------------------------------------------------------------------
@@ -370,14 +490,40 @@ def gradient_descent_cases(rng, ref):
             "same_seed": Call(X.copy(), y.copy(), **train, seed=seed),
             "other_seed": Call(X.copy(), y.copy(), **train, seed=other),
             # Same seed and n_hidden as "train", so it starts from the same params.
-            "zero_learning_rate": Call(X[:50].copy(), y[:50].copy(), n_hidden=10, learning_rate=0.0,
-                                       iterations=30, seed=seed),
-            "with_dev": Call(X.copy(), y.copy(), n_hidden=10, learning_rate=GD_RATE,
-                             iterations=GD_ITERATIONS - 5, seed=other, X_dev=X_dev, y_dev=y_dev),
-            "one_iteration": Call(X[:50].copy(), y[:50].copy(), n_hidden=3, learning_rate=GD_RATE,
-                                  iterations=1, seed=seed),
-            "iterations_23": Call(X[:50].copy(), y[:50].copy(), n_hidden=4, learning_rate=GD_RATE,
-                                  iterations=23, seed=seed),
+            "zero_learning_rate": Call(
+                X[:50].copy(),
+                y[:50].copy(),
+                n_hidden=10,
+                learning_rate=0.0,
+                iterations=30,
+                seed=seed,
+            ),
+            "with_dev": Call(
+                X.copy(),
+                y.copy(),
+                n_hidden=10,
+                learning_rate=GD_RATE,
+                iterations=GD_ITERATIONS - 5,
+                seed=other,
+                X_dev=X_dev,
+                y_dev=y_dev,
+            ),
+            "one_iteration": Call(
+                X[:50].copy(),
+                y[:50].copy(),
+                n_hidden=3,
+                learning_rate=GD_RATE,
+                iterations=1,
+                seed=seed,
+            ),
+            "iterations_23": Call(
+                X[:50].copy(),
+                y[:50].copy(),
+                n_hidden=4,
+                learning_rate=GD_RATE,
+                iterations=23,
+                seed=seed,
+            ),
         }
         if _reference_learns(ref.gradient_descent, cases, ["train", "other_seed", "with_dev"]):
             break
@@ -405,30 +551,41 @@ def test_gradient_descent_history_format(outcome):
         iterations = _kw(call, "iterations", 500)
         schedules = _gd_schedules(iterations)
         history = _check_format(fn, case)
-        got = [int(round(i)) for i in history["iteration"]]
+        got = [round(i) for i in history["iteration"]]
         if not any(got == s for s in schedules):
             if len(got) == iterations:
                 hint = "Record every 10 iterations (i % 10 == 0) and at the last one, not every iteration."
             elif got and got[0] == 0 and got[-1] >= iterations:
-                hint = (f"Run exactly `iterations` steps: for i in range(iterations) counts 0 to "
-                        f"{iterations - 1}, and the last record is at i == iterations - 1.")
+                hint = (
+                    f"Run exactly `iterations` steps: for i in range(iterations) counts 0 to "
+                    f"{iterations - 1}, and the last record is at i == iterations - 1."
+                )
             elif got and got[-1] not in (iterations - 1, iterations):
-                hint = ("Run exactly `iterations` steps (for i in range(iterations)) and record the last "
-                        "one (i == iterations - 1) too.")
+                hint = (
+                    "Run exactly `iterations` steps (for i in range(iterations)) and record the last "
+                    "one (i == iterations - 1) too."
+                )
             else:
                 hint = "Record when i % 10 == 0 and when i == iterations - 1."
             shown = got if len(got) <= 8 else got[:4] + ["..."] + got[-2:]
             raise CheckFailed(
                 f"history['iteration'] on the '{case}' case (iterations={iterations}) is {shown}; expected "
                 f"{schedules[0] if len(schedules[0]) <= 8 else schedules[0][:4] + ['...'] + schedules[0][-2:]}.",
-                hint)
+                hint,
+            )
 
 
 def test_gradient_descent_learns(outcome):
     fn = outcome("gradient_descent")
-    _check_learns(fn, ["train", "same_seed", "other_seed"], min_accuracy=0.6,
-                  hint=lambda case: "Each iteration: forward on all of X, backward, then params = "
-                                    "update_params(params, grads, learning_rate), stepping against the gradient.")
+    _check_learns(
+        fn,
+        ["train", "same_seed", "other_seed"],
+        min_accuracy=0.6,
+        hint=lambda case: (
+            "Each iteration: forward on all of X, backward, then params = "
+            "update_params(params, grads, learning_rate), stepping against the gradient."
+        ),
+    )
 
 
 def test_gradient_descent_dev_accuracy(outcome):
@@ -450,7 +607,9 @@ def test_gradient_descent_seed(outcome):
 @requires("test_gradient_descent_learns")
 def test_gradient_descent_leaves_inputs_unchanged(outcome):
     fn = outcome("gradient_descent")
-    _check_inputs_unchanged(fn, "Training only reads X and y: do not normalise, shuffle or overwrite them in place.")
+    _check_inputs_unchanged(
+        fn, "Training only reads X and y: do not normalise, shuffle or overwrite them in place."
+    )
 
 
 # -- minibatch_sgd ------------------------------------------------------------------------------
@@ -463,7 +622,9 @@ SGD_BATCH = 20
 
 @cases_for("minibatch_sgd")
 def minibatch_sgd_cases(rng, ref):
-    train = dict(n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=SGD_EPOCHS, batch_size=SGD_BATCH)
+    train = dict(
+        n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=SGD_EPOCHS, batch_size=SGD_BATCH
+    )
     for _ in range(20):
         X, y, centers = _blobs(rng, 200, 12)
         X_sorted, y_sorted, _ = _blobs(rng, 200, 12, sort=True, centers=centers)
@@ -476,15 +637,38 @@ def minibatch_sgd_cases(rng, ref):
             "same_seed": Call(X.copy(), y.copy(), **train, seed=seed),
             "other_seed": Call(X.copy(), y.copy(), **train, seed=other),
             # Same seed and n_hidden as "train"; 70 rows make batches of 32, 32 and 6.
-            "zero_learning_rate": Call(X[:70].copy(), y[:70].copy(), n_hidden=SGD_HIDDEN, learning_rate=0.0,
-                                       epochs=3, batch_size=32, seed=seed),
+            "zero_learning_rate": Call(
+                X[:70].copy(),
+                y[:70].copy(),
+                n_hidden=SGD_HIDDEN,
+                learning_rate=0.0,
+                epochs=3,
+                batch_size=32,
+                seed=seed,
+            ),
             "with_dev": Call(X.copy(), y.copy(), **train, seed=other, X_dev=X_dev, y_dev=y_dev),
-            "uneven_batches": Call(X[:100].copy(), y[:100].copy(), n_hidden=5, learning_rate=SGD_RATE,
-                                   epochs=2, batch_size=64, seed=seed),
-            "one_batch": Call(X[:40].copy(), y[:40].copy(), n_hidden=3, learning_rate=SGD_RATE, epochs=3,
-                              batch_size=100, seed=seed),
+            "uneven_batches": Call(
+                X[:100].copy(),
+                y[:100].copy(),
+                n_hidden=5,
+                learning_rate=SGD_RATE,
+                epochs=2,
+                batch_size=64,
+                seed=seed,
+            ),
+            "one_batch": Call(
+                X[:40].copy(),
+                y[:40].copy(),
+                n_hidden=3,
+                learning_rate=SGD_RATE,
+                epochs=3,
+                batch_size=100,
+                seed=seed,
+            ),
         }
-        if _reference_learns(ref.minibatch_sgd, cases, ["train", "sorted", "other_seed", "with_dev"]):
+        if _reference_learns(
+            ref.minibatch_sgd, cases, ["train", "sorted", "other_seed", "with_dev"]
+        ):
             break
     return cases
 
@@ -501,10 +685,12 @@ def test_minibatch_sgd_history_format(outcome):
         epochs = _kw(fn.call(case), "epochs", 10)
         history = _check_format(fn, case)
         n = len(history["iteration"])
-        expect(n == epochs,
-               f"minibatch_sgd's history on the '{case}' case has {n} records for epochs={epochs}; "
-               "expected one per epoch.",
-               "Record once per epoch, after its last batch (not once per batch).")
+        expect(
+            n == epochs,
+            f"minibatch_sgd's history on the '{case}' case has {n} records for epochs={epochs}; "
+            "expected one per epoch.",
+            "Record once per epoch, after its last batch (not once per batch).",
+        )
 
 
 def test_minibatch_sgd_batches(outcome):
@@ -515,28 +701,35 @@ def test_minibatch_sgd_batches(outcome):
         epochs = _kw(call, "epochs", 10)
         batch_size = _kw(call, "batch_size", 64)
         history = _history(fn, case)
-        got = [int(round(i)) for i in history["iteration"]]
+        got = [round(i) for i in history["iteration"]]
         per_epoch = math.ceil(N / batch_size)
         want = [per_epoch * e for e in range(1, epochs + 1)]
         if got == want:
             continue
         if got == [(N // batch_size) * e for e in range(1, epochs + 1)]:
-            hint = (f"{N} rows in batches of {batch_size} make {per_epoch} batches: the last batch may be "
-                    "smaller; do not drop it (range(0, N, batch_size)).")
+            hint = (
+                f"{N} rows in batches of {batch_size} make {per_epoch} batches: the last batch may be "
+                "smaller; do not drop it (range(0, N, batch_size))."
+            )
         elif got in ([e for e in range(1, epochs + 1)], [e for e in range(epochs)]):
-            hint = ("'iteration' counts the updates (one per batch) done so far, not the epochs; "
-                    "and every batch of the epoch gets its own update.")
+            hint = (
+                "'iteration' counts the updates (one per batch) done so far, not the epochs; "
+                "and every batch of the epoch gets its own update."
+            )
         elif got == [N * e for e in range(1, epochs + 1)]:
             hint = "'iteration' counts the updates (one per batch), not the examples seen."
         else:
-            hint = (f"Each epoch: shuffle, then one update per consecutive slice of batch_size rows "
-                    f"({per_epoch} here), counting the updates as you go.")
+            hint = (
+                f"Each epoch: shuffle, then one update per consecutive slice of batch_size rows "
+                f"({per_epoch} here), counting the updates as you go."
+            )
         shown = got if len(got) <= 6 else got[:3] + ["..."] + got[-2:]
         raise CheckFailed(
             f"history['iteration'] on the '{case}' case (N={N}, batch_size={batch_size}, epochs={epochs}) "
             f"is {shown}; expected {want if len(want) <= 6 else want[:3] + ['...'] + want[-2:]} "
             f"({per_epoch} updates per epoch).",
-            hint)
+            hint,
+        )
 
 
 def _sgd_learn_hint(fn):
@@ -547,16 +740,26 @@ def _sgd_learn_hint(fn):
             except CheckFailed:
                 learned_unsorted = False
             if learned_unsorted:
-                return ("The rows of this case are sorted by label and it learned on shuffled rows: shuffle "
-                        "the rows with a fresh permutation at the start of every epoch.")
-        return ("Shuffle X and y with the same permutation (X[order], y[order]) each epoch, and on every "
-                "batch: forward, backward, params = update_params(params, grads, learning_rate).")
+                return (
+                    "The rows of this case are sorted by label and it learned on shuffled rows: shuffle "
+                    "the rows with a fresh permutation at the start of every epoch."
+                )
+        return (
+            "Shuffle X and y with the same permutation (X[order], y[order]) each epoch, and on every "
+            "batch: forward, backward, params = update_params(params, grads, learning_rate)."
+        )
+
     return hint
 
 
 def test_minibatch_sgd_learns(outcome):
     fn = outcome("minibatch_sgd")
-    _check_learns(fn, ["train", "sorted", "same_seed", "other_seed"], min_accuracy=0.85, hint=_sgd_learn_hint(fn))
+    _check_learns(
+        fn,
+        ["train", "sorted", "same_seed", "other_seed"],
+        min_accuracy=0.85,
+        hint=_sgd_learn_hint(fn),
+    )
 
 
 def test_minibatch_sgd_dev_accuracy(outcome):
@@ -578,5 +781,8 @@ def test_minibatch_sgd_seed(outcome):
 @requires("test_minibatch_sgd_learns")
 def test_minibatch_sgd_leaves_inputs_unchanged(outcome):
     fn = outcome("minibatch_sgd")
-    _check_inputs_unchanged(fn, "Shuffle a copy: index with a permutation (X[order], y[order]) instead of "
-                                "rng.shuffle(X), which shuffles the caller's array in place.")
+    _check_inputs_unchanged(
+        fn,
+        "Shuffle a copy: index with a permutation (X[order], y[order]) instead of "
+        "rng.shuffle(X), which shuffles the caller's array in place.",
+    )

@@ -44,19 +44,34 @@ def predict_cases(rng, ref):
 
 def _predict_mistakes(N):
     return [
-        Mistake("np.argmax without an axis gives one index into the flattened array; use axis=1 for one "
-                "label per row.", matches=lambda got: np.ndim(got) == 0),
-        Mistake("Return a flat array of shape (N,): drop keepdims=True (or .ravel() the result).",
-                matches=lambda got: np.shape(got) == (N, 1)),
-        Mistake("That is one number per class: take the argmax over the classes, axis=1 (one label per row).",
-                matches=lambda got: np.shape(got) == (10,) and N != 10),
-        Mistake("Those are the probabilities: return the class with the largest probability in each row, "
-                "np.argmax(probs, axis=1).", matches=lambda got: np.ndim(got) == 2 and np.shape(got)[0] == N),
-        Mistake("Those look like the largest probabilities themselves; return their positions "
-                "(np.argmax, not np.max).",
-                matches=lambda got: np.shape(got) == (N,) and np.asarray(got).dtype.kind == "f"
+        Mistake(
+            "np.argmax without an axis gives one index into the flattened array; use axis=1 for one "
+            "label per row.",
+            matches=lambda got: np.ndim(got) == 0,
+        ),
+        Mistake(
+            "Return a flat array of shape (N,): drop keepdims=True (or .ravel() the result).",
+            matches=lambda got: np.shape(got) == (N, 1),
+        ),
+        Mistake(
+            "That is one number per class: take the argmax over the classes, axis=1 (one label per row).",
+            matches=lambda got: np.shape(got) == (10,) and N != 10,
+        ),
+        Mistake(
+            "Those are the probabilities: return the class with the largest probability in each row, "
+            "np.argmax(probs, axis=1).",
+            matches=lambda got: np.ndim(got) == 2 and np.shape(got)[0] == N,
+        ),
+        Mistake(
+            "Those look like the largest probabilities themselves; return their positions "
+            "(np.argmax, not np.max).",
+            matches=lambda got: (
+                np.shape(got) == (N,)
+                and np.asarray(got).dtype.kind == "f"
                 and bool(np.all((np.asarray(got) >= 0) & (np.asarray(got) <= 1)))
-                and not bool(np.all(np.asarray(got) == np.round(np.asarray(got))))),
+                and not bool(np.all(np.asarray(got) == np.round(np.asarray(got))))
+            ),
+        ),
     ]
 
 
@@ -64,9 +79,13 @@ def test_predict_values(outcome):
     fn = outcome("predict")
     for case in fn.cases:
         X = fn.call(case).args[0]
-        expect_equal(fn.result(case), fn.expected(case), f"predict(X, params) on the '{case}' case",
-                     hint="Run forward(X, params) and take np.argmax(probs, axis=1).",
-                     mistakes=_predict_mistakes(X.shape[0]))
+        expect_equal(
+            fn.result(case),
+            fn.expected(case),
+            f"predict(X, params) on the '{case}' case",
+            hint="Run forward(X, params) and take np.argmax(probs, axis=1).",
+            mistakes=_predict_mistakes(X.shape[0]),
+        )
 
 
 @requires("test_predict_values")
@@ -74,12 +93,23 @@ def test_predict_returns_integers(outcome):
     fn = outcome("predict")
     for case in fn.cases:
         X = fn.call(case).args[0]
-        got = expect_ndarray(fn.result(case), f"predict(X, params) on the '{case}' case",
-                             mistakes=_predict_mistakes(X.shape[0]))
-        expect_shape(got, (X.shape[0],), f"predict(X, params) on the '{case}' case",
-                     mistakes=_predict_mistakes(X.shape[0]))
-        expect_dtype(got, "iu", f"predict(X, params) on the '{case}' case",
-                     hint="Class labels are integers: np.argmax returns them (do not convert to float).")
+        got = expect_ndarray(
+            fn.result(case),
+            f"predict(X, params) on the '{case}' case",
+            mistakes=_predict_mistakes(X.shape[0]),
+        )
+        expect_shape(
+            got,
+            (X.shape[0],),
+            f"predict(X, params) on the '{case}' case",
+            mistakes=_predict_mistakes(X.shape[0]),
+        )
+        expect_dtype(
+            got,
+            "iu",
+            f"predict(X, params) on the '{case}' case",
+            hint="Class labels are integers: np.argmax returns them (do not convert to float).",
+        )
 
 
 # -- accuracy -----------------------------------------------------------------------------------
@@ -104,22 +134,34 @@ def accuracy_cases(rng, ref):
 def test_accuracy_value(outcome):
     fn = outcome("accuracy")
     for case in fn.cases:
-        y_pred, y_true = fn.call(case).args
+        _y_pred, y_true = fn.call(case).args
         want = float(fn.expected(case))
         n = len(y_true)
         what = f"accuracy(y_pred, y_true) on the '{case}' case"
         mistakes = [
             Mistake("That is a count: divide by the number of examples (np.mean does).", want * n),
             Mistake("That is a percentage: the course uses a fraction in [0, 1].", want * 100),
-            Mistake("That is the error rate (the fraction wrong); return the fraction right.", 1.0 - want),
-            Mistake("// rounds down to a whole number: divide with / (or use np.mean).", float(np.floor(want))),
+            Mistake(
+                "That is the error rate (the fraction wrong); return the fraction right.",
+                1.0 - want,
+            ),
+            Mistake(
+                "// rounds down to a whole number: divide with / (or use np.mean).",
+                float(np.floor(want)),
+            ),
         ]
-        got = expect_scalar(fn.result(case), what, mistakes=mistakes,
-                            hint="Compare the two arrays and reduce to one number: np.mean(y_pred == y_true).")
+        got = expect_scalar(
+            fn.result(case),
+            what,
+            mistakes=mistakes,
+            hint="Compare the two arrays and reduce to one number: np.mean(y_pred == y_true).",
+        )
         if not np.isclose(got, want, rtol=1e-9, atol=1e-12):
             hint = next((m.hint for m in mistakes if m.fits(got)), None)
-            raise CheckFailed(f"{what} is {got:.6g}; expected {want:.6g} ({int(round(want * n))} of {n} correct).",
-                              hint or "The accuracy is the fraction of positions where y_pred equals y_true.")
+            raise CheckFailed(
+                f"{what} is {got:.6g}; expected {want:.6g} ({round(want * n)} of {n} correct).",
+                hint or "The accuracy is the fraction of positions where y_pred equals y_true.",
+            )
 
 
 # -- confusion_matrix ---------------------------------------------------------------------------
@@ -129,7 +171,10 @@ def test_accuracy_value(outcome):
 def confusion_matrix_cases(rng, ref):
     y_true = rng.integers(0, 10, size=60)
     y_pred = np.where(rng.uniform(size=60) < 0.5, y_true, rng.integers(0, 10, size=60))
-    y_pred[:2] = [(y_true[0] + 1) % 10, (y_true[1] + 3) % 10]  # some confusions that are not symmetric
+    y_pred[:2] = [
+        (y_true[0] + 1) % 10,
+        (y_true[1] + 3) % 10,
+    ]  # some confusions that are not symmetric
     few_true = rng.integers(0, 3, size=14)
     few_pred = np.where(rng.uniform(size=14) < 0.5, few_true, rng.integers(0, 3, size=14))
     few_pred[:2] = [(few_true[0] + 1) % 3, (few_true[1] + 2) % 3]
@@ -147,14 +192,25 @@ def confusion_matrix_cases(rng, ref):
 def _confusion_mistakes(cm_want):
     want = np.asarray(cm_want)
     return [
-        Mistake("cm[y_true, y_pred] += 1 counts a repeated (true, predicted) pair only once: loop over the "
-                "examples, or use np.add.at(cm, (y_true, y_pred), 1).",
-                (want > 0).astype(want.dtype) if want.max(initial=0) > 1 else None),
-        Mistake("It looks transposed: rows are the true class and columns the predicted class, "
-                "cm[y_true[i], y_pred[i]] += 1.", want.T if not np.array_equal(want, want.T) else None),
-        Mistake("Keep the counts: do not normalise the rows (or columns).",
-                matches=lambda got: np.asarray(got).dtype.kind == "f" and np.asarray(got).shape == want.shape
-                and not np.array_equal(np.asarray(got), want) and float(np.asarray(got).max(initial=0)) <= 1.0),
+        Mistake(
+            "cm[y_true, y_pred] += 1 counts a repeated (true, predicted) pair only once: loop over the "
+            "examples, or use np.add.at(cm, (y_true, y_pred), 1).",
+            (want > 0).astype(want.dtype) if want.max(initial=0) > 1 else None,
+        ),
+        Mistake(
+            "It looks transposed: rows are the true class and columns the predicted class, "
+            "cm[y_true[i], y_pred[i]] += 1.",
+            want.T if not np.array_equal(want, want.T) else None,
+        ),
+        Mistake(
+            "Keep the counts: do not normalise the rows (or columns).",
+            matches=lambda got: (
+                np.asarray(got).dtype.kind == "f"
+                and np.asarray(got).shape == want.shape
+                and not np.array_equal(np.asarray(got), want)
+                and float(np.asarray(got).max(initial=0)) <= 1.0
+            ),
+        ),
     ]
 
 
@@ -168,23 +224,32 @@ def test_confusion_matrix_shape(outcome):
         largest = int(max(y_true.max(), y_pred.max())) + 1
         if tuple(got.shape) != (C, C):
             if got.shape == (largest, largest):
-                hint = ("Its size should come from num_classes, not from the largest label present "
-                        "(a class may not appear in a small sample).")
+                hint = (
+                    "Its size should come from num_classes, not from the largest label present "
+                    "(a class may not appear in a small sample)."
+                )
             elif got.shape == (10, 10):
                 hint = "Use the num_classes argument for its size rather than a fixed 10."
             else:
                 hint = "Make it np.zeros((num_classes, num_classes), dtype=int) and count into it."
-            raise CheckFailed(f"confusion_matrix(...) on the '{case}' case (num_classes={C}) has shape "
-                              f"{tuple(got.shape)}, expected {(C, C)}.", hint)
+            raise CheckFailed(
+                f"confusion_matrix(...) on the '{case}' case (num_classes={C}) has shape "
+                f"{tuple(got.shape)}, expected {(C, C)}.",
+                hint,
+            )
 
 
 def test_confusion_matrix_values(outcome):
     fn = outcome("confusion_matrix")
     for case in fn.cases:
         want = fn.expected(case)
-        expect_equal(fn.result(case), want, f"confusion_matrix(...) on the '{case}' case",
-                     hint="cm[t, p] counts the examples of true class t predicted as p.",
-                     mistakes=_confusion_mistakes(want))
+        expect_equal(
+            fn.result(case),
+            want,
+            f"confusion_matrix(...) on the '{case}' case",
+            hint="cm[t, p] counts the examples of true class t predicted as p.",
+            mistakes=_confusion_mistakes(want),
+        )
 
 
 @requires("test_confusion_matrix_values")
@@ -192,9 +257,13 @@ def test_confusion_matrix_integer_counts(outcome):
     fn = outcome("confusion_matrix")
     for case in fn.cases:
         got = expect_ndarray(fn.result(case), f"confusion_matrix(...) on the '{case}' case")
-        expect_dtype(got, "iu", f"confusion_matrix(...) on the '{case}' case",
-                     hint="Counts are integers: np.zeros((num_classes, num_classes), dtype=int) "
-                          "(np.zeros alone makes floats).")
+        expect_dtype(
+            got,
+            "iu",
+            f"confusion_matrix(...) on the '{case}' case",
+            hint="Counts are integers: np.zeros((num_classes, num_classes), dtype=int) "
+            "(np.zeros alone makes floats).",
+        )
 
 
 # -- most_confused_pairs ------------------------------------------------------------------------
@@ -236,13 +305,19 @@ TIE_CASES = ("ties", "few_mistakes")
 
 
 def _as_triples(got, what):
-    expect(isinstance(got, (list, tuple)), f"{what} should be a list of (true, predicted, count) tuples; "
-           f"got {describe(got)}.", "Build a list of tuples and return it.")
+    expect(
+        isinstance(got, (list, tuple)),
+        f"{what} should be a list of (true, predicted, count) tuples; got {describe(got)}.",
+        "Build a list of tuples and return it.",
+    )
     triples = []
     for item in got:
         ok = isinstance(item, (list, tuple, np.ndarray)) and len(item) == 3
-        expect(ok, f"{what} should hold (true, predicted, count) triples; one entry is {describe(item)}.",
-               "Append (t, p, count) tuples, three numbers each.")
+        expect(
+            ok,
+            f"{what} should hold (true, predicted, count) triples; one entry is {describe(item)}.",
+            "Append (t, p, count) tuples, three numbers each.",
+        )
         try:
             triples.append(tuple(int(v) for v in item))
         except (TypeError, ValueError):
@@ -258,7 +333,9 @@ def _pairs_hint(got, want, cm):
         return "The tuples are (true, predicted, count): the row index of cm is the true class."
     if len(got) != len(want):
         return f"Return k pairs (here {len(want)}; all of them when k is larger than the number of pairs)."
-    if any(not (0 <= t < cm.shape[0] and 0 <= p < cm.shape[1]) or int(cm[t, p]) != c for t, p, c in got):
+    if any(
+        not (0 <= t < cm.shape[0] and 0 <= p < cm.shape[1]) or int(cm[t, p]) != c for t, p, c in got
+    ):
         return "Each count should be cm[true, predicted] for that pair."
     counts = [c for _, _, c in got]
     if counts != sorted(counts, reverse=True):
@@ -278,9 +355,12 @@ def _check_pairs(fn, case, *, tie_hint=None):
     got = _as_triples(fn.result(case), what)
     if got == want:
         return
-    shown = lambda pairs: "[" + ", ".join(map(str, pairs[:6])) + (", ..." if len(pairs) > 6 else "") + "]"  # noqa: E731
-    raise CheckFailed(f"{what} is {shown(got)}; expected {shown(want)}.",
-                      _pairs_hint(got, want, cm) or tie_hint)
+    shown = lambda pairs: (
+        "[" + ", ".join(map(str, pairs[:6])) + (", ..." if len(pairs) > 6 else "") + "]"
+    )
+    raise CheckFailed(
+        f"{what} is {shown(got)}; expected {shown(want)}.", _pairs_hint(got, want, cm) or tie_hint
+    )
 
 
 def test_most_confused_pairs_values(outcome):
@@ -292,8 +372,12 @@ def test_most_confused_pairs_values(outcome):
 def test_most_confused_pairs_ties(outcome):
     fn = outcome("most_confused_pairs")
     for case in TIE_CASES:
-        _check_pairs(fn, case, tie_hint="Break ties by (true, predicted) ascending: sort by (-count, true, "
-                                         "predicted), or use a stable sort over the pairs in row order.")
+        _check_pairs(
+            fn,
+            case,
+            tie_hint="Break ties by (true, predicted) ascending: sort by (-count, true, "
+            "predicted), or use a stable sort over the pairs in row order.",
+        )
 
 
 @requires("test_most_confused_pairs_values")
@@ -302,12 +386,20 @@ def test_most_confused_pairs_python_ints(outcome):
     for case in fn.cases:
         got = fn.result(case)
         what = f"most_confused_pairs(...) on the '{case}' case"
-        expect(isinstance(got, list), f"{what} should be a list; got {describe(got)}.",
-               "Return a plain list of tuples.")
+        expect(
+            isinstance(got, list),
+            f"{what} should be a list; got {describe(got)}.",
+            "Return a plain list of tuples.",
+        )
         for item in got:
-            expect(isinstance(item, tuple), f"{what} should hold tuples; one entry is {describe(item)}.",
-                   "Append (t, p, count) as a tuple.")
+            expect(
+                isinstance(item, tuple),
+                f"{what} should hold tuples; one entry is {describe(item)}.",
+                "Append (t, p, count) as a tuple.",
+            )
             for value in item:
-                expect(type(value) is int,
-                       f"{what} should hold Python ints; one entry holds {describe(value)}.",
-                       "Convert with int(...): cm[t, p] is a NumPy integer.")
+                expect(
+                    type(value) is int,
+                    f"{what} should hold Python ints; one entry holds {describe(value)}.",
+                    "Convert with int(...): cm[t, p] is a NumPy integer.",
+                )

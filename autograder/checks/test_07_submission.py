@@ -33,16 +33,21 @@ def make_submission_cases(rng, ref):
 def _frame(fn, case):
     got = fn.result(case)
     what = f"make_submission(predictions) on the '{case}' case"
-    expect(isinstance(got, pd.DataFrame), f"{what} should be a pandas DataFrame; got {describe(got)}.",
-           "Build it with pd.DataFrame({'ImageId': ..., 'Label': ...}).")
+    expect(
+        isinstance(got, pd.DataFrame),
+        f"{what} should be a pandas DataFrame; got {describe(got)}.",
+        "Build it with pd.DataFrame({'ImageId': ..., 'Label': ...}).",
+    )
     return got
 
 
 def _column(fn, case, name):
     df = _frame(fn, case)
-    expect(name in df.columns,
-           f"make_submission(...) on the '{case}' case has no '{name}' column (it has {list(df.columns)}).",
-           "Kaggle wants exactly the columns 'ImageId' and 'Label', spelled like that.")
+    expect(
+        name in df.columns,
+        f"make_submission(...) on the '{case}' case has no '{name}' column (it has {list(df.columns)}).",
+        "Kaggle wants exactly the columns 'ImageId' and 'Label', spelled like that.",
+    )
     return df[name].to_numpy()
 
 
@@ -61,8 +66,11 @@ def test_make_submission_columns(outcome):
             hint = "'ImageId' must be a column, not the index (do not set_index)."
         else:
             hint = "Kaggle wants exactly the columns 'ImageId' and 'Label', in that order, and no others."
-        raise CheckFailed(f"make_submission(...) on the '{case}' case has the columns {columns}; "
-                          f"expected {COLUMNS}.", hint)
+        raise CheckFailed(
+            f"make_submission(...) on the '{case}' case has the columns {columns}; "
+            f"expected {COLUMNS}.",
+            hint,
+        )
 
 
 def test_make_submission_image_ids(outcome):
@@ -71,19 +79,28 @@ def test_make_submission_image_ids(outcome):
         (predictions,) = fn.call(case).args
         n = len(predictions)
         ids = _column(fn, case, "ImageId")
-        expect_equal(ids, np.arange(1, n + 1), f"the 'ImageId' column on the '{case}' case",
-                     hint="ImageId numbers the test images 1, 2, ..., N.",
-                     mistakes=[Mistake("Kaggle counts ImageId from 1, not 0: np.arange(1, N + 1).",
-                                       np.arange(n))])
+        expect_equal(
+            ids,
+            np.arange(1, n + 1),
+            f"the 'ImageId' column on the '{case}' case",
+            hint="ImageId numbers the test images 1, 2, ..., N.",
+            mistakes=[
+                Mistake("Kaggle counts ImageId from 1, not 0: np.arange(1, N + 1).", np.arange(n))
+            ],
+        )
 
 
 def test_make_submission_labels(outcome):
     fn = outcome("make_submission")
     for case in fn.cases:
-        (predictions,) = fn.call(case).args
+        (_predictions,) = fn.call(case).args
         labels = _column(fn, case, "Label")
-        expect_equal(labels, fn.expected(case)["Label"].to_numpy(), f"the 'Label' column on the '{case}' case",
-                     hint="Label is the predictions, in the order given.")
+        expect_equal(
+            labels,
+            fn.expected(case)["Label"].to_numpy(),
+            f"the 'Label' column on the '{case}' case",
+            hint="Label is the predictions, in the order given.",
+        )
 
 
 @requires("test_make_submission_image_ids", "test_make_submission_labels")
@@ -92,9 +109,11 @@ def test_make_submission_integer_columns(outcome):
     for case in fn.cases:
         for name in COLUMNS:
             values = _column(fn, case, name)
-            expect(values.dtype.kind in "iu",
-                   f"the '{name}' column on the '{case}' case has dtype {values.dtype}; Kaggle expects integers.",
-                   "Convert it: .astype(int) (a float column is written as 3.0, which Kaggle rejects).")
+            expect(
+                values.dtype.kind in "iu",
+                f"the '{name}' column on the '{case}' case has dtype {values.dtype}; Kaggle expects integers.",
+                "Convert it: .astype(int) (a float column is written as 3.0, which Kaggle rejects).",
+            )
 
 
 # -- validate_submission ------------------------------------------------------------------------
@@ -107,7 +126,7 @@ def _valid(rng, n):
 @cases_for("validate_submission")
 def validate_submission_cases(rng, ref):
     n = int(rng.integers(8, 16))
-    df = lambda: _valid(rng, n)  # noqa: E731
+    df = lambda: _valid(rng, n)
 
     missing_label = df()[["ImageId"]]
     missing_id = df()[["Label"]]
@@ -141,8 +160,12 @@ def validate_submission_cases(rng, ref):
 
 
 VALID = ("valid", "valid_one_row")
-COLUMN_CASES = {"missing_label": ["Label"], "missing_image_id": ["ImageId"], "extra_column": ["probability"],
-                "renamed_label": ["Label", "label"]}
+COLUMN_CASES = {
+    "missing_label": ["Label"],
+    "missing_image_id": ["ImageId"],
+    "extra_column": ["probability"],
+    "renamed_label": ["Label", "label"],
+}
 ROW_CASES = ("one_row_short", "default_n_rows")
 IMAGE_ID_CASES = ("image_id_from_0", "image_id_shuffled")
 LABEL_CASES = ("label_10", "label_negative", "label_fraction")
@@ -157,14 +180,20 @@ def _check_rejects(fn, cases, problem):
         raised = fn.raised(case)
         what = f"validate_submission on the '{case}' case ({problem})"
         if raised is None:
-            raise CheckFailed(f"{what} returned without raising; it should raise ValueError.",
-                              "Check this and `raise ValueError(\"...\")` with a message that names the problem.")
+            raise CheckFailed(
+                f"{what} returned without raising; it should raise ValueError.",
+                'Check this and `raise ValueError("...")` with a message that names the problem.',
+            )
         if raised.type != "ValueError":
-            hint = ("Raise ValueError(...) yourself rather than using assert."
-                    if raised.type == "AssertionError" else
-                    "Check for this problem first and raise ValueError(...) with a clear message, "
-                    "before code that fails on it.")
-            raise CheckFailed(f"{what} raised {raised.type}: {raised.message}; expected a ValueError.", hint)
+            hint = (
+                "Raise ValueError(...) yourself rather than using assert."
+                if raised.type == "AssertionError"
+                else "Check for this problem first and raise ValueError(...) with a clear message, "
+                "before code that fails on it."
+            )
+            raise CheckFailed(
+                f"{what} raised {raised.type}: {raised.message}; expected a ValueError.", hint
+            )
 
 
 @requires("test_validate_submission_rejects_wrong_row_count")
@@ -177,11 +206,15 @@ def test_validate_submission_accepts_valid(outcome):
             raise CheckFailed(
                 f"validate_submission rejected a valid submission of {len(call.args[0])} rows with "
                 f"n_rows={_n_rows(call)} (the '{case}' case): {raised.type}: {raised.message.rstrip('.')}.",
-                "Compare with the n_rows argument, not a fixed 28000, and accept integer labels 0-9.")
+                "Compare with the n_rows argument, not a fixed 28000, and accept integer labels 0-9.",
+            )
         got = fn.result(case)
-        expect(got is None, f"validate_submission on the '{case}' case returned {describe(got)}; "
-               "it should return None for a valid submission.",
-               "Raise ValueError for a problem and return nothing otherwise.")
+        expect(
+            got is None,
+            f"validate_submission on the '{case}' case returned {describe(got)}; "
+            "it should return None for a valid submission.",
+            "Raise ValueError for a problem and return nothing otherwise.",
+        )
 
 
 def test_validate_submission_rejects_wrong_columns(outcome):
@@ -197,7 +230,9 @@ def test_validate_submission_rejects_bad_image_ids(outcome):
 
 
 def test_validate_submission_rejects_bad_labels(outcome):
-    _check_rejects(outcome("validate_submission"), LABEL_CASES, "a label that is not an integer 0-9")
+    _check_rejects(
+        outcome("validate_submission"), LABEL_CASES, "a label that is not an integer 0-9"
+    )
 
 
 def _names(message, words):
@@ -232,7 +267,14 @@ def test_validate_submission_messages_name_the_problem(outcome):
             ok = words[0].lower() in message.lower()
         else:
             ok = _names(message, words)
-        expect(ok, f"validate_submission's message on the '{case}' case is {message!r}; it should {what}.",
-               "Say what is wrong so a student can fix it, e.g. f\"expected {n_rows} rows, got {len(df)}\".")
-    expect(read > 0, "validate_submission raised no ValueError on any of the broken submissions, so there "
-           "is no message to read.", "Raise ValueError(\"...\") with a message that names the problem.")
+        expect(
+            ok,
+            f"validate_submission's message on the '{case}' case is {message!r}; it should {what}.",
+            'Say what is wrong so a student can fix it, e.g. f"expected {n_rows} rows, got {len(df)}".',
+        )
+    expect(
+        read > 0,
+        "validate_submission raised no ValueError on any of the broken submissions, so there "
+        "is no message to read.",
+        'Raise ValueError("...") with a message that names the problem.',
+    )

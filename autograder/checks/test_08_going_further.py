@@ -31,8 +31,11 @@ def _grads(rng, params, scale=1.0):
 
 
 def _fresh_state(params):
-    return {"t": 0, "m": {k: np.zeros_like(v) for k, v in params.items()},
-            "v": {k: np.zeros_like(v) for k, v in params.items()}}
+    return {
+        "t": 0,
+        "m": {k: np.zeros_like(v) for k, v in params.items()},
+        "v": {k: np.zeros_like(v) for k, v in params.items()},
+    }
 
 
 @cases_for("adam_update")
@@ -53,13 +56,27 @@ def adam_update_cases(rng, ref):
     return {
         "first_step": Call(params, _grads(rng, params), _fresh_state(params)),
         "third_step": Call(walked, _grads(rng, walked), state),
-        "hyperparameters": Call(later, _grads(rng, later), later_state, learning_rate=0.01, beta1=0.8,
-                                beta2=0.99, eps=1e-6),
-        "tiny_gradients": Call(tiny, _grads(rng, tiny, scale=1e-7), _fresh_state(tiny), learning_rate=0.05),
-        "float32": Call({k: v.astype(np.float32) for k, v in params.items()},
-                        {k: v.astype(np.float32) for k, v in _grads(rng, params).items()},
-                        {"t": 0, "m": {k: np.zeros(v.shape, np.float32) for k, v in params.items()},
-                         "v": {k: np.zeros(v.shape, np.float32) for k, v in params.items()}}),
+        "hyperparameters": Call(
+            later,
+            _grads(rng, later),
+            later_state,
+            learning_rate=0.01,
+            beta1=0.8,
+            beta2=0.99,
+            eps=1e-6,
+        ),
+        "tiny_gradients": Call(
+            tiny, _grads(rng, tiny, scale=1e-7), _fresh_state(tiny), learning_rate=0.05
+        ),
+        "float32": Call(
+            {k: v.astype(np.float32) for k, v in params.items()},
+            {k: v.astype(np.float32) for k, v in _grads(rng, params).items()},
+            {
+                "t": 0,
+                "m": {k: np.zeros(v.shape, np.float32) for k, v in params.items()},
+                "v": {k: np.zeros(v.shape, np.float32) for k, v in params.items()},
+            },
+        ),
     }
 
 
@@ -69,9 +86,12 @@ def _settings(call):
 
 def _pair(fn, case):
     got = fn.result(case)
-    expect(isinstance(got, (tuple, list)) and len(got) == 2,
-           f"adam_update(...) on the '{case}' case should return a pair (new_params, new_state); "
-           f"got {describe(got)}.", "End with `return new_params, new_state`.")
+    expect(
+        isinstance(got, (tuple, list)) and len(got) == 2,
+        f"adam_update(...) on the '{case}' case should return a pair (new_params, new_state); "
+        f"got {describe(got)}.",
+        "End with `return new_params, new_state`.",
+    )
     return got
 
 
@@ -89,21 +109,40 @@ def _wrong_params(call, want_state):
             old_m_hat = m / (1 - b1**t_old) if t_old > 0 else m * np.inf
             old_v_hat = v / (1 - b2**t_old) if t_old > 0 else v * np.inf
             wrong[k] = [
-                ("Divide by (1 - beta1**t) and (1 - beta2**t): the bias correction of m and v.",
-                 p - lr * m / (np.sqrt(v) + eps)),
-                ("eps goes outside the square root: m_hat / (np.sqrt(v_hat) + eps).",
-                 p - lr * m_hat / np.sqrt(v_hat + eps)),
-                ("Take the square root of v_hat: m_hat / (np.sqrt(v_hat) + eps).",
-                 p - lr * m_hat / (v_hat + eps)),
-                ("Increase t first (t = state['t'] + 1), then use the new t in the bias correction.",
-                 p - lr * old_m_hat / (np.sqrt(old_v_hat) + eps)),
-                ("The step goes against the gradient: param - learning_rate * m_hat / (...).",
-                 p + lr * m_hat / (np.sqrt(v_hat) + eps)),
-                ("Use the moving averages m_hat and v_hat, not the raw gradient.",
-                 p - lr * grads["d" + k] / (np.sqrt(v_hat) + eps)),
-                ("v averages the squared gradients: (1 - beta2) * g**2.",
-                 p - lr * m_hat / (np.sqrt((b2 * state["v"][k] + (1 - b2) * grads["d" + k]) / (1 - b2**t_new))
-                                   + eps)),
+                (
+                    "Divide by (1 - beta1**t) and (1 - beta2**t): the bias correction of m and v.",
+                    p - lr * m / (np.sqrt(v) + eps),
+                ),
+                (
+                    "eps goes outside the square root: m_hat / (np.sqrt(v_hat) + eps).",
+                    p - lr * m_hat / np.sqrt(v_hat + eps),
+                ),
+                (
+                    "Take the square root of v_hat: m_hat / (np.sqrt(v_hat) + eps).",
+                    p - lr * m_hat / (v_hat + eps),
+                ),
+                (
+                    "Increase t first (t = state['t'] + 1), then use the new t in the bias correction.",
+                    p - lr * old_m_hat / (np.sqrt(old_v_hat) + eps),
+                ),
+                (
+                    "The step goes against the gradient: param - learning_rate * m_hat / (...).",
+                    p + lr * m_hat / (np.sqrt(v_hat) + eps),
+                ),
+                (
+                    "Use the moving averages m_hat and v_hat, not the raw gradient.",
+                    p - lr * grads["d" + k] / (np.sqrt(v_hat) + eps),
+                ),
+                (
+                    "v averages the squared gradients: (1 - beta2) * g**2.",
+                    p
+                    - lr
+                    * m_hat
+                    / (
+                        np.sqrt((b2 * state["v"][k] + (1 - b2) * grads["d" + k]) / (1 - b2**t_new))
+                        + eps
+                    ),
+                ),
             ]
     return wrong
 
@@ -114,17 +153,31 @@ def test_adam_update_params(outcome):
         call = fn.call(case)
         got_params, _ = _pair(fn, case)
         want_params, want_state = fn.expected(case)
-        got_params = expect_dict(got_params, PARAM_NAMES, f"the new params of adam_update on the '{case}' case",
-                                 hint="Return a new dict with the keys 'W1', 'b1', 'W2', 'b2'.")
+        got_params = expect_dict(
+            got_params,
+            PARAM_NAMES,
+            f"the new params of adam_update on the '{case}' case",
+            hint="Return a new dict with the keys 'W1', 'b1', 'W2', 'b2'.",
+        )
         wrong = _wrong_params(call, want_state)
         float32 = call.args[0]["W1"].dtype == np.float32
         for k in PARAM_NAMES:
             mistakes = [Mistake(hint, value, rtol=1e-6, atol=1e-12) for hint, value in wrong[k]]
-            mistakes.append(Mistake("Increase t first (t = state['t'] + 1): with t = 0 the bias correction "
-                                    "divides by 1 - beta**0 = 0.",
-                                    matches=lambda got: not np.all(np.isfinite(np.asarray(got, dtype=float)))))
-            expect_close(got_params[k], want_params[k], f"the new '{k}' on the '{case}' case",
-                         rtol=1e-4 if float32 else 1e-7, atol=1e-6 if float32 else 1e-12, mistakes=mistakes)
+            mistakes.append(
+                Mistake(
+                    "Increase t first (t = state['t'] + 1): with t = 0 the bias correction "
+                    "divides by 1 - beta**0 = 0.",
+                    matches=lambda got: not np.all(np.isfinite(np.asarray(got, dtype=float))),
+                )
+            )
+            expect_close(
+                got_params[k],
+                want_params[k],
+                f"the new '{k}' on the '{case}' case",
+                rtol=1e-4 if float32 else 1e-7,
+                atol=1e-6 if float32 else 1e-12,
+                mistakes=mistakes,
+            )
 
 
 def test_adam_update_state(outcome):
@@ -135,42 +188,92 @@ def test_adam_update_state(outcome):
         _, got_state = _pair(fn, case)
         _, want_state = fn.expected(case)
         what = f"the new state of adam_update on the '{case}' case"
-        got_state = expect_dict(got_state, ["t", "m", "v"], what,
-                                hint="Return {'t': t, 'm': {...}, 'v': {...}} like init_adam_state makes.")
+        got_state = expect_dict(
+            got_state,
+            ["t", "m", "v"],
+            what,
+            hint="Return {'t': t, 'm': {...}, 'v': {...}} like init_adam_state makes.",
+        )
         t = got_state["t"]
-        expect(isinstance(t, (int, np.integer)) and not isinstance(t, bool),
-               f"{what}: 't' should be an int; got {describe(t)}.", "Count the steps with an int: t = state['t'] + 1.")
-        expect(int(t) == want_state["t"], f"{what}: 't' is {int(t)}; expected {want_state['t']} "
-               f"(it was {state['t']} before this step).", "Each step increases t by one: t = state['t'] + 1.")
+        expect(
+            isinstance(t, (int, np.integer)) and not isinstance(t, bool),
+            f"{what}: 't' should be an int; got {describe(t)}.",
+            "Count the steps with an int: t = state['t'] + 1.",
+        )
+        expect(
+            int(t) == want_state["t"],
+            f"{what}: 't' is {int(t)}; expected {want_state['t']} "
+            f"(it was {state['t']} before this step).",
+            "Each step increases t by one: t = state['t'] + 1.",
+        )
         s = _settings(call)
         float32 = call.args[0]["W1"].dtype == np.float32
         for moment in ("m", "v"):
-            got = expect_dict(got_state[moment], PARAM_NAMES, f"{what}: '{moment}'",
-                              hint=f"Keep one '{moment}' array per parameter name ('W1', 'b1', 'W2', 'b2').")
+            got = expect_dict(
+                got_state[moment],
+                PARAM_NAMES,
+                f"{what}: '{moment}'",
+                hint=f"Keep one '{moment}' array per parameter name ('W1', 'b1', 'W2', 'b2').",
+            )
             for k in PARAM_NAMES:
                 g = grads["d" + k]
                 want = want_state[moment][k]
                 with np.errstate(all="ignore"):
-                    corrected = want / (1 - (s["beta1"] if moment == "m" else s["beta2"]) ** want_state["t"])
-                mistakes = [Mistake("Store the raw moving averages m and v in the state; the bias-corrected "
-                                    "m_hat and v_hat are only for this step's update.", corrected, rtol=1e-6, atol=1e-12)]
+                    corrected = want / (
+                        1 - (s["beta1"] if moment == "m" else s["beta2"]) ** want_state["t"]
+                    )
+                mistakes = [
+                    Mistake(
+                        "Store the raw moving averages m and v in the state; the bias-corrected "
+                        "m_hat and v_hat are only for this step's update.",
+                        corrected,
+                        rtol=1e-6,
+                        atol=1e-12,
+                    )
+                ]
                 if moment == "v":
-                    mistakes.append(Mistake("v averages the squared gradients: (1 - beta2) * g**2.",
-                                            s["beta2"] * state["v"][k] + (1 - s["beta2"]) * g, rtol=1e-6, atol=1e-12))
-                    mistakes.append(Mistake("v uses beta2 (and m uses beta1).",
-                                            s["beta1"] * state["v"][k] + (1 - s["beta1"]) * g**2, rtol=1e-6, atol=1e-12))
+                    mistakes.append(
+                        Mistake(
+                            "v averages the squared gradients: (1 - beta2) * g**2.",
+                            s["beta2"] * state["v"][k] + (1 - s["beta2"]) * g,
+                            rtol=1e-6,
+                            atol=1e-12,
+                        )
+                    )
+                    mistakes.append(
+                        Mistake(
+                            "v uses beta2 (and m uses beta1).",
+                            s["beta1"] * state["v"][k] + (1 - s["beta1"]) * g**2,
+                            rtol=1e-6,
+                            atol=1e-12,
+                        )
+                    )
                 else:
-                    mistakes.append(Mistake("m uses beta1 (and v uses beta2).",
-                                            s["beta2"] * state["m"][k] + (1 - s["beta2"]) * g, rtol=1e-6, atol=1e-12))
-                expect_close(got[k], want, f"{what}: {moment}['{k}']",
-                             rtol=1e-4 if float32 else 1e-7, atol=1e-7 if float32 else 1e-14, mistakes=mistakes)
+                    mistakes.append(
+                        Mistake(
+                            "m uses beta1 (and v uses beta2).",
+                            s["beta2"] * state["m"][k] + (1 - s["beta2"]) * g,
+                            rtol=1e-6,
+                            atol=1e-12,
+                        )
+                    )
+                expect_close(
+                    got[k],
+                    want,
+                    f"{what}: {moment}['{k}']",
+                    rtol=1e-4 if float32 else 1e-7,
+                    atol=1e-7 if float32 else 1e-14,
+                    mistakes=mistakes,
+                )
 
 
 @requires("test_adam_update_params", "test_adam_update_state")
 def test_adam_update_leaves_inputs_unchanged(outcome):
     fn = outcome("adam_update")
-    hint = ("Make new arrays and new dicts: m = beta1 * state['m'][k] + ... rather than state['m'][k] *= beta1, "
-            "and do not assign into params, grads or state.")
+    hint = (
+        "Make new arrays and new dicts: m = beta1 * state['m'][k] + ... rather than state['m'][k] *= beta1, "
+        "and do not assign into params, grads or state."
+    )
     for case in fn.cases:
         call = fn.call(case)
         fn.result(case)
@@ -180,6 +283,8 @@ def test_adam_update_leaves_inputs_unchanged(outcome):
         expect_unchanged(call.args[2], after[2], "state", hint=hint)
         t_after = after[2].get("t") if isinstance(after[2], dict) else None
         if t_after != call.args[2]["t"]:
-            raise CheckFailed(f"state['t'] was {call.args[2]['t']} before the call and {t_after} after it "
-                              f"(the '{case}' case). Your function changed its input in place.",
-                              "Return a new state dict with the new t; leave the one you were given as it was.")
+            raise CheckFailed(
+                f"state['t'] was {call.args[2]['t']} before the call and {t_after} after it "
+                f"(the '{case}' case). Your function changed its input in place.",
+                "Return a new state dict with the new t; leave the one you were given as it was.",
+            )

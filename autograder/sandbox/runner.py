@@ -150,7 +150,9 @@ def _collect(scratch: Path, cases: list, report: dict, limits: Limits) -> Worker
         orphans_killed=int(report.get("orphans_killed", 0) or 0),
     )
     if "supervisor_failed" in report:
-        run.fate = f"the grader could not run your code ({report['supervisor_failed'].strip()[:300]})"
+        run.fate = (
+            f"the grader could not run your code ({report['supervisor_failed'].strip()[:300]})"
+        )
         return run
     out = scratch / "out"
     max_bytes = limits.max_result_mb << 20
@@ -189,7 +191,9 @@ def _collect(scratch: Path, cases: list, report: dict, limits: Limits) -> Worker
         result = CallResult(
             args_after=args_after if isinstance(args_after, tuple) else None,
             kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else None,
-            seconds=float(payload.get("seconds", 0.0)) if isinstance(payload.get("seconds"), (int, float)) else 0.0,
+            seconds=float(payload.get("seconds", 0.0))
+            if isinstance(payload.get("seconds"), (int, float))
+            else 0.0,
         )
         if isinstance(value, codec.Raised):
             result.raised = value

@@ -34,7 +34,7 @@ def main(scratch: str) -> None:
         job = json.load(handle)
     in_dir = os.path.join(scratch, "in")
     out_dir = os.path.join(scratch, "out")
-    max_bytes = int(job["max_result_bytes"])
+    int(job["max_result_bytes"])
 
     def get_array(key: str) -> np.ndarray:
         with open(os.path.join(in_dir, key + ".npy"), "rb") as handle:
@@ -48,7 +48,13 @@ def main(scratch: str) -> None:
     for case in job["cases"]:
         args = codec.decode(case["args"], get_array)
         kwargs = codec.decode(case["kwargs"], get_array)
-        cases.append((case["name"], _resolve_probes(args, probes, codec), _resolve_probes(kwargs, probes, codec)))
+        cases.append(
+            (
+                case["name"],
+                _resolve_probes(args, probes, codec),
+                _resolve_probes(kwargs, probes, codec),
+            )
+        )
 
     reference: dict = {"__name__": "reference"}
     if job.get("deps_source"):
@@ -204,7 +210,14 @@ _DENIED_EVENTS = {
     "smtplib.connect",
     "urllib.Request",
 }
-_DENIED_PREFIXES = ("socket.", "ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function", "_winapi.", "http.client.")
+_DENIED_PREFIXES = (
+    "socket.",
+    "ctypes.dlopen",
+    "ctypes.dlsym",
+    "ctypes.call_function",
+    "_winapi.",
+    "http.client.",
+)
 _PATH_EVENTS = {
     "os.remove",
     "os.rename",
@@ -232,7 +245,11 @@ def _install_audit_hook(scratch: str) -> None:
     for root in (sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(np.__file__)):
         readable.add(os.path.realpath(root))
     for entry in sys.path:
-        if entry and ("site-packages" in entry or "dist-packages" in entry or entry.startswith(sys.base_prefix)):
+        if entry and (
+            "site-packages" in entry
+            or "dist-packages" in entry
+            or entry.startswith(sys.base_prefix)
+        ):
             readable.add(os.path.realpath(entry))
     readable = tuple(sorted(readable))
     writable = (scratch,)
@@ -255,7 +272,9 @@ def _install_audit_hook(scratch: str) -> None:
             path, mode = args[0], args[1]
             writing = isinstance(mode, str) and any(c in mode for c in "wax+")
             if isinstance(mode, int):  # os.open flags
-                writing = bool(mode & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+                writing = bool(
+                    mode & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND)
+                )
             if path is None or isinstance(path, int):
                 return
             if under(path, closed) or not under(path, writable if writing else readable):
@@ -270,12 +289,16 @@ def _install_audit_hook(scratch: str) -> None:
             raise PermissionError(f"{event} is not allowed while grading")
         if event in _READ_PATH_EVENTS:
             path = args[0] if args else None
-            if isinstance(path, (str, bytes, os.PathLike)) and (under(path, closed) or not under(path, readable)):
+            if isinstance(path, (str, bytes, os.PathLike)) and (
+                under(path, closed) or not under(path, readable)
+            ):
                 raise PermissionError(f"{event} on {path!r} is not allowed while grading")
             return
         if event in _PATH_EVENTS:
             for arg in args[:2]:
-                if isinstance(arg, (str, bytes, os.PathLike)) and (under(arg, closed) or not under(arg, writable)):
+                if isinstance(arg, (str, bytes, os.PathLike)) and (
+                    under(arg, closed) or not under(arg, writable)
+                ):
                     raise PermissionError(f"{event} on {arg!r} is not allowed while grading")
 
     sys.addaudithook(hook)

@@ -4,15 +4,23 @@ from tests.catalogue import Mistake, Variant
 
 MISTAKES = [
     # -- backward --
-    Mistake("backward", "missing_1_over_N", '''
+    Mistake(
+        "backward",
+        "missing_1_over_N",
+        """
 def backward(X, y, params, cache):
     dZ2 = softmax(cache["Z2"]) - one_hot(y)
     dW2 = cache["A1"].T @ dZ2
     db2 = dZ2.sum(axis=0)
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": dW2, "db2": db2}
-''', hint="divide dz2 by n"),
-    Mistake("backward", "db2_over_axis_1", '''
+""",
+        hint="divide dz2 by n",
+    ),
+    Mistake(
+        "backward",
+        "db2_over_axis_1",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
@@ -20,72 +28,122 @@ def backward(X, y, params, cache):
     db2 = dZ2.sum(axis=1)
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": dW2, "db2": db2}
-''', hint="batch axis 0"),
-    Mistake("backward", "db1_over_axis_1", '''
+""",
+        hint="batch axis 0",
+    ),
+    Mistake(
+        "backward",
+        "db1_over_axis_1",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=1), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
-''', hint="batch axis 0"),
-    Mistake("backward", "forgets_relu_derivative", '''
+""",
+        hint="batch axis 0",
+    ),
+    Mistake(
+        "backward",
+        "forgets_relu_derivative",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
     dZ1 = dZ2 @ params["W2"].T
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
-''', hint="relu_derivative(z1)"),
-    Mistake("backward", "relu_instead_of_derivative", '''
+""",
+        hint="relu_derivative(z1)",
+    ),
+    Mistake(
+        "backward",
+        "relu_instead_of_derivative",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
     dZ1 = (dZ2 @ params["W2"].T) * cache["A1"]
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
-''', hint="not by relu(z1)"),
-    Mistake("backward", "dW2_transposed", '''
+""",
+        hint="not by relu(z1)",
+    ),
+    Mistake(
+        "backward",
+        "dW2_transposed",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": dZ2.T @ cache["A1"], "db2": dZ2.sum(axis=0)}
-''', hint="transposed"),
-    Mistake("backward", "W2_not_transposed", '''
+""",
+        hint="transposed",
+    ),
+    Mistake(
+        "backward",
+        "W2_not_transposed",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
     dZ1 = (dZ2 @ params["W2"]) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
-''', hint="w2.t"),
-    Mistake("backward", "keepdims_biases", '''
+""",
+        hint="w2.t",
+    ),
+    Mistake(
+        "backward",
+        "keepdims_biases",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0, keepdims=True),
             "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0, keepdims=True)}
-''', hint="keepdims"),
-    Mistake("backward", "labels_not_one_hot", '''
+""",
+        hint="keepdims",
+    ),
+    Mistake(
+        "backward",
+        "labels_not_one_hot",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - y) / N
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
-''', hint="one_hot(y)"),
-    Mistake("backward", "flipped_sign", '''
+""",
+        hint="one_hot(y)",
+    ),
+    Mistake(
+        "backward",
+        "flipped_sign",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (one_hot(y) - softmax(cache["Z2"])) / N
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
-''', hint="sign"),
-    Mistake("backward", "Z1_instead_of_A1", '''
+""",
+        hint="sign",
+    ),
+    Mistake(
+        "backward",
+        "Z1_instead_of_A1",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["Z1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
-''', hint="not z1"),
-    Mistake("backward", "overwrites_cache", '''
+""",
+        hint="not z1",
+    ),
+    Mistake(
+        "backward",
+        "overwrites_cache",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
@@ -94,10 +152,14 @@ def backward(X, y, params, cache):
     mask[mask <= 0] = 0
     dZ1 = (dZ2 @ params["W2"].T) * mask
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
-''', hint="must not change its inputs"),
-
+""",
+        hint="must not change its inputs",
+    ),
     # -- numerical_gradient --
-    Mistake("numerical_gradient", "forward_difference", '''
+    Mistake(
+        "numerical_gradient",
+        "forward_difference",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     fx = f(x)
@@ -107,8 +169,13 @@ def numerical_gradient(f, x, h=1e-5):
         grad[i] = (f(x) - fx) / h
         x[i] = old
     return grad
-''', hint="forward difference"),
-    Mistake("numerical_gradient", "divides_by_h", '''
+""",
+        hint="forward difference",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "divides_by_h",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -120,8 +187,13 @@ def numerical_gradient(f, x, h=1e-5):
         x[i] = old
         grad[i] = (up - down) / h
     return grad
-''', hint="divide by 2h"),
-    Mistake("numerical_gradient", "not_restored", '''
+""",
+        hint="divide by 2h",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "not_restored",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -131,8 +203,13 @@ def numerical_gradient(f, x, h=1e-5):
         down = f(x)
         grad[i] = (up - down) / (2 * h)
     return grad
-''', hint="put every x[i] back"),
-    Mistake("numerical_gradient", "restored_with_rounding", '''
+""",
+        hint="put every x[i] back",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "restored_with_rounding",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -143,8 +220,13 @@ def numerical_gradient(f, x, h=1e-5):
         x[i] += h
         grad[i] = (up - down) / (2 * h)
     return grad
-''', hint="rounding"),
-    Mistake("numerical_gradient", "fixed_h", '''
+""",
+        hint="rounding",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "fixed_h",
+        """
 def numerical_gradient(f, x, h=1e-5):
     step = 1e-5
     grad = np.zeros(x.shape)
@@ -157,8 +239,13 @@ def numerical_gradient(f, x, h=1e-5):
         x[i] = old
         grad[i] = (up - down) / (2 * step)
     return grad
-''', hint="use the h argument"),
-    Mistake("numerical_gradient", "rows_only", '''
+""",
+        hint="use the h argument",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "rows_only",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in range(len(x)):
@@ -170,8 +257,13 @@ def numerical_gradient(f, x, h=1e-5):
         x[i] = old
         grad[i] = (up - down) / (2 * h)
     return grad
-''', hint="whole row"),
-    Mistake("numerical_gradient", "aliasing_no_copy", '''
+""",
+        hint="whole row",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "aliasing_no_copy",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -181,12 +273,22 @@ def numerical_gradient(f, x, h=1e-5):
         x_minus[i] -= h
         grad[i] = (f(x_plus) - f(x_minus)) / (2 * h)
     return grad
-''', hint="not copies"),
-    Mistake("numerical_gradient", "all_at_once", '''
+""",
+        hint="not copies",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "all_at_once",
+        """
 def numerical_gradient(f, x, h=1e-5):
     return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
-''', hint="one element at a time"),
-    Mistake("numerical_gradient", "operator_precedence", '''
+""",
+        hint="one element at a time",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "operator_precedence",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -195,42 +297,81 @@ def numerical_gradient(f, x, h=1e-5):
         minus[i] -= h
         grad[i] = (f(plus) - f(minus)) / 2 * h
     return grad
-''', hint="/ 2 * h"),
-
+""",
+        hint="/ 2 * h",
+    ),
     # -- relative_error --
-    Mistake("relative_error", "norm_ratio", '''
+    Mistake(
+        "relative_error",
+        "norm_ratio",
+        """
 def relative_error(a, b):
     return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
-''', hint="ratio of norms"),
-    Mistake("relative_error", "no_floor", '''
+""",
+        hint="ratio of norms",
+    ),
+    Mistake(
+        "relative_error",
+        "no_floor",
+        """
 def relative_error(a, b):
     return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))
-''', hint="floor"),
-    Mistake("relative_error", "abs_of_sum", '''
+""",
+        hint="floor",
+    ),
+    Mistake(
+        "relative_error",
+        "abs_of_sum",
+        """
 def relative_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))))
-''', hint="not |a + b|"),
-    Mistake("relative_error", "mean_not_max", '''
+""",
+        hint="not |a + b|",
+    ),
+    Mistake(
+        "relative_error",
+        "mean_not_max",
+        """
 def relative_error(a, b):
     return float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
-''', hint="not the mean"),
-    Mistake("relative_error", "ratio_of_maxes", '''
+""",
+        hint="not the mean",
+    ),
+    Mistake(
+        "relative_error",
+        "ratio_of_maxes",
+        """
 def relative_error(a, b):
     return float(np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b))))
-''', hint="not max|a - b| / max(|a| + |b|)"),
-    Mistake("relative_error", "elementwise_array", '''
+""",
+        hint="not max|a - b| / max(|a| + |b|)",
+    ),
+    Mistake(
+        "relative_error",
+        "elementwise_array",
+        """
 def relative_error(a, b):
     return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
-''', hint="np.max"),
-    Mistake("relative_error", "relative_to_a", '''
+""",
+        hint="np.max",
+    ),
+    Mistake(
+        "relative_error",
+        "relative_to_a",
+        """
 def relative_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a))))
-''', hint="not |a| or |b| alone"),
+""",
+        hint="not |a| or |b| alone",
+    ),
 ]
 
 VARIANTS = [
     # -- backward --
-    Variant("backward", "cs231n_style", '''
+    Variant(
+        "backward",
+        "cs231n_style",
+        """
 def backward(X, y, params, cache):
     N = len(y)
     dscores = softmax(cache["Z2"])
@@ -242,8 +383,12 @@ def backward(X, y, params, cache):
     grads["dW1"] = np.dot(X.T, dhidden)
     grads["db1"] = np.sum(dhidden, axis=0)
     return grads
-'''),
-    Variant("backward", "eye_one_hot_float64", '''
+""",
+    ),
+    Variant(
+        "backward",
+        "eye_one_hot_float64",
+        """
 def _layer_grads(inputs, dZ):
     return inputs.T @ dZ, dZ.sum(axis=0)
 
@@ -254,8 +399,12 @@ def backward(X, y, params, cache):
     dZ1 = (dZ2 @ params["W2"].T) * (cache["A1"] > 0)
     dW1, db1 = _layer_grads(X, dZ1)
     return dict(dW1=dW1, db1=db1, dW2=dW2, db2=db2)
-'''),
-    Variant("backward", "per_example_loop", '''
+""",
+    ),
+    Variant(
+        "backward",
+        "per_example_loop",
+        """
 def backward(X, y, params, cache):
     N = X.shape[0]
     grads = {k: np.zeros_like(params[k[1:]], dtype=np.float64) for k in ("dW1", "db1", "dW2", "db2")}
@@ -269,9 +418,13 @@ def backward(X, y, params, cache):
         grads["dW1"] += np.outer(X[i], dz1)
         grads["db1"] += dz1
     return {k: v / N for k, v in grads.items()}
-'''),
+""",
+    ),
     # -- numerical_gradient --
-    Variant("numerical_gradient", "copies_and_flat_index", '''
+    Variant(
+        "numerical_gradient",
+        "copies_and_flat_index",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros(x.size)
     for i in range(x.size):
@@ -280,8 +433,12 @@ def numerical_gradient(f, x, h=1e-5):
         step = step.reshape(x.shape)
         grad[i] = (f(x + step) - f(x - step)) / (2 * h)
     return grad.reshape(x.shape)
-'''),
-    Variant("numerical_gradient", "nditer_restore", '''
+""",
+    ),
+    Variant(
+        "numerical_gradient",
+        "nditer_restore",
+        """
 def numerical_gradient(f, x, h=1e-5):
     grad = np.zeros_like(x, dtype=float)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
@@ -296,20 +453,29 @@ def numerical_gradient(f, x, h=1e-5):
         grad[ix] = (fxph - fxmh) / (2 * h)
         it.iternext()
     return grad
-'''),
+""",
+    ),
     # -- relative_error --
-    Variant("relative_error", "python_max_loop", '''
+    Variant(
+        "relative_error",
+        "python_max_loop",
+        """
 def relative_error(a, b):
     worst = 0.0
     for u, v in zip(np.ravel(a), np.ravel(b)):
         worst = max(worst, abs(u - v) / max(1e-8, abs(u) + abs(v)))
     return float(worst)
-'''),
-    Variant("relative_error", "numpy_scalar_with_epsilon", '''
+""",
+    ),
+    Variant(
+        "relative_error",
+        "numpy_scalar_with_epsilon",
+        """
 def relative_error(a, b):
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     denominator = np.maximum(np.abs(a) + np.abs(b), 1e-8)
     return np.max(np.abs(a - b) / denominator)
-'''),
+""",
+    ),
 ]

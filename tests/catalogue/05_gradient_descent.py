@@ -4,47 +4,84 @@ from tests.catalogue import Mistake, Variant
 
 MISTAKES = [
     # -- update_params --------------------------------------------------------------------------
-    Mistake("update_params", "wrong_sign", '''
+    Mistake(
+        "update_params",
+        "wrong_sign",
+        """
 def update_params(params, grads, learning_rate):
     return {k: params[k] + learning_rate * grads["d" + k] for k in ("W1", "b1", "W2", "b2")}
-''', hint="against the gradient"),
-    Mistake("update_params", "in_place", '''
+""",
+        hint="against the gradient",
+    ),
+    Mistake(
+        "update_params",
+        "in_place",
+        """
 def update_params(params, grads, learning_rate):
     for k in ("W1", "b1", "W2", "b2"):
         params[k] -= learning_rate * grads["d" + k]
     return params
-''', hint="changed its input in place"),
-    Mistake("update_params", "reassigns_into_input_dict", '''
+""",
+        hint="changed its input in place",
+    ),
+    Mistake(
+        "update_params",
+        "reassigns_into_input_dict",
+        """
 def update_params(params, grads, learning_rate):
     for k in params:
         params[k] = params[k] - learning_rate * grads["d" + k]
     return params
-''', hint="changes the caller's dict"),
-    Mistake("update_params", "gradient_key_without_d", '''
+""",
+        hint="changes the caller's dict",
+    ),
+    Mistake(
+        "update_params",
+        "gradient_key_without_d",
+        """
 def update_params(params, grads, learning_rate):
     return {k: params[k] - learning_rate * grads[k] for k in params}
-''', hint="grads['d' + k]"),
-    Mistake("update_params", "zip_by_position", '''
+""",
+        hint="grads['d' + k]",
+    ),
+    Mistake(
+        "update_params",
+        "zip_by_position",
+        """
 def update_params(params, grads, learning_rate):
     new = {}
     for (k, p), g in zip(params.items(), grads.values()):
         new[k] = p - learning_rate * g
     return new
-''', hint="by name"),
-    Mistake("update_params", "forgets_biases", '''
+""",
+        hint="by name",
+    ),
+    Mistake(
+        "update_params",
+        "forgets_biases",
+        """
 def update_params(params, grads, learning_rate):
     new = dict(params)
     new["W1"] = params["W1"] - learning_rate * grads["dW1"]
     new["W2"] = params["W2"] - learning_rate * grads["dW2"]
     return new
-''', hint="biases b1 and b2 too"),
-    Mistake("update_params", "no_learning_rate", '''
+""",
+        hint="biases b1 and b2 too",
+    ),
+    Mistake(
+        "update_params",
+        "no_learning_rate",
+        """
 def update_params(params, grads, learning_rate):
     return {k: params[k] - grads["d" + k] for k in ("W1", "b1", "W2", "b2")}
-''', hint="multiply the gradient by learning_rate"),
-
+""",
+        hint="multiply the gradient by learning_rate",
+    ),
     # -- gradient_descent ---------------------------------------------------------------------
-    Mistake("gradient_descent", "records_every_iteration", '''
+    Mistake(
+        "gradient_descent",
+        "records_every_iteration",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -59,8 +96,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
-''', hint="every 10 iterations"),
-    Mistake("gradient_descent", "accuracy_as_percentage", '''
+""",
+        hint="every 10 iterations",
+    ),
+    Mistake(
+        "gradient_descent",
+        "accuracy_as_percentage",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -76,8 +118,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(100 * np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
-''', hint="percentage"),
-    Mistake("gradient_descent", "fixed_learning_rate", '''
+""",
+        hint="percentage",
+    ),
+    Mistake(
+        "gradient_descent",
+        "fixed_learning_rate",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     alpha = 0.5
     params = init_params(X.shape[1], n_hidden, 10, seed)
@@ -94,8 +141,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), alpha)
     return params, history
-''', hint="learning_rate"),
-    Mistake("gradient_descent", "ignores_seed", '''
+""",
+        hint="learning_rate",
+    ),
+    Mistake(
+        "gradient_descent",
+        "ignores_seed",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -111,8 +163,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
-''', hint="pass the seed on"),
-    Mistake("gradient_descent", "dev_accuracy_always", '''
+""",
+        hint="pass the seed on",
+    ),
+    Mistake(
+        "gradient_descent",
+        "dev_accuracy_always",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": [], "dev_accuracy": []}
@@ -126,8 +183,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
-''', hint="only when x_dev"),
-    Mistake("gradient_descent", "dev_accuracy_on_train", '''
+""",
+        hint="only when x_dev",
+    ),
+    Mistake(
+        "gradient_descent",
+        "dev_accuracy_on_train",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -144,8 +206,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(acc)
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
-''', hint="x_dev and y_dev"),
-    Mistake("gradient_descent", "own_update_forgets_biases", '''
+""",
+        hint="x_dev and y_dev",
+    ),
+    Mistake(
+        "gradient_descent",
+        "own_update_forgets_biases",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -163,8 +230,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         params = {"W1": params["W1"] - learning_rate * grads["dW1"], "b1": params["b1"],
                   "W2": params["W2"] - learning_rate * grads["dW2"], "b2": params["b2"]}
     return params, history
-''', hint="all of w1, b1, w2, b2"),
-    Mistake("gradient_descent", "wrong_sign_own_update", '''
+""",
+        hint="all of w1, b1, w2, b2",
+    ),
+    Mistake(
+        "gradient_descent",
+        "wrong_sign_own_update",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -181,8 +253,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         grads = backward(X, y, params, cache)
         params = {k: params[k] + learning_rate * grads["d" + k] for k in params}
     return params, history
-''', hint="against the gradient"),
-    Mistake("gradient_descent", "never_uses_new_params", '''
+""",
+        hint="against the gradient",
+    ),
+    Mistake(
+        "gradient_descent",
+        "never_uses_new_params",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -198,8 +275,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         new_params = update_params(params, backward(X, y, params, cache), learning_rate)
     return new_params, history
-''', hint="assign the update back"),
-    Mistake("gradient_descent", "centres_x_in_place", '''
+""",
+        hint="assign the update back",
+    ),
+    Mistake(
+        "gradient_descent",
+        "centres_x_in_place",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     X -= X.mean(axis=0)
     params = init_params(X.shape[1], n_hidden, 10, seed)
@@ -216,8 +298,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
-''', hint="changed its input in place"),
-    Mistake("gradient_descent", "one_extra_iteration", '''
+""",
+        hint="changed its input in place",
+    ),
+    Mistake(
+        "gradient_descent",
+        "one_extra_iteration",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -233,10 +320,14 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
-''', hint="exactly `iterations` steps"),
-
+""",
+        hint="exactly `iterations` steps",
+    ),
     # -- minibatch_sgd --------------------------------------------------------------------------
-    Mistake("minibatch_sgd", "never_shuffles", '''
+    Mistake(
+        "minibatch_sgd",
+        "never_shuffles",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -256,8 +347,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="fresh permutation at the start of every epoch"),
-    Mistake("minibatch_sgd", "one_update_per_epoch", '''
+""",
+        hint="fresh permutation at the start of every epoch",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "one_update_per_epoch",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -275,8 +371,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="every batch of the epoch gets its own update"),
-    Mistake("minibatch_sgd", "drops_last_batch", '''
+""",
+        hint="every batch of the epoch gets its own update",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "drops_last_batch",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -299,8 +400,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="last batch may be smaller"),
-    Mistake("minibatch_sgd", "loss_averaged_over_batches", '''
+""",
+        hint="last batch may be smaller",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "loss_averaged_over_batches",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -324,8 +430,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="whole training set"),
-    Mistake("minibatch_sgd", "unseeded_shuffle", '''
+""",
+        hint="whole training set",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "unseeded_shuffle",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -346,8 +457,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="np.random.default_rng(seed)"),
-    Mistake("minibatch_sgd", "shuffles_x_and_y_separately", '''
+""",
+        hint="np.random.default_rng(seed)",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "shuffles_x_and_y_separately",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -370,8 +486,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="same permutation"),
-    Mistake("minibatch_sgd", "shuffles_inputs_in_place", '''
+""",
+        hint="same permutation",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "shuffles_inputs_in_place",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -395,8 +516,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="in place"),
-    Mistake("minibatch_sgd", "iteration_counts_epochs", '''
+""",
+        hint="in place",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "iteration_counts_epochs",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -416,8 +542,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="counts the updates"),
-    Mistake("minibatch_sgd", "records_every_batch", '''
+""",
+        hint="counts the updates",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "records_every_batch",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -439,8 +570,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
             if X_dev is not None:
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="once per epoch"),
-    Mistake("minibatch_sgd", "fixed_learning_rate", '''
+""",
+        hint="once per epoch",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "fixed_learning_rate",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -462,8 +598,13 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="learning_rate"),
-    Mistake("minibatch_sgd", "accuracy_as_count", '''
+""",
+        hint="learning_rate",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "accuracy_as_count",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -485,36 +626,52 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(int(np.sum(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-''', hint="count"),
+""",
+        hint="count",
+    ),
 ]
 
 VARIANTS = [
     # -- update_params --------------------------------------------------------------------------
-    Variant("update_params", "explicit_loop", '''
+    Variant(
+        "update_params",
+        "explicit_loop",
+        """
 def update_params(params, grads, learning_rate):
     new_params = {}
     for name in ["W1", "b1", "W2", "b2"]:
         step = learning_rate * grads["d" + name]
         new_params[name] = params[name] - step
     return new_params
-'''),
-    Variant("update_params", "np_subtract_copy", '''
+""",
+    ),
+    Variant(
+        "update_params",
+        "np_subtract_copy",
+        """
 def update_params(params, grads, learning_rate):
     new_params = {k: v.copy() for k, v in params.items()}
     for k in new_params:
         new_params[k] -= learning_rate * grads[f"d{k}"]
     return new_params
-'''),
-    Variant("update_params", "helper_function", '''
+""",
+    ),
+    Variant(
+        "update_params",
+        "helper_function",
+        """
 def _step(value, gradient, rate):
     return np.subtract(value, rate * gradient)
 
 def update_params(params, grads, learning_rate):
     return {name: _step(params[name], grads["d" + name], learning_rate) for name in params}
-'''),
-
+""",
+    ),
     # -- gradient_descent ---------------------------------------------------------------------
-    Variant("gradient_descent", "own_he_init_w2_first", '''
+    Variant(
+        "gradient_descent",
+        "own_he_init_w2_first",
+        """
 def _accuracy_of(probs, labels):
     return float((probs.argmax(axis=1) == labels).mean())
 
@@ -537,8 +694,12 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(_accuracy_of(forward(X_dev, params)[0], y_dev))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
-'''),
-    Variant("gradient_descent", "one_based_iterations_randomstate_init", '''
+""",
+    ),
+    Variant(
+        "gradient_descent",
+        "one_based_iterations_randomstate_init",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     rs = np.random.RandomState(seed)
     n_in = X.shape[1]
@@ -562,8 +723,12 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         grads = backward(X, y, params, cache)
         params = update_params(params, grads, learning_rate)
     return params, history
-'''),
-    Variant("gradient_descent", "while_loop_float32", '''
+""",
+    ),
+    Variant(
+        "gradient_descent",
+        "while_loop_float32",
+        """
 def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
     X = np.asarray(X, dtype=np.float32)
     params = init_params(X.shape[1], n_hidden, 10, seed)
@@ -585,10 +750,13 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         params = update_params(params, grads, np.float32(learning_rate))
         i += 1
     return params, history
-'''),
-
+""",
+    ),
     # -- minibatch_sgd --------------------------------------------------------------------------
-    Variant("minibatch_sgd", "shuffle_index_array", '''
+    Variant(
+        "minibatch_sgd",
+        "shuffle_index_array",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     rng = np.random.default_rng(seed)
     params = init_params(X.shape[1], n_hidden, 10, seed)
@@ -615,8 +783,12 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(forward(X_dev, params)[0].argmax(1) == y_dev)))
     return params, history
-'''),
-    Variant("minibatch_sgd", "randomstate_own_init", '''
+""",
+    ),
+    Variant(
+        "minibatch_sgd",
+        "randomstate_own_init",
+        """
 def _evaluate(X, y, params):
     probs, _ = forward(X, params)
     return cross_entropy(probs, y), float(np.mean(np.argmax(probs, axis=1) == y))
@@ -644,8 +816,12 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(_evaluate(X_dev, y_dev, params)[1])
     return params, history
-'''),
-    Variant("minibatch_sgd", "array_split_batches_copy", '''
+""",
+    ),
+    Variant(
+        "minibatch_sgd",
+        "array_split_batches_copy",
+        """
 def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
@@ -671,5 +847,6 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
     return params, history
-'''),
+""",
+    ),
 ]

@@ -4,52 +4,99 @@ from tests.catalogue import Mistake, Variant
 
 MISTAKES = [
     # -- make_submission ------------------------------------------------------------------------
-    Mistake("make_submission", "image_id_from_0", '''
+    Mistake(
+        "make_submission",
+        "image_id_from_0",
+        """
 def make_submission(predictions):
     return pd.DataFrame({"ImageId": np.arange(len(predictions)), "Label": predictions})
-''', hint="from 1, not 0"),
-    Mistake("make_submission", "lower_case_columns", '''
+""",
+        hint="from 1, not 0",
+    ),
+    Mistake(
+        "make_submission",
+        "lower_case_columns",
+        """
 def make_submission(predictions):
     return pd.DataFrame({"imageid": np.arange(1, len(predictions) + 1), "label": predictions})
-''', hint="capitals matter"),
-    Mistake("make_submission", "columns_swapped", '''
+""",
+        hint="capitals matter",
+    ),
+    Mistake(
+        "make_submission",
+        "columns_swapped",
+        """
 def make_submission(predictions):
     return pd.DataFrame({"Label": predictions, "ImageId": np.arange(1, len(predictions) + 1)})
-''', hint="'imageid' first"),
-    Mistake("make_submission", "float_labels", '''
+""",
+        hint="'imageid' first",
+    ),
+    Mistake(
+        "make_submission",
+        "float_labels",
+        """
 def make_submission(predictions):
     return pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1),
                          "Label": np.asarray(predictions, dtype=float)})
-''', hint=".astype(int)"),
-    Mistake("make_submission", "image_id_as_index", '''
+""",
+        hint=".astype(int)",
+    ),
+    Mistake(
+        "make_submission",
+        "image_id_as_index",
+        """
 def make_submission(predictions):
     df = pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": predictions})
     return df.set_index("ImageId")
-''', hint="not the index"),
-    Mistake("make_submission", "image_id_named_imageid_capital_d", '''
+""",
+        hint="not the index",
+    ),
+    Mistake(
+        "make_submission",
+        "image_id_named_imageid_capital_d",
+        """
 def make_submission(predictions):
     return pd.DataFrame({"ImageID": np.arange(1, len(predictions) + 1), "Label": predictions})
-''', hint="capitals matter"),
-    Mistake("make_submission", "extra_index_column", '''
+""",
+        hint="capitals matter",
+    ),
+    Mistake(
+        "make_submission",
+        "extra_index_column",
+        """
 def make_submission(predictions):
     df = pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": predictions})
     return df.reset_index()
-''', hint="no others"),
-    Mistake("make_submission", "labels_sorted", '''
+""",
+        hint="no others",
+    ),
+    Mistake(
+        "make_submission",
+        "labels_sorted",
+        """
 def make_submission(predictions):
     return pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": np.sort(predictions)})
-''', hint="in the order given"),
-
+""",
+        hint="in the order given",
+    ),
     # -- validate_submission --------------------------------------------------------------------
-    Mistake("validate_submission", "uses_assert", '''
+    Mistake(
+        "validate_submission",
+        "uses_assert",
+        """
 def validate_submission(df, n_rows=28000):
     assert list(df.columns) == ["ImageId", "Label"], f"columns should be ImageId, Label; got {list(df.columns)}"
     assert len(df) == n_rows, f"expected {n_rows} rows, got {len(df)}"
     assert (df["ImageId"].to_numpy() == np.arange(1, n_rows + 1)).all(), "ImageId must be 1..n_rows"
     labels = df["Label"].to_numpy()
     assert labels.dtype.kind in "iu" and labels.min() >= 0 and labels.max() <= 9, "Label must be 0-9"
-''', hint="rather than using assert"),
-    Mistake("validate_submission", "hard_coded_28000", '''
+""",
+        hint="rather than using assert",
+    ),
+    Mistake(
+        "validate_submission",
+        "hard_coded_28000",
+        """
 def validate_submission(df, n_rows=28000):
     if list(df.columns) != ["ImageId", "Label"]:
         raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
@@ -60,16 +107,26 @@ def validate_submission(df, n_rows=28000):
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         raise ValueError("Label must hold integers 0-9")
-''', hint="not a fixed 28000"),
-    Mistake("validate_submission", "vague_message", '''
+""",
+        hint="not a fixed 28000",
+    ),
+    Mistake(
+        "validate_submission",
+        "vague_message",
+        """
 def validate_submission(df, n_rows=28000):
     ok = (list(df.columns) == ["ImageId", "Label"] and len(df) == n_rows
           and np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1))
           and df["Label"].dtype.kind in "iu" and df["Label"].between(0, 9).all())
     if not ok:
         raise ValueError("invalid submission")
-''', hint="say what is wrong"),
-    Mistake("validate_submission", "no_label_range_check", '''
+""",
+        hint="say what is wrong",
+    ),
+    Mistake(
+        "validate_submission",
+        "no_label_range_check",
+        """
 def validate_submission(df, n_rows=28000):
     for column in ["ImageId", "Label"]:
         if column not in df.columns:
@@ -80,8 +137,13 @@ def validate_submission(df, n_rows=28000):
         raise ValueError(f"expected {n_rows} rows, got {len(df)}")
     if not np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1)):
         raise ValueError("ImageId must be 1..n_rows")
-''', hint="should raise valueerror"),
-    Mistake("validate_submission", "key_error_on_missing_column", '''
+""",
+        hint="should raise valueerror",
+    ),
+    Mistake(
+        "validate_submission",
+        "key_error_on_missing_column",
+        """
 def validate_submission(df, n_rows=28000):
     if len(df) != n_rows:
         raise ValueError(f"expected {n_rows} rows, got {len(df)}")
@@ -92,8 +154,13 @@ def validate_submission(df, n_rows=28000):
         raise ValueError("Label must hold integers 0-9")
     if len(df.columns) != 2:
         raise ValueError(f"unexpected columns {list(df.columns)}")
-''', hint="expected a valueerror"),
-    Mistake("validate_submission", "ignores_extra_columns", '''
+""",
+        hint="expected a valueerror",
+    ),
+    Mistake(
+        "validate_submission",
+        "ignores_extra_columns",
+        """
 def validate_submission(df, n_rows=28000):
     for column in ["ImageId", "Label"]:
         if column not in df.columns:
@@ -105,8 +172,13 @@ def validate_submission(df, n_rows=28000):
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         raise ValueError("Label must hold integers 0-9")
-''', hint="should raise valueerror"),
-    Mistake("validate_submission", "image_ids_as_a_set", '''
+""",
+        hint="should raise valueerror",
+    ),
+    Mistake(
+        "validate_submission",
+        "image_ids_as_a_set",
+        """
 def validate_submission(df, n_rows=28000):
     if sorted(df.columns) != ["ImageId", "Label"]:
         raise ValueError(f"columns should be ImageId and Label, got {list(df.columns)}")
@@ -117,8 +189,13 @@ def validate_submission(df, n_rows=28000):
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         raise ValueError("Label must hold integers 0-9")
-''', hint="should raise valueerror"),
-    Mistake("validate_submission", "returns_false_instead_of_raising", '''
+""",
+        hint="should raise valueerror",
+    ),
+    Mistake(
+        "validate_submission",
+        "returns_false_instead_of_raising",
+        """
 def validate_submission(df, n_rows=28000):
     if list(df.columns) != ["ImageId", "Label"] or len(df) != n_rows:
         return False
@@ -128,8 +205,13 @@ def validate_submission(df, n_rows=28000):
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         return False
     return True
-''', hint="should raise valueerror"),
-    Mistake("validate_submission", "row_message_without_numbers", '''
+""",
+        hint="should raise valueerror",
+    ),
+    Mistake(
+        "validate_submission",
+        "row_message_without_numbers",
+        """
 def validate_submission(df, n_rows=28000):
     if list(df.columns) != ["ImageId", "Label"]:
         raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
@@ -140,34 +222,50 @@ def validate_submission(df, n_rows=28000):
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         raise ValueError("Label must hold integers 0-9")
-''', hint="both numbers of rows"),
+""",
+        hint="both numbers of rows",
+    ),
 ]
 
 VARIANTS = [
     # -- make_submission ------------------------------------------------------------------------
-    Variant("make_submission", "from_columns_list", '''
+    Variant(
+        "make_submission",
+        "from_columns_list",
+        """
 def make_submission(predictions):
     n = len(predictions)
     df = pd.DataFrame()
     df["ImageId"] = range(1, n + 1)
     df["Label"] = [int(p) for p in predictions]
     return df
-'''),
-    Variant("make_submission", "insert_column", '''
+""",
+    ),
+    Variant(
+        "make_submission",
+        "insert_column",
+        """
 def make_submission(predictions):
     df = pd.DataFrame({"Label": np.asarray(predictions).astype(int)})
     df.insert(0, "ImageId", df.index + 1)
     return df
-'''),
-    Variant("make_submission", "int32_columns", '''
+""",
+    ),
+    Variant(
+        "make_submission",
+        "int32_columns",
+        """
 def make_submission(predictions):
     ids = np.arange(1, np.size(predictions) + 1, dtype=np.int32)
     return pd.DataFrame({"ImageId": ids, "Label": np.asarray(predictions, dtype=np.int32)},
                         columns=["ImageId", "Label"])
-'''),
-
+""",
+    ),
     # -- validate_submission --------------------------------------------------------------------
-    Variant("validate_submission", "checks_in_a_loop", '''
+    Variant(
+        "validate_submission",
+        "checks_in_a_loop",
+        """
 EXPECTED_COLUMNS = ["ImageId", "Label"]
 
 def validate_submission(df, n_rows=28000):
@@ -184,8 +282,12 @@ def validate_submission(df, n_rows=28000):
     for value in df["Label"]:
         if value != int(value) or not 0 <= value <= 9:
             raise ValueError(f"Label {value} is not an integer 0-9")
-'''),
-    Variant("validate_submission", "pandas_api", '''
+""",
+    ),
+    Variant(
+        "validate_submission",
+        "pandas_api",
+        """
 def validate_submission(df, n_rows=28000):
     missing = {"ImageId", "Label"} - set(df.columns)
     if missing:
@@ -202,5 +304,6 @@ def validate_submission(df, n_rows=28000):
     if not pd.api.types.is_integer_dtype(labels) or not labels.between(0, 9).all():
         raise ValueError("Label must contain integers from 0 to 9")
     return None
-'''),
+""",
+    ),
 ]

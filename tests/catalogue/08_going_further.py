@@ -3,7 +3,10 @@
 from tests.catalogue import Mistake, Variant
 
 MISTAKES = [
-    Mistake("adam_update", "no_bias_correction", '''
+    Mistake(
+        "adam_update",
+        "no_bias_correction",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] + 1
     new_params, m_new, v_new = {}, {}, {}
@@ -13,8 +16,13 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_new[k] = beta2 * state["v"][k] + (1 - beta2) * g**2
         new_params[k] = params[k] - learning_rate * m_new[k] / (np.sqrt(v_new[k]) + eps)
     return new_params, {"t": t, "m": m_new, "v": v_new}
-''', hint="bias correction"),
-    Mistake("adam_update", "t_not_incremented", '''
+""",
+        hint="bias correction",
+    ),
+    Mistake(
+        "adam_update",
+        "t_not_incremented",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"]
     new_params, m_new, v_new = {}, {}, {}
@@ -26,8 +34,13 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_hat = v_new[k] / (1 - beta2**t)
         new_params[k] = params[k] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
     return new_params, {"t": t, "m": m_new, "v": v_new}
-''', hint="increase t first"),
-    Mistake("adam_update", "eps_inside_sqrt", '''
+""",
+        hint="increase t first",
+    ),
+    Mistake(
+        "adam_update",
+        "eps_inside_sqrt",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] + 1
     new_params, m_new, v_new = {}, {}, {}
@@ -39,8 +52,13 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_hat = v_new[k] / (1 - beta2**t)
         new_params[k] = params[k] - learning_rate * m_hat / np.sqrt(v_hat + eps)
     return new_params, {"t": t, "m": m_new, "v": v_new}
-''', hint="outside the square root"),
-    Mistake("adam_update", "sqrt_missing", '''
+""",
+        hint="outside the square root",
+    ),
+    Mistake(
+        "adam_update",
+        "sqrt_missing",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] + 1
     new_params, m_new, v_new = {}, {}, {}
@@ -52,8 +70,13 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_hat = v_new[k] / (1 - beta2**t)
         new_params[k] = params[k] - learning_rate * m_hat / (v_hat + eps)
     return new_params, {"t": t, "m": m_new, "v": v_new}
-''', hint="square root of v_hat"),
-    Mistake("adam_update", "moments_updated_in_place", '''
+""",
+        hint="square root of v_hat",
+    ),
+    Mistake(
+        "adam_update",
+        "moments_updated_in_place",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     state["t"] += 1
     t = state["t"]
@@ -68,8 +91,13 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_hat = state["v"][k] / (1 - beta2**t)
         new_params[k] = params[k] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
     return new_params, state
-''', hint="changed its input in place"),
-    Mistake("adam_update", "stores_bias_corrected_moments", '''
+""",
+        hint="changed its input in place",
+    ),
+    Mistake(
+        "adam_update",
+        "stores_bias_corrected_moments",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] + 1
     new_params, m_new, v_new = {}, {}, {}
@@ -81,8 +109,13 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_new[k] = v / (1 - beta2**t)
         new_params[k] = params[k] - learning_rate * m_new[k] / (np.sqrt(v_new[k]) + eps)
     return new_params, {"t": t, "m": m_new, "v": v_new}
-''', hint="store the raw moving averages"),
-    Mistake("adam_update", "v_without_square", '''
+""",
+        hint="store the raw moving averages",
+    ),
+    Mistake(
+        "adam_update",
+        "v_without_square",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] + 1
     new_params, m_new, v_new = {}, {}, {}
@@ -94,8 +127,13 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_hat = v_new[k] / (1 - beta2**t)
         new_params[k] = params[k] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
     return new_params, {"t": t, "m": m_new, "v": v_new}
-''', hint="squared gradients"),
-    Mistake("adam_update", "params_updated_in_place", '''
+""",
+        hint="squared gradients",
+    ),
+    Mistake(
+        "adam_update",
+        "params_updated_in_place",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] + 1
     m_new, v_new = {}, {}
@@ -107,8 +145,13 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_hat = v_new[k] / (1 - beta2**t)
         params[k] -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
     return params, {"t": t, "m": m_new, "v": v_new}
-''', hint="changed its input in place"),
-    Mistake("adam_update", "wrong_sign", '''
+""",
+        hint="changed its input in place",
+    ),
+    Mistake(
+        "adam_update",
+        "wrong_sign",
+        """
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] + 1
     new_params, m_new, v_new = {}, {}, {}
@@ -120,11 +163,16 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_hat = v_new[k] / (1 - beta2**t)
         new_params[k] = params[k] + learning_rate * m_hat / (np.sqrt(v_hat) + eps)
     return new_params, {"t": t, "m": m_new, "v": v_new}
-''', hint="against the gradient"),
+""",
+        hint="against the gradient",
+    ),
 ]
 
 VARIANTS = [
-    Variant("adam_update", "helper_and_comprehensions", '''
+    Variant(
+        "adam_update",
+        "helper_and_comprehensions",
+        """
 def _moment(previous, value, beta):
     return beta * previous + (1.0 - beta) * value
 
@@ -135,8 +183,12 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     c1, c2 = 1.0 - beta1**t, 1.0 - beta2**t
     new_params = {k: params[k] - learning_rate * (m[k] / c1) / (np.sqrt(v[k] / c2) + eps) for k in params}
     return new_params, {"t": t, "m": m, "v": v}
-'''),
-    Variant("adam_update", "copy_then_update_copies", '''
+""",
+    ),
+    Variant(
+        "adam_update",
+        "copy_then_update_copies",
+        """
 import copy
 
 def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -154,5 +206,6 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
         v_hat = new_state["v"][name] / (1 - beta2**t)
         new_params[name] -= learning_rate * m_hat / (np.sqrt(v_hat) + eps)
     return new_params, new_state
-'''),
+""",
+    ),
 ]
