@@ -22,16 +22,16 @@ def course(*args: str) -> subprocess.CompletedProcess:
 def test_check_gives_the_solutions_full_marks():
     done = course("check", "solutions", "--min-score", "100", "--seed", "99")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "total: 62/62 points (+4 bonus)" in done.stdout
+    assert "total: 62/62 points (+22 bonus)" in done.stdout
     rows = [line.split() for line in done.stdout.splitlines() if line[:2].isdigit()]
-    assert len(rows) == 23 and all(row[-1] == "passed" for row in rows), done.stdout
+    assert len(rows) == 28 and all(row[-1] == "passed" for row in rows), done.stdout
 
 
 def test_check_gives_the_lessons_zero_with_not_implemented_yet():
     done = course("check", "lessons", "--seed", "99")
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line[:2].isdigit()]
-    assert len(rows) == 23
+    assert len(rows) == 28
     assert all("not implemented" in row and " 0/" in row for row in rows), rows
     assert "total: 0/62 points" in done.stdout
 

@@ -19,7 +19,7 @@ def _raw():
 def test_the_course_file_is_valid_and_complete():
     course = load_course()
     assert [lesson.id for lesson in course.lessons][:2] == ["01_data", "02_activations"]
-    assert len(course.exercises) == 23
+    assert len(course.exercises) == 28
     for exercise in course.exercises:
         assert exercise.checks, f"{exercise.function} has no checks"
         assert abs(sum(exercise.checks.values()) - exercise.points) < 1e-9

@@ -3,7 +3,9 @@
 from tests.catalogue import Mistake, Variant
 
 
-def _init_deep(draw: str, *, bias: str = "np.zeros(n_out, dtype=np.float32)", loop: str = "") -> str:
+def _init_deep(
+    draw: str, *, bias: str = "np.zeros(n_out, dtype=np.float32)", loop: str = ""
+) -> str:
     """init_deep with one line changed: how a layer's weights are drawn, its bias, the loop."""
     return f"""
 def init_deep(layer_sizes, seed=0):
@@ -17,7 +19,11 @@ def init_deep(layer_sizes, seed=0):
 """
 
 
-def _forward_deep(hidden: str = "relu(Z)", output: str = "softmax(Z)", z: str = "A @ params[f\"W{l}\"] + params[f\"b{l}\"]") -> str:
+def _forward_deep(
+    hidden: str = "relu(Z)",
+    output: str = "softmax(Z)",
+    z: str = 'A @ params[f"W{l}"] + params[f"b{l}"]',
+) -> str:
     """forward_deep with one step changed: the hidden activation, the output, a layer's Z."""
     return f"""
 def forward_deep(X, params):
@@ -35,11 +41,11 @@ def forward_deep(X, params):
 
 
 def _backward_deep(
-    dZ: str = "(softmax(caches[f\"Z{L}\"]) - one_hot(y, params[f\"W{L}\"].shape[1])) / X.shape[0]",
+    dZ: str = '(softmax(caches[f"Z{L}"]) - one_hot(y, params[f"W{L}"].shape[1])) / X.shape[0]',
     dW: str = "A_prev.T @ dZ",
     db: str = "dZ.sum(axis=0)",
-    down: str = "(dZ @ params[f\"W{l}\"].T) * relu_derivative(caches[f\"Z{l - 1}\"])",
-    A_prev: str = "X if l == 1 else caches[f\"A{l - 1}\"]",
+    down: str = '(dZ @ params[f"W{l}"].T) * relu_derivative(caches[f"Z{l - 1}"])',
+    A_prev: str = 'X if l == 1 else caches[f"A{l - 1}"]',
     layers: str = "range(L, 0, -1)",
 ) -> str:
     """backward_deep with one line changed."""
@@ -58,7 +64,11 @@ def backward_deep(X, y, params, caches):
 """
 
 
-def _l2_penalty(term: str = "np.sum(value ** 2)", keep: str = 'name.startswith("W")', factor: str = "0.5 * weight_decay") -> str:
+def _l2_penalty(
+    term: str = "np.sum(value ** 2)",
+    keep: str = 'name.startswith("W")',
+    factor: str = "0.5 * weight_decay",
+) -> str:
     """l2_penalty with one part changed: the per-layer term, which entries count, the factor."""
     return f"""
 def l2_penalty(params, weight_decay):
@@ -131,7 +141,9 @@ MISTAKES = [
     Mistake(
         "init_deep",
         "float64",
-        _init_deep("rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))", bias="np.zeros(n_out)"),
+        _init_deep(
+            "rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))", bias="np.zeros(n_out)"
+        ),
         hint="convert with .astype(np.float32)",
     ),
     Mistake(
@@ -429,9 +441,7 @@ def l2_penalty(params, weight_decay):
     Mistake(
         "sgd_step_deep",
         "decay_without_learning_rate",
-        _sgd_step_deep(
-            weight="value - learning_rate * grads['d' + name] - weight_decay * value"
-        ),
+        _sgd_step_deep(weight="value - learning_rate * grads['d' + name] - weight_decay * value"),
         hint="without the learning rate",
     ),
     Mistake(
