@@ -5,15 +5,14 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from autograder.checking import FunctionReport
-from autograder.config import load_course
+from autograder.grading.results import NEEDS_REVIEW, FunctionReport
 
 MARK = {
     "passed": "✓",
     "failed": "✗",
     "not implemented": "·",
     "not defined": "✗",
-    "error": "!",
+    NEEDS_REVIEW: "!",
     "not graded": "·",
 }
 
@@ -32,6 +31,9 @@ def render_function(report: FunctionReport) -> str:
     if status == "passed":
         return f"✓ {name}: {passed}/{total} checks passed ({score})"
     if status == "not implemented":
+        message = report.checks[0].message if report.checks else ""
+        if message and message != "not implemented yet":
+            return f"· {name}: {message} ({score})"
         return f"· {name}: not implemented yet ({score})"
     if status == "not defined":
         return f"✗ {name}: {report.checks[0].message}"
@@ -53,17 +55,20 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_table(results: Iterable, *, width: int = 72) -> str:
-    """The progress table of ``course check``: lesson, function, points, status, first message."""
-    course = load_course()
+def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -> str:
+    """The progress table of ``course check``: lesson, function, points, status, first message.
+
+    ``verbose`` adds, under the table, every check that did not pass, with its whole message
+    and hint (``course check -v``).
+    """
+    results = list(results)
     rows = [("lesson", "function", "points", "status", "first message")]
     total = maximum = bonus = 0.0
     for result in results:
         for report in result.functions:
-            lesson = course.lesson(report.lesson)
             rows.append(
                 (
-                    report.lesson + (" (bonus)" if lesson.bonus else ""),
+                    report.lesson + (" (bonus)" if report.bonus else ""),
                     report.function,
                     f"{_points(report.points)}/{_points(report.max_points)}",
                     report.status,
@@ -72,7 +77,7 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
                     else _shorten(report.first_message, width),
                 )
             )
-            if lesson.bonus:
+            if report.bonus:
                 bonus += report.points
             else:
                 total += report.points
@@ -89,12 +94,23 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
         summary += f" (+{_points(bonus)} bonus)"
     lines.append("")
     lines.append(summary)
+    if verbose:
+        for result in results:
+            for report in result.functions:
+                failing = [c for c in report.checks if c.status != "passed"]
+                if not failing or report.status == "not implemented":
+                    continue
+                lines.append("")
+                lines.append(f"{report.function} ({report.lesson}):")
+                for record in failing:
+                    mark = MARK.get(record.status, "✗")
+                    points = f"{_points(record.points)}/{_points(record.max_points)}"
+                    lines.append(f"  {mark} {record.label} ({points}): {record.message}")
     return "\n".join(lines)
 
 
 def render_markdown(result) -> str:
     """A student's feedback file: totals, then every function with every failing check."""
-    course = load_course()
     lines = [f"# Feedback for {result.submission}", ""]
     lines.append(
         f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
@@ -114,13 +130,22 @@ def render_markdown(result) -> str:
         lines.append("")
         lines.extend(f"- {p}" for p in result.problems)
         lines.append("")
+    if result.needs_review:
+        lines.append("## Needs review")
+        lines.append("")
+        lines.append(
+            "The grader itself failed on "
+            + ", ".join(f"`{name}`" for name in result.needs_review)
+            + ": these got no points for now, and your instructor has been asked to look."
+        )
+        lines.append("")
     current = None
     for report in result.functions:
         if report.lesson != current:
             current = report.lesson
-            lesson = course.lesson(current)
             lines.append(
-                f"## {lesson.notebook}: {lesson.title}" + (" (bonus)" if lesson.bonus else "")
+                f"## {report.notebook}: {report.lesson_title}"
+                + (" (bonus)" if report.bonus else "")
             )
             lines.append("")
             lines.append("| function | points | status |")
@@ -140,7 +165,7 @@ def render_markdown(result) -> str:
                     mark = MARK.get(record.status, "")
                     text = record.message if record.status != "passed" else "passed"
                     lines.append(
-                        f"- {mark} `{record.check}` ({_points(record.points)}/{_points(record.max_points)}): {text}"
+                        f"- {mark} {record.label} ({_points(record.points)}/{_points(record.max_points)}): {text}"
                     )
             if report.note:
                 lines.append("")
@@ -150,8 +175,7 @@ def render_markdown(result) -> str:
 
 
 def _bonus(result) -> float:
-    course = load_course()
-    return sum(f.points for f in result.functions if course.lesson(f.lesson).bonus)
+    return result.bonus_points
 
 
 def render_html(result) -> str:
