@@ -58,3 +58,25 @@ def test_nbgrader_generates_the_assignment_and_autogrades_with_partial_credit(tm
         assert alice.max_score == 7
         assert alice.score == 7, [(g.name, g.auto_score) for n in alice.notebooks for g in n.grades]
         assert bob.score == 0
+
+
+def test_lesson_09_written_answers_are_graded_by_hand_and_left_out_of_course_yml():
+    import nbformat
+
+    from autograder.config import load_course
+    from tests.conftest import LESSONS
+
+    name = "09_deeper_networks.ipynb"
+    solution = nbformat.read(SOLUTIONS / name, as_version=4)
+    graded = [c for c in solution.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    written = [c for c in graded if c.cell_type == "markdown"]
+    # nbgrader's "manually graded answer": a markdown cell that is both solution and graded
+    assert [c.metadata["nbgrader"]["points"] for c in written] == [2, 2]
+    assert all(c.metadata["nbgrader"]["solution"] for c in written)
+    automatic = sum(c.metadata["nbgrader"]["points"] for c in graded if c.cell_type == "code")
+    course_points = sum(e.points for e in load_course().lesson("09_deeper_networks").exercises)
+    assert automatic == course_points == 18
+    lesson = nbformat.read(LESSONS / name, as_version=4)
+    ids = {c.metadata["nbgrader"]["grade_id"] for c in written}
+    answers = [c.source for c in lesson.cells if c.metadata["nbgrader"]["grade_id"] in ids]
+    assert answers == ["YOUR ANSWER HERE", "YOUR ANSWER HERE"]
