@@ -189,13 +189,17 @@ def cmd_data_status(args: argparse.Namespace) -> int:
 
 
 def cmd_data_import(args: argparse.Namespace) -> int:
-    from autograder.data import describe, find_data, import_kaggle
+    from autograder.data import DataError, describe, find_data, import_kaggle
 
     files = import_kaggle(Path(args.path), args.dest)
     print(f"Imported Kaggle's files into {files.directory}: {describe(files)}.")
-    used = find_data()
-    if used.directory.resolve() != files.directory.resolve():
-        print(f"Note: {used.directory} is used first; the import is used when that is absent.")
+    try:
+        used = find_data().directory
+    except DataError as exc:
+        print(f"Note: the data in use cannot be found: {exc}")
+        return EXIT_OK
+    if used.resolve() != files.directory.resolve():
+        print(f"Note: {used} is used first; the import is used when that is absent.")
     return EXIT_OK
 
 
