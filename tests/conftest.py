@@ -104,7 +104,8 @@ def grade(
     timeout_seconds: float | None = None,
 ):
     from autograder.config import load_course
-    from autograder.grading import Submission, grade_submission
+    from autograder.grading.run import grade_submission
+    from autograder.grading.submissions import Submission
 
     course = load_course()
     submission = Submission.from_path(path, course)

@@ -182,11 +182,13 @@ def test_grades_csv_is_exactly_the_expected_one(graded_class):
     _done, out, expected, functions, *_ = graded_class
     with out.open(newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["student", *functions, "total"]
-    want = [["student", *functions, "total"]]
+    header = ["student", *functions, "total", "needs_review"]
+    assert rows[0] == header
+    want = [header]
     for student in sorted(expected):
         points = expected[student]
-        want.append([student, *[f"{points[f]:g}" for f in functions], f"{sum(points.values()):g}"])
+        total = f"{sum(points.values()):g}"
+        want.append([student, *[f"{points[f]:g}" for f in functions], total, ""])
     assert rows == want
 
 

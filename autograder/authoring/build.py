@@ -184,7 +184,7 @@ def write_build(plan: BuildPlan) -> list[Path]:
         if not staleness.is_fresh(staleness.read_document(path), public.sources)
     }
     if stale_public:
-        from autograder.grading import import_checks
+        from autograder.grading.cases import import_checks
 
         import_checks(plan.course, {lesson.id for lesson in plan.course.lessons})
     for path, public in stale_public.items():
