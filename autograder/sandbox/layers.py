@@ -418,19 +418,36 @@ def _probe_namespaces(as_root: bool) -> tuple[bool, str]:
     return False, f"unshare refused ({reason}), e.g. inside a container without CAP_SYS_ADMIN"
 
 
-def probe(closed: list[str]) -> Layers:
+#: Layers that ``COURSE_SANDBOX_DISABLE`` (comma-separated) may turn off, to diagnose a kernel.
+SWITCHABLE = ("landlock", "seccomp", "namespaces", "user")
+
+
+def probe(closed: list[str], disabled: list[str] = ()) -> Layers:
     """What this machine offers; runs no student code and changes nothing in this process."""
+    off = "disabled by COURSE_SANDBOX_DISABLE"
     layers = Layers()
     layers.landlock_abi, layers.landlock_why = landlock_abi()
+    if "landlock" in disabled:
+        layers.landlock_abi, layers.landlock_why = 0, off
     library, layers.seccomp_why = _seccomp_library()
     layers.seccomp = library is not None
+    if "seccomp" in disabled:
+        layers.seccomp, layers.seccomp_why = False, off
     as_root = os.geteuid() == 0
-    layers.namespaces, layers.namespaces_why = _probe_namespaces(as_root)
+    if "namespaces" in disabled:
+        layers.namespaces, layers.namespaces_why = False, off
+    else:
+        layers.namespaces, layers.namespaces_why = _probe_namespaces(as_root)
     layers.user_namespace = layers.namespaces and not as_root
     layers.read_only = readable_roots(closed)
-    if as_root:
+    if as_root and "user" in disabled:
+        layers.unprivileged_why = off
+    elif as_root:
         layers.drop_to_uid = NOBODY
-        layers.keep_read_capability = not readable_by_others(layers.read_only)
+        # Reading past file modes is safe only while Landlock says what may be read.
+        layers.keep_read_capability = bool(layers.landlock_abi) and not readable_by_others(
+            layers.read_only
+        )
     return layers
 
 
