@@ -150,3 +150,17 @@ def test_ctrl_c_in_a_real_run_exits_130(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert err.strip().endswith("course: interrupted.") and "Traceback" not in err
+
+
+def test_verbose_shows_every_failing_check_with_its_whole_hint(submission_factory):
+    wrong_axis = "def softmax(Z):\n    e = np.exp(Z - Z.max())\n    return e / e.sum(axis=0)\n"
+    folder = submission_factory({"softmax": wrong_axis}, lessons=["02_activations"])
+    notebook = str(folder / "02_activations.ipynb")
+    short = course("check", notebook, "--function", "softmax", "--seed", "5")
+    full = course("check", notebook, "--function", "softmax", "--seed", "5", "-v")
+    hint = "softmax normalises each row (axis=1): one row per example."
+    assert hint not in short.stdout  # the table cuts its messages
+    assert full.returncode == 0, full.stderr
+    details = full.stdout.split("total:")[1]
+    assert "softmax (02_activations):" in details and hint in details, full.stdout
+    assert details.count("✗") >= 2, details  # each failing check, not only the first
