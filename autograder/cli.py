@@ -345,7 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="every failing check with its whole message and hint",
     )
     p.add_argument(
-        "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
+        "--timeout",
+        type=float,
+        help="CPU seconds each graded function may use; the wall clock allows 3x + 10 s (default: course.yml)",
     )
     p.set_defaults(func=cmd_check)
 
@@ -368,7 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse to grade (exit 2) unless Landlock and seccomp are in force",
     )
     p.add_argument(
-        "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
+        "--timeout",
+        type=float,
+        help="CPU seconds each graded function may use; the wall clock allows 3x + 10 s (default: course.yml)",
     )
     p.set_defaults(func=cmd_grade)
 
