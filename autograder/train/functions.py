@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from autograder.config import lessons_dir, load_course
 from autograder.errors import TrainError
 from autograder.lesson_functions import LessonCodeError, run_lessons, shown_path
-from autograder.train.recipes import Recipe
+from autograder.train.recipes import N_CLASSES, Recipe, uniform_params
 
 #: The graded functions every run calls (plus ``update_params`` or ``adam_update``, and
 #: ``init_params`` for He initialisation), in the order a run first needs them.
@@ -34,9 +36,18 @@ PIPELINE_FUNCTIONS = (
     "validate_submission",
 )
 
+#: What a run of lesson 09's network calls instead of ``init_params``, ``forward``, ``backward``,
+#: ``update_params`` and ``predict`` (its predictions are the most probable class of
+#: ``forward_deep``; ``sgd_step_deep`` calls ``backward_deep`` and ``l2_penalty``).
+DEEP_FUNCTIONS = ("init_deep", "forward_deep", "backward_deep", "l2_penalty", "sgd_step_deep")
+
 
 def required_functions(recipe: Recipe) -> list[str]:
     names = list(PIPELINE_FUNCTIONS)
+    if recipe.deep:
+        names = [n for n in names if n not in ("forward", "backward", "predict")]
+        names[3:3] = DEEP_FUNCTIONS
+        return names
     if recipe.init == "he":
         names.insert(3, "init_params")
     names.insert(
@@ -44,6 +55,30 @@ def required_functions(recipe: Recipe) -> list[str]:
         "adam_update" if recipe.optimizer == "adam" else "update_params",
     )
     return names
+
+
+def initial_params(fn: Callable[[str], Callable], recipe: Recipe, n_inputs: int, seed: int) -> dict:
+    """The network a run starts from: the original notebook's uniform initialisation, or the
+    notebooks' He initialisation (lesson 03's ``init_params``, lesson 09's ``init_deep``)."""
+    if recipe.init == "uniform":
+        return uniform_params(recipe.n_hidden, seed)
+    if recipe.deep:
+        return fn("init_deep")(recipe.layer_sizes(n_inputs), seed)
+    return fn("init_params")(n_inputs, recipe.n_hidden, N_CLASSES, seed)
+
+
+def predictor(fn: Callable[[str], Callable], recipe: Recipe) -> Callable:
+    """``predict(X, params)`` for the recipe's network: lesson 06's ``predict`` for lessons
+    03-05's network; for lesson 09's, the most probable class of ``forward_deep`` (which is how
+    lesson 09 reads its network's answers)."""
+    if not recipe.deep:
+        return fn("predict")
+    forward_deep = fn("forward_deep")
+
+    def predict_deep(X, params):
+        return np.argmax(forward_deep(X, params)[0], axis=1)
+
+    return predict_deep
 
 
 @dataclass

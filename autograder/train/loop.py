@@ -1,5 +1,6 @@
 """The training loop of ``course train``: each step calls the notebook's ``forward``,
-``backward`` and ``update_params`` (or ``adam_update``), with a progress bar.
+``backward`` and ``update_params`` (or ``adam_update``), or for lesson 09's network its
+``sgd_step_deep``, with a progress bar.
 
 With a constant learning rate it is lesson 05's ``gradient_descent`` / ``minibatch_sgd`` step for
 step (the tests check it); the recipes add what lesson 05 does not have: the original
@@ -15,13 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder.train.recipes import (
-    N_CLASSES,
-    Recipe,
-    fresh_adam_state,
-    shift_images,
-    uniform_params,
-)
+from autograder.train.functions import initial_params, predictor
+from autograder.train.recipes import Recipe, fresh_adam_state, shift_images
 
 
 def _progress_bar(total: int, desc: str, enabled: bool):
@@ -57,15 +53,16 @@ def train_network(
     for mini-batches after every epoch, on the whole training set, with ``iteration`` the number
     of updates so far (as ``minibatch_sgd``).
     """
-    forward, backward, cross_entropy = fn("forward"), fn("backward"), fn("cross_entropy")
-    predict, accuracy = fn("predict"), fn("accuracy")
-    if recipe.init == "uniform":
-        params = uniform_params(recipe.n_hidden, seed)
+    cross_entropy, accuracy = fn("cross_entropy"), fn("accuracy")
+    predict = predictor(fn, recipe)
+    params = initial_params(fn, recipe, X.shape[1], seed)
+    if recipe.deep:
+        forward, sgd_step_deep = fn("forward_deep"), fn("sgd_step_deep")
     else:
-        params = fn("init_params")(X.shape[1], recipe.n_hidden, N_CLASSES, seed)
+        forward, backward = fn("forward"), fn("backward")
     if recipe.optimizer == "adam":
         adam_update, state = fn("adam_update"), fresh_adam_state(params)
-    else:
+    elif not recipe.deep:
         update_params = fn("update_params")
     history: dict[str, list] = {
         "iteration": [],
@@ -108,13 +105,18 @@ def train_network(
                     if recipe.shift:
                         dx, dy = shifts.integers(-recipe.shift, recipe.shift + 1, size=2)
                         X_batch = shift_images(X_batch, int(dx), int(dy))
-                    _, cache = forward(X_batch, params)
-                    grads = backward(X_batch, y_batch, params, cache)
                     rate = recipe.learning_rate_at(step, total)
-                    if recipe.optimizer == "adam":
-                        params, state = adam_update(params, grads, state, learning_rate=rate)
+                    if recipe.deep:  # forward, backward, weight decay and the step, in one
+                        params, _ = sgd_step_deep(
+                            X_batch, y_batch, params, rate, recipe.weight_decay
+                        )
                     else:
-                        params = update_params(params, grads, rate)
+                        _, cache = forward(X_batch, params)
+                        grads = backward(X_batch, y_batch, params, cache)
+                        if recipe.optimizer == "adam":
+                            params, state = adam_update(params, grads, state, learning_rate=rate)
+                        else:
+                            params = update_params(params, grads, rate)
                     step += 1
                     bar.update(1)
                 probs, _ = forward(X, params)

@@ -32,7 +32,9 @@ from autograder.train.functions import (
     check_defined,
     default_origin,
     explain_failure,
+    initial_params,
     load_functions,
+    predictor,
     required_functions,
 )
 from autograder.train.plots import plot_confusion, plot_learning_curve, plot_misclassified
@@ -42,7 +44,6 @@ from autograder.train.recipes import (
     RECIPES,
     Recipe,
     fresh_adam_state,
-    uniform_params,
     with_overrides,
 )
 
@@ -136,18 +137,20 @@ def preflight(fn: Callable[[str], Callable], recipe: Recipe, X: np.ndarray, y: n
     """Run every function the pipeline needs once on a few rows, so an unfinished one is found
     before minutes of training rather than after."""
     X, y = X[:16], y[:16]
-    if recipe.init == "uniform":
-        params = uniform_params(recipe.n_hidden, 0)
+    params = initial_params(fn, recipe, X.shape[1], 0)
+    if recipe.deep:
+        probs, _ = fn("forward_deep")(X, params)
+        fn("cross_entropy")(probs, y)
+        fn("sgd_step_deep")(X, y, params, 0.1, recipe.weight_decay)
     else:
-        params = fn("init_params")(X.shape[1], recipe.n_hidden, N_CLASSES, 0)
-    probs, cache = fn("forward")(X, params)
-    fn("cross_entropy")(probs, y)
-    grads = fn("backward")(X, y, params, cache)
-    if recipe.optimizer == "adam":
-        fn("adam_update")(params, grads, fresh_adam_state(params), learning_rate=1e-3)
-    else:
-        fn("update_params")(params, grads, 0.1)
-    predictions = fn("predict")(X, params)
+        probs, cache = fn("forward")(X, params)
+        fn("cross_entropy")(probs, y)
+        grads = fn("backward")(X, y, params, cache)
+        if recipe.optimizer == "adam":
+            fn("adam_update")(params, grads, fresh_adam_state(params), learning_rate=1e-3)
+        else:
+            fn("update_params")(params, grads, 0.1)
+    predictions = predictor(fn, recipe)(X, params)
     fn("accuracy")(predictions, y)
     fn("most_confused_pairs")(fn("confusion_matrix")(y, predictions, num_classes=N_CLASSES), k=3)
     fn("validate_submission")(fn("make_submission")(predictions), n_rows=len(predictions))
@@ -257,7 +260,7 @@ def _pipeline(
     )
     train_seconds = time.perf_counter() - train_started
 
-    predict, accuracy = fn("predict"), fn("accuracy")
+    predict, accuracy = predictor(fn, recipe), fn("accuracy")
     pred_train = predict(X_train, params)
     pred_dev = predict(X_dev, params)
     train_acc = float(accuracy(pred_train, y_train))
