@@ -174,6 +174,18 @@ def test_wide_recipe_few_epochs(capsys, tmp_path):
     assert metrics["accuracy"]["dev"] > 0.8
 
 
+def test_deep_recipe_few_epochs(capsys, tmp_path):
+    code, out, err = run_train(capsys, "--recipe", "deep", "--epochs", "2", "--out", str(tmp_path))
+    assert code == 0, err
+    metrics = read_metrics(tmp_path)
+    assert metrics["settings"]["hidden_layers"] == [512, 512]
+    assert metrics["settings"]["weight_decay"] > 0
+    assert metrics["settings"]["summary"].startswith("784-512-512-10,")
+    assert "784-512-512-10" in out
+    assert len(metrics["history"]["iteration"]) == 2
+    assert metrics["accuracy"]["dev"] > 0.85
+
+
 def test_seed_recipe_starts_from_the_original_initialisation():
     params = train.uniform_params(n_hidden=10, seed=0)
     assert {k: v.shape for k, v in params.items()} == {
@@ -280,6 +292,58 @@ def test_minibatch_training_equals_the_notebooks_minibatch_sgd():
         np.testing.assert_allclose(params[name], expected[name], rtol=1e-5, atol=1e-6)
     assert history["iteration"] == expected_history["iteration"]
     np.testing.assert_allclose(history["train_accuracy"], expected_history["train_accuracy"])
+
+
+def test_deep_training_equals_the_lesson_09_loop():
+    from autograder import import_functions
+
+    ns, X, y = _sample_arrays()
+    train_deep = import_functions(solutions_dir() / "09_deeper_networks.ipynb", "train_deep")
+    recipe = train.Recipe(
+        name="t",
+        description="",
+        init="he",
+        n_hidden=16,
+        hidden_layers=(16, 12),
+        optimizer="sgd",
+        learning_rate=0.1,
+        epochs=2,
+        batch_size=64,
+        weight_decay=1e-3,
+    )
+    params, history = train_network(_fn(ns), recipe, X, y, X[:50], y[:50], seed=5, progress=False)
+    expected, expected_history = train_deep(
+        X,
+        y,
+        [784, 16, 12, 10],
+        0.1,
+        1e-3,
+        epochs=2,
+        batch_size=64,
+        seed=5,
+        X_dev=X[:50],
+        y_dev=y[:50],
+    )
+    assert sorted(params) == sorted(expected) == ["W1", "W2", "W3", "b1", "b2", "b3"]
+    for name in expected:
+        np.testing.assert_allclose(params[name], expected[name], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(history["train_accuracy"], expected_history["train_accuracy"])
+    np.testing.assert_allclose(history["dev_accuracy"], expected_history["dev_accuracy"])
+
+
+def test_a_deep_recipe_trains_only_with_minibatch_sgd():
+    with pytest.raises(ValueError, match="mini-batch SGD"):
+        train.Recipe(
+            name="t",
+            description="",
+            init="he",
+            n_hidden=8,
+            hidden_layers=(8, 8),
+            optimizer="adam",
+            learning_rate=1e-3,
+            epochs=1,
+            batch_size=64,
+        )
 
 
 def test_dev_size_is_the_full_datas_share():
@@ -442,6 +506,21 @@ def test_unfinished_function_used_after_training_is_found_before_training(
     assert code == 2
     assert "`make_submission`" in err and "not implemented yet" in err
     assert "trained in" not in out
+
+
+def test_unfinished_lesson_09_function_is_named_for_the_deep_recipe(capsys, tmp_path, monkeypatch):
+    lessons = make_lessons(tmp_path)
+    replace_function(
+        lessons / "09_deeper_networks.ipynb",
+        "backward_deep",
+        "def backward_deep(X, y, params, caches):\n    raise NotImplementedError('backward_deep')\n",
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_train(capsys, "--recipe", "deep", "--from", "lessons", "--out", "out")
+    assert code == 2
+    assert "`backward_deep`" in err and "not implemented yet" in err
+    assert "09_deeper_networks.ipynb" in err
+    assert "Traceback" not in err and "trained in" not in out
 
 
 def test_failing_lesson_function_is_named(capsys, tmp_path, monkeypatch):
