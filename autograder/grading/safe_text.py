@@ -72,7 +72,7 @@ def one_line(text: object, *, limit: int | None = None) -> str:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\<>\[\]|])")
-_BLOCK_START = re.compile(r"^(#|>|[-+*=_~]|\d+[.)])")
+_BLOCK_START = re.compile(r"^(#|>|[-+*=_~]|\d+[.)]|```)")
 
 
 def markdown(text: object, *, line_start: bool = False) -> str:

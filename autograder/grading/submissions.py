@@ -330,8 +330,8 @@ class Submission:
             other_shown = one_line(other.shown)
             if isinstance(reading, str):
                 self.warnings.append(
-                    f"{other_shown} was not graded: {reading} {shown} was graded for "
-                    f"{lesson.notebook}."
+                    f"{other_shown} was not graded: {reading} {shown} was graded for lesson "
+                    f"{lesson.id} instead."
                 )
                 continue
             shared = [f for f in functions if f in reading.defined_names() & source.defined_names()]
@@ -345,7 +345,7 @@ class Submission:
                 why = "the first in name order wins"
             both = f" Both define {', '.join(f'`{f}`' for f in shared)}; {why}." if shared else ""
             self.warnings.append(
-                f"{other_shown} was not graded: {shown} was graded for {lesson.notebook}.{both}"
+                f"{other_shown} was not graded; {shown} was graded for lesson {lesson.id}.{both}"
             )
 
     @property
