@@ -119,9 +119,9 @@ def _many_cells(path):
 
 
 #: Real cells that CPython's parser fails on with other errors than SyntaxError.
-MEMORY_ERROR_CELL = "x = " + "-" * 100_000 + "1\n\ndef relu(Z):\n    return Z"
-RECURSION_ERROR_CELL = "x = a" + ".b" * 200_000 + "\n\ndef relu(Z):\n    return Z"
-HUGE_CELL = "def relu(Z):\n    return Z\n" + "# padding\n" * 300_000
+MEMORY_ERROR_CELL = "x = " + "-" * 100_000 + "1\n\ndef relu(Z):\n    return np.maximum(Z, 0)"
+RECURSION_ERROR_CELL = "x = a" + ".b" * 200_000 + "\n\ndef relu(Z):\n    return np.maximum(Z, 0)"
+HUGE_CELL = "def relu(Z):\n    return np.maximum(Z, 0)\n" + "# padding\n" * 300_000
 
 
 def _edit(function: str, source: str):
