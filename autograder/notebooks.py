@@ -27,8 +27,6 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from autograder.codec import AST_LOCK
 from autograder.grading.safe_text import one_line
 
@@ -219,6 +217,8 @@ def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
     if major != 4:
         if major == 3 or "worksheets" in data:
             try:
+                import nbformat  # slow to import (its JSON schemas): only for old notebooks
+
                 data = nbformat.convert(nbformat.from_dict(data), 4)
             except Exception as exc:  # noqa: BLE001 - any conversion failure is the same to a user
                 raise NotebookError(
