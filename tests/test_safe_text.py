@@ -129,3 +129,34 @@ def test_names_that_are_not_utf8_show_their_bytes():
     assert printable(os.fsdecode(b"caf\xe9")) == "caf\\xe9"
     assert printable("a\nb\x1b[2J\u202eevil") == "a\\nb\\x1b[2J\\u202eevil"
     assert one_line("two\n\nlines\t here") == "two lines here"
+
+
+def test_the_renderers_take_any_text_from_students():
+    """Names, messages, notes and problems that hold anything: rendered, encodable, one line each."""
+    from autograder.grading.feedback import (
+        render_function,
+        render_html,
+        render_markdown,
+        render_table,
+    )
+    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+
+    nasty = [t for t in ANY_TEXT if t][:60]
+    for text in nasty:
+        report = FunctionReport("relu", "02_activations", 2.0, notebook="02_activations.ipynb")
+        report.checks = [
+            CheckRecord("relu", "test_relu_values", "failed", text, 0.0, 1.0, title=text),
+            CheckRecord("relu", "test_relu_shape", "passed", "", 1.0, 1.0),
+        ]
+        report.note = text
+        result = GradingResult(text, [report], 1, "hidden", problems=[text], warnings=[text])
+        markdown_text = render_markdown(result)
+        for rendered in (
+            markdown_text,
+            render_html(result),
+            render_table([result], verbose=True),
+            render_function(report),
+        ):
+            rendered.encode("utf-8")
+        headings = [line for line in markdown_text.splitlines() if line.startswith("#")]
+        assert len(headings) == 5, headings  # title, problems, files, lesson, function: no more

@@ -115,7 +115,7 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
                     mark = MARK.get(record.status, "✗")
                     points = f"{_points(record.points)}/{_points(record.max_points)}"
                     message = printable(record.message, keep_newlines=True)
-                    lines.append(f"  {mark} {record.label} ({points}): {message}")
+                    lines.append(f"  {mark} {one_line(record.label)} ({points}): {message}")
     return "\n".join(lines)
 
 
