@@ -9,6 +9,7 @@ mistakes. Used by test_09_deeper_networks.py.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -17,30 +18,23 @@ from autograder.checks.deep_networks import (
     RELU_NOT_DERIVATIVE_HINT,
     backward_result,
     deep_loss,
+    depth_of,
     rows_sum_to_one,
-    softmax64,
     step_result,
     step_settings,
 )
 
 
-def mistaken_backward(
-    X, y, params, caches, *, derivative: str = "relu'", a_prev: str = "A"
-) -> dict:
-    """backward_deep as written with one typical mistake, on the grader's side, in float64."""
-    n_layers = len(params) // 2
-    P = softmax64(caches[f"Z{n_layers}"])
-    dZ = (P - np.eye(P.shape[1])[y]) / len(X)
-    grads = {}
-    for l in range(n_layers, 0, -1):
-        inputs = X if l == 1 else caches[f"{a_prev}{l - 1}"]
-        grads[f"dW{l}"] = np.asarray(inputs, dtype=np.float64).T @ dZ
-        grads[f"db{l}"] = dZ.sum(axis=0)
-        if l > 1:
-            dA = dZ @ np.asarray(params[f"W{l}"], dtype=np.float64).T
-            Z = np.asarray(caches[f"Z{l - 1}"], dtype=np.float64)
-            dZ = {"relu'": dA * (Z > 0), "relu": dA * np.maximum(Z, 0), "none": dA}[derivative]
-    return grads
+def implied_upstream(inputs, grad) -> np.ndarray | None:
+    """D with inputs.T @ D == grad, when that fixes D (traces a right dW_l back to its dZ_l), or
+    None. The checks learn a layer's dZ from the expected gradient this way, so no backward pass
+    of their own is needed."""
+    A = np.asarray(inputs, dtype=np.float64).T
+    G = np.asarray(grad, dtype=np.float64)
+    if A.shape[0] < A.shape[1] or np.linalg.matrix_rank(A) < A.shape[1]:
+        return None
+    D = np.linalg.lstsq(A, G, rcond=None)[0]
+    return D if np.allclose(A @ D, G, rtol=1e-4, atol=1e-8) else None
 
 
 def constant_factor(got: dict, want: dict) -> float | None:
@@ -107,7 +101,7 @@ def scale_hint(std: float, fan_in: int, fan_out: int, tol: float) -> str:
 
 def hidden_layer_mistakes(X, params, caches, tol) -> list[Mistake]:
     """Mistakes seen in the hidden layers' caches (they also make the probabilities wrong)."""
-    n_layers = len(params) // 2
+    n_layers = depth_of(params)
     hidden = range(1, n_layers)
 
     def previous(l):
@@ -160,31 +154,54 @@ def factor_hint(c: float, n: int, n_in: int) -> str:
     return f"{said} {why}"
 
 
-def backward_mistakes(name: str, X, y, params, caches, want: dict, got: dict) -> list[Mistake]:
+NO_DERIVATIVE_HINT = (
+    "Multiply dA_(l-1) by relu_derivative(Z_(l-1)) to get dZ_(l-1): the gradient reaches hidden "
+    "units whose Z <= 0, which had no effect on the loss."
+)
+Z_AS_INPUT_HINT = (
+    "dW_l = A_(l-1).T @ dZ_l uses the activations A (after the ReLU), not the Z from the caches."
+)
+
+
+def _nonzero_where(mask: np.ndarray, axis: int, scale: float) -> Callable[[object], bool]:
+    """A predicate: the gradient has entries that should be 0 (units of ``mask``, along ``axis``)."""
+
+    def fits(got) -> bool:
+        got = np.asarray(got, dtype=np.float64)
+        if not mask.any() or got.ndim <= axis or got.shape[axis] != mask.size:
+            return False
+        picked = np.compress(mask, got, axis=axis)
+        return bool(np.max(np.abs(picked), initial=0.0) > 1e-6 * (scale + 1e-12))
+
+    return fits
+
+
+def backward_mistakes(name: str, X, params, caches, want: dict, got: dict) -> list[Mistake]:
+    """Mistakes that fit a wrong ``name`` ("dW2", "db1", ...): recognised by units that should
+    get no gradient, or computed from the right gradients traced back to their dZ."""
     mistakes = []
     factor = constant_factor(got, want)
     if factor is not None:
         mistakes.append(Mistake(factor_hint(factor, len(X), X.shape[1]), matches=lambda _: True))
-    for hint, knobs in (
-        (
-            (
-                "Multiply dA_(l-1) by relu_derivative(Z_(l-1)) to get dZ_(l-1): the gradient "
-                "reaches hidden units whose Z <= 0."
-            ),
-            {"derivative": "none"},
-        ),
-        (RELU_NOT_DERIVATIVE_HINT, {"derivative": "relu"}),
-        (
-            (
-                "dW_l = A_(l-1).T @ dZ_l uses the activations A (after the ReLU), not the Z from "
-                "the caches."
-            ),
-            {"a_prev": "Z"},
-        ),
-    ):
-        wrong = mistaken_backward(X, y, params, caches, **knobs)
-        if not np.allclose(wrong[name], want[name], rtol=1e-6, atol=1e-9):
-            mistakes.append(Mistake(hint, wrong[name]))
+    depth, layer = depth_of(params), int(name[2:])
+    scale = float(np.max(np.abs(want[name]), initial=0.0))
+    inputs = np.asarray(X if layer == 1 else caches[f"A{layer - 1}"], dtype=np.float64)
+    if layer < depth:  # a hidden layer: its units that are off for every example get nothing
+        off = np.all(np.asarray(caches[f"Z{layer}"]) <= 0, axis=0)
+        mistakes.append(Mistake(NO_DERIVATIVE_HINT, matches=_nonzero_where(off, -1, scale)))
+    if name.startswith("dW") and layer > 1:  # an input unit that is off passes nothing on
+        off = np.all(np.asarray(caches[f"Z{layer - 1}"]) <= 0, axis=0)
+        mistakes.append(Mistake(Z_AS_INPUT_HINT, matches=_nonzero_where(off, 0, scale)))
+    dZ = implied_upstream(inputs, want[f"dW{layer}"])
+    if dZ is None:
+        return mistakes
+    if name.startswith("dW") and layer > 1:
+        Z_in = np.asarray(caches[f"Z{layer - 1}"], dtype=np.float64)
+        mistakes.append(Mistake(Z_AS_INPUT_HINT, Z_in.T @ dZ))
+    if layer == depth - 1:  # the top hidden layer, where the gradient arriving is still right
+        through_relu = dZ * np.maximum(np.asarray(caches[f"Z{layer}"], dtype=np.float64), 0)
+        wrong = inputs.T @ through_relu if name.startswith("dW") else through_relu.sum(axis=0)
+        mistakes.append(Mistake(RELU_NOT_DERIVATIVE_HINT, wrong))
     return mistakes
 
 
@@ -288,8 +305,8 @@ def step_mistakes(name: str, call: Call, want: dict) -> list[Mistake]:
 
 def expect_gradients(fn, output_layer: bool) -> None:
     for case in fn.cases:
-        X, y, params, caches = fn.call(case).args
-        n_layers = len(params) // 2
+        X, _, params, caches = fn.call(case).args
+        n_layers = depth_of(params)
         got = backward_result(fn, case)
         want = fn.expected(case)
         layers = [n_layers] if output_layer else range(n_layers - 1, 0, -1)
@@ -299,7 +316,7 @@ def expect_gradients(fn, output_layer: bool) -> None:
                     got[name],
                     want[name],
                     f"{name} from backward_deep on the '{case}' case",
-                    mistakes=backward_mistakes(name, X, y, params, caches, want, got),
+                    mistakes=backward_mistakes(name, X, params, caches, want, got),
                     **tolerance_for(X),
                 )
 

@@ -27,6 +27,11 @@ from autograder.checking import (
 # -- Names and shapes --------------------------------------------------------------------------
 
 
+def depth_of(params: dict) -> int:
+    """L, the number of layers: every layer has two entries, W and b."""
+    return len(params) // 2
+
+
 def param_names(n_layers: int) -> list[str]:
     return [f"{kind}{l}" for l in range(1, n_layers + 1) for kind in ("W", "b")]
 
@@ -40,7 +45,7 @@ def cache_names(n_layers: int) -> list[str]:
 
 
 def layer_sizes_of(params: dict) -> list[int]:
-    n_layers = len(params) // 2
+    n_layers = depth_of(params)
     return [params["W1"].shape[0]] + [params[f"W{l}"].shape[1] for l in range(1, n_layers + 1)]
 
 
@@ -116,15 +121,15 @@ def rows_sum_to_one(array) -> bool:
 
 
 def deep_loss(X, y, params: dict) -> float:
-    """The mean cross-entropy of the network, in float64 (log-sum-exp form)."""
-    n_layers = len(params) // 2
-    A = X
-    for l in range(1, n_layers):
-        A = np.maximum(A @ params[f"W{l}"] + params[f"b{l}"], 0.0)
-    Z = A @ params[f"W{n_layers}"] + params[f"b{n_layers}"]
-    top = Z.max(axis=1, keepdims=True)
-    log_total = top[:, 0] + np.log(np.exp(Z - top).sum(axis=1))
-    return float(np.mean(log_total - Z[np.arange(len(y)), y]))
+    """The mean cross-entropy of the network's probabilities, in float64 (log-sum-exp form)."""
+    layers = [(params[f"W{l}"], params[f"b{l}"]) for l in range(1, depth_of(params) + 1)]
+    signal = X
+    for W, b in layers[:-1]:
+        signal = np.maximum(signal @ W + b, 0.0)
+    logits = signal @ layers[-1][0] + layers[-1][1]
+    top = logits.max(axis=1, keepdims=True)
+    log_total = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
+    return float(np.mean(log_total - logits[np.arange(len(y)), y]))
 
 
 def directional_derivatives(

@@ -38,6 +38,7 @@ from autograder.checks.deep_mistakes import (
 from autograder.checks.deep_networks import (
     ONE_GENERATOR_HINT,
     backward_result,
+    depth_of,
     directional_derivatives,
     forward_result,
     grad_names,
@@ -209,7 +210,7 @@ def test_forward_deep_probs(outcome):
     for case in fn.cases:
         X, params, probs, caches = forward_result(fn, case)
         want_probs, want_caches = fn.expected(case)
-        L = len(params) // 2
+        L = depth_of(params)
         ZL = np.asarray(want_caches[f"Z{L}"], dtype=np.float64)
         tol = tolerance_for(X)
         mistakes = hidden_layer_mistakes(X, params, caches, tol) + [
@@ -237,7 +238,7 @@ def test_forward_deep_caches(outcome):
     for case in fn.cases:
         X, params, _, caches = forward_result(fn, case)
         _, want = fn.expected(case)
-        L = len(params) // 2
+        L = depth_of(params)
         tol = tolerance_for(X)
         for l in range(1, L + 1):
             A_prev = X if l == 1 else np.asarray(want[f"A{l - 1}"])
@@ -347,11 +348,12 @@ def _backward_call(rng, ref, n: int, sizes: list[int], dtype) -> Call:
 @cases_for("backward_deep")
 def backward_deep_cases(rng, ref):
     # N, the widths and 10 all differ, so a transposed or wrongly summed gradient shows in its
-    # shape; hidden unit 0 of every hidden layer is dead, so a missing ReLU derivative shows too.
+    # shape; hidden unit 0 of every hidden layer is dead, so a missing ReLU derivative shows too;
+    # hidden layers wider than N let the checks trace a right dW back to its dZ.
     return {
-        "three_layers": _backward_call(rng, ref, 5, [9, 7, 6, 10], np.float64),
-        "float32": _backward_call(rng, ref, 6, [12, 8, 7, 10], np.float32),
-        "four_layers": _backward_call(rng, ref, 4, [11, 9, 8, 6, 10], np.float64),
+        "three_layers": _backward_call(rng, ref, 5, [9, 14, 11, 10], np.float64),
+        "float32": _backward_call(rng, ref, 6, [12, 15, 9, 10], np.float32),
+        "four_layers": _backward_call(rng, ref, 4, [11, 9, 13, 7, 10], np.float64),
         "two_layers": _backward_call(rng, ref, 5, [9, 7, 10], np.float64),
         "no_hidden_layer": _backward_call(rng, ref, 3, [8, 10], np.float64),
         "one_row": _backward_call(rng, ref, 1, [9, 7, 6, 10], np.float64),
@@ -381,7 +383,7 @@ def test_backward_deep_gradient_check(outcome):
         limit = 1e-4 if X.dtype == np.float32 else 1e-6
         directions_rng = np.random.default_rng(len(X))
         # From the output layer down: the first wrong layer is where the mistake is.
-        for name in reversed(grad_names(len(params) // 2)):
+        for name in reversed(grad_names(depth_of(params))):
             mine = np.asarray(got[name], dtype=np.float64)
             if not np.all(np.isfinite(mine)):
                 raise CheckFailed(
@@ -398,7 +400,7 @@ def test_backward_deep_gradient_check(outcome):
                 error < limit,
                 f"'{name}' on the '{case}' case: relative error {error:.1e} against centered "
                 f"differences of the loss along random directions (want < {limit:.0e}).",
-                matching_hint(backward_mistakes(name, X, y, params, caches, want, got), got[name])
+                matching_hint(backward_mistakes(name, X, params, caches, want, got), got[name])
                 or "Compare each line with the chain rule, from the output layer down: dZ_L, then "
                 "for each layer dW_l, db_l, dA_(l-1) and dZ_(l-1).",
             )
@@ -462,7 +464,7 @@ def test_l2_penalty_value(outcome):
             got,
             fn.expected(case),
             f"l2_penalty(params, weight_decay={decay:g}) on the '{case}' case "
-            f"({len(params) // 2} layers)",
+            f"({depth_of(params)} layers)",
             rtol=1e-5,
             atol=1e-9,
             mistakes=[Mistake(m.hint, m.value, rtol=1e-6, atol=1e-12) for m in mistakes],
