@@ -6,11 +6,18 @@ history's format, that the loss goes down and the accuracy gets high on a small 
 problem, that learning_rate, the seed and the batch size are honoured, and that the inputs are
 left as they were. When grading, they get the reference init_params, forward, backward,
 update_params and cross_entropy.
+
+Their optional arguments are checked with functions from ``autograder.sandbox.probes`` whose
+effect is exact whatever the random draws: an ``init`` that starts from known parameters (with
+learning rate 0 they come back unchanged), an ``update`` that never moves the parameters, an
+``augment`` that blanks every image (so no gradient ever reaches W1), and callbacks that stop
+the run at a given step or record and report what they were called with.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -18,6 +25,7 @@ from autograder.checking import (
     Call,
     CheckFailed,
     Mistake,
+    Probe,
     cases_for,
     describe,
     expect,
@@ -28,6 +36,7 @@ from autograder.checking import (
     expect_shape,
     expect_unchanged,
     requires,
+    result_or_known_error,
 )
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -50,6 +59,15 @@ def _blobs(rng, n, n_in, *, sort=False, noise=0.15, centers=None):
     y = np.sort(y) if sort else rng.permutation(y)
     X = np.clip(centers[y] + noise * rng.standard_normal((n, n_in)), 0.0, 1.0)
     return X.astype(np.float32), y.astype(np.int64), centers
+
+
+#: Cases whose callback stops the run on purpose: they return nothing to check but the stop.
+STOPPED = ("callback_each_step", "callback_history")
+
+
+def _finished(fn) -> list[str]:
+    """The cases that run to the end (all but the ones a callback stops)."""
+    return [case for case in fn.cases if case not in STOPPED]
 
 
 def _reference_learns(train, cases, names):
@@ -114,6 +132,7 @@ def update_params_cases(rng, ref):
 
 
 def test_update_params_values(outcome):
+    """every parameter moves by learning_rate times its own gradient, against it."""
     fn = outcome("update_params")
     for case in fn.cases:
         call = fn.call(case)
@@ -171,6 +190,7 @@ def test_update_params_values(outcome):
 
 @requires("test_update_params_values")
 def test_update_params_leaves_inputs_unchanged(outcome):
+    """update_params returns new arrays and leaves params and grads unchanged."""
     fn = outcome("update_params")
     for case in fn.cases:
         call = fn.call(case)
@@ -450,7 +470,7 @@ def _check_seed(fn, case, same, other):
 
 
 def _check_inputs_unchanged(fn, hint):
-    for case in fn.cases:
+    for case in _finished(fn):
         call = fn.call(case)
         fn.result(case)
         after = fn.args_after(case)
@@ -524,6 +544,34 @@ def gradient_descent_cases(rng, ref):
                 iterations=23,
                 seed=seed,
             ),
+            # With learning rate 0 the run ends where init started it.
+            "uniform_init": Call(
+                X[:50].copy(),
+                y[:50].copy(),
+                n_hidden=6,
+                learning_rate=0.0,
+                iterations=2,
+                seed=seed,
+                init=Probe("uniform_init"),
+            ),
+            "callback_each_step": Call(
+                X[:50].copy(),
+                y[:50].copy(),
+                n_hidden=4,
+                learning_rate=GD_RATE,
+                iterations=6,
+                seed=seed,
+                callback=Probe("stop_at_step_3"),
+            ),
+            "callback_history": Call(
+                X[:50].copy(),
+                y[:50].copy(),
+                n_hidden=4,
+                learning_rate=GD_RATE,
+                iterations=15,
+                seed=seed,
+                callback=Probe("stop_at_second_record"),
+            ),
         }
         if _reference_learns(ref.gradient_descent, cases, ["train", "other_seed", "with_dev"]):
             break
@@ -539,14 +587,16 @@ def _gd_schedules(iterations):
 
 
 def test_gradient_descent_params_shapes(outcome):
+    """the trained parameters have the right shapes and finite values."""
     fn = outcome("gradient_descent")
-    for case in fn.cases:
+    for case in _finished(fn):
         _check_params_shapes(fn, case)
 
 
 def test_gradient_descent_history_format(outcome):
+    """the history is a dict of equal-length lists, recorded every 10 iterations and at the last."""
     fn = outcome("gradient_descent")
-    for case in fn.cases:
+    for case in _finished(fn):
         call = fn.call(case)
         iterations = _kw(call, "iterations", 500)
         schedules = _gd_schedules(iterations)
@@ -576,6 +626,7 @@ def test_gradient_descent_history_format(outcome):
 
 
 def test_gradient_descent_learns(outcome):
+    """the loss goes down and the training accuracy gets high on an easy problem."""
     fn = outcome("gradient_descent")
     _check_learns(
         fn,
@@ -589,27 +640,143 @@ def test_gradient_descent_learns(outcome):
 
 
 def test_gradient_descent_dev_accuracy(outcome):
+    """the dev accuracy is recorded and gets high when a dev set is given."""
     fn = outcome("gradient_descent")
     _check_dev(fn, "with_dev", min_accuracy=0.6)
 
 
 def test_gradient_descent_uses_learning_rate(outcome):
+    """learning_rate is used: with 0 nothing changes."""
     fn = outcome("gradient_descent")
     _check_learning_rate(fn, "zero_learning_rate", "train")
 
 
 @requires("test_gradient_descent_learns")
 def test_gradient_descent_seed(outcome):
+    """the same seed gives the same run, another seed another start."""
     fn = outcome("gradient_descent")
     _check_seed(fn, "train", "same_seed", "other_seed")
 
 
 @requires("test_gradient_descent_learns")
 def test_gradient_descent_leaves_inputs_unchanged(outcome):
+    """gradient_descent leaves X and y unchanged."""
     fn = outcome("gradient_descent")
     _check_inputs_unchanged(
         fn, "Training only reads X and y: do not normalise, shuffle or overwrite them in place."
     )
+
+
+def test_gradient_descent_uses_init(outcome):
+    """training starts from init(X.shape[1], n_hidden, 10, seed) when an init function is given."""
+    fn = outcome("gradient_descent")
+    case = "uniform_init"
+    call = fn.call(case)
+    what = (
+        f"the params gradient_descent returns on the '{case}' case (init=uniform_init, "
+        "learning_rate=0: they should be exactly init's)"
+    )
+    hint = (
+        "When init is given, training starts from init(X.shape[1], n_hidden, 10, seed), called "
+        "like init_params; init=None means init_params."
+    )
+    result_or_known_error(fn, case, known=[(None, "matmul", hint), ("TypeError", "init", hint)])
+    got, _ = _result_pair(fn, case)
+    want, _ = fn.expected(case)
+    got = expect_dict(got, PARAM_NAMES, what, hint=hint)
+    for k in PARAM_NAMES:
+        value = expect_ndarray(got[k], f"'{k}' in {what}")
+        expect_shape(value, np.shape(want[k]), f"'{k}' in {what}", hint=hint)
+        if not np.array_equal(value, want[k]):
+            spread = float(np.std(value))
+            if k == "W1" and abs(spread - math.sqrt(2.0 / call.args[0].shape[1])) < abs(
+                spread - math.sqrt(1.0 / 12.0)
+            ):
+                hint = (
+                    "These look like init_params' He weights: the init argument was ignored. "
+                    + hint
+                )
+            raise CheckFailed(f"'{k}' in {what} differs from init's.", hint)
+
+
+def _callback_stop(raised) -> bool:
+    return (
+        raised is not None
+        and raised.type == "RuntimeError"
+        and raised.message.startswith("stopped by the callback")
+    )
+
+
+_STOP_REPORT = re.compile(
+    r"at step (?P<step>\S+): the history has (?P<records>\d+) records, "
+    r"the last at iteration (?P<last>\S+)$"
+)
+
+
+def _stop_report(message: str) -> tuple[str, str, str] | None:
+    """(step, records, last iteration) from a stopping callback's message."""
+    found = _STOP_REPORT.search(message)
+    return (found["step"], found["records"], found["last"]) if found else None
+
+
+def _gd_stops(call) -> set[tuple[str, str, str]]:
+    """Where a stopping callback may stop gradient_descent, for each numbering that
+    test_gradient_descent_history_format accepts: records labelled i, i + 1 or one-based."""
+    iterations = _kw(call, "iterations", 500)
+    probe = call.kwargs["callback"].name
+    stops = set()
+    zero_based, one_based, shifted = _gd_schedules(iterations)
+    for labels, made_at in ((zero_based, 0), (one_based, 1), (shifted, 1)):
+        made = [(label - made_at, label) for label in labels]  # (iteration index, label)
+        if probe == "stop_at_step_3":
+            step, seen = 3, [label for index, label in made if index <= 3]
+        elif len(made) >= 2:
+            step, seen = made[1][0], [label for _, label in made[:2]]
+        else:
+            continue
+        stops.add((str(step), str(len(seen)), str(seen[-1]) if seen else "None"))
+    return stops
+
+
+def _check_callback(fn, case: str, *, unit: str, stops: set | None = None) -> None:
+    """The run on ``case`` must be stopped by its callback where the reference's was (or where
+    ``stops`` allows)."""
+    call = fn.call(case)
+    probe = call.kwargs["callback"].name
+    raised = fn.raised(case)
+    want = fn.expected_raised(case)
+    what = f"{fn.function} on the '{case}' case (callback={probe})"
+    every = (
+        f"Call callback({unit}, history) once after every {unit}, with {unit} counted from 0 "
+        f"and the history dict itself, once the {unit}'s record and update are done."
+    )
+    if raised is not None and not _callback_stop(raised):
+        fn.result(case)  # the function's own error (or NotImplementedError), reported as usual
+    if raised is None:
+        if probe == "stop_at_step_3":
+            hint = (
+                f"It was never called with {unit} 3: call it after every {unit}, not only when a "
+                "record is added. " + every
+            )
+        else:
+            hint = "The callback never saw a history with two records. " + every
+        stop = "at step 3," if probe == "stop_at_step_3" else "once the history has two records,"
+        raise CheckFailed(
+            f"{what} ran to the end: its callback, which stops the run {stop} never did.", hint
+        )
+    allowed = {_stop_report(want.message)} | (stops or set())
+    if _stop_report(raised.message) not in allowed:
+        raise CheckFailed(
+            f"{what}: the callback reported '{raised.message}'; expected '{want.message}'.",
+            every,
+        )
+
+
+def test_gradient_descent_callback(outcome):
+    """callback(i, history) is called after every iteration i, with the history so far."""
+    fn = outcome("gradient_descent")
+    for case in STOPPED:
+        _check_callback(fn, case, unit="iteration", stops=_gd_stops(fn.call(case)))
 
 
 # -- minibatch_sgd ------------------------------------------------------------------------------
@@ -665,6 +832,47 @@ def minibatch_sgd_cases(rng, ref):
                 batch_size=100,
                 seed=seed,
             ),
+            # Same X shape, n_hidden and seed as "zero_learning_rate": the same start.
+            "update_no_step": Call(
+                X[:70].copy(),
+                y[:70].copy(),
+                n_hidden=SGD_HIDDEN,
+                learning_rate=SGD_RATE,
+                epochs=2,
+                batch_size=32,
+                seed=seed,
+                update=Probe("no_step"),
+            ),
+            "augment_blank": Call(
+                X[:70].copy(),
+                y[:70].copy(),
+                n_hidden=SGD_HIDDEN,
+                learning_rate=SGD_RATE,
+                epochs=2,
+                batch_size=32,
+                seed=seed,
+                augment=Probe("blank_images"),
+            ),
+            "callback_each_step": Call(
+                X[:70].copy(),
+                y[:70].copy(),
+                n_hidden=5,
+                learning_rate=SGD_RATE,
+                epochs=5,
+                batch_size=32,
+                seed=seed,
+                callback=Probe("stop_at_step_3"),
+            ),
+            "callback_history": Call(
+                X[:70].copy(),
+                y[:70].copy(),
+                n_hidden=5,
+                learning_rate=SGD_RATE,
+                epochs=3,
+                batch_size=32,
+                seed=seed,
+                callback=Probe("stop_at_second_record"),
+            ),
         }
         if _reference_learns(
             ref.minibatch_sgd, cases, ["train", "sorted", "other_seed", "with_dev"]
@@ -674,14 +882,16 @@ def minibatch_sgd_cases(rng, ref):
 
 
 def test_minibatch_sgd_params_shapes(outcome):
+    """the trained parameters have the right shapes and finite values."""
     fn = outcome("minibatch_sgd")
-    for case in fn.cases:
+    for case in _finished(fn):
         _check_params_shapes(fn, case)
 
 
 def test_minibatch_sgd_history_format(outcome):
+    """the history has one record per epoch, in equal-length lists."""
     fn = outcome("minibatch_sgd")
-    for case in fn.cases:
+    for case in _finished(fn):
         epochs = _kw(fn.call(case), "epochs", 10)
         history = _check_format(fn, case)
         n = len(history["iteration"])
@@ -694,8 +904,9 @@ def test_minibatch_sgd_history_format(outcome):
 
 
 def test_minibatch_sgd_batches(outcome):
+    """every epoch makes one update per batch, the last smaller batch included."""
     fn = outcome("minibatch_sgd")
-    for case in fn.cases:
+    for case in _finished(fn):
         call = fn.call(case)
         N = call.args[0].shape[0]
         epochs = _kw(call, "epochs", 10)
@@ -753,6 +964,7 @@ def _sgd_learn_hint(fn):
 
 
 def test_minibatch_sgd_learns(outcome):
+    """the loss goes down and the training accuracy gets high, even on rows sorted by label."""
     fn = outcome("minibatch_sgd")
     _check_learns(
         fn,
@@ -763,26 +975,83 @@ def test_minibatch_sgd_learns(outcome):
 
 
 def test_minibatch_sgd_dev_accuracy(outcome):
+    """the dev accuracy is recorded and gets high when a dev set is given."""
     fn = outcome("minibatch_sgd")
     _check_dev(fn, "with_dev", min_accuracy=0.6)
 
 
 def test_minibatch_sgd_uses_learning_rate(outcome):
+    """learning_rate is used: with 0 nothing changes."""
     fn = outcome("minibatch_sgd")
     _check_learning_rate(fn, "zero_learning_rate", "train")
 
 
 @requires("test_minibatch_sgd_learns")
 def test_minibatch_sgd_seed(outcome):
+    """the same seed gives the same run, another seed another start."""
     fn = outcome("minibatch_sgd")
     _check_seed(fn, "train", "same_seed", "other_seed")
 
 
 @requires("test_minibatch_sgd_learns")
 def test_minibatch_sgd_leaves_inputs_unchanged(outcome):
+    """minibatch_sgd leaves X and y unchanged (it shuffles copies)."""
     fn = outcome("minibatch_sgd")
     _check_inputs_unchanged(
         fn,
         "Shuffle a copy: index with a permutation (X[order], y[order]) instead of "
         "rng.shuffle(X), which shuffles the caller's array in place.",
     )
+
+
+def _left_at_start(fn, case: str, names, what: str, hint: str) -> None:
+    """The params of ``case`` must be exactly where training started: where the
+    'zero_learning_rate' case (same X shape, n_hidden and seed, learning rate 0) left them."""
+    got, _ = _result_pair(fn, case)
+    start, _ = _result_pair(fn, "zero_learning_rate")
+    got = expect_dict(got, PARAM_NAMES, what, hint=hint)
+    start = expect_dict(start, PARAM_NAMES, "the params of the 'zero_learning_rate' case")
+    for k in names:
+        value = expect_ndarray(got[k], f"'{k}' in {what}")
+        expect_shape(value, np.shape(start[k]), f"'{k}' in {what}")
+        expect(
+            np.array_equal(value, start[k]),
+            f"'{k}' in {what} changed during training (it should equal the start, which the "
+            "'zero_learning_rate' case returns).",
+            hint,
+        )
+
+
+def test_minibatch_sgd_update_rule(outcome):
+    """every step is taken with the update function when one is given."""
+    fn = outcome("minibatch_sgd")
+    _left_at_start(
+        fn,
+        "update_no_step",
+        PARAM_NAMES,
+        "the params minibatch_sgd returns on the 'update_no_step' case (update=no_step, a rule "
+        "that never moves the parameters: they should be exactly where they started)",
+        "When update is given, take every step with params = update(params, grads, "
+        "learning_rate) instead of update_params; update=None means update_params.",
+    )
+
+
+def test_minibatch_sgd_augment(outcome):
+    """each batch's images go through augment before the forward pass when it is given."""
+    fn = outcome("minibatch_sgd")
+    _left_at_start(
+        fn,
+        "augment_blank",
+        ("W1",),
+        "the params minibatch_sgd returns on the 'augment_blank' case (augment=blank_images, "
+        "which blanks every image: no gradient can reach W1, so it should stay at its start)",
+        "When augment is given, apply it to every batch's images before the forward pass, "
+        "X_batch = augment(X_batch); augment=None leaves them as they are.",
+    )
+
+
+def test_minibatch_sgd_callback(outcome):
+    """callback(epoch, history) is called after every epoch, with the history so far."""
+    fn = outcome("minibatch_sgd")
+    for case in STOPPED:
+        _check_callback(fn, case, unit="epoch")
