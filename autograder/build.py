@@ -134,7 +134,7 @@ def _validate_solution_notebook(course: Course, path: Path, nb) -> None:
 
 def plan_build(course: Course | None = None) -> BuildOutput:
     """Everything the build writes, as text, without writing it."""
-    from autograder.grading import import_checks
+    from autograder.grading.cases import import_checks
     from autograder.public import public_path, render_public
 
     course = course or load_course()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -29,6 +29,7 @@ from autograder.codec import Probe, Raised, Unsupported
 __all__ = [
     "Call",
     "CheckFailed",
+    "GraderError",
     "Mistake",
     "NotDefined",
     "NotImplementedYet",
@@ -76,6 +77,10 @@ class NotImplementedYet(Exception):
 
 class NotDefined(Exception):
     """The notebook does not define the function (renamed, deleted, or its cell does not parse)."""
+
+
+class GraderError(Exception):
+    """The grader itself failed (not the student's code): zero points and "needs review"."""
 
 
 # -- cases --------------------------------------------------------------------------------------
@@ -154,19 +159,6 @@ def requires(*checks: str) -> Callable:
         return test
 
     return mark
-
-
-def apply_requirements(records: list[CheckRecord], required: dict[str, tuple[str, ...]]) -> None:
-    """Turn a passed check into a failed one when a check it requires did not pass."""
-    status = {r.check: r.status for r in records}
-    for record in records:
-        needs = [n for n in required.get(record.check, ()) if status.get(n) != "passed"]
-        if record.status == "passed" and needs:
-            record.status = "failed"
-            record.points = 0.0
-            record.message = (
-                f"this check counts once {', '.join(needs)} passes (the values come first)."
-            )
 
 
 # -- assertions -------------------------------------------------------------------------------
@@ -474,50 +466,6 @@ def _num(value: Any) -> str:
         return f"{float(value):.6g}"
     except (TypeError, ValueError):
         return repr(value)
-
-
-@dataclass
-class CheckRecord:
-    """The result of one check (one pytest test) for one function."""
-
-    function: str
-    check: str
-    status: str  # "passed", "failed", "not implemented", "not defined", "error"
-    message: str = ""
-    points: float = 0.0
-    max_points: float = 0.0
-
-
-@dataclass
-class FunctionReport:
-    function: str
-    lesson: str
-    max_points: float
-    checks: list[CheckRecord] = field(default_factory=list)
-    note: str = ""  # e.g. "defined in code cell 4, which has a syntax error"
-
-    @property
-    def points(self) -> float:
-        return sum(c.points for c in self.checks)
-
-    @property
-    def status(self) -> str:
-        statuses = {c.status for c in self.checks}
-        for status in ("not defined", "not implemented", "error"):
-            if statuses == {status}:
-                return status
-        if statuses <= {"passed"} and self.checks:
-            return "passed"
-        if not self.checks:
-            return "not graded"
-        return "failed"
-
-    @property
-    def first_message(self) -> str:
-        for record in self.checks:
-            if record.status != "passed":
-                return record.message
-        return ""
 
 
 # -- helpers shared by the check modules ----------------------------------------------------

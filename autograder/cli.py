@@ -25,8 +25,9 @@ def _error(message: str) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from autograder.feedback import render_table
-    from autograder.grading import Submission, grade_submission
+    from autograder.grading.feedback import render_table
+    from autograder.grading.run import grade_submission
+    from autograder.grading.submissions import Submission
 
     course = load_course()
     path = (
@@ -59,6 +60,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         use_reference=not args.public,
         timeout_seconds=args.timeout,
     )
+    if args.json:
+        Path(args.json).write_text(result.to_json(), encoding="utf-8")
     print(render_table([result]))
     if result.problems:
         print()
@@ -70,42 +73,53 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     else:
         print("\npublic checks (fixed inputs; the instructor's grading uses fresh hidden inputs)")
-    if args.json:
-        from autograder.gradebook import result_to_json
-
-        Path(args.json).write_text(result_to_json(result), encoding="utf-8")
+    if result.needs_review:
+        print(
+            f"the grader itself failed on {', '.join(result.needs_review)} (needs review; "
+            "no points were given for them)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     if args.min_score is not None:
         share = result.points / result.max_points * 100 if result.max_points else 0.0
         if share + 1e-9 < args.min_score:
             print(f"score {share:.1f}% is below --min-score {args.min_score:g}%", file=sys.stderr)
             return EXIT_GATE
-    errors = [c for f in result.functions for c in f.checks if c.status == "error"]
-    if errors:
-        print(
-            f"{len(errors)} check(s) could not finish: the grader needs attention.", file=sys.stderr
+    return EXIT_OK
+
+
+def cmd_grade_batch(args: argparse.Namespace) -> int:
+    """Internal: a grading process of `course grade` (students on stdin, results on a pipe)."""
+    from autograder.grading.gradebook import grade_batch
+
+    return grade_batch(args.seed, args.reply_fd, jobs=args.jobs, timeout_seconds=args.timeout)
+
+
+def _isolation_summary(require: bool) -> int | None:
+    """Print the layers in force; with ``require``, refuse (exit 2) without Landlock and seccomp."""
+    from autograder.sandbox.runner import Sandbox, SandboxError
+
+    try:
+        layers = Sandbox.shared().layers
+    except SandboxError as exc:
+        return _error(str(exc))
+    for line in layers.lines():
+        print(f"isolation: {line}", file=sys.stderr)
+    missing = layers.required_missing
+    if require and missing:
+        return _error(
+            "refusing to grade with --require-isolation: "
+            + "; ".join(missing)
+            + ". Grade on a Linux machine that offers both (see `course doctor`)."
         )
-        return EXIT_ERROR
-    return EXIT_OK
-
-
-def cmd_grade_one(args: argparse.Namespace) -> int:
-    """Internal: grade one student folder and write the result as JSON (used by `course grade`)."""
-    from autograder.gradebook import result_to_json
-    from autograder.grading import Submission, grade_submission
-
-    course = load_course()
-    submission = Submission.from_path(Path(args.folder), course)
-    result = grade_submission(
-        submission, course=course, seed=args.seed, jobs=args.jobs, timeout_seconds=args.timeout
-    )
-    Path(args.json).write_text(result_to_json(result), encoding="utf-8")
-    return EXIT_OK
+    return None
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from autograder.gradebook import find_students, grade_class
+    from autograder.grading.gradebook import grade_class
+    from autograder.grading.submissions import find_students
 
     folder = Path(args.submissions)
     if not folder.is_dir():
@@ -115,9 +129,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return _error(
             f"{folder} has no student sub-folders (one folder per student, holding their notebooks)."
         )
+    refused = _isolation_summary(args.require_isolation)
+    if refused is not None:
+        return refused
     out = Path(args.out)
     bar = tqdm(total=len(students), unit="student", desc="grading", disable=args.quiet)
-    results, failures = grade_class(
+    run = grade_class(
         folder,
         out,
         feedback_dir=Path(args.feedback) if args.feedback else None,
@@ -128,13 +145,37 @@ def cmd_grade(args: argparse.Namespace) -> int:
     )
     bar.close()
     feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
-    print(f"graded {len(results)} students -> {out} (feedback in {feedback}/)")
-    if failures:
+    print(f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)")
+    review = [r.submission for r in run.results if r.needs_review]
+    if run.failures or review:
         print(
-            f"the grader failed on: {', '.join(failures)} (they got a row of zeros; see their feedback)",
+            "the grader itself failed on: "
+            + ", ".join(sorted(set(run.failures) | set(review)))
+            + " (needs review: see the needs_review column and their feedback)",
             file=sys.stderr,
         )
         return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from autograder.sandbox.doctor import verify
+    from autograder.sandbox.runner import Sandbox, SandboxError
+
+    try:
+        box = Sandbox.shared()
+    except SandboxError as exc:
+        return _error(str(exc))
+    for line in box.layers.lines():
+        print(line)
+    print("a worker tried what the layers must stop:")
+    lines, contained = verify(box)
+    for line in lines:
+        print(line)
+    if not contained:
+        print(
+            "warning: a worker could do something it should not; do not grade untrusted work here"
+        )
     return EXIT_OK
 
 
@@ -218,17 +259,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
+        "--require-isolation",
+        action="store_true",
+        help="refuse to grade (exit 2) unless Landlock and seccomp are in force",
+    )
+    p.add_argument(
         "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
     )
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("_grade-one")  # internal: no help, so not listed
-    p.add_argument("folder")
-    p.add_argument("--json", required=True)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--jobs", type=int, default=1)
+    p = sub.add_parser("_grade-batch")  # internal: no help, so not listed
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--reply-fd", type=int, required=True)
+    p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--timeout", type=float)
-    p.set_defaults(func=cmd_grade_one)
+    p.set_defaults(func=cmd_grade_batch)
+
+    p = sub.add_parser("doctor", help="say which isolation layers are in force, by trying them")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("build", help="generate lessons/ and the public checks from solutions/")
     p.add_argument(

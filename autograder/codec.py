@@ -188,7 +188,7 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
         number = _float_value(tree["float"])
         return _numpy_scalar(number, tree.get("dtype"), "f")
     if "str" in tree:
-        return _typed(tree, str)[:MAX_STRING]
+        return clean_text(_typed(tree, str)[:MAX_STRING])
     if "ndarray" in tree:
         return get_array(_typed(tree, str, key="ndarray"))
     if "probe" in tree:
@@ -200,9 +200,9 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
         if not isinstance(info, dict):
             raise CodecError("malformed exception")
         return Raised(
-            type=str(info.get("type", "Exception"))[:200],
-            message=str(info.get("message", ""))[:MAX_STRING],
-            where=str(info.get("where", ""))[:200],
+            type=clean_text(str(info.get("type", "Exception"))[:200]),
+            message=clean_text(str(info.get("message", ""))[:MAX_STRING]),
+            where=clean_text(str(info.get("where", ""))[:200]),
         )
     if "tuple" in tree or "list" in tree:
         items = tree.get("tuple", tree.get("list"))
@@ -222,8 +222,12 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
         if not isinstance(frame, dict):
             raise CodecError("malformed dataframe")
         columns = frame.get("columns")
-        if not isinstance(columns, list):
+        if not isinstance(columns, list) or len(columns) > MAX_ITEMS:
             raise CodecError("malformed dataframe")
+        if len({str(c) for c in columns}) != len(columns):
+            raise CodecError(
+                "a DataFrame with duplicate column names (ambiguous: which one counts?)"
+            )
         if "block" in frame:
             block = decode(frame["block"], get_array, depth + 1)
             if isinstance(block, Unsupported):
@@ -247,6 +251,15 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
         result.columns = [str(c) for c in columns]
         return result
     raise CodecError("malformed value")
+
+
+def clean_text(text: str) -> str:
+    """Text that encodes as UTF-8 whatever it held: lone surrogates become ``\\udxxx``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _typed(tree: dict, kind: type, key: str | None = None) -> Any:

@@ -30,8 +30,8 @@ def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
     Prints feedback, coarse to fine, and returns the points earned (nbgrader reads the
     number as partial credit).
     """
-    from autograder.feedback import render_function
-    from autograder.grading import check_in_namespace
+    from autograder.grading.feedback import render_function
+    from autograder.grading.run import check_in_namespace
 
     if namespace is None:
         frame = inspect.currentframe()

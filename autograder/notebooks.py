@@ -342,3 +342,27 @@ def select_for(
         if names & needed:
             chosen.append(definition)
     return chosen
+
+
+def is_stub(definition: Definition) -> bool:
+    """True for a function whose body only raises NotImplementedError (an untouched exercise)."""
+    if definition.kind != "function":
+        return False
+    try:
+        tree = parse_python(definition.source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    body = [
+        node
+        for node in tree.body[0].body
+        if not isinstance(node, ast.Pass)
+        and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    ]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    raised = body[0].exc
+    if isinstance(raised, ast.Call):
+        raised = raised.func
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"

@@ -39,7 +39,7 @@ def public_path(function: str, directory: Path = PUBLIC_DIR) -> Path:
 
 def render_public(function: str, reference, seed: int) -> str:
     """The JSON text of a function's public cases (deterministic for a seed)."""
-    from autograder.grading import live_cases  # late: grading imports this module
+    from autograder.grading.cases import live_cases  # late: grading imports this module
 
     calls, expected = live_cases(function, seed, reference)
     store = codec.InlineArrays()

@@ -1,25 +1,51 @@
-"""The trusted side of the sandbox: prepare a job, run the supervisor, read back plain values."""
+"""The trusted side of the sandbox: a zygote to fork workers, a job's pipes, plain values back.
+
+``Sandbox.shared()`` starts one zygote per grading process (``zygote.py``), which imports NumPy
+and pandas once and reports which confinement layers hold on this machine. ``run_function`` asks
+it for a confined worker, sends the job (the student's definitions and the cases' inputs) down
+one pipe, and reads frames back from the other: the worker's load report, one result per case,
+and calls of the course's functions that the graded one builds on. Those calls are answered here,
+by the reference (``serve``), so the reference's code never reaches the worker: it is observable
+only by its outputs. Everything read back is treated as hostile (``channel``): capped in size,
+plain numbers and arrays only.
+
+Anything that goes wrong on this side is recorded as a grader error (``WorkerRun.grader_error``)
+and costs the function its points with "needs review", never a pass.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from autograder import codec
-from autograder.notebooks import Definition
+from autograder.sandbox import channel
+from autograder.sandbox.layers import EXIT_CONFINEMENT_FAILED, SWITCHABLE, Layers
 
 HERE = Path(__file__).resolve().parent
-SUPERVISOR = HERE / "supervisor.py"
+ZYGOTE = HERE / "zygote.py"
+#: How long the zygote may take to start (importing NumPy and pandas, probing the kernel).
+ZYGOTE_START_SECONDS = 120
+#: Slack on top of a job's wall-clock limit before this side gives up on it.
+GRACE_SECONDS = 15
+#: Comma-separated layers to leave off (landlock, seccomp, namespaces, user), to diagnose a kernel.
+DISABLE_VARIABLE = "COURSE_SANDBOX_DISABLE"
+
+
+class SandboxError(Exception):
+    """The sandbox itself could not be started or used (never the student's fault)."""
 
 
 @dataclass
@@ -29,21 +55,19 @@ class Limits:
     output_kb: int = 256
     max_result_mb: int = 64
 
-    def as_json(self) -> str:
-        return json.dumps(
-            {
-                "wall_seconds": self.wall_seconds,
-                "cpu_seconds": int(self.wall_seconds) + 1,
-                "memory_bytes": self.memory_mb << 20,
-                "file_bytes": (self.max_result_mb << 20) + (1 << 20),
-                "output_bytes": self.output_kb << 10,
-            }
-        )
+    def for_zygote(self) -> dict:
+        return {
+            "wall_seconds": self.wall_seconds,
+            "cpu_seconds": int(self.wall_seconds) + 1,
+            "memory_bytes": self.memory_mb << 20,
+            "file_bytes": (self.max_result_mb << 20) + (1 << 20),
+            "output_bytes": self.output_kb << 10,
+        }
 
 
 @dataclass
 class CallResult:
-    """What one call of the student's function gave back."""
+    """What one call of a function gave back."""
 
     value: Any = None
     raised: codec.Raised | None = None
@@ -61,168 +85,413 @@ class WorkerRun:
     load_problems: list[str] = field(default_factory=list)
     results: dict[str, CallResult] = field(default_factory=dict)
     fate: str | None = None  # why the run stopped early, in words a student can act on
+    grader_error: str | None = None  # a failure on the grader's side: needs review
+    misuse: str | None = None  # the worker broke the channel's rules: a zero, and review
     output: str = ""
     seconds: float = 0.0
-    orphans_killed: int = 0
+    reference_calls: int = 0
 
 
-def run_function(
-    *,
-    statements: list[Definition],
-    function: str,
-    cases: list[tuple[str, tuple, dict]],
-    deps_source: str = "",
-    deps: list[str] | tuple[str, ...] = (),
-    limits: Limits | None = None,
-    audit_hook: bool = True,
-) -> WorkerRun:
-    """Run ``function`` from the student's ``statements`` on every case, in a fresh worker."""
-    limits = limits or Limits()
-    scratch = Path(tempfile.mkdtemp(prefix="course-worker-"))
-    try:
-        (scratch / "in").mkdir()
-        (scratch / "out").mkdir()
-        counter = iter(range(1 << 30))
+@dataclass
+class Job:
+    """What a worker is asked to do."""
 
-        def put_input(array: np.ndarray) -> str:
-            key = f"i{next(counter)}"
-            (scratch / "in" / f"{key}.npy").write_bytes(codec.array_to_npy(array))
-            return key
+    function: str
+    statements: list[dict]  # {"source", "filename", "line", "names"}
+    cases: list[tuple[str, tuple, dict]]
+    proxied_deps: list[str] = field(default_factory=list)
+    own_deps_source: str = ""
+    own_deps: list[str] = field(default_factory=list)
 
-        encoded_cases = []
-        need_pandas = False
-        for name, args, kwargs in cases:
-            encoded_args = codec.encode(tuple(args), put_input)
-            encoded_kwargs = codec.encode(dict(kwargs), put_input)
-            need_pandas = need_pandas or "dataframe" in json.dumps([encoded_args, encoded_kwargs])
-            encoded_cases.append({"name": name, "args": encoded_args, "kwargs": encoded_kwargs})
-        student_text = "\n".join(s.source for s in statements)
-        need_pandas = need_pandas or "pandas" in student_text
-        job = {
-            "function": function,
-            "statements": [
-                {"source": s.source, "cell": s.cell, "line": s.line, "names": list(s.names)}
-                for s in statements
-            ],
-            "deps_source": deps_source,
-            "deps": list(deps),
-            "cases": encoded_cases,
-            "need_pandas": need_pandas,
-            "max_result_bytes": limits.max_result_mb << 20,
-            "audit_hook": audit_hook,
+
+class Sandbox:
+    """One zygote and the jobs running in it. Thread-safe; one per process (``shared``)."""
+
+    _shared: Sandbox | None = None
+    _shared_lock = threading.Lock()
+
+    def __init__(
+        self,
+        closed: list[str] | None = None,
+        *,
+        disabled: list[str] | None = None,
+        sabotage: str | None = None,
+    ):
+        """``closed``: paths no worker may read. ``disabled``: layers to leave off (see
+        ``layers.SWITCHABLE``). ``sabotage``: a layer to make fail (the fail-closed tests)."""
+        self.closed = [str(p) for p in (closed or [])]
+        unknown = [d for d in (disabled or []) if d not in SWITCHABLE]
+        if unknown:
+            raise SandboxError(
+                f"unknown layer {', '.join(unknown)} in COURSE_SANDBOX_DISABLE "
+                f"(known: {', '.join(SWITCHABLE)})"
+            )
+        settings = {"closed": self.closed, "disabled": list(disabled or []), "sabotage": sabotage}
+        self._lock = threading.Lock()
+        self._waiting: dict[int, Future] = {}
+        self._next_id = 0
+        self._dead: str | None = None
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": "/nonexistent",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "NUMEXPR_NUM_THREADS": "1",
+            "VECLIB_MAXIMUM_THREADS": "1",
+            "MPLBACKEND": "Agg",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0",
         }
-        (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        os.chmod(scratch, 0o700)
-        report = _supervise(scratch, limits)
-        return _collect(scratch, cases, report, limits)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _supervise(scratch: Path, limits: Limits) -> dict:
-    command = [sys.executable, "-I", str(SUPERVISOR), str(scratch), limits.as_json()]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        out, err = process.communicate(timeout=limits.wall_seconds + 15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        return {"supervisor_failed": "the supervisor did not finish in time"}
-    line = out.decode("utf-8", "replace").strip().splitlines()
-    if process.returncode != 0 or not line:
-        return {"supervisor_failed": err.decode("utf-8", "replace")[-2000:] or "no report"}
-    try:
-        return json.loads(line[-1])
-    except json.JSONDecodeError:
-        return {"supervisor_failed": "an unreadable report"}
-
-
-def _collect(scratch: Path, cases: list, report: dict, limits: Limits) -> WorkerRun:
-    run = WorkerRun(
-        output=str(report.get("output", ""))[: limits.output_kb << 10],
-        seconds=float(report.get("seconds", 0.0) or 0.0),
-        orphans_killed=int(report.get("orphans_killed", 0) or 0),
-    )
-    if "supervisor_failed" in report:
-        run.fate = (
-            f"the grader could not run your code ({report['supervisor_failed'].strip()[:300]})"
+        for keep in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+            if keep in os.environ:
+                env[keep] = os.environ[keep]
+        command = [sys.executable, "-I", str(ZYGOTE), str(child.fileno()), json.dumps(settings)]
+        self.process = subprocess.Popen(
+            command,
+            pass_fds=[child.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
         )
-        return run
-    out = scratch / "out"
-    max_bytes = limits.max_result_mb << 20
-    load = _read_json(out / "load.json", max_bytes)
-    if isinstance(load, dict):
-        run.defined = bool(load.get("defined"))
-        run.defined_kind = str(load.get("kind"))[:100] if load.get("kind") else None
-        problems = load.get("problems")
-        if isinstance(problems, list):
-            run.load_problems = [str(p)[:600] for p in problems[:20]]
+        child.close()
+        self.control = parent
+        self._buffer = bytearray()
+        ready = self._read_message(deadline=time.monotonic() + ZYGOTE_START_SECONDS)
+        if not ready or ready.get("kind") != "ready":
+            self.process.kill()
+            detail = (ready or {}).get("why") or self._stderr_tail()
+            raise SandboxError(f"the worker zygote did not start: {detail}")
+        self.layers = Layers.from_dict(ready["layers"])
+        self._reader = threading.Thread(target=self._dispatch, name="zygote-reader", daemon=True)
+        self._reader.start()
 
-    def get_array(key: str) -> np.ndarray:
-        if not isinstance(key, str) or not key.replace("_", "").isalnum():
-            raise codec.CodecError("malformed array name")
-        path = out / f"{key}.npy"
-        if not path.is_file() or path.stat().st_size > max_bytes + 4096:
-            raise codec.CodecError(f"array {key} is missing or too large")
-        return codec.npy_to_array(path.read_bytes(), max_bytes=max_bytes)
+    # -- the shared instance --------------------------------------------------------------
 
-    for index, (name, _args, _kwargs) in enumerate(cases):
-        payload = _read_json(out / f"case_{index:03d}.json", max_bytes)
-        if not isinstance(payload, dict) or payload.get("name") != name:
-            continue
+    @classmethod
+    def shared(cls) -> Sandbox:
+        with cls._shared_lock:
+            if cls._shared is None or cls._shared.dead:
+                disabled = [d for d in os.environ.get(DISABLE_VARIABLE, "").split(",") if d]
+                cls._shared = cls(closed=default_closed_paths(), disabled=disabled)
+            return cls._shared
+
+    @classmethod
+    def stop_shared(cls) -> None:
+        with cls._shared_lock:
+            if cls._shared is not None:
+                cls._shared.stop()
+                cls._shared = None
+
+    @property
+    def dead(self) -> bool:
+        return self._dead is not None or self.process.poll() is not None
+
+    def stop(self) -> None:
         try:
-            value = codec.decode(payload.get("result"), get_array)
-            after = payload.get("after") or {}
-            args_after = codec.decode(after.get("args"), get_array) if after.get("args") else None
-            kwargs_after = (
-                codec.decode(after.get("kwargs"), get_array) if after.get("kwargs") else None
-            )
-        except codec.CodecError as exc:
-            run.results[name] = CallResult(
-                raised=codec.Raised("InvalidResult", f"the result could not be read back: {exc}")
-            )
-            continue
-        result = CallResult(
-            args_after=args_after if isinstance(args_after, tuple) else None,
-            kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else None,
-            seconds=float(payload.get("seconds", 0.0))
-            if isinstance(payload.get("seconds"), (int, float))
-            else 0.0,
+            self._send({"kind": "stop"})
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.control.close()
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def _send(self, message: dict, fds: list[int] | None = None) -> None:
+        data = json.dumps(message).encode("utf-8")
+        payload = len(data).to_bytes(4, "little") + data
+        with self._lock:
+            if fds:
+                socket.send_fds(self.control, [payload], fds)
+            else:
+                self.control.sendall(payload)
+
+    def _read_message(self, deadline: float | None = None) -> dict | None:
+        while True:
+            if len(self._buffer) >= 4:
+                length = int.from_bytes(self._buffer[:4], "little")
+                if len(self._buffer) >= 4 + length:
+                    text = bytes(self._buffer[4 : 4 + length])
+                    del self._buffer[: 4 + length]
+                    return json.loads(text.decode("utf-8"))
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self.control.settimeout(remaining)
+            try:
+                chunk = self.control.recv(1 << 16)
+            except TimeoutError:
+                return None
+            except OSError:
+                return None
+            finally:
+                self.control.settimeout(None)
+            if not chunk:
+                return None
+            self._buffer.extend(chunk)
+
+    def _dispatch(self) -> None:
+        while True:
+            message = self._read_message()
+            if message is None:
+                break
+            if message.get("kind") == "done":
+                with self._lock:
+                    future = self._waiting.pop(int(message["id"]), None)
+                if future is not None:
+                    future.set_result(message)
+        self._dead = self._stderr_tail() or "the worker zygote ended"
+        with self._lock:
+            waiting, self._waiting = self._waiting, {}
+        for future in waiting.values():
+            future.set_result({"kind": "lost", "why": self._dead})
+
+    def _stderr_tail(self) -> str:
+        if self.process.poll() is None or self.process.stderr is None:
+            return ""
+        try:
+            return self.process.stderr.read().decode("utf-8", "replace").strip()[-500:]
+        except (OSError, ValueError):
+            return ""
+
+    # -- one job ---------------------------------------------------------------------------
+
+    def run(self, job: Job, limits: Limits, serve: Callable[[str, tuple, dict], Any]) -> WorkerRun:
+        """Run ``job`` in a fresh confined worker; ``serve(name, args, kwargs)`` answers its calls."""
+        if self.dead:
+            raise SandboxError(f"the worker zygote is not running ({self._dead})")
+        scratch = Path(tempfile.mkdtemp(prefix="course-worker-"))
+        job_r, job_w = os.pipe()
+        result_r, result_w = os.pipe()
+        future: Future = Future()
+        run = WorkerRun()
+        try:
+            if self.layers.drop_to_uid is not None:
+                os.chown(scratch, self.layers.drop_to_uid, self.layers.drop_to_uid)
+            with self._lock:
+                self._next_id += 1
+                job_id = self._next_id
+                self._waiting[job_id] = future
+            request = {
+                "kind": "run",
+                "id": job_id,
+                "scratch": str(scratch),
+                "limits": limits.for_zygote(),
+            }
+            self._send(request, [job_r, result_w])
+            os.close(job_r)
+            os.close(result_w)
+            job_r = result_w = -1
+            deadline = time.monotonic() + limits.wall_seconds + GRACE_SECONDS
+            _converse(job, limits, serve, job_w, result_r, deadline, run)
+            os.close(job_w)
+            job_w = -1
+            remaining = max(1.0, deadline - time.monotonic())
+            try:
+                report = future.result(timeout=remaining)
+            except TimeoutError:
+                self._send({"kind": "kill", "id": job_id})
+                report = future.result(timeout=30)
+            _read_report(report, run, limits)
+        finally:
+            for fd in (job_r, job_w, result_r, result_w):
+                if fd >= 0:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+            shutil.rmtree(scratch, ignore_errors=True)
+        return run
+
+
+def default_closed_paths() -> list[str]:
+    """What a worker must never read: the course package, its repository, the solutions."""
+    from autograder import config
+
+    closed = [str(config.PACKAGE_DIR), str(config.SOLUTIONS_DIR)]
+    if (config.ROOT / "course.yml").is_file() or (config.ROOT / ".git").exists():
+        closed.append(str(config.ROOT))
+    override = os.environ.get("COURSE_SOLUTIONS")
+    if override:
+        closed.append(str(Path(override).resolve()))
+    return closed
+
+
+def _converse(
+    job: Job,
+    limits: Limits,
+    serve: Callable[[str, tuple, dict], Any],
+    job_fd: int,
+    result_fd: int,
+    deadline: float,
+    run: WorkerRun,
+) -> None:
+    """Send the job, then read the worker's frames until it ends; answer its calls."""
+    max_bytes = limits.max_result_mb << 20
+    try:
+        channel.send(
+            job_fd,
+            {
+                "kind": "job",
+                "function": job.function,
+                "statements": job.statements,
+                "proxied_deps": list(job.proxied_deps),
+                "own_deps_source": job.own_deps_source,
+                "own_deps": list(job.own_deps),
+                "max_result_bytes": max_bytes,
+            },
+            cases=[(name, tuple(args), dict(kwargs)) for name, args, kwargs in job.cases],
         )
-        if isinstance(value, codec.Raised):
-            result.raised = value
-        else:
-            result.value = value
-        run.results[name] = result
+    except channel.ChannelClosed:
+        return  # the worker ended before reading its job; its report says why
+    names = {name for name, _, _ in job.cases}
+    allowed = set(job.proxied_deps)
+    incoming = channel.Reader(result_fd)
+    while True:
+        try:
+            frame = incoming.receive(max_bytes=max_bytes, deadline=deadline)
+        except channel.ChannelClosed:
+            return
+        except channel.ChannelError as exc:
+            if "deadline" not in str(exc):
+                run.misuse = f"the worker's messages broke the rules ({exc})"
+            return
+        kind = frame.meta.get("kind")
+        try:
+            if kind == "load":
+                _read_load(frame.meta, run)
+            elif kind == "case":
+                _read_case(frame, names, run)
+            elif kind == "call":
+                _answer_call(frame, allowed, serve, job_fd, run)
+            else:
+                run.misuse = f"the worker sent a message of an unknown kind ({str(kind)[:40]!r})"
+                return
+        except channel.ChannelClosed:
+            return
+        except Exception as exc:  # noqa: BLE001 - a failure here is the grader's, never a pass
+            run.grader_error = (
+                f"reading the worker's {kind} message failed: {type(exc).__name__}: {exc}"
+            )
+            return
 
-    run.fate = _fate(report, limits, finished=len(run.results) == len(cases) and load is not None)
-    return run
+
+def _read_load(meta: dict, run: WorkerRun) -> None:
+    run.defined = bool(meta.get("defined"))
+    kind = meta.get("type")
+    run.defined_kind = str(kind)[:100] if kind else None
+    problems = meta.get("problems")
+    if isinstance(problems, list):
+        run.load_problems = [codec.clean_text(str(p)[:600]) for p in problems[:20]]
 
 
-def _fate(report: dict, limits: Limits, *, finished: bool) -> str | None:
+def _read_case(frame: channel.Received, names: set[str], run: WorkerRun) -> None:
+    meta = frame.meta
+    name = meta.get("name")
+    if name not in names or name in run.results:
+        run.misuse = (
+            f"the worker sent a result for an unknown or repeated case ({str(name)[:40]!r})"
+        )
+        return
+    try:
+        value = frame.decode("result")
+        after = meta.get("after")
+        args_after = kwargs_after = None
+        if isinstance(after, dict):
+            args_after = codec.decode(after.get("args"), frame.get_array)
+            kwargs_after = codec.decode(after.get("kwargs"), frame.get_array)
+    except codec.CodecError as exc:
+        run.results[name] = CallResult(
+            raised=codec.Raised("InvalidResult", f"the result could not be read back: {exc}")
+        )
+        return
+    seconds = meta.get("seconds")
+    result = CallResult(
+        args_after=args_after if isinstance(args_after, tuple) else None,
+        kwargs_after=kwargs_after if isinstance(kwargs_after, dict) else None,
+        seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
+    )
+    if isinstance(value, codec.Raised):
+        result.raised = value
+    else:
+        result.value = value
+    run.results[name] = result
+
+
+def _answer_call(
+    frame: channel.Received,
+    allowed: set[str],
+    serve: Callable[[str, tuple, dict], Any],
+    job_fd: int,
+    run: WorkerRun,
+) -> None:
+    name = frame.meta.get("name")
+    run.reference_calls += 1
+    if name not in allowed:
+        channel.send(job_fd, {"kind": "raised", "type": "RuntimeError", "message": "not available"})
+        return
+    try:
+        args = frame.decode("args")
+        kwargs = frame.decode("kwargs")
+        if not isinstance(args, tuple) or not isinstance(kwargs, dict):
+            raise TypeError("malformed arguments")
+        value = serve(name, args, kwargs)
+    except Exception as exc:  # noqa: BLE001 - the student passed something the function refuses
+        message = str(exc)[:500]
+        channel.send(job_fd, {"kind": "raised", "type": type(exc).__name__, "message": message})
+        return
+    channel.send(job_fd, {"kind": "return"}, value=value)
+
+
+def _read_report(report: dict, run: WorkerRun, limits: Limits) -> None:
+    if report.get("kind") == "lost":
+        run.grader_error = f"the worker zygote stopped ({report.get('why')})"
+        return
+    run.output = codec.clean_text(str(report.get("output", ""))[: limits.output_kb << 10])
+    run.seconds = float(report.get("seconds") or 0.0)
+    if report.get("exit_code") == EXIT_CONFINEMENT_FAILED:
+        tail = run.output.strip().splitlines()[-1:] or ["no reason given"]
+        run.grader_error = f"the worker's isolation could not be applied ({tail[0][:300]})"
+        return
+    run.fate = _fate(report, limits)
+
+
+def _fate(report: dict, limits: Limits) -> str | None:
+    import signal
+
     if report.get("timed_out"):
         return (
             f"it did not finish within the time limit of {limits.wall_seconds:g} s "
             "(an endless loop, or much slower than needed?)"
         )
     if report.get("flooded"):
-        return f"it printed more than {limits.output_kb} KB, so it was stopped (remove the prints in loops)"
-    sig = report.get("signal")
-    if sig:
-        name = _signal_name(sig)
-        if sig == signal.SIGXCPU:
+        return (
+            f"it printed more than {limits.output_kb} KB, so it was stopped "
+            "(remove the prints in loops)"
+        )
+    number = report.get("signal")
+    if number:
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        if number == signal.SIGXCPU:
             return "it used more CPU time than allowed (an endless loop?)"
-        if sig == signal.SIGXFSZ:
+        if number == signal.SIGXFSZ:
             return "it wrote more data than allowed"
-        if sig == signal.SIGSEGV:
+        if number == signal.SIGSEGV:
             return "it crashed the Python process (segmentation fault)"
-        if sig in (signal.SIGKILL, signal.SIGABRT):
+        if number == signal.SIGSYS:
+            return "it made a system call that is not allowed while grading"
+        if number in (signal.SIGKILL, signal.SIGABRT):
             return (
                 f"the process was killed ({name}); the usual cause is running out of memory "
                 f"(limit {limits.memory_mb} MB)"
@@ -234,22 +503,20 @@ def _fate(report: dict, limits: Limits, *, finished: bool) -> str | None:
             f"the process exited with code {code} before finishing "
             "(sys.exit, os._exit, or running out of memory?)"
         )
-    if not finished:
-        return "the process ended before returning every result (os._exit or exit()?)"
     return None
 
 
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
+def run_function(
+    job: Job,
+    *,
+    limits: Limits | None = None,
+    serve: Callable[[str, tuple, dict], Any] | None = None,
+    sandbox: Sandbox | None = None,
+) -> WorkerRun:
+    """Run ``job`` in a confined worker of the shared sandbox (see ``Sandbox.run``)."""
 
+    def refuse(name: str, args: tuple, kwargs: dict) -> Any:
+        raise RuntimeError(f"{name} is not available here")
 
-def _read_json(path: Path, max_bytes: int) -> Any:
-    try:
-        if not path.is_file() or path.stat().st_size > max_bytes:
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
+    box = sandbox or Sandbox.shared()
+    return box.run(job, limits or Limits(), serve or refuse)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from autograder.checking import FunctionReport
-from autograder.config import load_course
+from autograder.grading.results import NEEDS_REVIEW, FunctionReport
 
 MARK = {
     "passed": "✓",
     "failed": "✗",
     "not implemented": "·",
     "not defined": "✗",
-    "error": "!",
+    NEEDS_REVIEW: "!",
     "not graded": "·",
 }
 
@@ -32,6 +31,9 @@ def render_function(report: FunctionReport) -> str:
     if status == "passed":
         return f"✓ {name}: {passed}/{total} checks passed ({score})"
     if status == "not implemented":
+        message = report.checks[0].message if report.checks else ""
+        if message and message != "not implemented yet":
+            return f"· {name}: {message} ({score})"
         return f"· {name}: not implemented yet ({score})"
     if status == "not defined":
         return f"✗ {name}: {report.checks[0].message}"
@@ -55,15 +57,13 @@ def _shorten(text: str, width: int) -> str:
 
 def render_table(results: Iterable, *, width: int = 72) -> str:
     """The progress table of ``course check``: lesson, function, points, status, first message."""
-    course = load_course()
     rows = [("lesson", "function", "points", "status", "first message")]
     total = maximum = bonus = 0.0
     for result in results:
         for report in result.functions:
-            lesson = course.lesson(report.lesson)
             rows.append(
                 (
-                    report.lesson + (" (bonus)" if lesson.bonus else ""),
+                    report.lesson + (" (bonus)" if report.bonus else ""),
                     report.function,
                     f"{_points(report.points)}/{_points(report.max_points)}",
                     report.status,
@@ -72,7 +72,7 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
                     else _shorten(report.first_message, width),
                 )
             )
-            if lesson.bonus:
+            if report.bonus:
                 bonus += report.points
             else:
                 total += report.points
@@ -94,7 +94,6 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
 
 def render_markdown(result) -> str:
     """A student's feedback file: totals, then every function with every failing check."""
-    course = load_course()
     lines = [f"# Feedback for {result.submission}", ""]
     lines.append(
         f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
@@ -114,13 +113,22 @@ def render_markdown(result) -> str:
         lines.append("")
         lines.extend(f"- {p}" for p in result.problems)
         lines.append("")
+    if result.needs_review:
+        lines.append("## Needs review")
+        lines.append("")
+        lines.append(
+            "The grader itself failed on "
+            + ", ".join(f"`{name}`" for name in result.needs_review)
+            + ": these got no points for now, and your instructor has been asked to look."
+        )
+        lines.append("")
     current = None
     for report in result.functions:
         if report.lesson != current:
             current = report.lesson
-            lesson = course.lesson(current)
             lines.append(
-                f"## {lesson.notebook}: {lesson.title}" + (" (bonus)" if lesson.bonus else "")
+                f"## {report.notebook}: {report.lesson_title}"
+                + (" (bonus)" if report.bonus else "")
             )
             lines.append("")
             lines.append("| function | points | status |")
@@ -140,7 +148,7 @@ def render_markdown(result) -> str:
                     mark = MARK.get(record.status, "")
                     text = record.message if record.status != "passed" else "passed"
                     lines.append(
-                        f"- {mark} `{record.check}` ({_points(record.points)}/{_points(record.max_points)}): {text}"
+                        f"- {mark} {record.label} ({_points(record.points)}/{_points(record.max_points)}): {text}"
                     )
             if report.note:
                 lines.append("")
@@ -150,8 +158,7 @@ def render_markdown(result) -> str:
 
 
 def _bonus(result) -> float:
-    course = load_course()
-    return sum(f.points for f in result.functions if course.lesson(f.lesson).bonus)
+    return result.bonus_points
 
 
 def render_html(result) -> str:

@@ -1,0 +1,245 @@
+"""Running the checks: one path, pytest, for ``course check``/``course grade`` and ``check()``.
+
+The checks are the pytest modules in ``autograder/checks``. ``run_checks`` runs the ones of the
+requested functions under pytest, with a plugin that hands each test the ``outcome`` of its
+function and records how it ended. ``grade_submission`` feeds it outcomes from confined workers
+(hidden checks on fresh inputs); ``check_in_namespace`` feeds it the student's function in their
+own kernel on the public cases. Both end in the same ``FunctionReport``s.
+
+Fail closed: a check that ends in anything but a pass or an explained failure is "needs review"
+with zero points, and a check that did not run at all is too.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Any
+
+from autograder.checking import CheckFailed, GraderError, NotDefined, NotImplementedYet
+from autograder.config import CHECKS_DIR, Course, Exercise, load_course
+from autograder.grading.cases import CaseBook, import_checks
+from autograder.grading.outcomes import LocalOutcome
+from autograder.grading.results import (
+    FAILED,
+    NEEDS_REVIEW,
+    NOT_DEFINED,
+    NOT_IMPLEMENTED,
+    PASSED,
+    CheckRecord,
+    FunctionReport,
+    GradingResult,
+    apply_requirements,
+)
+from autograder.grading.session import GradingSession
+from autograder.grading.submissions import Submission
+from autograder.public import load_public
+from autograder.sandbox.runner import Sandbox
+
+#: pytest is not thread-safe: one run of the checks at a time in a process.
+PYTEST_LOCK = threading.Lock()
+
+
+def classify(exc: BaseException | None) -> tuple[str, str]:
+    """A check's status and message from the exception it ended with (None: it passed)."""
+    if exc is None:
+        return PASSED, ""
+    if isinstance(exc, NotImplementedYet):
+        text = str(exc)
+        return NOT_IMPLEMENTED, text if " " in text else "not implemented yet"
+    if isinstance(exc, NotDefined):
+        return NOT_DEFINED, str(exc)
+    if isinstance(exc, GraderError):
+        return NEEDS_REVIEW, f"grader error, needs review: {str(exc)[:400]}"
+    if isinstance(exc, CheckFailed):
+        return FAILED, exc.feedback
+    if isinstance(exc, AssertionError):
+        return FAILED, str(exc).split("\n")[0] or "a check failed"
+    return NEEDS_REVIEW, (
+        f"grader error, needs review: the check could not finish ({type(exc).__name__}: "
+        f"{str(exc)[:300]})"
+    )
+
+
+def check_title(test: Any) -> str:
+    """A check's name in words: the first line of its docstring."""
+    doc = (getattr(test, "__doc__", None) or "").strip()
+    return doc.splitlines()[0].strip().rstrip(".") if doc else ""
+
+
+class GradingPlugin:
+    """A pytest plugin: serves ``outcome`` to the checks and records each check's result."""
+
+    name = "course-grading"
+
+    def __init__(self, checks: dict[str, str]):
+        self.checks = checks  # test name -> function
+        self.records: dict[str, tuple[str, str]] = {}
+        self.requires: dict[str, tuple[str, ...]] = {}
+        self.titles: dict[str, str] = {}
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        kept = [item for item in items if item.originalname in self.checks]
+        deselected = [item for item in items if item.originalname not in self.checks]
+        items[:] = kept
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+
+    def pytest_runtest_makereport(self, item, call):
+        self.requires[item.originalname] = getattr(item.obj, "__course_requires__", ())
+        self.titles[item.originalname] = check_title(item.obj)
+        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+            exc = call.excinfo.value if call.excinfo is not None else None
+            self.records[item.originalname] = classify(exc)
+
+
+PYTEST_ARGS = [
+    "-p", "no:cacheprovider",
+    "-p", "no:terminal",
+    "-p", "no:randomly",
+    "-p", "no:benchmark",
+    "-p", "no:doctest",
+    "-p", "no:junitxml",
+    "-p", "no:pastebin",
+    "-p", "no:stepwise",
+    "-p", "no:faulthandler",
+    "-p", "no:logging",
+    "-p", "no:unraisableexception",
+    "-p", "no:threadexception",
+    "--capture=no",
+    "--import-mode=importlib",
+    "--rootdir", str(CHECKS_DIR),
+    "-c", str(CHECKS_DIR / "pytest.ini"),
+    "-W", "ignore",
+]  # fmt: skip
+
+
+def run_checks(
+    course: Course,
+    exercises: list[Exercise],
+    outcome_for: Callable[[str], Any],
+) -> list[FunctionReport]:
+    """Run the checks of ``exercises`` under pytest; one report per exercise, in order."""
+    import pytest
+
+    checks = {name: e.function for e in exercises for name in e.checks}
+    lessons = {e.lesson for e in exercises}
+    modules = sorted(
+        {str(CHECKS_DIR / f"{course.lesson(lesson).checks_module}.py") for lesson in lessons}
+        & {str(p) for p in CHECKS_DIR.glob("test_*.py")}
+    )
+    plugin = GradingPlugin(checks)
+
+    class OutcomeFixture:
+        @pytest.fixture
+        def outcome(self) -> Callable[[str], Any]:
+            return outcome_for
+
+    sink = io.StringIO()
+    if checks and modules:
+        with PYTEST_LOCK, redirect_stdout(sink), redirect_stderr(sink):
+            pytest.main([*modules, *PYTEST_ARGS], plugins=[plugin, OutcomeFixture()])
+    reports = []
+    for exercise in exercises:
+        lesson = course.lesson(exercise.lesson)
+        report = FunctionReport(
+            function=exercise.function,
+            lesson=exercise.lesson,
+            max_points=exercise.points,
+            lesson_title=lesson.title,
+            notebook=lesson.notebook,
+            bonus=lesson.bonus,
+        )
+        for check, points in exercise.checks.items():
+            status, message = plugin.records.get(
+                check, (NEEDS_REVIEW, "grader error, needs review: this check did not run")
+            )
+            report.checks.append(
+                CheckRecord(
+                    function=exercise.function,
+                    check=check,
+                    status=status,
+                    message=message,
+                    points=points if status == PASSED else 0.0,
+                    max_points=points,
+                    title=plugin.titles.get(check, ""),
+                )
+            )
+        apply_requirements(report.checks, plugin.requires)
+        reports.append(report)
+    return reports
+
+
+def grade_submission(
+    submission: Submission,
+    *,
+    course: Course | None = None,
+    casebook: CaseBook | None = None,
+    seed: int | None = None,
+    functions: list[str] | None = None,
+    use_reference: bool = True,
+    jobs: int | None = None,
+    timeout_seconds: float | None = None,
+    sandbox: Sandbox | None = None,
+) -> GradingResult:
+    """Grade the lessons a submission holds (or only ``functions``)."""
+    course = course or load_course()
+    casebook = casebook or CaseBook(course, seed=seed, use_reference=use_reference)
+    started = time.perf_counter()
+    session = GradingSession(
+        submission, course, casebook, jobs=jobs, timeout_seconds=timeout_seconds, sandbox=sandbox
+    )
+    lessons = submission.lessons_present | submission.missing
+    wanted = [
+        e
+        for e in course.exercises
+        if (e.function in functions if functions is not None else e.lesson in lessons)
+    ]
+    session.prepare([e.function for e in wanted])
+    reports = run_checks(course, wanted, session.outcome)
+    for report in reports:
+        report.source = session.sources.get(report.function, "")
+        outcome = session.outcome(report.function)
+        if outcome.run is not None and outcome.run.load_problems:
+            report.note = outcome.run.load_problems[0]
+    problems = [
+        f"{course.lesson(lid).notebook}: {why}" for lid, why in sorted(submission.errors.items())
+    ]
+    for lesson_id, notebook in sorted(submission.notebooks.items()):
+        problems.extend(f"{course.lesson(lesson_id).notebook}: {p}" for p in notebook.problems)
+    return GradingResult(
+        submission=submission.name,
+        functions=reports,
+        seed=casebook.seed if casebook.mode == "hidden" else None,
+        mode=casebook.mode,
+        problems=problems,
+        warnings=list(submission.warnings),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def check_in_namespace(function: str, namespace: dict[str, Any]) -> FunctionReport:
+    """The public checks of one function, on the version in ``namespace`` (a notebook's globals)."""
+    course = load_course()
+    exercise = course.exercise(function)
+    import_checks(course, {exercise.lesson})
+    target = namespace.get(function)
+
+    def public_cases():
+        public = load_public(function)
+        return public.calls, public.expected
+
+    graded = frozenset(e.function for e in course.exercises)
+    outcome = LocalOutcome(
+        function, target if callable(target) else None, public_cases, graded=graded
+    )
+
+    def outcome_for(name: str) -> LocalOutcome:
+        if name != function:
+            raise GraderError(f"a check of `{function}` asked for the outcome of `{name}`")
+        return outcome
+
+    return run_checks(course, [exercise], outcome_for)[0]

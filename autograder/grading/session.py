@@ -1,0 +1,141 @@
+"""A grading session: the workers for one submission, and the outcomes the checks read.
+
+Each graded function gets its own confined worker (``sandbox.runner``), several at once. A
+function that is missing, or still only raises NotImplementedError, gets no worker at all.
+Anything that fails on the grader's side costs that function only, as "needs review".
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from autograder.config import Course, Exercise
+from autograder.grading.cases import CaseBook
+from autograder.grading.outcomes import SandboxOutcome
+from autograder.grading.submissions import Submission
+from autograder.notebooks import is_stub, select_for
+from autograder.sandbox.runner import Job, Limits, Sandbox, run_function
+
+
+def default_jobs() -> int:
+    configured = int(os.environ.get("COURSE_GRADING_JOBS", "0") or 0)
+    return configured or min(4, os.cpu_count() or 1)
+
+
+class GradingSession:
+    """Runs the workers for one submission and serves outcomes to the checks."""
+
+    def __init__(
+        self,
+        submission: Submission,
+        course: Course,
+        casebook: CaseBook,
+        *,
+        jobs: int | None = None,
+        timeout_seconds: float | None = None,
+        sandbox: Sandbox | None = None,
+    ):
+        self.submission = submission
+        self.course = course
+        self.casebook = casebook
+        self.timeout_seconds = timeout_seconds
+        self.jobs = jobs or default_jobs()
+        self.sandbox = sandbox
+        self._outcomes: dict[str, SandboxOutcome] = {}
+        self.sources: dict[str, str] = {}
+
+    def limits_for(self, exercise: Exercise) -> Limits:
+        grading = self.course.grading
+        return Limits(
+            wall_seconds=self.timeout_seconds or exercise.timeout_seconds,
+            memory_mb=grading.memory_mb,
+            output_kb=grading.output_kb,
+            max_result_mb=grading.max_result_mb,
+        )
+
+    def prepare(self, functions: list[str]) -> None:
+        todo = [f for f in functions if f not in self._outcomes]
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            for function, outcome in zip(todo, pool.map(self._prepare_safely, todo), strict=True):
+                self._outcomes[function] = outcome
+
+    def outcome(self, function: str) -> SandboxOutcome:
+        if function not in self._outcomes:
+            self._outcomes[function] = self._prepare_safely(function)
+        return self._outcomes[function]
+
+    def _prepare_safely(self, function: str) -> SandboxOutcome:
+        """Prepare one function; a failure of the grader costs that function's checks only."""
+        try:
+            return self._prepare_one(function)
+        except Exception as exc:  # noqa: BLE001 - reported as "needs review", never a pass
+            return self._outcome(function, grader_error=f"{type(exc).__name__}: {exc}")
+
+    def _outcome(self, function: str, run=None, **why) -> SandboxOutcome:
+        return SandboxOutcome(
+            function, self.casebook.source(function), run, graded=self.casebook.graded, **why
+        )
+
+    def _prepare_one(self, function: str) -> SandboxOutcome:
+        exercise = self.course.exercise(function)
+        lesson = self.course.lesson(exercise.lesson)
+        notebook = self.submission.notebooks.get(lesson.id)
+        if lesson.id in self.submission.missing:
+            return self._outcome(function, not_defined=f"{lesson.notebook} was not submitted.")
+        if notebook is None:
+            why = self.submission.errors.get(lesson.id, "unreadable notebook")
+            return self._outcome(function, not_defined=why)
+        if function not in notebook.defined_names():
+            why = notebook.problem_for(function)
+            message = f"{lesson.notebook} does not define `{function}`"
+            message += (
+                f": {why}" if why else ". Did you rename or delete it? Its name must stay as given."
+            )
+            return self._outcome(function, not_defined=message)
+        statements = select_for(notebook.definitions, function)
+        own = [d for d in statements if function in d.names and d.kind == "function"]
+        if own:
+            self.sources[function] = own[-1].source
+        if own and is_stub(own[-1]):
+            return self._outcome(function, not_implemented="")
+        job = Job(
+            function=function,
+            statements=[
+                {
+                    "source": d.source,
+                    "filename": f"{notebook.path.name}, cell {d.cell}",
+                    "line": d.line,
+                    "names": list(d.names),
+                }
+                for d in statements
+            ],
+            cases=[
+                (name, call.args, call.kwargs)
+                for name, call in self.casebook.cases(function)[0].items()
+            ],
+            proxied_deps=self.casebook.proxied_deps(function),
+            **self._own_deps(function),
+        )
+        run = run_function(
+            job, limits=self.limits_for(exercise), serve=self.casebook.serve, sandbox=self.sandbox
+        )
+        if not run.defined and run.fate is None and run.grader_error is None and not run.misuse:
+            problem = "; ".join(run.load_problems) or "it did not define a callable"
+            return self._outcome(
+                function, not_defined=f"`{function}` could not be loaded: {problem}"
+            )
+        return self._outcome(function, run)
+
+    def _own_deps(self, function: str) -> dict:
+        """A student release: the student's own versions of what this function builds on."""
+        deps = self.casebook.own_deps(function)
+        if not deps:
+            return {}
+        parts = []
+        for dep in deps:
+            lesson = self.course.lesson_of(dep)
+            notebook = self.submission.notebooks.get(lesson.id)
+            if notebook is not None and dep in notebook.defined_names():
+                parts.extend(d.source for d in select_for(notebook.definitions, dep))
+        return {"own_deps_source": "\n\n".join(dict.fromkeys(parts)) + "\n", "own_deps": deps}

@@ -1,0 +1,659 @@
+"""The kernel's confinement of a worker, layer by layer, and a report of which layers hold here.
+
+Student code is confined by the kernel, not by Python: a worker process applies every layer
+below to itself, in this order, before it reads a byte of student code.
+
+1. **Limits** (``setrlimit``): address space, CPU time, file size, open files, processes, no core
+   dumps. Its own session, so the whole process group can be killed at once.
+2. **Namespaces** (``unshare``): new pid, network, mount, IPC and UTS namespaces. Other processes
+   and the network are simply not there. As root this needs nothing more; as an ordinary user it
+   needs unprivileged user namespaces (a new user namespace that maps the user to itself).
+3. **Unprivileged user**: when the grader runs as root, the worker drops to ``nobody``
+   (uid/gid 65534) with no supplementary groups. If the Python installation is not readable by
+   others (pyenv under a 0700 home, say), it keeps the one capability ``CAP_DAC_READ_SEARCH``,
+   to read it; Landlock still limits what it may read.
+4. **Landlock** (hand-written below, see ``README``): read-only access to the Python
+   installation and the system libraries (never the course package, the solutions or the
+   submissions), read-write access to the worker's scratch folder only, no TCP, and (ABI 6 or
+   later) no signals or abstract UNIX sockets outside its own domain.
+5. **seccomp** (``pyseccomp`` over the system's libseccomp): no ``execve``, no new processes
+   (threads allowed), no ``ptrace`` or ``process_vm_*``, no ``pidfd_*``, no signals to other
+   processes, no sockets, no ``mknod``, no changes to ownership, modes, times or extended
+   attributes (Landlock does not cover those), no mounts, namespaces, keyrings, BPF, io_uring,
+   and none of the system calls newer than this filter knows.
+
+A layer the kernel offers must apply; if it fails, the worker stops before running anything
+(``ConfinementError``), and the grader counts that as its own error, never as a pass. A layer
+the kernel does not offer is reported as off by ``course doctor``, and ``course grade
+--require-isolation`` refuses to grade without Landlock and seccomp.
+
+Standard library plus ``pyseccomp``: this module is imported by the zygote before any student
+code exists, and must not import the rest of the course.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import resource
+import site
+import stat
+import sys
+from dataclasses import dataclass, field
+
+# -- system call numbers and constants ------------------------------------------------------------
+
+# Landlock's system calls have the same numbers on every architecture (the unified table).
+SYS_LANDLOCK_CREATE_RULESET = 444
+SYS_LANDLOCK_ADD_RULE = 445
+SYS_LANDLOCK_RESTRICT_SELF = 446
+LANDLOCK_CREATE_RULESET_VERSION = 1
+LANDLOCK_RULE_PATH_BENEATH = 1
+
+# File-system rights, by the ABI that introduced them.
+FS_EXECUTE = 1 << 0
+FS_WRITE_FILE = 1 << 1
+FS_READ_FILE = 1 << 2
+FS_READ_DIR = 1 << 3
+FS_REMOVE_DIR = 1 << 4
+FS_REMOVE_FILE = 1 << 5
+FS_MAKE_CHAR = 1 << 6
+FS_MAKE_DIR = 1 << 7
+FS_MAKE_REG = 1 << 8
+FS_MAKE_SOCK = 1 << 9
+FS_MAKE_FIFO = 1 << 10
+FS_MAKE_BLOCK = 1 << 11
+FS_MAKE_SYM = 1 << 12
+FS_REFER = 1 << 13  # ABI 2
+FS_TRUNCATE = 1 << 14  # ABI 3
+FS_IOCTL_DEV = 1 << 15  # ABI 5
+NET_BIND_TCP = 1 << 0  # ABI 4
+NET_CONNECT_TCP = 1 << 1  # ABI 4
+SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0  # ABI 6
+SCOPE_SIGNAL = 1 << 1  # ABI 6
+
+FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
+READ_ONLY = FS_READ_FILE | FS_READ_DIR
+READ_WRITE = (
+    FS_READ_FILE
+    | FS_READ_DIR
+    | FS_WRITE_FILE
+    | FS_TRUNCATE
+    | FS_REMOVE_DIR
+    | FS_REMOVE_FILE
+    | FS_MAKE_DIR
+    | FS_MAKE_REG
+    | FS_REFER
+)
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+CLONE_THREAD = 0x00010000
+NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS
+
+PR_SET_PDEATHSIG = 1
+PR_SET_KEEPCAPS = 8
+PR_SET_NO_NEW_PRIVS = 38
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+CAP_DAC_READ_SEARCH = 2
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+
+NOBODY = 65534
+
+#: Exit code of a worker whose confinement failed; it ran no student code.
+EXIT_CONFINEMENT_FAILED = 97
+
+#: System calls a worker may not make (each fails with EPERM, so Python raises PermissionError).
+DENIED_SYSCALLS = (
+    # processes and programs
+    "execve",
+    "execveat",
+    "fork",
+    "vfork",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "process_madvise",
+    "pidfd_open",
+    "pidfd_send_signal",
+    "pidfd_getfd",
+    "kcmp",
+    # the network and other processes' sockets
+    "socket",
+    "socketpair",
+    # files the kernel's Landlock rules do not cover
+    "mknod",
+    "mknodat",
+    "chmod",
+    "fchmod",
+    "fchmodat",
+    "fchmodat2",
+    "chown",
+    "fchown",
+    "lchown",
+    "fchownat",
+    "utime",
+    "utimes",
+    "utimensat",
+    "futimesat",
+    "setxattr",
+    "lsetxattr",
+    "fsetxattr",
+    "removexattr",
+    "lremovexattr",
+    "fremovexattr",
+    "name_to_handle_at",
+    "open_by_handle_at",
+    # limits, namespaces, mounts and the kernel itself
+    "setrlimit",
+    "prlimit64",
+    "unshare",
+    "setns",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "open_tree",
+    "move_mount",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "mount_setattr",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "fanotify_init",
+    "personality",
+    "quotactl",
+    "syslog",
+    "acct",
+    "swapon",
+    "swapoff",
+    "reboot",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "iopl",
+    "ioperm",
+    "vhangup",
+)
+#: Signals may go to the worker itself only (its pid is compared in the filter).
+SIGNAL_SYSCALLS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
+#: System calls newer than this list (same numbers on x86-64 and ARM64) fail with ENOSYS, the
+#: answer of a kernel that does not have them, so libraries fall back to older calls. Among them:
+#: setxattrat/removexattrat (463, 466) and file_setattr (469), which the names above would miss.
+FIRST_UNKNOWN_SYSCALL = 453
+LAST_UNKNOWN_SYSCALL = 600
+
+
+class ConfinementError(Exception):
+    """A layer the kernel offers could not be applied: the worker must not run."""
+
+
+# -- what this machine offers -----------------------------------------------------------------
+
+
+@dataclass
+class Layers:
+    """Which layers a worker gets on this machine, and why a layer is off."""
+
+    landlock_abi: int = 0
+    landlock_why: str = ""
+    seccomp: bool = False
+    seccomp_why: str = ""
+    namespaces: bool = False
+    namespaces_why: str = ""
+    user_namespace: bool = False  # needed (and used) when not root
+    drop_to_uid: int | None = None  # root: the uid the worker runs as
+    keep_read_capability: bool = False
+    unprivileged_why: str = ""
+    read_only: list[str] = field(default_factory=list)
+    limits: bool = True
+
+    def lines(self) -> list[str]:
+        """One line per layer, as ``course doctor`` prints them."""
+        landlock = (
+            f"landlock: on (ABI {self.landlock_abi}"
+            + ("; signals and abstract sockets scoped" if self.landlock_abi >= 6 else "")
+            + ")"
+            if self.landlock_abi
+            else f"landlock: off ({self.landlock_why})"
+        )
+        seccomp = "seccomp: on" if self.seccomp else f"seccomp: off ({self.seccomp_why})"
+        if self.namespaces:
+            kind = "in a user namespace" if self.user_namespace else "as root"
+            namespaces = f"namespaces: on (pid, net, mount, ipc, uts; {kind})"
+        else:
+            namespaces = f"namespaces: off ({self.namespaces_why})"
+        if self.drop_to_uid is not None:
+            extra = (
+                "; keeps CAP_DAC_READ_SEARCH only, because the Python installation is not "
+                "readable by other users (Landlock limits what it may read)"
+                if self.keep_read_capability
+                else ""
+            )
+            user = f"unprivileged user: on (uid {self.drop_to_uid}{extra})"
+        elif os.geteuid() != 0:
+            user = f"unprivileged user: on (runs as uid {os.geteuid()}, not root)"
+        else:
+            user = f"unprivileged user: off ({self.unprivileged_why})"
+        limits = "limits: on (memory, CPU time, file size, open files, processes, wall clock)"
+        return [landlock, seccomp, namespaces, user, limits]
+
+    @property
+    def required_missing(self) -> list[str]:
+        """The layers ``--require-isolation`` insists on that are off here."""
+        missing = []
+        if not self.landlock_abi:
+            missing.append(f"Landlock ({self.landlock_why})")
+        if not self.seccomp:
+            missing.append(f"seccomp ({self.seccomp_why})")
+        return missing
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Layers:
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def _libc() -> ctypes.CDLL:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    libc.prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
+    libc.prctl.restype = ctypes.c_int
+    libc.unshare.argtypes = [ctypes.c_int]
+    libc.mount.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_ulong,
+        ctypes.c_void_p,
+    ]
+    return libc
+
+
+LIBC = _libc()
+
+
+def _errno_text(what: str) -> str:
+    number = ctypes.get_errno()
+    return f"{what}: {os.strerror(number)} (errno {number})"
+
+
+def landlock_abi() -> tuple[int, str]:
+    """The Landlock ABI version this kernel offers (0 if none) and, if none, why."""
+    version = LIBC.syscall(
+        SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), LANDLOCK_CREATE_RULESET_VERSION
+    )
+    if version >= 1:
+        return int(version), ""
+    number = ctypes.get_errno()
+    if number == errno.ENOSYS:
+        return 0, "this kernel has no Landlock (Linux 5.13 or later, built with it)"
+    if number == errno.EOPNOTSUPP:
+        return 0, "Landlock is built in but disabled at boot (add landlock to lsm=)"
+    return 0, f"Landlock is not usable ({os.strerror(number)})"
+
+
+def _seccomp_library() -> tuple[object | None, str]:
+    try:
+        import pyseccomp
+    except ImportError:
+        return None, "the pyseccomp package is not installed (pip install -r requirements.txt)"
+    except (OSError, RuntimeError) as exc:  # libseccomp itself is missing
+        return None, f"the system's libseccomp could not be loaded ({exc})"
+    return pyseccomp, ""
+
+
+# -- roots a worker may read ------------------------------------------------------------------------
+
+
+def _beneath(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def readable_roots(closed: list[str]) -> list[str]:
+    """Folders (and files) a worker may read: the Python installation and the system libraries.
+
+    A root that contains a ``closed`` path (the course package, the solutions) is opened one
+    level down at a time, leaving the closed paths out, because Landlock can only allow.
+    """
+    candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()]
+    candidates += ["/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib"]
+    candidates += ["/etc/ld.so.cache", "/etc/localtime", "/dev/urandom"]
+    closed = [os.path.realpath(c) for c in closed if c]
+    allowed: list[str] = []
+    for candidate in candidates:
+        real = os.path.realpath(candidate)
+        if not os.path.exists(real) or any(_beneath(real, a) for a in allowed):
+            continue
+        allowed.extend(_open_around(real, closed))
+    # A later, wider root makes an earlier, narrower one redundant.
+    allowed = sorted(set(allowed), key=len)
+    kept: list[str] = []
+    for path in allowed:
+        if not any(_beneath(path, k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _open_around(root: str, closed: list[str]) -> list[str]:
+    if any(_beneath(root, c) for c in closed):
+        return []
+    if not any(_beneath(c, root) for c in closed) or not os.path.isdir(root):
+        return [root]
+    opened = []
+    try:
+        entries = sorted(os.listdir(root))
+    except OSError:
+        return []
+    for name in entries:
+        opened.extend(_open_around(os.path.join(root, name), closed))
+    return opened
+
+
+def readable_by_others(paths: list[str]) -> bool:
+    """True when every path (and each folder above it) is open to users other than its owner."""
+    for path in paths:
+        current = path
+        while True:
+            try:
+                mode = os.stat(current).st_mode
+            except OSError:
+                return False
+            if stat.S_ISDIR(mode):
+                if not mode & stat.S_IXOTH or (current == path and not mode & stat.S_IROTH):
+                    return False
+            elif not mode & stat.S_IROTH:
+                return False
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+    return True
+
+
+def _probe_namespaces(as_root: bool) -> tuple[bool, str]:
+    """Try the namespaces in a throwaway child, so this process stays as it is."""
+    flags = NAMESPACES if as_root else NAMESPACES | CLONE_NEWUSER
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit code
+        code = 0
+        try:
+            if LIBC.unshare(flags) != 0:
+                code = 10 + ctypes.get_errno() % 100
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return True, ""
+    number = code - 10 if code >= 10 else 0
+    reason = os.strerror(number) if number else f"exit {code}"
+    if not as_root:
+        return False, (
+            f"unprivileged user namespaces are not allowed here ({reason}); "
+            "run as root, or enable kernel.unprivileged_userns_clone"
+        )
+    return False, f"unshare refused ({reason}), e.g. inside a container without CAP_SYS_ADMIN"
+
+
+#: Layers that ``COURSE_SANDBOX_DISABLE`` (comma-separated) may turn off, to diagnose a kernel.
+SWITCHABLE = ("landlock", "seccomp", "namespaces", "user")
+
+
+def probe(closed: list[str], disabled: list[str] = ()) -> Layers:
+    """What this machine offers; runs no student code and changes nothing in this process."""
+    off = "disabled by COURSE_SANDBOX_DISABLE"
+    layers = Layers()
+    layers.landlock_abi, layers.landlock_why = landlock_abi()
+    if "landlock" in disabled:
+        layers.landlock_abi, layers.landlock_why = 0, off
+    library, layers.seccomp_why = _seccomp_library()
+    layers.seccomp = library is not None
+    if "seccomp" in disabled:
+        layers.seccomp, layers.seccomp_why = False, off
+    as_root = os.geteuid() == 0
+    if "namespaces" in disabled:
+        layers.namespaces, layers.namespaces_why = False, off
+    else:
+        layers.namespaces, layers.namespaces_why = _probe_namespaces(as_root)
+    layers.user_namespace = layers.namespaces and not as_root
+    layers.read_only = readable_roots(closed)
+    if as_root and "user" in disabled:
+        layers.unprivileged_why = off
+    elif as_root:
+        layers.drop_to_uid = NOBODY
+        # Reading past file modes is safe only while Landlock says what may be read.
+        layers.keep_read_capability = bool(layers.landlock_abi) and not readable_by_others(
+            layers.read_only
+        )
+    return layers
+
+
+# -- applying the layers (in the worker, before any student code) -----------------------------
+
+
+def apply_limits(limits: dict) -> None:
+    memory = int(limits["memory_bytes"])
+    cpu = int(limits["cpu_seconds"])
+    file_bytes = int(limits["file_bytes"])
+    settings = [
+        (resource.RLIMIT_AS, memory),
+        (resource.RLIMIT_CPU, cpu),
+        (resource.RLIMIT_FSIZE, file_bytes),
+        (resource.RLIMIT_NOFILE, 64),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NPROC, 256),
+    ]
+    for which, value in settings:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError) as exc:
+            raise ConfinementError(f"setrlimit({which}) failed: {exc}") from None
+
+
+def enter_namespaces(layers: Layers) -> None:
+    """Unshare the namespaces (the caller forks next: its child is pid 1 of the new pid ns)."""
+    if not layers.namespaces:
+        return
+    uid, gid = os.getuid(), os.getgid()
+    flags = NAMESPACES | (CLONE_NEWUSER if layers.user_namespace else 0)
+    if LIBC.unshare(flags) != 0:
+        raise ConfinementError(_errno_text("unshare"))
+    if layers.user_namespace:
+        # Map the user to itself: no new rights outside, and the files keep their owners.
+        try:
+            with open("/proc/self/setgroups", "w") as handle:
+                handle.write("deny")
+            with open("/proc/self/uid_map", "w") as handle:
+                handle.write(f"{uid} {uid} 1")
+            with open("/proc/self/gid_map", "w") as handle:
+                handle.write(f"{gid} {gid} 1")
+        except OSError as exc:
+            raise ConfinementError(f"user namespace mapping failed: {exc}") from None
+
+
+def private_mounts(layers: Layers) -> None:
+    """In the new mount namespace, nothing propagates back to the host's mounts."""
+    if not layers.namespaces:
+        return
+    if LIBC.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        raise ConfinementError(_errno_text("making mounts private"))
+
+
+def die_with_parent() -> None:
+    if LIBC.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0) != 0:  # SIGKILL
+        raise ConfinementError(_errno_text("PR_SET_PDEATHSIG"))
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _set_capabilities(keep: list[int]) -> None:
+    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    for cap in keep:
+        data[cap // 32].effective |= 1 << (cap % 32)
+        data[cap // 32].permitted |= 1 << (cap % 32)
+    if LIBC.capset(ctypes.byref(header), data) != 0:
+        raise ConfinementError(_errno_text("capset"))
+
+
+def drop_privileges(layers: Layers) -> None:
+    """Root: become ``nobody``. Anyone: keep no capability (bar the one read capability)."""
+    if layers.drop_to_uid is not None:
+        uid = layers.drop_to_uid
+        if LIBC.prctl(PR_SET_KEEPCAPS, 1 if layers.keep_read_capability else 0, 0, 0, 0) != 0:
+            raise ConfinementError(_errno_text("PR_SET_KEEPCAPS"))
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        except OSError as exc:
+            raise ConfinementError(f"dropping to uid {uid} failed: {exc}") from None
+        if os.geteuid() == 0 or os.getuid() == 0:
+            raise ConfinementError("still root after setresuid")
+    keep = [CAP_DAC_READ_SEARCH] if layers.keep_read_capability else []
+    _set_capabilities(keep)
+    LIBC.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
+
+
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def _handled_fs(abi: int) -> int:
+    rights = (1 << 13) - 1  # everything of ABI 1
+    if abi >= 2:
+        rights |= FS_REFER
+    if abi >= 3:
+        rights |= FS_TRUNCATE
+    if abi >= 5:
+        rights |= FS_IOCTL_DEV
+    return rights
+
+
+def apply_landlock(layers: Layers, writable: list[str]) -> None:
+    """Read-only: the roots in ``layers.read_only``; read-write: ``writable``; nothing else."""
+    abi = layers.landlock_abi
+    if not abi:
+        return
+    handled = _handled_fs(abi)
+    attr = _RulesetAttr(handled, 0, 0)
+    size = ctypes.sizeof(ctypes.c_uint64)  # ABI 1-3 know only the first field
+    if abi >= 4:
+        attr.handled_access_net = NET_BIND_TCP | NET_CONNECT_TCP
+        size = 2 * ctypes.sizeof(ctypes.c_uint64)
+    if abi >= 6:
+        attr.scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL
+        size = ctypes.sizeof(attr)
+    ruleset = LIBC.syscall(
+        SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), 0
+    )
+    if ruleset < 0:
+        raise ConfinementError(_errno_text("landlock_create_ruleset"))
+    try:
+        rules = [(p, READ_ONLY) for p in layers.read_only]
+        rules += [(p, READ_WRITE) for p in writable]
+        rules.append(("/dev/null", FS_READ_FILE | FS_WRITE_FILE))
+        for path, rights in rules:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue  # gone since the probe: nothing to allow
+            try:
+                if not stat.S_ISDIR(os.fstat(fd).st_mode):
+                    rights &= FILE_RIGHTS
+                rule = _PathBeneathAttr(rights & handled, fd)
+                if (
+                    LIBC.syscall(
+                        SYS_LANDLOCK_ADD_RULE,
+                        ruleset,
+                        LANDLOCK_RULE_PATH_BENEATH,
+                        ctypes.byref(rule),
+                        0,
+                    )
+                    != 0
+                ):
+                    raise ConfinementError(_errno_text(f"landlock_add_rule({path})"))
+            finally:
+                os.close(fd)
+        if LIBC.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise ConfinementError(_errno_text("PR_SET_NO_NEW_PRIVS"))
+        if LIBC.syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0) != 0:
+            raise ConfinementError(_errno_text("landlock_restrict_self"))
+    finally:
+        os.close(ruleset)
+
+
+def apply_seccomp(layers: Layers) -> None:
+    """Load the filter described at the top of this module (the last layer)."""
+    if not layers.seccomp:
+        return
+    library, why = _seccomp_library()
+    if library is None:
+        raise ConfinementError(why)
+    sc = library
+    denied = sc.ERRNO(errno.EPERM)
+    try:
+        rules = sc.SyscallFilter(sc.ALLOW)
+        for name in DENIED_SYSCALLS:
+            try:
+                number = sc.resolve_syscall(sc.Arch.NATIVE, name)
+            except ValueError:
+                continue
+            if number >= 0:  # a name this architecture does not have resolves below zero
+                rules.add_rule(denied, number)
+        rules.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")  # glibc falls back to clone
+        rules.add_rule(denied, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
+        me = os.getpid()
+        for name in SIGNAL_SYSCALLS:
+            rules.add_rule(denied, name, sc.Arg(0, sc.NE, me))
+        known = {sc.resolve_syscall(sc.Arch.NATIVE, n) for n in ("clone3",) + DENIED_SYSCALLS}
+        for number in range(FIRST_UNKNOWN_SYSCALL, LAST_UNKNOWN_SYSCALL):
+            if number not in known:
+                rules.add_rule(sc.ERRNO(errno.ENOSYS), number)
+        rules.load()
+    except ConfinementError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the library is the same failure
+        raise ConfinementError(f"seccomp filter could not be loaded: {exc}") from None

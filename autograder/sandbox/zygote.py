@@ -1,0 +1,331 @@
+"""The zygote: imports NumPy and pandas once, then forks one confined worker per graded function.
+
+``python -I zygote.py FD CLOSED_JSON`` is started by the grader (``runner.Sandbox``) with one end
+of a UNIX socket pair as ``FD``. It never holds the reference solutions or any student's work:
+it knows only the scratch folders and limits of the jobs it is asked to run, and the pipes the
+grader passes it (``SCM_RIGHTS``), which it hands to the worker and closes.
+
+For each job it forks a child that confines itself, layer by layer (``layers``), before running
+``worker.main``: limits and its own session; new namespaces, and a second fork so the worker is
+pid 1 of its own pid namespace (the middle process only waits and passes on how the worker
+ended); an unprivileged user; Landlock; seccomp. A layer that fails stops the worker before any
+student code runs (exit code ``EXIT_CONFINEMENT_FAILED``). The zygote supervises each job: it
+collects the worker's output up to a limit, kills the job's process group at the wall-clock
+limit or when the output floods, reaps it, and reports how it ended.
+
+Messages on the socket are JSON. From the grader: ``{"kind": "run", "id", "scratch", "limits"}``
+with the two pipe ends, ``{"kind": "kill", "id"}``, ``{"kind": "stop"}``. To the grader:
+``{"kind": "ready", "layers"}`` once, then ``{"kind": "done", "id", ...}`` per job.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+import time
+
+MAX_MESSAGE = 1 << 16
+#: The tests of failing closed name a layer here to make it fail in every worker.
+SABOTAGE: str | None = None
+
+
+def _prepare_imports() -> None:
+    """Put the course package's parent first on sys.path (``-I`` leaves out the script's folder)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.dirname(os.path.dirname(here)))
+
+
+_prepare_imports()
+
+# Preloaded once, for every worker: what student code may use without reading files later.
+import numpy
+import numpy.linalg
+import numpy.random  # noqa: F401
+import pandas  # noqa: F401
+
+from autograder.sandbox import layers as layer_tools
+from autograder.sandbox import worker
+
+
+class Job:
+    def __init__(self, job_id: int, pid: int, pidfd: int, out_fd: int, limits: dict):
+        self.id = job_id
+        self.pid = pid
+        self.pidfd = pidfd
+        self.out_fd: int | None = out_fd
+        self.started = time.monotonic()
+        self.deadline = self.started + float(limits["wall_seconds"])
+        self.output_limit = int(limits["output_bytes"])
+        self.output = bytearray()
+        self.status: int | None = None
+        self.timed_out = False
+        self.flooded = False
+        self.drain_until: float | None = None
+
+    def kill(self) -> None:
+        for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, 9)):
+            try:
+                target()
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def main(control_fd: int, settings: dict) -> None:
+    control = socket.socket(fileno=control_fd)
+    reader = _ControlReader(control)
+    global SABOTAGE
+    SABOTAGE = settings.get("sabotage")
+    try:
+        found = layer_tools.probe(settings.get("closed", []), settings.get("disabled", []))
+    except Exception as exc:  # noqa: BLE001 - reported, the grader decides
+        _send(control, {"kind": "failed", "why": f"{type(exc).__name__}: {exc}"})
+        return
+    _send(control, {"kind": "ready", "layers": found.as_dict(), "pid": os.getpid()})
+    selector = selectors.DefaultSelector()
+    selector.register(control, selectors.EVENT_READ, ("control", None))
+    jobs: dict[int, Job] = {}
+    running = True
+    while running or jobs:
+        timeout = _next_timeout(jobs)
+        for key, _ in selector.select(timeout):
+            what, job = key.data
+            if what == "control":
+                running = _serve_control(reader, selector, jobs, found) and running
+                if not running:
+                    for job_left in jobs.values():
+                        job_left.kill()
+            elif what == "output":
+                _read_output(job, selector)
+            elif what == "exit":
+                _reap(job, selector)
+        now = time.monotonic()
+        for job in list(jobs.values()):
+            if job.status is None and now >= job.deadline:
+                job.timed_out = True
+                job.kill()
+            if job.status is None and now >= job.deadline + 5:
+                job.kill()
+            if job.status is not None and (job.out_fd is None or now >= (job.drain_until or now)):
+                _finish(job, selector, control)
+                del jobs[job.id]
+        if not running and not jobs:
+            break
+
+
+def _next_timeout(jobs: dict[int, Job]) -> float:
+    if not jobs:
+        return 1.0
+    now = time.monotonic()
+    moments = [j.deadline if j.status is None else (j.drain_until or now) for j in jobs.values()]
+    return max(0.0, min(0.2, min(moments) - now))
+
+
+class _ControlReader:
+    """Length-prefixed JSON requests on a stream socket; the pipes of a run come with it."""
+
+    def __init__(self, control: socket.socket):
+        self.control = control
+        self.buffer = bytearray()
+        self.fds: collections.deque[int] = collections.deque()
+
+    def pump(self) -> bool:
+        """Read what is there; False once the grader has closed its end."""
+        try:
+            data, fds, _, _ = socket.recv_fds(self.control, MAX_MESSAGE, 16)
+        except OSError:
+            return False
+        self.fds.extend(fds)
+        if not data:
+            return False
+        self.buffer.extend(data)
+        return True
+
+    def requests(self):
+        while len(self.buffer) >= 4:
+            length = int.from_bytes(self.buffer[:4], "little")
+            if len(self.buffer) < 4 + length:
+                return
+            text = bytes(self.buffer[4 : 4 + length])
+            del self.buffer[: 4 + length]
+            yield json.loads(text.decode("utf-8"))
+
+
+def _serve_control(reader: _ControlReader, selector, jobs: dict[int, Job], found) -> bool:
+    alive = reader.pump()
+    for request in reader.requests():
+        kind = request.get("kind")
+        if kind == "stop":
+            alive = False
+        elif kind == "kill":
+            job = jobs.get(int(request["id"]))
+            if job is not None:
+                job.kill()
+        elif kind == "run" and len(reader.fds) >= 2:
+            fds = [reader.fds.popleft(), reader.fds.popleft()]
+            job = _start(request, fds, found)
+            jobs[job.id] = job
+            selector.register(job.out_fd, selectors.EVENT_READ, ("output", job))
+            selector.register(job.pidfd, selectors.EVENT_READ, ("exit", job))
+    return alive
+
+
+def _start(request: dict, fds: list[int], found) -> Job:
+    job_r, result_w = fds
+    out_r, out_w = os.pipe()
+    limits = request["limits"]
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns
+        try:
+            _child(request["scratch"], limits, found, job_r, result_w, out_w)
+        finally:
+            os._exit(layer_tools.EXIT_CONFINEMENT_FAILED)
+    os.close(out_w)
+    os.close(job_r)
+    os.close(result_w)
+    pidfd = os.pidfd_open(pid)
+    return Job(int(request["id"]), pid, pidfd, out_r, limits)
+
+
+def _child(scratch: str, limits: dict, found, job_r: int, result_w: int, out_w: int) -> None:
+    """In the forked child: confine, fork the worker, pass on how it ended. Never returns."""
+    zygote = os.getppid()
+    try:
+        layer_tools.die_with_parent()  # the zygote's end is this job's end
+        if os.getppid() != zygote:
+            _refuse("the zygote ended before the job started")
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_w, 1)
+        os.dup2(out_w, 2)
+        # The pipes to the grader move to fixed numbers; every other descriptor (the control
+        # socket, other jobs' pipes) is closed.
+        job_copy, result_copy = os.dup(job_r), os.dup(result_w)
+        os.dup2(job_copy, worker.JOB_FD)
+        os.dup2(result_copy, worker.RESULT_FD)
+        os.closerange(worker.RESULT_FD + 1, 1 << 16)
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
+            signal.signal(number, signal.SIG_DFL)
+        layer_tools.apply_limits(limits)
+        layer_tools.enter_namespaces(found)
+    except BaseException as exc:  # noqa: BLE001
+        _refuse(f"before the worker started: {type(exc).__name__}: {exc}")
+    middle = os.getpid()
+    pid = os.fork()
+    if pid:
+        _wait_and_pass_on(pid)
+    try:
+        layer_tools.die_with_parent()
+        if os.getppid() != middle and not found.namespaces:
+            _refuse("its supervisor ended before it started")
+        layer_tools.private_mounts(found)
+        os.chdir(scratch)
+        layer_tools.drop_privileges(found)
+        if SABOTAGE == "landlock":
+            raise layer_tools.ConfinementError("landlock_restrict_self: sabotaged for a test")
+        layer_tools.apply_landlock(found, [scratch])
+        layer_tools.apply_seccomp(found)
+    except BaseException as exc:  # noqa: BLE001
+        _refuse(f"{type(exc).__name__}: {exc}")
+    try:
+        worker.main()
+    except BaseException as exc:  # noqa: BLE001 - the channel closed, say; the grader sees it
+        try:
+            os.write(2, f"\nworker: {type(exc).__name__}: {exc}\n".encode("utf-8", "replace"))
+        except OSError:
+            pass
+        os._exit(1)
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def _refuse(why: str) -> None:
+    try:
+        os.write(2, f"\nconfinement failed: {why}\n".encode("utf-8", "replace"))
+    finally:
+        os._exit(layer_tools.EXIT_CONFINEMENT_FAILED)
+
+
+def _wait_and_pass_on(pid: int) -> None:
+    """The middle process: hold no pipes, wait for the worker, end the same way it did."""
+    os.closerange(3, 1 << 16)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            os._exit(1)
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        signal.signal(number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
+def _read_output(job: Job, selector) -> None:
+    try:
+        chunk = os.read(job.out_fd, 65536)
+    except OSError:
+        chunk = b""
+    if not chunk:
+        selector.unregister(job.out_fd)
+        os.close(job.out_fd)
+        job.out_fd = None
+        return
+    room = max(0, job.output_limit - len(job.output))
+    job.output.extend(chunk[:room])
+    if len(chunk) > room and job.status is None:
+        job.flooded = True
+        job.kill()
+
+
+def _reap(job: Job, selector) -> None:
+    try:
+        got, status = os.waitpid(job.pid, os.WNOHANG)
+    except ChildProcessError:
+        got, status = job.pid, 0
+    if got != job.pid:
+        return
+    job.status = status
+    job.drain_until = time.monotonic() + 0.25
+    selector.unregister(job.pidfd)
+    os.close(job.pidfd)
+    job.kill()  # anything left in its process group
+
+
+def _finish(job: Job, selector, control) -> None:
+    if job.out_fd is not None:
+        selector.unregister(job.out_fd)
+        os.close(job.out_fd)
+        job.out_fd = None
+    status = job.status or 0
+    report = {
+        "kind": "done",
+        "id": job.id,
+        "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "timed_out": job.timed_out,
+        "flooded": job.flooded,
+        "seconds": round(time.monotonic() - job.started, 4),
+        "output": job.output.decode("utf-8", "replace"),
+    }
+    _send(control, report)
+
+
+def _send(control, message: dict) -> None:
+    data = json.dumps(message).encode("utf-8")
+    try:
+        control.sendall(len(data).to_bytes(4, "little") + data)
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})
