@@ -14,6 +14,7 @@ from autograder.checking import (
     expect,
     expect_equal,
     requires,
+    result_or_known_error,
 )
 
 COLUMNS = ["ImageId", "Label"]
@@ -27,11 +28,20 @@ def make_submission_cases(rng, ref):
         "random": Call(rng.integers(0, 10, size=9)),
         "one_prediction": Call(rng.integers(0, 10, size=1)),
         "int32": Call(rng.integers(0, 10, size=14).astype(np.int32)),
+        "python_list": Call([int(v) for v in rng.integers(0, 10, size=6)]),  # any array-like
     }
 
 
+ARRAY_LIKE_HINT = (
+    "predictions may be any array-like, a Python list too: convert it with "
+    "np.asarray(predictions) before using array methods such as .astype."
+)
+
+
 def _frame(fn, case):
-    got = fn.result(case)
+    got = result_or_known_error(
+        fn, case, known=[("AttributeError", "'list' object has no attribute", ARRAY_LIKE_HINT)]
+    )
     what = f"make_submission(predictions) on the '{case}' case"
     expect(
         isinstance(got, pd.DataFrame),

@@ -79,6 +79,15 @@ def make_submission(predictions):
 """,
         hint="in the order given",
     ),
+    Mistake(
+        "make_submission",
+        "assumes_an_array",
+        """
+def make_submission(predictions):
+    return pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": predictions.astype(int)})
+""",
+        hint="a python list too",
+    ),
     # -- validate_submission --------------------------------------------------------------------
     Mistake(
         "validate_submission",
