@@ -173,7 +173,7 @@ def stray_processes(before: set[int]) -> list[int]:
         time.sleep(0.05)
 
 
-def pytest_configure(config):  # noqa: ANN001 - pytest hook
+def pytest_configure(config):
     import ctypes
 
     libc = ctypes.CDLL(None, use_errno=True)

@@ -17,7 +17,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import LESSONS, ROOT, SOLUTIONS, replace_function, own_processes, stray_processes
+from tests.conftest import (
+    LESSONS,
+    ROOT,
+    SOLUTIONS,
+    own_processes,
+    replace_function,
+    stray_processes,
+)
 from tests.scoreboard import TIMINGS
 
 TIMEOUT = 5  # seconds per graded function; the attackers' endless loops stop here
