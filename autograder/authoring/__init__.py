@@ -1,0 +1,3 @@
+"""For course authors: ``course build`` (lessons and public cases from ``solutions/``, with
+``staleness`` deciding what is out of date), ``course release`` (the student bundle, searched for
+answers by ``leaks``), and ``regions``, the one reader of the solution markers."""
