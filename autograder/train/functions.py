@@ -15,10 +15,12 @@ from typing import Any
 from autograder.config import lessons_dir, load_course
 from autograder.errors import TrainError
 from autograder.lesson_functions import LessonCodeError, run_lessons, shown_path
+from autograder.train.fit import GIVEN_HELPERS, training_functions
 from autograder.train.recipes import Recipe
 
-#: The graded functions every run calls (plus ``update_params`` or ``adam_update``, and
-#: ``init_params`` for He initialisation), in the order a run first needs them.
+#: The graded functions every run calls (plus ``init_params`` for He initialisation and what
+#: training the recipe calls, :func:`autograder.train.fit.training_functions`), in the order a
+#: run first needs them.
 PIPELINE_FUNCTIONS = (
     "split_features_labels",
     "normalize",
@@ -39,11 +41,22 @@ def required_functions(recipe: Recipe) -> list[str]:
     names = list(PIPELINE_FUNCTIONS)
     if recipe.init == "he":
         names.insert(3, "init_params")
-    names.insert(
-        names.index("backward") + 1,
-        "adam_update" if recipe.optimizer == "adam" else "update_params",
-    )
+    at = names.index("backward") + 1
+    names[at:at] = [n for n in training_functions(recipe) if n not in names]
     return names
+
+
+def _notebook_of(name: str) -> str:
+    """The lesson notebook that defines ``name``, a graded function or a given helper."""
+    course = load_course()
+    try:
+        return course.lesson_of(name).notebook
+    except (KeyError, AttributeError):
+        pass
+    try:
+        return course.lesson(GIVEN_HELPERS[name]).notebook
+    except (KeyError, AttributeError):
+        return "?"
 
 
 @dataclass
@@ -74,19 +87,22 @@ def load_functions(origin: str) -> Functions:
 
 
 def _load_solutions() -> Functions:
-    from autograder.reference import ReferenceMissing, load_reference, solutions_dir
+    """The solution notebooks' definitions, every one of them: training calls the lessons' given
+    helpers (``uniform_init``, ``make_update`` ...) besides the graded functions."""
+    from autograder.reference import solutions_available, solutions_dir
 
     directory = solutions_dir()
-    try:
-        reference = load_reference()
-    except ReferenceMissing as exc:
+    if not solutions_available(directory):
         raise TrainError(
-            f"{exc} Use `course train --from lessons` to run your own lesson notebooks."
-        ) from None
-    except RuntimeError as exc:  # a solution notebook that does not parse
+            f"the reference notebooks are not in {shown_path(directory)}. Use `course train "
+            "--from lessons` to run your own lesson notebooks."
+        )
+    course = load_course()
+    try:
+        found = run_lessons(directory, [lesson.notebook for lesson in course.lessons])
+    except LessonCodeError as exc:
         raise TrainError(f"cannot read the solution notebooks: {exc}") from None
-    namespace = {k: v for k, v in vars(reference.namespace).items()}
-    return Functions(namespace, "solutions", directory, {"<reference>": directory})
+    return Functions(found.namespace, "solutions", directory, found.filenames, found.problems)
 
 
 def _load_lessons() -> Functions:
@@ -105,13 +121,9 @@ def check_defined(functions: Functions, names: list[str]) -> None:
     absent = [n for n in names if not callable(functions.namespace.get(n))]
     if not absent:
         return
-    course = load_course()
     lines = []
     for name in absent:
-        try:
-            notebook = course.lesson_of(name).notebook
-        except (KeyError, AttributeError):
-            notebook = "?"
+        notebook = _notebook_of(name)
         where = functions.directory / notebook
         reason = "the notebook is missing" if not where.is_file() else "it is not defined there"
         related = [p for p in functions.problems.get(notebook, []) if f"`{name}`" in p]
@@ -142,12 +154,7 @@ def _culprit(exc: BaseException, functions: Functions) -> tuple[str, Path | None
     if found is None:
         return None
     name, filename = found
-    if functions.origin == "lessons":
-        return name, functions.filenames[filename]
-    try:
-        return name, functions.directory / load_course().lesson_of(name).notebook
-    except (KeyError, AttributeError):
-        return name, None
+    return name, functions.filenames[filename]
 
 
 def explain_failure(exc: Exception, functions: Functions) -> TrainError | None:

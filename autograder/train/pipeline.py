@@ -6,9 +6,9 @@ sample), train the network with a progress bar, print train and dev accuracy, sa
 curve, a confusion-matrix heat map and the misclassified dev digits as images, write
 ``submission.csv`` and score it when a local answer key is present.
 
-Every step runs a graded function as written in the notebooks: ``solutions/`` or, with
-``--from lessons``, the student's own ``lessons/`` (:mod:`autograder.train.functions`). The loop
-that drives the training steps is :mod:`autograder.train.loop`.
+Every step runs a function as written in the notebooks: ``solutions/`` or, with ``--from
+lessons``, the student's own ``lessons/`` (:mod:`autograder.train.functions`). The training is
+one call of the notebooks' ``gradient_descent`` or ``minibatch_sgd`` (:mod:`autograder.train.fit`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import numpy as np
 
 from autograder.errors import TrainError, UserError
 from autograder.lesson_functions import shown_path
+from autograder.train.fit import check_trainable, train
 from autograder.train.functions import (
     Functions,
     check_defined,
@@ -41,8 +42,6 @@ from autograder.train.recipes import (
     N_CLASSES,
     RECIPES,
     Recipe,
-    fresh_adam_state,
-    uniform_params,
     with_overrides,
 )
 
@@ -53,12 +52,6 @@ OUTPUT_FILES = (
     "misclassified.png",
     "submission.csv",
     "metrics.json",
-)
-NO_LOOP = (
-    "`course train` needs a training loop, and the student release has none: training the "
-    "network is yours to write in lesson 05 (`gradient_descent`, `minibatch_sgd`). Train in "
-    "lessons/05_gradient_descent.ipynb, write a submission in lesson 07, and score it with "
-    "`course score submission.csv`."
 )
 
 
@@ -109,17 +102,6 @@ class TrainOptions:
         return " ".join(parts)
 
 
-def training_loop() -> Callable:
-    """The loop that trains (``train_network``); TrainError in the student release, which has none."""
-    try:
-        from autograder.train.loop import train_network
-    except ModuleNotFoundError as exc:
-        if exc.name != "autograder.train.loop":
-            raise
-        raise TrainError(NO_LOOP) from None
-    return train_network
-
-
 def one_blas_thread():
     """Run NumPy's matrix products on one BLAS thread. The course's products are small or skinny,
     and on a 2-core machine that is doing anything else, two BLAS threads wait on each other:
@@ -136,15 +118,13 @@ def preflight(fn: Callable[[str], Callable], recipe: Recipe, X: np.ndarray, y: n
     """Run every function the pipeline needs once on a few rows, so an unfinished one is found
     before minutes of training rather than after."""
     X, y = X[:16], y[:16]
-    if recipe.init == "uniform":
-        params = uniform_params(recipe.n_hidden, 0)
-    else:
-        params = fn("init_params")(X.shape[1], recipe.n_hidden, N_CLASSES, 0)
+    init = fn("uniform_init") if recipe.init == "uniform" else fn("init_params")
+    params = init(X.shape[1], recipe.n_hidden, N_CLASSES, 0)
     probs, cache = fn("forward")(X, params)
     fn("cross_entropy")(probs, y)
     grads = fn("backward")(X, y, params, cache)
     if recipe.optimizer == "adam":
-        fn("adam_update")(params, grads, fresh_adam_state(params), learning_rate=1e-3)
+        fn("adam_update")(params, grads, fn("init_adam_state")(params), learning_rate=1e-3)
     else:
         fn("update_params")(params, grads, 0.1)
     predictions = fn("predict")(X, params)
@@ -180,7 +160,7 @@ def run_training(options: TrainOptions) -> None:
         "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
     recipe = options.recipe_to_run()
-    train_network = training_loop()
+    check_trainable(recipe)
     out = Path(options.out)
     prepare_out_dir(out)
     files = data_files_in(Path(options.data), what="--data") if options.data else find_data()
@@ -198,9 +178,7 @@ def run_training(options: TrainOptions) -> None:
 
     try:
         with one_blas_thread():
-            _pipeline(
-                options, recipe, train_network, files, functions, train_df, test_df, out, timing
-            )
+            _pipeline(options, recipe, files, functions, train_df, test_df, out, timing)
     except UserError:
         raise
     except Exception as exc:
@@ -213,7 +191,6 @@ def run_training(options: TrainOptions) -> None:
 def _pipeline(
     options: TrainOptions,
     recipe: Recipe,
-    train_network: Callable,
     files,
     functions: Functions,
     train_df,
@@ -252,7 +229,7 @@ def _pipeline(
     preflight(fn, recipe, X_train, y_train)
 
     train_started = time.perf_counter()
-    params, history = train_network(
+    params, history = train(
         fn, recipe, X_train, y_train, X_dev, y_dev, seed=options.seed, progress=options.progress
     )
     train_seconds = time.perf_counter() - train_started
