@@ -11,10 +11,12 @@ its job (bad input, a broken course.yml, the grader failing), 130 when it was in
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
 
 from autograder.config import lessons_dir, load_course
 from autograder.errors import UsageError, UserError
@@ -27,26 +29,67 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
+class ClosedPipeGuard:
+    """A stream that goes quiet when its reader has gone (``course check | head``).
+
+    The command then finishes its work (a ``--json`` file, a ``--min-score`` gate) and ends
+    with its usual exit code, instead of failing at the next print.
+    """
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.reader_gone = False
+
+    def write(self, text: str) -> int:
+        if not self.reader_gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._go_quiet()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.reader_gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._go_quiet()
+
+    def _go_quiet(self) -> None:
+        self.reader_gone = True
+        try:  # what is still buffered, and the final flush at exit, go nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 # -- check ----------------------------------------------------------------------------------------
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from autograder.grading.feedback import render_table
     from autograder.grading.run import grade_submission
-    from autograder.grading.submissions import Submission
+    from autograder.grading.safe_text import one_line
+    from autograder.grading.submissions import Submission, lessons_named
 
     course = load_course()
     path = Path(args.path) if args.path else lessons_dir()
     if not path.exists():
         return _error(f"{path} does not exist. Give a notebook or a folder of lesson notebooks.")
-    if path.is_file() and course.lesson_for_notebook(path.name) is None:
+    if not path.is_dir() and not lessons_named(path.name, course):
         names = ", ".join(lesson.notebook for lesson in course.lessons)
         return _error(
-            f"{path.name} is not a lesson notebook of this course (expected one of {names})."
+            f"{one_line(path.name)} is not a lesson notebook of this course (expected one of "
+            f"{names}, or a name that contains one, such as 03_forward-Copy1.ipynb)."
         )
     submission = Submission.from_path(path, course)
     if path.is_dir() and not submission.lessons_present:
-        return _error(f"{path} holds no lesson notebooks (01_data.ipynb ... ).")
+        return _error(f"{one_line(path)} holds no lesson notebooks (01_data.ipynb ... ).")
     if path.is_dir():
         submission.missing = set()  # grade what is there; a self-learner may be mid-course
     functions = args.function or None
@@ -68,7 +111,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if result.problems:
         print()
         for problem in result.problems:
-            print(f"! {problem}")
+            print(f"! {one_line(problem)}")
+    for warning in result.warnings:
+        print(f"warning: {one_line(warning)}", file=sys.stderr)
     if result.mode == "hidden":
         print(
             f"\nhidden checks on fresh inputs, seed {result.seed} (replay with --seed {result.seed})"
@@ -121,16 +166,23 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from autograder.grading.gradebook import grade_class
+    from autograder.grading.safe_text import one_line, printable
     from autograder.grading.submissions import find_students
 
     folder = Path(args.submissions)
     if not folder.is_dir():
         return _error(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
-    students = find_students(folder)
+    roster = find_students(folder, load_course())
+    for warning in roster.warnings:
+        print(f"warning: {one_line(warning)}", file=sys.stderr)
+    students = roster.students
     if not students:
         return _error(
-            f"{folder} has no student sub-folders (one folder per student, holding their notebooks)."
+            f"{folder} has no student sub-folders (one folder per student, holding their "
+            "notebooks) and no loose notebooks named <student>_<lesson>.ipynb."
         )
+    if roster.folder != folder:
+        print(f"nbgrader course: grading {roster.folder}", file=sys.stderr)
     refused = _isolation_summary(args.require_isolation)
     if refused is not None:
         return refused
@@ -144,19 +196,34 @@ def cmd_grade(args: argparse.Namespace) -> int:
         parallel=args.parallel,
         timeout_seconds=args.timeout,
         progress=lambda name: bar.update(1),
+        roster=roster,
     )
     bar.close()
+    for result in run.results:
+        for warning in result.warnings:
+            print(
+                f"warning: {one_line(printable(result.submission))}: {one_line(warning)}",
+                file=sys.stderr,
+            )
     feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
     print(f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)")
     review = [r.submission for r in run.results if r.needs_review]
     if run.failures or review:
         print(
             "the grader itself failed on: "
-            + ", ".join(sorted(set(run.failures) | set(review)))
+            + ", ".join(one_line(printable(n)) for n in sorted(set(run.failures) | set(review)))
             + " (needs review: see the needs_review column and their feedback)",
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if run.empty and not args.allow_empty:
+        names = ", ".join(one_line(printable(name)) for name in run.empty)
+        print(
+            f"no lesson notebook was found for: {names} (their rows are zeros; check how the "
+            "work was collected, or pass --allow-empty when that is expected)",
+            file=sys.stderr,
+        )
+        return EXIT_GATE
     return EXIT_OK
 
 
@@ -352,7 +419,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("grade", help="grade a class: one sub-folder of notebooks per student")
-    p.add_argument("submissions", help="folder with one sub-folder per student")
+    p.add_argument(
+        "submissions",
+        help="folder with one sub-folder per student (or loose <student>_<lesson>.ipynb files, "
+        "or an nbgrader course folder)",
+    )
     p.add_argument(
         "--out", default="grades.csv", help="the gradebook CSV to write (default grades.csv)"
     )
@@ -373,6 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout",
         type=float,
         help="CPU seconds each graded function may use; the wall clock allows 3x + 10 s (default: course.yml)",
+    )
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 even when a student's folder holds no lesson notebook at all",
     )
     p.set_defaults(func=cmd_grade)
 
@@ -557,7 +633,19 @@ def _add_train_command(sub: argparse._SubParsersAction) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run one ``course`` command; return its exit code. This is the one place where errors
     become exit codes: a UserError (anything a user can fix) gives its message and 2, Ctrl-C 130,
-    anything else an "internal error" message with the last lines of its traceback and 2."""
+    anything else an "internal error" message with the last lines of its traceback and 2. Output
+    to a reader that has gone (``course check | head``) is dropped quietly (``ClosedPipeGuard``)."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = ClosedPipeGuard(stdout), ClosedPipeGuard(stderr)
+    try:
+        return _run(argv)
+    finally:
+        for guard in (sys.stdout, sys.stderr):
+            guard.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)

@@ -1,4 +1,8 @@
-"""Feedback a person reads: one function in a notebook, a progress table, a student's report."""
+"""Feedback a person reads: one function in a notebook, a progress table, a student's report.
+
+Messages carry text from student code and file names; it is made safe here, at rendering
+(``safe_text``), so every renderer takes any ``str``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import html
 from collections.abc import Iterable
 
 from autograder.grading.results import NEEDS_REVIEW, FunctionReport
+from autograder.grading.safe_text import markdown, one_line, printable
 
 MARK = {
     "passed": "✓",
@@ -23,20 +28,25 @@ def _points(value: float) -> str:
 
 def render_function(report: FunctionReport) -> str:
     """Feedback for one function, as ``check("name")`` prints it."""
+    lines = [printable(line, keep_newlines=True) for line in _function_lines(report)]
+    return "\n".join(lines)
+
+
+def _function_lines(report: FunctionReport) -> list[str]:
     name = report.function
     total = len(report.checks)
     passed = sum(1 for c in report.checks if c.status == "passed")
     score = f"{_points(report.points)}/{_points(report.max_points)} points"
     status = report.status
     if status == "passed":
-        return f"✓ {name}: {passed}/{total} checks passed ({score})"
+        return [f"✓ {name}: {passed}/{total} checks passed ({score})"]
     if status == "not implemented":
         message = report.checks[0].message if report.checks else ""
         if message and message != "not implemented yet":
-            return f"· {name}: {message} ({score})"
-        return f"· {name}: not implemented yet ({score})"
+            return [f"· {name}: {message} ({score})"]
+        return [f"· {name}: not implemented yet ({score})"]
     if status == "not defined":
-        return f"✗ {name}: {report.checks[0].message}"
+        return [f"✗ {name}: {report.checks[0].message}"]
     lines = []
     failing = [c for c in report.checks if c.status != "passed"]
     first = failing[0]
@@ -47,12 +57,11 @@ def render_function(report: FunctionReport) -> str:
             shown.add(record.message)
             lines.append(f"  also: {record.message}")
     lines.append(f"  {passed}/{total} checks passed ({score})")
-    return "\n".join(lines)
+    return lines
 
 
 def _shorten(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return one_line(text, limit=width)
 
 
 def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -> str:
@@ -105,13 +114,14 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
                 for record in failing:
                     mark = MARK.get(record.status, "✗")
                     points = f"{_points(record.points)}/{_points(record.max_points)}"
-                    lines.append(f"  {mark} {record.label} ({points}): {record.message}")
+                    message = printable(record.message, keep_newlines=True)
+                    lines.append(f"  {mark} {one_line(record.label)} ({points}): {message}")
     return "\n".join(lines)
 
 
 def render_markdown(result) -> str:
     """A student's feedback file: totals, then every function with every failing check."""
-    lines = [f"# Feedback for {result.submission}", ""]
+    lines = [f"# Feedback for {markdown(printable(result.submission))}", ""]
     lines.append(
         f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
         + (f" (bonus included: {_points(_bonus(result))})" if _bonus(result) else "")
@@ -128,7 +138,12 @@ def render_markdown(result) -> str:
     if result.problems:
         lines.append("## Notebook problems")
         lines.append("")
-        lines.extend(f"- {p}" for p in result.problems)
+        lines.extend(f"- {markdown(p)}" for p in result.problems)
+        lines.append("")
+    if result.warnings:
+        lines.append("## Your files")
+        lines.append("")
+        lines.extend(f"- {markdown(w)}" for w in result.warnings)
         lines.append("")
     if result.needs_review:
         lines.append("## Needs review")
@@ -159,17 +174,18 @@ def render_markdown(result) -> str:
             lines.append(f"### `{report.function}`")
             lines.append("")
             if report.status in ("not implemented", "not defined"):
-                lines.append(report.checks[0].message if report.checks else report.status)
+                message = report.checks[0].message if report.checks else report.status
+                lines.append(markdown(message, line_start=True))
             else:
                 for record in report.checks:
                     mark = MARK.get(record.status, "")
-                    text = record.message if record.status != "passed" else "passed"
+                    text = markdown(record.message) if record.status != "passed" else "passed"
                     lines.append(
-                        f"- {mark} {record.label} ({_points(record.points)}/{_points(record.max_points)}): {text}"
+                        f"- {mark} {markdown(record.label)} ({_points(record.points)}/{_points(record.max_points)}): {text}"
                     )
             if report.note:
                 lines.append("")
-                lines.append(f"Note: {report.note}")
+                lines.append(f"Note: {markdown(report.note)}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -183,7 +199,7 @@ def render_html(result) -> str:
     import mistune
 
     body = mistune.create_markdown(escape=True, plugins=["table"])(render_markdown(result))
-    title = html.escape(f"Feedback for {result.submission}")
+    title = html.escape(f"Feedback for {one_line(result.submission)}")
     style = (
         "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
         "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem}"

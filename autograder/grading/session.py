@@ -128,7 +128,7 @@ class GradingSession:
             statements=[
                 {
                     "source": d.source,
-                    "filename": f"{notebook.path.name}, cell {d.cell}",
+                    "filename": d.label,
                     "line": d.line,
                     "names": list(d.names),
                 }
