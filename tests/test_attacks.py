@@ -632,7 +632,8 @@ def test_hidden_inputs_change_between_runs(submission_factory):
     source = (
         "ANSWERS = " + repr(answers) + "\n\n"
         "def relu(Z):\n"
-        "    return np.array(ANSWERS[tuple(np.asarray(Z).ravel().round(6).tolist())], dtype=Z.dtype)\n"
+        "    dtype = np.result_type(Z.dtype, np.float32)  # floats, as relu's contract says\n"
+        "    return np.array(ANSWERS[tuple(np.asarray(Z).ravel().round(6).tolist())], dtype=dtype)\n"
     )
     folder = submission_factory({"relu": source}, lessons=[LESSON])
     result = grade(folder / "02_activations.ipynb", seed=11)

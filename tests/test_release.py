@@ -92,17 +92,11 @@ def test_the_leak_search_finds_one_planted_line_however_it_is_spaced(bundle, tmp
     ]
 
 
-def test_the_training_loop_would_leak_and_is_left_out(bundle, tmp_path):
+def test_course_train_in_the_bundle_holds_no_training_loop(bundle):
     from autograder.authoring.leaks import find_solution_leaks
 
-    assert not (bundle / "autograder" / "train" / "loop.py").exists()
-    planted = tmp_path / "planted"
-    shutil.copytree(bundle / "autograder" / "train", planted)
-    shutil.copy(ROOT / "autograder" / "train" / "loop.py", planted / "loop.py")
-    assert {leak.function for leak in find_solution_leaks(planted)} & {
-        "gradient_descent",
-        "minibatch_sgd",
-    }
+    assert (bundle / "autograder" / "train" / "fit.py").is_file()
+    assert not find_solution_leaks(bundle / "autograder")
 
 
 def test_lines_that_compute_nothing_are_not_answers():
@@ -166,12 +160,32 @@ def test_check_in_a_notebook_works_in_the_bundle(bundle, tmp_path):
     assert texts and all(t.startswith("✓") for t in texts), texts
 
 
-def test_course_train_in_the_bundle_says_it_needs_the_lesson_functions(bundle, tmp_path):
+def test_course_train_in_the_bundle_names_the_first_unfinished_lesson_function(bundle, tmp_path):
     done = _course(bundle, "train", "--out", str(tmp_path / "out"))
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.startswith("course: ") and "Traceback" not in done.stderr
-    assert "lesson 05" in done.stderr and "gradient_descent" in done.stderr
-    assert not (tmp_path / "out").exists()
+    assert "`split_features_labels`" in done.stderr and "not implemented yet" in done.stderr
+    assert "01_data.ipynb" in done.stderr
+    assert not (tmp_path / "out" / "submission.csv").exists()
+
+
+def test_course_train_in_the_bundle_trains_with_the_students_finished_lessons(bundle, tmp_path):
+    work = tmp_path / "work"
+    (work / "lessons").mkdir(parents=True)
+    for notebook in SOLUTIONS.glob("*.ipynb"):
+        shutil.copy(notebook, work / "lessons" / notebook.name)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "train", "--no-progress", "--epochs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=_env(bundle),
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "your lesson notebooks" in done.stdout and "trained in" in done.stdout
+    assert (work / "out" / "train" / "submission.csv").is_file()
 
 
 def test_course_score_in_the_bundle_uses_the_students_validate_submission(bundle, tmp_path):

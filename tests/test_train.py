@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 
 from autograder import cli, data, train
-from autograder.reference import load_reference, solutions_dir
-from autograder.train.loop import train_network
+from autograder.reference import solutions_dir
+from autograder.train.functions import load_functions
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO / "data" / "sample"
@@ -186,8 +186,13 @@ def test_deep_recipe_few_epochs(capsys, tmp_path):
     assert metrics["accuracy"]["dev"] > 0.85
 
 
+def _solutions(name: str):
+    """A function of the solution notebooks (graded, or one of the lessons' given helpers)."""
+    return load_functions("solutions").get(name)
+
+
 def test_seed_recipe_starts_from_the_original_initialisation():
-    params = train.uniform_params(n_hidden=10, seed=0)
+    params = _solutions("uniform_init")(784, 10, 10, seed=0)
     assert {k: v.shape for k, v in params.items()} == {
         "W1": (784, 10),
         "b1": (10,),
@@ -201,13 +206,14 @@ def test_seed_recipe_starts_from_the_original_initialisation():
 
 
 def test_shift_images_moves_the_digit():
+    shift_images = _solutions("shift_images")  # lesson 08's, which the wide recipe's shifts use
     X = np.zeros((1, 784), dtype=np.float32)
     X[0, 14 * 28 + 10] = 1.0  # one lit pixel at row 14, column 10
-    moved = train.shift_images(X, dx=2, dy=-1).reshape(28, 28)
+    moved = shift_images(X, dx=2, dy=-1).reshape(28, 28)
     assert moved[13, 12] == 1.0 and moved.sum() == 1.0
     edge = np.zeros((1, 784), dtype=np.float32)
     edge[0, 27] = 1.0  # top-right corner: shifted out, nothing wraps around
-    assert train.shift_images(edge, dx=1, dy=0).sum() == 0.0
+    assert shift_images(edge, dx=1, dy=0).sum() == 0.0
 
 
 def test_overrides_reach_the_training(capsys, tmp_path):
@@ -230,105 +236,6 @@ def test_same_seed_same_result(capsys, tmp_path):
         assert code == 0, err
     first = (tmp_path / "a" / "submission.csv").read_bytes()
     assert first == (tmp_path / "b" / "submission.csv").read_bytes()
-
-
-def _sample_arrays(n: int = 600):
-    ns = load_reference().namespace
-    frame = pd.read_csv(SAMPLE_DIR / "train.csv.gz", nrows=n)
-    X, y = ns.split_features_labels(frame)
-    return ns, ns.normalize(X), y
-
-
-def _fn(ns):
-    return lambda name: getattr(ns, name)
-
-
-def test_full_batch_training_equals_the_notebooks_gradient_descent():
-    ns, X, y = _sample_arrays()
-    recipe = train.Recipe(
-        name="t",
-        description="",
-        init="he",
-        n_hidden=10,
-        optimizer="gd",
-        learning_rate=0.5,
-        iterations=20,
-    )
-    params, history = train_network(_fn(ns), recipe, X, y, X[:50], y[:50], seed=3, progress=False)
-    expected, expected_history = ns.gradient_descent(
-        X, y, n_hidden=10, learning_rate=0.5, iterations=20, seed=3, X_dev=X[:50], y_dev=y[:50]
-    )
-    for name in ("W1", "b1", "W2", "b2"):
-        np.testing.assert_allclose(params[name], expected[name], rtol=1e-5, atol=1e-6)
-    # Both record the last iteration's forward pass last (the step numbering is cosmetic).
-    assert history["loss"][-1] == pytest.approx(expected_history["loss"][-1], rel=1e-5)
-
-
-def test_minibatch_training_equals_the_notebooks_minibatch_sgd():
-    ns, X, y = _sample_arrays()
-    recipe = train.Recipe(
-        name="t",
-        description="",
-        init="he",
-        n_hidden=10,
-        optimizer="sgd",
-        learning_rate=0.1,
-        epochs=2,
-        batch_size=64,
-    )
-    params, history = train_network(_fn(ns), recipe, X, y, X[:50], y[:50], seed=5, progress=False)
-    expected, expected_history = ns.minibatch_sgd(
-        X,
-        y,
-        n_hidden=10,
-        learning_rate=0.1,
-        epochs=2,
-        batch_size=64,
-        seed=5,
-        X_dev=X[:50],
-        y_dev=y[:50],
-    )
-    for name in ("W1", "b1", "W2", "b2"):
-        np.testing.assert_allclose(params[name], expected[name], rtol=1e-5, atol=1e-6)
-    assert history["iteration"] == expected_history["iteration"]
-    np.testing.assert_allclose(history["train_accuracy"], expected_history["train_accuracy"])
-
-
-def test_deep_training_equals_the_lesson_09_loop():
-    from autograder import import_functions
-
-    ns, X, y = _sample_arrays()
-    train_deep = import_functions(solutions_dir() / "09_deeper_networks.ipynb", "train_deep")
-    recipe = train.Recipe(
-        name="t",
-        description="",
-        init="he",
-        n_hidden=16,
-        hidden_layers=(16, 12),
-        optimizer="sgd",
-        learning_rate=0.1,
-        epochs=2,
-        batch_size=64,
-        weight_decay=1e-3,
-    )
-    params, history = train_network(_fn(ns), recipe, X, y, X[:50], y[:50], seed=5, progress=False)
-    expected, expected_history = train_deep(
-        X,
-        y,
-        [784, 16, 12, 10],
-        0.1,
-        1e-3,
-        epochs=2,
-        batch_size=64,
-        seed=5,
-        X_dev=X[:50],
-        y_dev=y[:50],
-    )
-    assert sorted(params) == sorted(expected) == ["W1", "W2", "W3", "b1", "b2", "b3"]
-    for name in expected:
-        np.testing.assert_allclose(params[name], expected[name], rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(history["train_accuracy"], expected_history["train_accuracy"])
-    np.testing.assert_allclose(history["dev_accuracy"], expected_history["dev_accuracy"])
 
 
 def test_a_deep_recipe_trains_only_with_minibatch_sgd():
@@ -365,12 +272,11 @@ def test_dev_size_comes_from_course_yml(monkeypatch):
 
 
 def test_cosine_schedule_decays_to_zero():
-    recipe = train.RECIPES["wide"]
-    total = 100
-    rates = [recipe.learning_rate_at(step, total) for step in range(total)]
-    assert rates[0] == pytest.approx(recipe.learning_rate)
-    assert all(a >= b for a, b in itertools.pairwise(rates))
-    assert rates[-1] < 0.01 * recipe.learning_rate
+    schedule = _solutions("cosine_schedule")(100)  # lesson 08's, which the recipes' decay uses
+    factors = [schedule(step) for step in range(100)]
+    assert factors[0] == pytest.approx(1.0)
+    assert all(a >= b for a, b in itertools.pairwise(factors))
+    assert factors[-1] < 0.01
 
 
 def test_data_without_answer_key_is_not_scored(capsys, tmp_path):
@@ -417,6 +323,15 @@ def test_out_that_is_a_file_exits_2(capsys, tmp_path):
     assert code == 2
     assert "--out" in err and "cannot write" in err
     assert "Traceback" not in err
+
+
+def test_a_decaying_rate_on_a_full_batch_recipe_exits_2(capsys, tmp_path):
+    code, _, err = run_train(
+        capsys, "--recipe", "full-batch", "--schedule", "cosine", "--out", str(tmp_path / "out")
+    )
+    assert code == 2
+    assert "gradient_descent" in err and "--schedule constant" in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_iterations_on_a_minibatch_recipe_exits_2(capsys, tmp_path):
@@ -558,3 +473,116 @@ def test_lesson_cell_with_a_syntax_error_is_explained(capsys, tmp_path, monkeypa
     assert code == 2
     assert "predict (lessons/06_evaluation.ipynb)" in err
     assert "syntax error" in err
+
+
+# -- training is the lessons' own gradient_descent / minibatch_sgd ----------------------------------
+
+RECORDING = """
+def {name}(X, y, **settings):
+    import json, os
+    with open(os.environ["COURSE_TRAIN_CALLS"], "a", encoding="utf-8") as calls:
+        calls.write(json.dumps({{
+            "function": "{name}",
+            "rows": int(X.shape[0]),
+            "settings": {{k: v if isinstance(v, (int, float, str, type(None))) else type(v).__name__
+                         for k, v in settings.items() if k not in ("X_dev", "y_dev")}},
+            "dev_rows": int(settings["X_dev"].shape[0]),
+        }}) + "\\n")
+    return _{name}_as_written(X, y, **settings)
+"""
+
+
+def _record_calls_to(lessons: Path, name: str, notebook: str) -> None:
+    """Rename the lesson's ``name`` and put in its place a version that records every call in
+    the file named by COURSE_TRAIN_CALLS, then trains with the original."""
+    path = lessons / notebook
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if re.search(rf"^def {name}\(", c.source, re.MULTILINE))
+    cell.source = cell.source.replace(f"def {name}(", f"def _{name}_as_written(", 1)
+    cell.source += "\n\n" + RECORDING.format(name=name)
+    nbformat.write(nb, path)
+
+
+def _calls(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_course_train_trains_with_your_own_minibatch_sgd(capsys, tmp_path, monkeypatch):
+    lessons = make_lessons(tmp_path)
+    _record_calls_to(lessons, "minibatch_sgd", "05_gradient_descent.ipynb")
+    monkeypatch.setenv("COURSE_TRAIN_CALLS", str(tmp_path / "calls.jsonl"))
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_train(capsys, "--from", "lessons", "--epochs", "2", "--out", "out")
+    assert code == 0, err
+    (call,) = _calls(tmp_path / "calls.jsonl")
+    assert call["function"] == "minibatch_sgd"
+    assert call["rows"] == SAMPLE_TRAIN_ROWS - SAMPLE_DEV_ROWS
+    assert call["dev_rows"] == SAMPLE_DEV_ROWS
+    recipe = train.RECIPES["minibatch"]
+    assert call["settings"] | {"epochs": 2} == {
+        "n_hidden": recipe.n_hidden,
+        "learning_rate": recipe.learning_rate,
+        "epochs": 2,
+        "batch_size": recipe.batch_size,
+        "seed": 0,
+        "update": "function",  # lesson 08's make_update, with its cosine_schedule
+        "augment": None,
+        "callback": "function",  # the progress bar
+    }
+    metrics = read_metrics(tmp_path / "out")
+    assert metrics["history"]["iteration"] == [77, 154]  # what minibatch_sgd recorded: 4,881 / 64
+
+
+def test_the_wide_recipe_shifts_digits_through_your_minibatch_sgd(capsys, tmp_path, monkeypatch):
+    lessons = make_lessons(tmp_path)
+    _record_calls_to(lessons, "minibatch_sgd", "05_gradient_descent.ipynb")
+    monkeypatch.setenv("COURSE_TRAIN_CALLS", str(tmp_path / "calls.jsonl"))
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_train(
+        capsys, "--from", "lessons", "--recipe", "wide", "--epochs", "1", "--out", "out"
+    )
+    assert code == 0, err
+    (call,) = _calls(tmp_path / "calls.jsonl")
+    assert call["settings"]["n_hidden"] == train.RECIPES["wide"].n_hidden
+    assert call["settings"]["update"] == "function"  # make_update("adam", ...): your adam_update
+    assert call["settings"]["augment"] == "function"  # lesson 08's random_shifts
+
+
+def test_course_train_trains_the_seed_recipe_with_your_own_gradient_descent(
+    capsys, tmp_path, monkeypatch
+):
+    lessons = make_lessons(tmp_path)
+    _record_calls_to(lessons, "gradient_descent", "05_gradient_descent.ipynb")
+    monkeypatch.setenv("COURSE_TRAIN_CALLS", str(tmp_path / "calls.jsonl"))
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_train(
+        capsys, "--from", "lessons", "--recipe", "seed", "--iterations", "20", "--out", "out"
+    )
+    assert code == 0, err
+    (call,) = _calls(tmp_path / "calls.jsonl")
+    assert call["settings"]["iterations"] == 20
+    assert call["settings"]["learning_rate"] == pytest.approx(0.1)
+    assert call["settings"]["init"] == "function"  # lesson 03's uniform_init
+    assert read_metrics(tmp_path / "out")["history"]["iteration"] == [0, 10, 19]
+
+
+def test_the_progress_bar_follows_the_training(capsys, tmp_path):
+    code = cli.main(["train", "--epochs", "2", "--out", str(tmp_path)])  # with the progress bar
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "154/154" in captured.err  # every update of minibatch_sgd counted, through its rule
+    assert "loss=" in captured.err and "dev=" in captured.err  # from the callback's history
+
+
+def test_an_unfinished_minibatch_sgd_is_named(capsys, tmp_path, monkeypatch):
+    lessons = make_lessons(tmp_path)
+    replace_function(
+        lessons / "05_gradient_descent.ipynb",
+        "minibatch_sgd",
+        'def minibatch_sgd(X, y, **settings):\n    raise NotImplementedError("minibatch_sgd")\n',
+    )
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_train(capsys, "--from", "lessons", "--out", "out")
+    assert code == 2
+    assert "`minibatch_sgd`" in err and "not implemented yet" in err
+    assert "05_gradient_descent.ipynb" in err and "Traceback" not in err

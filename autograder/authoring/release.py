@@ -2,9 +2,9 @@
 
 The bundle holds the lessons, the autograder with its public checks and their stored expected
 values, the embedded data sample, the course manifest, and a README for students. It leaves out
-what would do a graded function's job: ``solutions/`` and the training loop of ``course train``
-(which does lesson 05's ``gradient_descent`` / ``minibatch_sgd``). Before it is left in place,
-the bundle is searched for the distinctive lines of every reference solution
+what would do a graded function's job: ``solutions/``. (``course train`` has no training loop of
+its own: it trains with the lessons' ``gradient_descent`` / ``minibatch_sgd``.) Before it is
+left in place, the bundle is searched for the distinctive lines of every reference solution
 (:mod:`autograder.authoring.leaks`): a bundle that would hold one is refused.
 """
 
@@ -22,8 +22,9 @@ TEMPLATE = PACKAGE_DIR / "templates" / "student_README.md"
 COPIED = ("lessons", "autograder", "course.yml", "requirements.txt", "pyproject.toml")
 DATA_FILES = ("README.md", "sample")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "out", "*.egg-info")
-NOT_RELEASED = ("autograder/train/loop.py",)
-"""Files of the package that do a graded function's job, so students do not get them."""
+NOT_RELEASED: tuple[str, ...] = ()
+"""Files of the package that do a graded function's job, so students do not get them (none now:
+``course train`` trains through the lessons' own functions)."""
 
 
 def _ignore_in(root: Path) -> Callable[[str, list[str]], set[str]]:

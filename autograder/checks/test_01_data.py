@@ -65,6 +65,7 @@ def _split(fn, case: str):
 
 
 def test_split_features_labels_features(outcome):
+    """X holds every column except 'label', values and integer dtype unchanged."""
     fn = outcome("split_features_labels")
     for case in LABELLED:
         (df,) = fn.call(case).args
@@ -106,6 +107,7 @@ def test_split_features_labels_features(outcome):
 
 
 def test_split_features_labels_labels(outcome):
+    """y is the 'label' column as a 1-D integer array."""
     fn = outcome("split_features_labels")
     for case in LABELLED:
         _, y = _split(fn, case)
@@ -143,6 +145,7 @@ def test_split_features_labels_labels(outcome):
 
 
 def test_split_features_labels_without_label(outcome):
+    """without a 'label' column (test.csv) X is every column and y is None."""
     fn = outcome("split_features_labels")
     case = "test_csv_one_row"
     (df,) = fn.call(case).args
@@ -207,6 +210,7 @@ def _frame_difference(before: pd.DataFrame, after) -> str | None:
 
 @requires("test_split_features_labels_features")
 def test_split_features_labels_keeps_input(outcome):
+    """split_features_labels leaves the DataFrame unchanged."""
     fn = outcome("split_features_labels")
     for case in fn.cases:
         (df,) = fn.call(case).args
@@ -234,6 +238,7 @@ def normalize_cases(rng, ref):
         "dark_uint8": Call(dark),  # nothing brighter than 180
         "one_row": Call(rng.integers(0, 256, size=(1, 784)).astype(np.uint8)),
         "float64": Call(rng.integers(0, 256, size=(2, 20)).astype(np.float64)),
+        "images_28x28": Call(rng.integers(0, 256, size=(2, 28, 28)).astype(np.uint8)),  # any shape
     }
 
 
@@ -248,6 +253,7 @@ UINT8_OVERFLOW_HINT = (
 
 
 def test_normalize_values(outcome):
+    """every pixel value v becomes v / 255, whatever the input's shape and dtype."""
     fn = outcome("normalize")
     for case in fn.cases:
         (X,) = fn.call(case).args
@@ -319,6 +325,7 @@ def test_normalize_values(outcome):
 
 @requires("test_normalize_values")
 def test_normalize_float32(outcome):
+    """normalize returns float32."""
     fn = outcome("normalize")
     for case in fn.cases:
         (X,) = fn.call(case).args
@@ -333,6 +340,7 @@ def test_normalize_float32(outcome):
 
 @requires("test_normalize_values")
 def test_normalize_keeps_input(outcome):
+    """normalize leaves its input X unchanged."""
     fn = outcome("normalize")
     for case in fn.cases:
         (X,) = fn.call(case).args
@@ -420,12 +428,14 @@ def _row_ids(X: np.ndarray, rows: np.ndarray, what: str) -> np.ndarray:
 
 
 def test_train_dev_split_shapes(outcome):
+    """the four parts come back in order with the right shapes."""
     fn = outcome("train_dev_split")
     for case in fn.cases:
         _split_parts(fn, case)
 
 
 def test_train_dev_split_disjoint_and_complete(outcome):
+    """every row of X is in exactly one part: none lost, none in both."""
     fn = outcome("train_dev_split")
     for case in fn.cases:
         X, _, (X_train, _, X_dev, _) = _split_parts(fn, case)
@@ -454,6 +464,7 @@ def test_train_dev_split_disjoint_and_complete(outcome):
 
 
 def test_train_dev_split_aligned(outcome):
+    """each image keeps its own label in both parts."""
     fn = outcome("train_dev_split")
     for case in fn.cases:
         X, y, (X_train, y_train, X_dev, y_dev) = _split_parts(fn, case)
@@ -474,6 +485,7 @@ def test_train_dev_split_aligned(outcome):
 
 @requires("test_train_dev_split_disjoint_and_complete")
 def test_train_dev_split_deterministic(outcome):
+    """the same seed gives the same split."""
     fn = outcome("train_dev_split")
     _, _, first = _split_parts(fn, "seed_a")
     _, _, again = _split_parts(fn, "seed_a_again")
@@ -488,6 +500,7 @@ def test_train_dev_split_deterministic(outcome):
 
 @requires("test_train_dev_split_disjoint_and_complete")
 def test_train_dev_split_seeds_differ(outcome):
+    """different seeds give different splits."""
     fn = outcome("train_dev_split")
     _, _, (X_train_a, _, X_dev_a, _) = _split_parts(fn, "seed_a")
     _, _, (X_train_b, _, X_dev_b, _) = _split_parts(fn, "seed_b")
@@ -500,6 +513,7 @@ def test_train_dev_split_seeds_differ(outcome):
 
 
 def test_train_dev_split_shuffled(outcome):
+    """the rows are shuffled before the split."""
     fn = outcome("train_dev_split")
     for case in ("seed_a", "seed_b"):
         X, _, (X_train, _, X_dev, _) = _split_parts(fn, case)
@@ -518,6 +532,7 @@ def test_train_dev_split_shuffled(outcome):
 
 @requires("test_train_dev_split_disjoint_and_complete")
 def test_train_dev_split_keeps_inputs(outcome):
+    """train_dev_split leaves X and y unchanged."""
     fn = outcome("train_dev_split")
     for case in fn.cases:
         X, y = fn.call(case).args
@@ -548,6 +563,7 @@ TEN_CLASSES = ("random", "all_classes", "one_label")
 
 
 def test_one_hot_values(outcome):
+    """row i is all zeros except a 1 in column y[i]."""
     fn = outcome("one_hot")
     for case in TEN_CLASSES:
         (y,) = fn.call(case).args
@@ -595,6 +611,7 @@ def test_one_hot_values(outcome):
 
 
 def test_one_hot_num_classes(outcome):
+    """the number of columns comes from num_classes."""
     fn = outcome("one_hot")
     case = "num_classes_5"
     call = fn.call(case)
@@ -628,6 +645,7 @@ def test_one_hot_num_classes(outcome):
 
 @requires("test_one_hot_values")
 def test_one_hot_float32(outcome):
+    """one_hot returns float32."""
     fn = outcome("one_hot")
     for case in fn.cases:
         got = expect_ndarray(result_or_known_error(fn, case), f"one_hot(y) on the '{case}' case")

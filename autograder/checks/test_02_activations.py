@@ -33,10 +33,24 @@ def relu_cases(rng, ref):
         "float32": Call(rng.normal(size=(4, 3)).astype(np.float32)),
         "one_row": Call(rng.normal(size=(1, 10))),
         "all_negative": Call(-rng.uniform(0.1, 3.0, size=(3, 4))),
+        "integers": Call(rng.integers(-5, 6, size=(3, 5))),  # the lesson: floats even for these
+        "three_dimensional": Call(rng.normal(size=(2, 3, 4))),  # any shape
     }
 
 
+INTEGER_RELU_HINT = (
+    "An integer Z gives back integers (np.maximum(Z, 0), Z * (Z > 0) and Z.clip(min=0) all keep "
+    "Z's dtype): make the result float, for example by comparing with the float 0.0, "
+    "np.maximum(Z, 0.0), as the lesson asks."
+)
+FLOAT32_RELU_HINT = (
+    "float32 in should give float32 out: np.maximum(Z, 0.0) keeps the dtype; astype(float), "
+    "np.float64 or dtype=float turn it into float64."
+)
+
+
 def test_relu_values(outcome):
+    """relu's values match max(Z, 0) on every case, whatever the shape."""
     relu = outcome("relu")
     for case in relu.cases:
         (Z,) = relu.call(case).args
@@ -67,12 +81,32 @@ def test_relu_values(outcome):
                 np.trunc(np.maximum(Z, 0)),
             ),
         ]
-        got = expect_close(got, relu.expected(case), what, mistakes=mistakes, **tolerance_for(Z))
-        expect_dtype(got, "f", what, hint="Keep the input's float dtype: np.maximum(Z, 0) does.")
+        expect_close(got, relu.expected(case), what, mistakes=mistakes, **tolerance_for(Z))
+
+
+@requires("test_relu_values")
+def test_relu_returns_floats(outcome):
+    """relu returns floats: float32 stays float32, float64 stays float64, integers give float64."""
+    relu = outcome("relu")
+    for case in relu.cases:
+        (Z,) = relu.call(case).args
+        what = f"relu(Z) on the '{case}' case ({Z.dtype} Z)"
+        got = expect_ndarray(relu.result(case), what)
+        want = np.asarray(relu.expected(case)).dtype
+        if got.dtype == want:
+            continue
+        if Z.dtype.kind in "iu":
+            hint = INTEGER_RELU_HINT
+        elif Z.dtype == np.float32:
+            hint = FLOAT32_RELU_HINT
+        else:
+            hint = "Keep the input's float dtype: np.maximum(Z, 0.0) does."
+        raise CheckFailed(f"{what} has dtype {got.dtype}; expected {want}.", hint)
 
 
 @requires("test_relu_values")
 def test_relu_keeps_input(outcome):
+    """relu leaves its input Z unchanged."""
     relu = outcome("relu")
     for case in relu.cases:
         (Z,) = relu.call(case).args
@@ -82,7 +116,7 @@ def test_relu_keeps_input(outcome):
             relu.args_after(case)[0],
             f"Z (the '{case}' case)",
             hint="Do not write into Z (Z[Z < 0] = 0 changes the caller's array); "
-            "return a new array such as np.maximum(Z, 0).",
+            "return a new array such as np.maximum(Z, 0.0).",
         )
 
 
@@ -100,10 +134,12 @@ def relu_derivative_cases(rng, ref):
         "one_row": Call(rng.normal(size=(1, 10))),
         "with_zeros": Call(with_zeros),
         "all_zero": Call(np.zeros((2, 3))),
+        "integers": Call(rng.integers(-3, 4, size=(4, 5))),  # float64 out, 0 at the zeros
     }
 
 
 NO_EXACT_ZEROS = ("random", "float32", "one_row")
+WITH_ZEROS = ("with_zeros", "all_zero", "integers")
 AT_ZERO_HINT = (
     "At Z == 0 exactly the derivative is 0 in this course: test Z > 0, not Z >= 0 "
     "(np.heaviside(Z, 1) also puts a 1 there)."
@@ -125,6 +161,7 @@ def _derivative_mistakes(Z: np.ndarray) -> list[Mistake]:
 
 
 def test_relu_derivative_values(outcome):
+    """relu_derivative is 1 where Z > 0 and 0 where Z < 0."""
     fn = outcome("relu_derivative")
     for case in NO_EXACT_ZEROS:
         (Z,) = fn.call(case).args
@@ -141,8 +178,9 @@ def test_relu_derivative_values(outcome):
 
 @requires("test_relu_derivative_values")
 def test_relu_derivative_at_zero(outcome):
+    """relu_derivative is 0 where Z is exactly 0 (the course's convention)."""
     fn = outcome("relu_derivative")
-    for case in ("with_zeros", "all_zero"):
+    for case in WITH_ZEROS:
         (Z,) = fn.call(case).args
         got = expect_ndarray(fn.result(case), f"relu_derivative(Z) on the '{case}' case")
         expect_shape(got, Z.shape, f"relu_derivative(Z) on the '{case}' case")
@@ -168,8 +206,10 @@ def test_relu_derivative_at_zero(outcome):
 
 @requires("test_relu_derivative_values")
 def test_relu_derivative_float_dtype(outcome):
+    """relu_derivative returns floats in Z's float dtype (float32 stays float32), float64 for integers."""
     fn = outcome("relu_derivative")
     for case in fn.cases:
+        (Z,) = fn.call(case).args
         what = f"relu_derivative(Z) on the '{case}' case"
         got = expect_ndarray(fn.result(case), what)
         if got.dtype.kind == "b":
@@ -178,17 +218,35 @@ def test_relu_derivative_float_dtype(outcome):
                 "Comparisons like Z > 0 give booleans: convert them with "
                 ".astype(Z.dtype) (or multiply by 1.0).",
             )
+        integer_hint = (
+            "An integer Z has no float dtype to keep: return float64 for it (Z.dtype is an "
+            "integer type here, so .astype(Z.dtype) gives integers)."
+        )
         expect_dtype(
             got,
             "f",
             what,
-            hint="The derivative is multiplied into float gradients: "
+            hint=integer_hint
+            if Z.dtype.kind in "iu"
+            else "The derivative is multiplied into float gradients: "
             "return floats 0.0 and 1.0 (.astype(Z.dtype)).",
         )
+        want = np.asarray(fn.expected(case)).dtype
+        if got.dtype == want:
+            continue
+        if Z.dtype.kind in "iu":
+            hint = integer_hint
+        else:
+            hint = (
+                f"Keep Z's float dtype ({Z.dtype} here): .astype(Z.dtype). np.where(Z > 0, 1.0, 0.0) "
+                "and dtype=float always make float64, and a fixed float32 changes float64 input."
+            )
+        raise CheckFailed(f"{what} ({Z.dtype} Z) has dtype {got.dtype}; expected {want}.", hint)
 
 
 @requires("test_relu_derivative_values")
 def test_relu_derivative_keeps_input(outcome):
+    """relu_derivative leaves its input Z unchanged."""
     fn = outcome("relu_derivative")
     for case in fn.cases:
         (Z,) = fn.call(case).args
@@ -268,6 +326,7 @@ def _softmax_mistakes(Z: np.ndarray) -> list[Mistake]:
 
 
 def test_softmax_values(outcome):
+    """softmax's rows sum to 1 and match the reference's probabilities."""
     fn = outcome("softmax")
     for case in ORDINARY:
         (Z,) = fn.call(case).args
@@ -290,6 +349,7 @@ def test_softmax_values(outcome):
 
 
 def test_softmax_large_logits(outcome):
+    """softmax stays finite and right for logits near +1000 and -1000."""
     fn = outcome("softmax")
     case = "large_logits"
     (Z,) = fn.call(case).args
@@ -319,6 +379,7 @@ def test_softmax_large_logits(outcome):
 
 @requires("test_softmax_values")
 def test_softmax_keeps_input(outcome):
+    """softmax leaves its input logits Z unchanged."""
     fn = outcome("softmax")
     for case in fn.cases:
         (Z,) = fn.call(case).args
@@ -334,6 +395,7 @@ def test_softmax_keeps_input(outcome):
 
 @requires("test_softmax_values")
 def test_softmax_float32(outcome):
+    """softmax keeps float32 logits float32."""
     fn = outcome("softmax")
     case = "float32"
     what = f"softmax(Z) on the '{case}' case (float32 logits)"

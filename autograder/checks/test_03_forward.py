@@ -77,6 +77,7 @@ def _params(fn, case: str) -> dict:
 
 
 def test_init_params_shapes(outcome):
+    """W1, b1, W2, b2 have the shapes (n_in, H), (H,), (H, n_out), (n_out,)."""
     fn = outcome("init_params")
     for case in fn.cases:
         _params(fn, case)
@@ -139,6 +140,7 @@ def _scale_hint(std: float, fan_in: int, others: dict[str, int], tol: float) -> 
 
 
 def test_init_params_he_scale(outcome):
+    """the weights are centred on 0 with the He spread sqrt(2 / fan_in)."""
     fn = outcome("init_params")
     case = "scale"
     n_in, n_hidden, n_out = _dims(fn.call(case))
@@ -174,6 +176,7 @@ def test_init_params_he_scale(outcome):
 
 @requires("test_init_params_he_scale")
 def test_init_params_biases_zero(outcome):
+    """the biases start at zero."""
     fn = outcome("init_params")
     for case in fn.cases:
         params = _params(fn, case)
@@ -189,6 +192,7 @@ def test_init_params_biases_zero(outcome):
 
 @requires("test_init_params_he_scale")
 def test_init_params_deterministic(outcome):
+    """the same seed gives the same parameters."""
     fn = outcome("init_params")
     first, again = _params(fn, "small"), _params(fn, "small_same_seed")
     for name in PARAMS:
@@ -202,6 +206,7 @@ def test_init_params_deterministic(outcome):
 
 @requires("test_init_params_he_scale")
 def test_init_params_seeds_differ(outcome):
+    """different seeds give different weights."""
     fn = outcome("init_params")
     first, other = _params(fn, "small"), _params(fn, "small_other_seed")
     expect(
@@ -213,6 +218,7 @@ def test_init_params_seeds_differ(outcome):
 
 @requires("test_init_params_he_scale")
 def test_init_params_float32(outcome):
+    """every parameter is float32."""
     fn = outcome("init_params")
     for case in fn.cases:
         params = _params(fn, case)
@@ -307,12 +313,14 @@ def _forward(fn, case: str):
 
 
 def test_forward_returns_probs_and_cache(outcome):
+    """forward returns (probs, cache) with the right shapes and cache keys."""
     fn = outcome("forward")
     for case in fn.cases:
         _forward(fn, case)
 
 
 def test_forward_probs(outcome):
+    """the probabilities match the reference."""
     fn = outcome("forward")
     for case in fn.cases:
         X, params, probs, cache = _forward(fn, case)
@@ -368,6 +376,7 @@ def _renormalised(probs, factor) -> np.ndarray:
 
 
 def test_forward_cache(outcome):
+    """the cache holds Z1, A1 and Z2 as the reference computes them."""
     fn = outcome("forward")
     for case in fn.cases:
         X, params, _, cache = _forward(fn, case)
@@ -415,6 +424,7 @@ def test_forward_cache(outcome):
 
 @requires("test_forward_probs")
 def test_forward_float32(outcome):
+    """float32 inputs give float32 probabilities and cache."""
     fn = outcome("forward")
     for case in ("float32", "one_row"):
         _, _, probs, cache = _forward(fn, case)
@@ -430,6 +440,7 @@ def test_forward_float32(outcome):
 
 @requires("test_forward_probs")
 def test_forward_keeps_inputs(outcome):
+    """forward leaves X and the parameters unchanged."""
     fn = outcome("forward")
     for case in fn.cases:
         X, params = fn.call(case).args
@@ -480,7 +491,37 @@ CLIP_HINT = (
 )
 
 
+def _scale_mistakes(want: float, n: int, c: int) -> list[Mistake]:
+    """A loss off by the factor N or C: a sum for a mean, or a mean over the wrong count."""
+    if n == 1:
+        return [
+            Mistake(
+                f"The loss is C = {c} times too small: divide by N, the number of examples, not "
+                "by N * C (the number of entries).",
+                want / c,
+            )
+        ]
+    return [
+        Mistake(
+            f"The loss is N = {n} times too large, the sum over the examples: average over the N "
+            "examples (np.mean, or divide by N), not the sum.",
+            want * n,
+        ),
+        Mistake(
+            f"The loss is C = {c} times too small: divide by N, the number of examples, not by "
+            "N * C (the number of entries).",
+            want / c,
+        ),
+        Mistake(
+            f"The loss is N = {n} times too small: it is divided by N twice (np.mean already "
+            "divides by N).",
+            want / n,
+        ),
+    ]
+
+
 def test_cross_entropy_value(outcome):
+    """the loss is the mean over the examples of -log(probability of the true class)."""
     fn = outcome("cross_entropy")
     for case in ORDINARY_LOSS:
         probs, y = fn.call(case).args
@@ -492,13 +533,7 @@ def test_cross_entropy_value(outcome):
             columns = -np.mean(logs[:, y])
             all_entries = -np.mean(logs)
         mistakes = [
-            Mistake(
-                "Average over the N examples (np.mean, or divide by N), not the sum.", want * n
-            ),
-            Mistake(
-                "Divide by N, the number of examples, not by N * C (the number of entries).",
-                want / c,
-            ),
+            *_scale_mistakes(want, n, c),
             Mistake("The loss is -log(p): the minus sign is missing.", -want),
             Mistake("Use the natural log, np.log (not np.log10 or np.log2).", want / math.log(10)),
             Mistake("Use the natural log, np.log (not np.log10 or np.log2).", want / math.log(2)),
@@ -526,6 +561,7 @@ def test_cross_entropy_value(outcome):
 
 @requires("test_cross_entropy_value")
 def test_cross_entropy_python_float(outcome):
+    """cross_entropy returns a single float."""
     fn = outcome("cross_entropy")
     for case in fn.cases:
         got = fn.result(case)
@@ -539,6 +575,7 @@ def test_cross_entropy_python_float(outcome):
 
 
 def test_cross_entropy_zero_probability(outcome):
+    """a true class with probability 0 gives a large, finite loss (clipped at 1e-12)."""
     fn = outcome("cross_entropy")
     for case in ("zero_probability", "certain"):
         probs, y = fn.call(case).args
@@ -559,13 +596,7 @@ def test_cross_entropy_zero_probability(outcome):
         )
         mistakes += (
             [
-                Mistake(
-                    "Average over the N examples (np.mean, or divide by N), not the sum.", want * n
-                ),
-                Mistake(
-                    "Divide by N, the number of examples, not by N * C (the number of entries).",
-                    want / probs.shape[1],
-                ),
+                *_scale_mistakes(want, n, probs.shape[1]),
                 Mistake("The loss is -log(p): the minus sign is missing.", -want),
                 Mistake(
                     "Use the natural log, np.log (not np.log10 or np.log2).", want / math.log(10)
@@ -597,6 +628,7 @@ def test_cross_entropy_zero_probability(outcome):
 
 @requires("test_cross_entropy_value")
 def test_cross_entropy_keeps_inputs(outcome):
+    """cross_entropy leaves probs and y unchanged."""
     fn = outcome("cross_entropy")
     for case in fn.cases:
         probs, y = fn.call(case).args

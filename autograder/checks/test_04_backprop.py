@@ -23,6 +23,7 @@ from autograder.checking import (
     result_or_known_error,
     tolerance_for,
 )
+from autograder.checks.factors import as_ratio, constant_factor, how_far, name_factor
 from autograder.sandbox.probes import PROBES
 from autograder.sandbox.probes import gradient as exact_gradient
 
@@ -66,10 +67,6 @@ BROADCAST_HINT = (
     "Shapes do not match in an elementwise step: subtract one_hot(y), an (N, 10) array, "
     "from the probabilities (y itself is (N,)); dA1 and relu_derivative(Z1) are both (N, H)."
 )
-MISSING_N_HINT = (
-    "The loss is the MEAN over the N examples: divide dZ2 by N (these gradients are N "
-    "times too large)."
-)
 RELU_DERIVATIVE_HINT = (
     "Gradient reaches hidden units whose Z1 <= 0: multiply dA1 by "
     "relu_derivative(Z1) (0 or 1) to get dZ1."
@@ -96,6 +93,14 @@ def _grads(fn, case: str, names: tuple[str, ...] = GRADS) -> dict:
     )
     for name in names:
         shape = params[name[1:]].shape
+        if name.startswith("db") and np.ndim(got[name]) == 0:
+            raise CheckFailed(
+                f"{name} from {what} is a single number ({describe(got[name])}); it should have "
+                f"one entry per unit, shape {shape}.",
+                f"Sum dZ{name[-1]} over the batch axis only, axis=0, which leaves one entry per "
+                f"unit: without an axis, np.sum adds up every entry of the ({n}, {shape[0]}) array "
+                "into one number.",
+            )
         array = expect_ndarray(got[name], f"{name} from {what}")
         hint = None
         if name.startswith("db") and array.shape == (n,) and n != shape[0]:
@@ -126,14 +131,61 @@ def _implied_upstream(inputs: np.ndarray, grad: np.ndarray) -> np.ndarray | None
     return D
 
 
+def _scale_hint(name: str, X, params, want: dict, got: dict) -> str | None:
+    """When ``name`` is the right gradient times a constant, say which constant and what it means.
+
+    A wrong count in dZ2 (the batch size taken from the wrong axis, a missing or doubled 1/N)
+    scales every gradient by the same factor, which the hint names.
+    """
+    if not isinstance(got, dict):
+        return None
+    c = constant_factor(got.get(name), want[name])
+    if c is None:
+        return None
+    n, n_in = X.shape
+    n_hidden, n_classes = params["W2"].shape
+    batch = f"instead of by the batch size N = X.shape[0] = {n}"
+    meanings = [
+        (-1.0, "dZ2 = (probs - one_hot(y)) / N, not one_hot(y) - probs"),
+        (
+            n / n_in,
+            (
+                f"you divided by X.shape[1] = {n_in} (the number of inputs per example; the "
+                f"original notebook kept its examples in columns) {batch}"
+            ),
+        ),
+        (n / n_classes, f"you divided by {n_classes} (the number of classes, Z2.shape[1]) {batch}"),
+        (n / n_hidden, f"you divided by {n_hidden} (the number of hidden units) {batch}"),
+        (
+            1 / n_classes,
+            (
+                f"you divided by N * {n_classes}, the number of entries of dZ2 (a mean over all of "
+                f"them?), instead of by N = {n}"
+            ),
+        ),
+    ]
+    if n > 1:
+        meanings[1:1] = [
+            (float(n), "the loss is the MEAN over the N examples: divide dZ2 by N"),
+            (1 / n, "divide by N once only (in dZ2): the later gradients inherit it"),
+        ]
+    meaning = name_factor(c, meanings) or (
+        f"the directions are right but not the scale: dZ2 is (P - Y) / N with N = X.shape[0] "
+        f"= {n}, and no other factor comes after it (this one is {as_ratio(c)})"
+    )
+    same = [g for g in GRADS if constant_factor(got.get(g), want[g]) is not None]
+    shared = len(same) == len(GRADS) and all(
+        abs(constant_factor(got[g], want[g]) / c - 1) <= 1e-3 for g in same
+    )
+    subject = "every gradient is" if shared else f"{name} is"
+    return f"{subject[0].upper()}{subject[1:]} {how_far(c)}: {meaning}."
+
+
 def _backward_mistakes(name: str, X, params, cache, want: dict, got: dict) -> list[Mistake]:
-    n = len(X)
     W = np.asarray(want[name], dtype=np.float64)
+    scale_hint = _scale_hint(name, X, params, want, got)
     mistakes = [
-        Mistake(MISSING_N_HINT, n * W) if n > 1 else None,
-        Mistake("Divide by N once only (in dZ2): the later gradients inherit it.", W / n)
-        if n > 1
-        else None,
+        Mistake(scale_hint, matches=lambda _: True) if scale_hint else None,
         Mistake("The sign is flipped: dZ2 = (probs - one_hot(y)) / N, not one_hot(y) - probs.", -W),
     ]
     Z1 = np.asarray(cache["Z1"], dtype=np.float64)
@@ -194,6 +246,7 @@ def _backward_mistakes(name: str, X, params, cache, want: dict, got: dict) -> li
 
 
 def test_backward_returns_gradients(outcome):
+    """backward returns a dict of dW1, db1, dW2, db2, each shaped like its parameter."""
     fn = outcome("backward")
     for case in fn.cases:
         _grads(fn, case)
@@ -215,10 +268,12 @@ def _compare_layer(fn, names: tuple[str, str]) -> None:
 
 
 def test_backward_output_layer(outcome):
+    """dW2 and db2 match the reference."""
     _compare_layer(outcome("backward"), ("dW2", "db2"))
 
 
 def test_backward_hidden_layer(outcome):
+    """dW1 and db1 match the reference."""
     _compare_layer(outcome("backward"), ("dW1", "db1"))
 
 
@@ -253,6 +308,7 @@ def _directional_derivatives(
 
 
 def test_backward_gradient_check(outcome):
+    """every gradient agrees with centered differences of the loss along random directions (float64: < 1e-6)."""
     fn = outcome("backward")
     for case in fn.cases:
         X, y, params, cache = fn.call(case).args
@@ -282,6 +338,7 @@ def test_backward_gradient_check(outcome):
 
 @requires("test_backward_gradient_check")
 def test_backward_keeps_inputs(outcome):
+    """backward leaves X, y, the parameters and the cache unchanged."""
     fn = outcome("backward")
     for case in fn.cases:
         X, y, params, cache = fn.call(case).args
@@ -395,7 +452,27 @@ def _numerical_mistakes(call: Call, want: np.ndarray) -> list[Mistake]:
     return mistakes
 
 
+def _numerical_scale_mistake(got, want, h: float) -> list[Mistake]:
+    """Estimates that are the right ones times a constant: the denominator (or the sign) is off."""
+    c = constant_factor(got, want)
+    if c is None:
+        return []
+    meaning = name_factor(
+        c,
+        [
+            (-1.0, "subtract in the other order, f(x + h e_i) - f(x - h e_i)"),
+            (0.5, "divide by 2h once: the two points x + h and x - h are 2h apart, not 4h"),
+        ],
+    ) or (
+        f"the differences are right up to a constant ({as_ratio(c)}), so look at what you divide "
+        f"them by: 2h, with h = {h:g}"
+    )
+    hint = f"Every entry is {how_far(c)}: {meaning}."
+    return [Mistake(hint, matches=lambda g, c=c: constant_factor(g, want) == c)]
+
+
 def test_numerical_gradient_values(outcome):
+    """the estimates match centered differences (f(x + h e_i) - f(x - h e_i)) / (2h), element by element."""
     fn = outcome("numerical_gradient")
     for case in DEFAULT_H:
         call = fn.call(case)
@@ -420,13 +497,16 @@ def test_numerical_gradient_values(outcome):
             f"(x of shape {x.shape})",
             rtol=1e-7,
             atol=1e-9,
-            mistakes=[drifted] + _numerical_mistakes(call, want),
+            mistakes=[drifted]
+            + _numerical_mistakes(call, want)
+            + _numerical_scale_mistake(got, want, float(call.kwargs.get("h", 1e-5))),
             hint="For every element i: (f(x + h e_i) - f(x - h e_i)) / (2h), with e_i 1 at "
             "position i and 0 elsewhere.",
         )
 
 
 def test_numerical_gradient_close_to_exact(outcome):
+    """the estimates are close to the exact gradients of known functions."""
     fn = outcome("numerical_gradient")
     for case in DEFAULT_H:
         call = fn.call(case)
@@ -446,6 +526,7 @@ def test_numerical_gradient_close_to_exact(outcome):
 
 
 def test_numerical_gradient_uses_h(outcome):
+    """the step is the h argument, not a fixed number."""
     fn = outcome("numerical_gradient")
     case = "large_h"
     call = fn.call(case)
@@ -474,6 +555,7 @@ def test_numerical_gradient_uses_h(outcome):
 
 @requires("test_numerical_gradient_values")
 def test_numerical_gradient_restores_x(outcome):
+    """x holds exactly its original values after the call."""
     fn = outcome("numerical_gradient")
     for case in fn.cases:
         call = fn.call(case)
@@ -580,6 +662,7 @@ def _relative_mistakes(a: np.ndarray, b: np.ndarray) -> list[Mistake]:
 
 
 def test_relative_error_value(outcome):
+    """the value is the largest elementwise |a - b| / max(1e-8, |a| + |b|)."""
     fn = outcome("relative_error")
     for case in NONZERO:
         a, b = fn.call(case).args
@@ -595,6 +678,7 @@ def test_relative_error_value(outcome):
 
 
 def test_relative_error_zeros(outcome):
+    """entries that are 0 in both arrays count as equal (no 0 / 0)."""
     fn = outcome("relative_error")
     for case in ZEROS:
         a, b = fn.call(case).args
@@ -611,6 +695,7 @@ def test_relative_error_zeros(outcome):
 
 @requires("test_relative_error_value")
 def test_relative_error_python_float(outcome):
+    """relative_error returns a single float."""
     fn = outcome("relative_error")
     for case in fn.cases:
         got = fn.result(case)

@@ -76,6 +76,7 @@ def _predict_mistakes(N):
 
 
 def test_predict_values(outcome):
+    """the predictions are the most probable class of each row."""
     fn = outcome("predict")
     for case in fn.cases:
         X = fn.call(case).args[0]
@@ -90,6 +91,7 @@ def test_predict_values(outcome):
 
 @requires("test_predict_values")
 def test_predict_returns_integers(outcome):
+    """predict returns a 1-D array of integers."""
     fn = outcome("predict")
     for case in fn.cases:
         X = fn.call(case).args[0]
@@ -132,6 +134,7 @@ def accuracy_cases(rng, ref):
 
 
 def test_accuracy_value(outcome):
+    """the value is the fraction of predictions that match, in [0, 1]."""
     fn = outcome("accuracy")
     for case in fn.cases:
         _y_pred, y_true = fn.call(case).args
@@ -162,6 +165,22 @@ def test_accuracy_value(outcome):
                 f"{what} is {got:.6g}; expected {want:.6g} ({round(want * n)} of {n} correct).",
                 hint or "The accuracy is the fraction of positions where y_pred equals y_true.",
             )
+
+
+@requires("test_accuracy_value")
+def test_accuracy_python_float(outcome):
+    """accuracy returns a single float, not an array."""
+    fn = outcome("accuracy")
+    for case in fn.cases:
+        got = fn.result(case)
+        ok = isinstance(got, (float, np.floating)) and not isinstance(got, bool)
+        expect(
+            ok,
+            f"accuracy(y_pred, y_true) on the '{case}' case should be a Python float; got "
+            f"{describe(got)}.",
+            "Return float(...) of the mean: a 0-d array or an integer is not the float the "
+            "docstring promises.",
+        )
 
 
 # -- confusion_matrix ---------------------------------------------------------------------------
@@ -215,6 +234,7 @@ def _confusion_mistakes(cm_want):
 
 
 def test_confusion_matrix_shape(outcome):
+    """the matrix is num_classes x num_classes."""
     fn = outcome("confusion_matrix")
     for case in fn.cases:
         call = fn.call(case)
@@ -240,6 +260,7 @@ def test_confusion_matrix_shape(outcome):
 
 
 def test_confusion_matrix_values(outcome):
+    """entry [t, p] counts the examples of class t predicted as p."""
     fn = outcome("confusion_matrix")
     for case in fn.cases:
         want = fn.expected(case)
@@ -254,6 +275,7 @@ def test_confusion_matrix_values(outcome):
 
 @requires("test_confusion_matrix_values")
 def test_confusion_matrix_integer_counts(outcome):
+    """the counts are integers."""
     fn = outcome("confusion_matrix")
     for case in fn.cases:
         got = expect_ndarray(fn.result(case), f"confusion_matrix(...) on the '{case}' case")
@@ -364,12 +386,14 @@ def _check_pairs(fn, case, *, tie_hint=None):
 
 
 def test_most_confused_pairs_values(outcome):
+    """the k largest off-diagonal counts, largest first, as (true, predicted, count)."""
     fn = outcome("most_confused_pairs")
     for case in VALUE_CASES:
         _check_pairs(fn, case)
 
 
 def test_most_confused_pairs_ties(outcome):
+    """ties are broken by (true, predicted), smallest first."""
     fn = outcome("most_confused_pairs")
     for case in TIE_CASES:
         _check_pairs(
@@ -382,6 +406,7 @@ def test_most_confused_pairs_ties(outcome):
 
 @requires("test_most_confused_pairs_values")
 def test_most_confused_pairs_python_ints(outcome):
+    """a list of tuples of Python ints."""
     fn = outcome("most_confused_pairs")
     for case in fn.cases:
         got = fn.result(case)

@@ -14,6 +14,7 @@ from autograder.checking import (
     expect,
     expect_equal,
     requires,
+    result_or_known_error,
 )
 
 COLUMNS = ["ImageId", "Label"]
@@ -27,11 +28,20 @@ def make_submission_cases(rng, ref):
         "random": Call(rng.integers(0, 10, size=9)),
         "one_prediction": Call(rng.integers(0, 10, size=1)),
         "int32": Call(rng.integers(0, 10, size=14).astype(np.int32)),
+        "python_list": Call([int(v) for v in rng.integers(0, 10, size=6)]),  # any array-like
     }
 
 
+ARRAY_LIKE_HINT = (
+    "predictions may be any array-like, a Python list too: convert it with "
+    "np.asarray(predictions) before using array methods such as .astype."
+)
+
+
 def _frame(fn, case):
-    got = fn.result(case)
+    got = result_or_known_error(
+        fn, case, known=[("AttributeError", "'list' object has no attribute", ARRAY_LIKE_HINT)]
+    )
     what = f"make_submission(predictions) on the '{case}' case"
     expect(
         isinstance(got, pd.DataFrame),
@@ -52,6 +62,7 @@ def _column(fn, case, name):
 
 
 def test_make_submission_columns(outcome):
+    """the DataFrame has exactly the columns ImageId and Label, in that order."""
     fn = outcome("make_submission")
     for case in fn.cases:
         columns = list(_frame(fn, case).columns)
@@ -74,6 +85,7 @@ def test_make_submission_columns(outcome):
 
 
 def test_make_submission_image_ids(outcome):
+    """ImageId counts the test images 1, 2, ..., N."""
     fn = outcome("make_submission")
     for case in fn.cases:
         (predictions,) = fn.call(case).args
@@ -91,6 +103,7 @@ def test_make_submission_image_ids(outcome):
 
 
 def test_make_submission_labels(outcome):
+    """Label holds the predictions in the order given."""
     fn = outcome("make_submission")
     for case in fn.cases:
         (_predictions,) = fn.call(case).args
@@ -105,6 +118,7 @@ def test_make_submission_labels(outcome):
 
 @requires("test_make_submission_image_ids", "test_make_submission_labels")
 def test_make_submission_integer_columns(outcome):
+    """both columns hold integers."""
     fn = outcome("make_submission")
     for case in fn.cases:
         for name in COLUMNS:
@@ -137,11 +151,18 @@ def validate_submission_cases(rng, ref):
     from_zero["ImageId"] = np.arange(n)
     shuffled = df()
     shuffled["ImageId"] = np.roll(np.arange(1, n + 1), 3)
-    ten, negative, fraction = df(), df(), df()
+    ten, negative, fraction, whole_floats, missing = df(), df(), df(), df(), df()
     ten.loc[n // 2, "Label"] = 10
     negative.loc[1, "Label"] = -1
     fraction["Label"] = fraction["Label"].astype(np.float64)
     fraction.loc[n - 2, "Label"] = 3.5
+    whole_floats["Label"] = whole_floats["Label"].astype(
+        np.float64
+    )  # 3.0: right digits, wrong type
+    missing["Label"] = missing["Label"].astype(np.float64)
+    missing.loc[2, "Label"] = np.nan
+    float_ids = df()
+    float_ids["ImageId"] = float_ids["ImageId"].astype(np.float64)  # 1.0, 2.0, ...
     return {
         "valid": Call(df(), n_rows=n),
         "valid_one_row": Call(_valid(rng, 1), n_rows=1),
@@ -156,6 +177,9 @@ def validate_submission_cases(rng, ref):
         "label_10": Call(ten, n_rows=n),
         "label_negative": Call(negative, n_rows=n),
         "label_fraction": Call(fraction, n_rows=n),
+        "label_float_column": Call(whole_floats, n_rows=n),
+        "label_missing": Call(missing, n_rows=n),
+        "image_id_float_column": Call(float_ids, n_rows=n),
     }
 
 
@@ -167,8 +191,26 @@ COLUMN_CASES = {
     "renamed_label": ["Label", "label"],
 }
 ROW_CASES = ("one_row_short", "default_n_rows")
-IMAGE_ID_CASES = ("image_id_from_0", "image_id_shuffled")
-LABEL_CASES = ("label_10", "label_negative", "label_fraction")
+IMAGE_ID_CASES = ("image_id_from_0", "image_id_shuffled", "image_id_float_column")
+LABEL_CASES = (
+    "label_10",
+    "label_negative",
+    "label_fraction",
+    "label_float_column",
+    "label_missing",
+)
+#: What to say when one of these passes as valid.
+MISSED = {
+    "label_float_column": (
+        "A float Label column is rejected even when every value is a whole digit (3.0): Kaggle "
+        "wants integers. Check the column's dtype, e.g. pd.api.types.is_integer_dtype(df['Label'])."
+    ),
+    "label_missing": "A missing Label (NaN) is not a digit: check for missing values (isna()).",
+    "image_id_float_column": (
+        "ImageId must be a column of integers; 1.0, 2.0, ... compare equal to 1, 2, ... but are "
+        "floats: check the column's dtype, not only its values."
+    ),
+}
 
 
 def _n_rows(call):
@@ -182,7 +224,8 @@ def _check_rejects(fn, cases, problem):
         if raised is None:
             raise CheckFailed(
                 f"{what} returned without raising; it should raise ValueError.",
-                'Check this and `raise ValueError("...")` with a message that names the problem.',
+                MISSED.get(case)
+                or 'Check this and `raise ValueError("...")` with a message that names the problem.',
             )
         if raised.type != "ValueError":
             hint = (
@@ -198,6 +241,7 @@ def _check_rejects(fn, cases, problem):
 
 @requires("test_validate_submission_rejects_wrong_row_count")
 def test_validate_submission_accepts_valid(outcome):
+    """a valid submission passes (the function returns None)."""
     fn = outcome("validate_submission")
     for case in VALID:
         raised = fn.raised(case)
@@ -218,18 +262,22 @@ def test_validate_submission_accepts_valid(outcome):
 
 
 def test_validate_submission_rejects_wrong_columns(outcome):
+    """a missing, extra or misspelt column raises ValueError."""
     _check_rejects(outcome("validate_submission"), COLUMN_CASES, "wrong columns")
 
 
 def test_validate_submission_rejects_wrong_row_count(outcome):
+    """the wrong number of rows raises ValueError."""
     _check_rejects(outcome("validate_submission"), ROW_CASES, "wrong number of rows")
 
 
 def test_validate_submission_rejects_bad_image_ids(outcome):
+    """ImageId other than the integers 1..n_rows in order raises ValueError."""
     _check_rejects(outcome("validate_submission"), IMAGE_ID_CASES, "ImageId not 1..n_rows")
 
 
 def test_validate_submission_rejects_bad_labels(outcome):
+    """a Label that is not an integer 0-9 (10, -1, 3.5, a float column, a missing value) raises ValueError."""
     _check_rejects(
         outcome("validate_submission"), LABEL_CASES, "a label that is not an integer 0-9"
     )
@@ -240,6 +288,7 @@ def _names(message, words):
 
 
 def test_validate_submission_messages_name_the_problem(outcome):
+    """each error message names what is wrong (the column, both row counts, ImageId or Label)."""
     fn = outcome("validate_submission")
     wanted = {}
     for case, columns in COLUMN_CASES.items():

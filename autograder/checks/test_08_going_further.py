@@ -148,6 +148,7 @@ def _wrong_params(call, want_state):
 
 
 def test_adam_update_params(outcome):
+    """the new parameters match one bias-corrected Adam step."""
     fn = outcome("adam_update")
     for case in fn.cases:
         call = fn.call(case)
@@ -181,6 +182,7 @@ def test_adam_update_params(outcome):
 
 
 def test_adam_update_state(outcome):
+    """the new state has t + 1 and the updated moving averages m and v (not bias-corrected)."""
     fn = outcome("adam_update")
     for case in fn.cases:
         call = fn.call(case)
@@ -269,6 +271,7 @@ def test_adam_update_state(outcome):
 
 @requires("test_adam_update_params", "test_adam_update_state")
 def test_adam_update_leaves_inputs_unchanged(outcome):
+    """adam_update leaves params, grads and state unchanged."""
     fn = outcome("adam_update")
     hint = (
         "Make new arrays and new dicts: m = beta1 * state['m'][k] + ... rather than state['m'][k] *= beta1, "

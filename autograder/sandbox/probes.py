@@ -53,3 +53,58 @@ def gradient(name: str, x: np.ndarray) -> np.ndarray:
         e = np.exp(x - np.max(x))
         return e / e.sum()
     raise KeyError(name)
+
+
+# -- functions handed to the training loops (lesson 05's init, update, augment and callback) ---
+
+
+def uniform_init(n_in: int = 784, n_hidden: int = 10, n_out: int = 10, seed: int = 0) -> dict:
+    """An init for gradient_descent: every weight and bias from uniform(-0.5, 0.5), float32,
+    called like init_params (the original notebook's start, as lesson 03 defines it)."""
+    rng = np.random.default_rng(seed)
+    shapes = {"W1": (n_in, n_hidden), "b1": (n_hidden,), "W2": (n_hidden, n_out), "b2": (n_out,)}
+    return {k: rng.uniform(-0.5, 0.5, size=s).astype(np.float32) for k, s in shapes.items()}
+
+
+def no_step(params: dict, grads: dict, learning_rate: float) -> dict:
+    """An update rule for minibatch_sgd that leaves the parameters where they are."""
+    return {k: np.array(v, copy=True) for k, v in params.items()}
+
+
+def blank_images(X_batch: np.ndarray) -> np.ndarray:
+    """An augment function for minibatch_sgd that blanks every image: no gradient reaches W1."""
+    return np.zeros_like(X_batch)
+
+
+def _stop_training(step, history) -> None:
+    try:
+        records = len(history["iteration"])
+        last = history["iteration"][-1] if records else None
+        seen = f"the history has {records} records, the last at iteration {last}"
+    except Exception:  # noqa: BLE001 - whatever was passed, say what it was
+        seen = f"the second argument is not the history dict (it is a {type(history).__name__})"
+    raise RuntimeError(f"stopped by the callback at step {step}: {seen}")
+
+
+def stop_at_step_3(step, history) -> None:
+    """A callback that stops training when it is called with step 3, reporting the history."""
+    if step == 3:
+        _stop_training(step, history)
+
+
+def stop_at_second_record(step, history) -> None:
+    """A callback that stops training the first time the history holds two records."""
+    try:
+        recorded = len(history["iteration"])
+    except Exception:  # noqa: BLE001
+        recorded = 0
+    if recorded >= 2:
+        _stop_training(step, history)
+
+
+PROBES.update(
+    {
+        f.__name__: f
+        for f in (uniform_init, no_step, blank_images, stop_at_step_3, stop_at_second_record)
+    }
+)

@@ -1,8 +1,9 @@
 """``course train``: the course's pipeline end to end, with the course's own functions.
 
-``recipes`` (how to train), ``functions`` (the notebooks' functions a run calls), ``loop`` (the
-training loop; not in the student release), ``plots`` (the pictures) and ``pipeline`` (the run:
-data, split, training, evaluation, submission, score, metrics).
+``recipes`` (how to train), ``functions`` (the notebooks' functions a run calls), ``fit`` (the
+training: one call of the notebooks' ``gradient_descent`` or ``minibatch_sgd``), ``plots`` (the
+pictures) and ``pipeline`` (the run: data, split, training, evaluation, submission, score,
+metrics).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from autograder.train.recipes import (
     RECIPES,
     SCHEDULES,
     Recipe,
-    shift_images,
-    uniform_params,
 )
 
 __all__ = [
@@ -28,6 +27,4 @@ __all__ = [
     "TrainError",
     "TrainOptions",
     "run_training",
-    "shift_images",
-    "uniform_params",
 ]

@@ -17,10 +17,12 @@ import numpy as np
 from autograder.config import lessons_dir, load_course
 from autograder.errors import TrainError
 from autograder.lesson_functions import LessonCodeError, run_lessons, shown_path
-from autograder.train.recipes import N_CLASSES, Recipe, uniform_params
+from autograder.train.fit import GIVEN_HELPERS, training_functions
+from autograder.train.recipes import Recipe
 
-#: The graded functions every run calls (plus ``update_params`` or ``adam_update``, and
-#: ``init_params`` for He initialisation), in the order a run first needs them.
+#: The graded functions every run calls (plus ``init_params`` for He initialisation and what
+#: training the recipe calls, :func:`autograder.train.fit.training_functions`), in the order a
+#: run first needs them.
 PIPELINE_FUNCTIONS = (
     "split_features_labels",
     "normalize",
@@ -36,6 +38,7 @@ PIPELINE_FUNCTIONS = (
     "validate_submission",
 )
 
+
 #: What a run of lesson 09's network calls instead of ``init_params``, ``forward``, ``backward``,
 #: ``update_params`` and ``predict`` (its predictions are the most probable class of
 #: ``forward_deep``; ``sgd_step_deep`` calls ``backward_deep`` and ``l2_penalty``).
@@ -46,25 +49,13 @@ def required_functions(recipe: Recipe) -> list[str]:
     names = list(PIPELINE_FUNCTIONS)
     if recipe.deep:
         names = [n for n in names if n not in ("forward", "backward", "predict")]
-        names[3:3] = DEEP_FUNCTIONS
+        names[3:3] = [*DEEP_FUNCTIONS, *training_functions(recipe)]
         return names
     if recipe.init == "he":
         names.insert(3, "init_params")
-    names.insert(
-        names.index("backward") + 1,
-        "adam_update" if recipe.optimizer == "adam" else "update_params",
-    )
+    at = names.index("backward") + 1
+    names[at:at] = [n for n in training_functions(recipe) if n not in names]
     return names
-
-
-def initial_params(fn: Callable[[str], Callable], recipe: Recipe, n_inputs: int, seed: int) -> dict:
-    """The network a run starts from: the original notebook's uniform initialisation, or the
-    notebooks' He initialisation (lesson 03's ``init_params``, lesson 09's ``init_deep``)."""
-    if recipe.init == "uniform":
-        return uniform_params(recipe.n_hidden, seed)
-    if recipe.deep:
-        return fn("init_deep")(recipe.layer_sizes(n_inputs), seed)
-    return fn("init_params")(n_inputs, recipe.n_hidden, N_CLASSES, seed)
 
 
 def predictor(fn: Callable[[str], Callable], recipe: Recipe) -> Callable:
@@ -75,10 +66,23 @@ def predictor(fn: Callable[[str], Callable], recipe: Recipe) -> Callable:
         return fn("predict")
     forward_deep = fn("forward_deep")
 
-    def predict_deep(X, params):
+    def predict_deep(X: np.ndarray, params: dict) -> np.ndarray:
         return np.argmax(forward_deep(X, params)[0], axis=1)
 
     return predict_deep
+
+
+def _notebook_of(name: str) -> str:
+    """The lesson notebook that defines ``name``, a graded function or a given helper."""
+    course = load_course()
+    try:
+        return course.lesson_of(name).notebook
+    except (KeyError, AttributeError):
+        pass
+    try:
+        return course.lesson(GIVEN_HELPERS[name]).notebook
+    except (KeyError, AttributeError):
+        return "?"
 
 
 @dataclass
@@ -109,19 +113,22 @@ def load_functions(origin: str) -> Functions:
 
 
 def _load_solutions() -> Functions:
-    from autograder.reference import ReferenceMissing, load_reference, solutions_dir
+    """The solution notebooks' definitions, every one of them: training calls the lessons' given
+    helpers (``uniform_init``, ``make_update`` ...) besides the graded functions."""
+    from autograder.reference import solutions_available, solutions_dir
 
     directory = solutions_dir()
-    try:
-        reference = load_reference()
-    except ReferenceMissing as exc:
+    if not solutions_available(directory):
         raise TrainError(
-            f"{exc} Use `course train --from lessons` to run your own lesson notebooks."
-        ) from None
-    except RuntimeError as exc:  # a solution notebook that does not parse
+            f"the reference notebooks are not in {shown_path(directory)}. Use `course train "
+            "--from lessons` to run your own lesson notebooks."
+        )
+    course = load_course()
+    try:
+        found = run_lessons(directory, [lesson.notebook for lesson in course.lessons])
+    except LessonCodeError as exc:
         raise TrainError(f"cannot read the solution notebooks: {exc}") from None
-    namespace = {k: v for k, v in vars(reference.namespace).items()}
-    return Functions(namespace, "solutions", directory, {"<reference>": directory})
+    return Functions(found.namespace, "solutions", directory, found.filenames, found.problems)
 
 
 def _load_lessons() -> Functions:
@@ -140,13 +147,9 @@ def check_defined(functions: Functions, names: list[str]) -> None:
     absent = [n for n in names if not callable(functions.namespace.get(n))]
     if not absent:
         return
-    course = load_course()
     lines = []
     for name in absent:
-        try:
-            notebook = course.lesson_of(name).notebook
-        except (KeyError, AttributeError):
-            notebook = "?"
+        notebook = _notebook_of(name)
         where = functions.directory / notebook
         reason = "the notebook is missing" if not where.is_file() else "it is not defined there"
         related = [p for p in functions.problems.get(notebook, []) if f"`{name}`" in p]
@@ -177,12 +180,7 @@ def _culprit(exc: BaseException, functions: Functions) -> tuple[str, Path | None
     if found is None:
         return None
     name, filename = found
-    if functions.origin == "lessons":
-        return name, functions.filenames[filename]
-    try:
-        return name, functions.directory / load_course().lesson_of(name).notebook
-    except (KeyError, AttributeError):
-        return name, None
+    return name, functions.filenames[filename]
 
 
 def explain_failure(exc: Exception, functions: Functions) -> TrainError | None:

@@ -6,9 +6,9 @@ sample), train the network with a progress bar, print train and dev accuracy, sa
 curve, a confusion-matrix heat map and the misclassified dev digits as images, write
 ``submission.csv`` and score it when a local answer key is present.
 
-Every step runs a graded function as written in the notebooks: ``solutions/`` or, with
-``--from lessons``, the student's own ``lessons/`` (:mod:`autograder.train.functions`). The loop
-that drives the training steps is :mod:`autograder.train.loop`.
+Every step runs a function as written in the notebooks: ``solutions/`` or, with ``--from
+lessons``, the student's own ``lessons/`` (:mod:`autograder.train.functions`). The training is
+one call of the notebooks' ``gradient_descent`` or ``minibatch_sgd`` (:mod:`autograder.train.fit`).
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ import numpy as np
 
 from autograder.errors import TrainError, UserError
 from autograder.lesson_functions import shown_path
+from autograder.train.fit import check_trainable, train
 from autograder.train.functions import (
     Functions,
     check_defined,
     default_origin,
     explain_failure,
-    initial_params,
     load_functions,
     predictor,
     required_functions,
@@ -43,7 +43,6 @@ from autograder.train.recipes import (
     N_CLASSES,
     RECIPES,
     Recipe,
-    fresh_adam_state,
     with_overrides,
 )
 
@@ -54,12 +53,6 @@ OUTPUT_FILES = (
     "misclassified.png",
     "submission.csv",
     "metrics.json",
-)
-NO_LOOP = (
-    "`course train` needs a training loop, and the student release has none: training the "
-    "network is yours to write in lesson 05 (`gradient_descent`, `minibatch_sgd`). Train in "
-    "lessons/05_gradient_descent.ipynb, write a submission in lesson 07, and score it with "
-    "`course score submission.csv`."
 )
 
 
@@ -110,17 +103,6 @@ class TrainOptions:
         return " ".join(parts)
 
 
-def training_loop() -> Callable:
-    """The loop that trains (``train_network``); TrainError in the student release, which has none."""
-    try:
-        from autograder.train.loop import train_network
-    except ModuleNotFoundError as exc:
-        if exc.name != "autograder.train.loop":
-            raise
-        raise TrainError(NO_LOOP) from None
-    return train_network
-
-
 def one_blas_thread():
     """Run NumPy's matrix products on one BLAS thread. The course's products are small or skinny,
     and on a 2-core machine that is doing anything else, two BLAS threads wait on each other:
@@ -137,17 +119,19 @@ def preflight(fn: Callable[[str], Callable], recipe: Recipe, X: np.ndarray, y: n
     """Run every function the pipeline needs once on a few rows, so an unfinished one is found
     before minutes of training rather than after."""
     X, y = X[:16], y[:16]
-    params = initial_params(fn, recipe, X.shape[1], 0)
     if recipe.deep:
+        params = fn("init_deep")(recipe.layer_sizes(X.shape[1]), 0)
         probs, _ = fn("forward_deep")(X, params)
         fn("cross_entropy")(probs, y)
         fn("sgd_step_deep")(X, y, params, 0.1, recipe.weight_decay)
     else:
+        init = fn("uniform_init") if recipe.init == "uniform" else fn("init_params")
+        params = init(X.shape[1], recipe.n_hidden, N_CLASSES, 0)
         probs, cache = fn("forward")(X, params)
         fn("cross_entropy")(probs, y)
         grads = fn("backward")(X, y, params, cache)
         if recipe.optimizer == "adam":
-            fn("adam_update")(params, grads, fresh_adam_state(params), learning_rate=1e-3)
+            fn("adam_update")(params, grads, fn("init_adam_state")(params), learning_rate=1e-3)
         else:
             fn("update_params")(params, grads, 0.1)
     predictions = predictor(fn, recipe)(X, params)
@@ -183,7 +167,7 @@ def run_training(options: TrainOptions) -> None:
         "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
     recipe = options.recipe_to_run()
-    train_network = training_loop()
+    check_trainable(recipe)
     out = Path(options.out)
     prepare_out_dir(out)
     files = data_files_in(Path(options.data), what="--data") if options.data else find_data()
@@ -201,9 +185,7 @@ def run_training(options: TrainOptions) -> None:
 
     try:
         with one_blas_thread():
-            _pipeline(
-                options, recipe, train_network, files, functions, train_df, test_df, out, timing
-            )
+            _pipeline(options, recipe, files, functions, train_df, test_df, out, timing)
     except UserError:
         raise
     except Exception as exc:
@@ -216,7 +198,6 @@ def run_training(options: TrainOptions) -> None:
 def _pipeline(
     options: TrainOptions,
     recipe: Recipe,
-    train_network: Callable,
     files,
     functions: Functions,
     train_df,
@@ -255,7 +236,7 @@ def _pipeline(
     preflight(fn, recipe, X_train, y_train)
 
     train_started = time.perf_counter()
-    params, history = train_network(
+    params, history = train(
         fn, recipe, X_train, y_train, X_dev, y_dev, seed=options.seed, progress=options.progress
     )
     train_seconds = time.perf_counter() - train_started

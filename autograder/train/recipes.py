@@ -1,5 +1,4 @@
-"""How ``course train`` trains: the recipes, and what they need beyond the graded functions (the
-original notebook's initialisation, Adam's starting state, shifted digits).
+"""How ``course train`` trains: the recipes and the command line's overrides of them.
 
 ``seed`` the original notebook's (uniform(-0.5, 0.5) weights and biases, learning rate 0.1, full
 batch, 500 iterations; float32 where the original used float64); ``full-batch`` He initialisation
@@ -16,8 +15,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from autograder.errors import TrainError
 
@@ -65,12 +62,6 @@ class Recipe:
         if self.full_batch:
             return self.iterations
         return self.epochs * math.ceil(n_train / self.batch_size)
-
-    def learning_rate_at(self, step: int, total: int) -> float:
-        """The learning rate of update number ``step`` (0-based) out of ``total``."""
-        if self.schedule == "cosine":
-            return self.learning_rate * 0.5 * (1.0 + math.cos(math.pi * step / total))
-        return self.learning_rate
 
     def summary(self) -> str:
         init = (
@@ -151,44 +142,6 @@ RECIPES: dict[str, Recipe] = {
     ),
 }
 DEFAULT_RECIPE = "minibatch"
-
-
-def uniform_params(n_hidden: int, seed: int) -> dict[str, np.ndarray]:
-    """The original notebook's initialisation (not a graded function): every weight and bias
-    from uniform(-0.5, 0.5), batch-first shapes, float32."""
-    rng = np.random.default_rng(seed)
-    shapes = {
-        "W1": (784, n_hidden),
-        "b1": (n_hidden,),
-        "W2": (n_hidden, N_CLASSES),
-        "b2": (N_CLASSES,),
-    }
-    return {k: rng.uniform(-0.5, 0.5, size=s).astype(np.float32) for k, s in shapes.items()}
-
-
-def fresh_adam_state(params: dict[str, np.ndarray]) -> dict:
-    """Adam's starting state in the course's format (lesson 08): t = 0, zero moments."""
-    zeros = lambda: {k: np.zeros_like(v) for k, v in params.items()}
-    return {"t": 0, "m": zeros(), "v": zeros()}
-
-
-def shift_images(X: np.ndarray, dx: int, dy: int) -> np.ndarray:
-    """The (N, 784) images moved ``dx`` pixels right and ``dy`` pixels down (negative: left, up),
-    with blank pixels coming in at the edges. Used for data augmentation by the wide recipe: the
-    same digit a little off-centre is still the same digit, which is what the network should learn.
-    """
-    images = X.reshape(-1, 28, 28)
-    moved = np.zeros_like(images)
-    rows_to, rows_from = _shifted_range(dy)
-    cols_to, cols_from = _shifted_range(dx)
-    moved[:, rows_to, cols_to] = images[:, rows_from, cols_from]
-    return moved.reshape(X.shape)
-
-
-def _shifted_range(offset: int) -> tuple[slice, slice]:
-    if offset >= 0:
-        return slice(offset, 28), slice(0, 28 - offset)
-    return slice(0, 28 + offset), slice(-offset, 28)
 
 
 def with_overrides(

@@ -52,6 +52,33 @@ def relu(Z):
     ),
     Mistake(
         "relu",
+        "integers_stay_integers",
+        """
+def relu(Z):
+    return np.maximum(Z, 0)
+""",
+        hint="an integer z gives back integers",
+    ),
+    Mistake(
+        "relu",
+        "mask_multiply_keeps_integers",
+        """
+def relu(Z):
+    return Z * (Z > 0)
+""",
+        hint="an integer z gives back integers",
+    ),
+    Mistake(
+        "relu",
+        "float64_always",
+        """
+def relu(Z):
+    return np.maximum(Z, 0).astype(float)
+""",
+        hint="float32 in should give float32 out",
+    ),
+    Mistake(
+        "relu",
         "cast_to_int",
         """
 def relu(Z):
@@ -115,6 +142,33 @@ def relu_derivative(Z):
     return Z
 """,
         hint="overwrite",
+    ),
+    Mistake(
+        "relu_derivative",
+        "always_float32",
+        """
+def relu_derivative(Z):
+    return (Z > 0).astype(np.float32)
+""",
+        hint="keep z's float dtype",
+    ),
+    Mistake(
+        "relu_derivative",
+        "np_where_float64",
+        """
+def relu_derivative(Z):
+    return np.where(Z > 0, 1.0, 0.0)
+""",
+        hint="keep z's float dtype",
+    ),
+    Mistake(
+        "relu_derivative",
+        "integer_input_keeps_integers",
+        """
+def relu_derivative(Z):
+    return (Z > 0).astype(Z.dtype)
+""",
+        hint="an integer z has no float dtype to keep",
     ),
     Mistake(
         "relu_derivative",
@@ -212,18 +266,10 @@ def relu(Z):
     ),
     Variant(
         "relu",
-        "clip",
+        "clip_float",
         """
 def relu(Z):
-    return Z.clip(min=0)
-""",
-    ),
-    Variant(
-        "relu",
-        "mask_multiply",
-        """
-def relu(Z):
-    return Z * (Z > 0)
+    return Z.clip(min=0.0)
 """,
     ),
     Variant(
@@ -231,7 +277,7 @@ def relu(Z):
         "copy_then_mask",
         """
 def relu(Z):
-    A = Z.copy()
+    A = Z.astype(Z.dtype if Z.dtype.kind == "f" else np.float64)
     A[A < 0] = 0
     return A
 """,
@@ -239,18 +285,11 @@ def relu(Z):
     # -- relu_derivative --
     Variant(
         "relu_derivative",
-        "float32_cast",
+        "np_where_in_dtype",
         """
 def relu_derivative(Z):
-    return (Z > 0).astype(np.float32)
-""",
-    ),
-    Variant(
-        "relu_derivative",
-        "np_where_float64",
-        """
-def relu_derivative(Z):
-    return np.where(Z > 0, 1.0, 0.0)
+    dtype = Z.dtype if np.issubdtype(Z.dtype, np.floating) else np.float64
+    return np.where(Z > 0, 1.0, 0.0).astype(dtype)
 """,
     ),
     Variant(
@@ -266,7 +305,7 @@ def relu_derivative(Z):
         "loop",
         """
 def relu_derivative(Z):
-    out = np.zeros_like(Z, dtype=float)
+    out = np.zeros(Z.shape, dtype=Z.dtype if Z.dtype.kind == "f" else np.float64)
     for index in np.ndindex(Z.shape):
         if Z[index] > 0:
             out[index] = 1.0

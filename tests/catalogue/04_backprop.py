@@ -155,6 +155,67 @@ def backward(X, y, params, cache):
 """,
         hint="must not change its inputs",
     ),
+    Mistake(
+        "backward",
+        "column_major_N",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[1]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+""",
+        hint="you divided by x.shape[1]",
+    ),
+    Mistake(
+        "backward",
+        "N_from_number_of_classes",
+        """
+def backward(X, y, params, cache):
+    probs = softmax(cache["Z2"])
+    dZ2 = (probs - one_hot(y)) / probs.shape[1]
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+""",
+        hint="the number of classes",
+    ),
+    Mistake(
+        "backward",
+        "divides_by_N_twice",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1 / N, "db1": dZ1.sum(axis=0) / N,
+            "dW2": cache["A1"].T @ dZ2 / N, "db2": dZ2.sum(axis=0) / N}
+""",
+        hint="divide by n once only",
+    ),
+    Mistake(
+        "backward",
+        "db1_scalar",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": np.sum(dZ1), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+""",
+        hint="sum dz1 over the batch axis only",
+    ),
+    Mistake(
+        "backward",
+        "db2_scalar",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum()}
+""",
+        hint="sum dz2 over the batch axis only",
+    ),
     # -- numerical_gradient --
     Mistake(
         "numerical_gradient",
@@ -299,6 +360,42 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 """,
         hint="/ 2 * h",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "divides_by_4h",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (4 * h)
+    return grad
+""",
+        hint="not 4h",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "forgets_h",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / 2
+    return grad
+""",
+        hint="look at what you divide them by",
     ),
     # -- relative_error --
     Mistake(

@@ -82,8 +82,9 @@ def update_params(params, grads, learning_rate):
         "gradient_descent",
         "records_every_iteration",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -95,6 +96,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
         hint="every 10 iterations",
@@ -103,8 +106,9 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "accuracy_as_percentage",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -117,6 +121,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
             if X_dev is not None:
                 history["dev_accuracy"].append(100 * np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
         hint="percentage",
@@ -125,9 +131,10 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "fixed_learning_rate",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
     alpha = 0.5
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -140,6 +147,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
             if X_dev is not None:
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), alpha)
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
         hint="learning_rate",
@@ -148,8 +157,9 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "ignores_seed",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10)
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -162,6 +172,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
             if X_dev is not None:
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
         hint="pass the seed on",
@@ -170,8 +182,9 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "dev_accuracy_always",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": [], "dev_accuracy": []}
     for i in range(iterations):
         probs, cache = forward(X, params)
@@ -182,6 +195,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
             if X_dev is not None:
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
         hint="only when x_dev",
@@ -190,8 +205,9 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "dev_accuracy_on_train",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -205,6 +221,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
             if X_dev is not None:
                 history["dev_accuracy"].append(acc)
         params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
         hint="x_dev and y_dev",
@@ -213,8 +231,9 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "own_update_forgets_biases",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -229,6 +248,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         grads = backward(X, y, params, cache)
         params = {"W1": params["W1"] - learning_rate * grads["dW1"], "b1": params["b1"],
                   "W2": params["W2"] - learning_rate * grads["dW2"], "b2": params["b2"]}
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
         hint="all of w1, b1, w2, b2",
@@ -237,8 +258,9 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "wrong_sign_own_update",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -252,6 +274,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         grads = backward(X, y, params, cache)
         params = {k: params[k] + learning_rate * grads["d" + k] for k in params}
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
         hint="against the gradient",
@@ -260,8 +284,9 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "never_uses_new_params",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -274,6 +299,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
             if X_dev is not None:
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
         new_params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
     return new_params, history
 """,
         hint="assign the update back",
@@ -282,9 +309,135 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "centres_x_in_place",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
     X -= X.mean(axis=0)
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    for i in range(iterations):
+        probs, cache = forward(X, params)
+        if i % 10 == 0 or i == iterations - 1:
+            history["iteration"].append(i)
+            history["loss"].append(cross_entropy(probs, y))
+            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+            if X_dev is not None:
+                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
+    return params, history
+""",
+        hint="changed its input in place",
+    ),
+    Mistake(
+        "gradient_descent",
+        "one_extra_iteration",
+        """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    for i in range(iterations + 1):
+        probs, cache = forward(X, params)
+        if i % 10 == 0 or i == iterations:
+            history["iteration"].append(i)
+            history["loss"].append(cross_entropy(probs, y))
+            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+            if X_dev is not None:
+                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
+    return params, history
+""",
+        hint="exactly `iterations` steps",
+    ),
+    Mistake(
+        "gradient_descent",
+        "ignores_init",
+        """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    for i in range(iterations):
+        probs, cache = forward(X, params)
+        if i % 10 == 0 or i == iterations - 1:
+            history["iteration"].append(i)
+            history["loss"].append(cross_entropy(probs, y))
+            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+            if X_dev is not None:
+                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
+    return params, history
+""",
+        hint="the init argument was ignored",
+    ),
+    Mistake(
+        "gradient_descent",
+        "callback_only_when_recording",
+        """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    for i in range(iterations):
+        probs, cache = forward(X, params)
+        if i % 10 == 0 or i == iterations - 1:
+            history["iteration"].append(i)
+            history["loss"].append(cross_entropy(probs, y))
+            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+            if X_dev is not None:
+                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+            if callback is not None:
+                callback(i, history)
+        params = update_params(params, backward(X, y, params, cache), learning_rate)
+    return params, history
+""",
+        hint="not only when a record is added",
+    ),
+    Mistake(
+        "gradient_descent",
+        "callback_counts_from_1",
+        """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    for i in range(iterations):
+        probs, cache = forward(X, params)
+        if i % 10 == 0 or i == iterations - 1:
+            history["iteration"].append(i)
+            history["loss"].append(cross_entropy(probs, y))
+            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+            if X_dev is not None:
+                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i + 1, history)
+    return params, history
+""",
+        hint="counted from 0",
+    ),
+    Mistake(
+        "gradient_descent",
+        "callback_never_called",
+        """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -299,36 +452,15 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         params = update_params(params, backward(X, y, params, cache), learning_rate)
     return params, history
 """,
-        hint="changed its input in place",
-    ),
-    Mistake(
-        "gradient_descent",
-        "one_extra_iteration",
-        """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
-    params = init_params(X.shape[1], n_hidden, 10, seed)
-    history = {"iteration": [], "loss": [], "train_accuracy": []}
-    if X_dev is not None:
-        history["dev_accuracy"] = []
-    for i in range(iterations + 1):
-        probs, cache = forward(X, params)
-        if i % 10 == 0 or i == iterations:
-            history["iteration"].append(i)
-            history["loss"].append(cross_entropy(probs, y))
-            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
-            if X_dev is not None:
-                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
-        params = update_params(params, backward(X, y, params, cache), learning_rate)
-    return params, history
-""",
-        hint="exactly `iterations` steps",
+        hint="once after every iteration",
     ),
     # -- minibatch_sgd --------------------------------------------------------------------------
     Mistake(
         "minibatch_sgd",
         "never_shuffles",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
@@ -337,8 +469,10 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
     for epoch in range(epochs):
         for start in range(0, X.shape[0], batch_size):
             Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+            if augment is not None:
+                Xb = augment(Xb)
             probs, cache = forward(Xb, params)
-            params = update_params(params, backward(Xb, yb, params, cache), learning_rate)
+            params = (update or update_params)(params, backward(Xb, yb, params, cache), learning_rate)
             updates += 1
         probs, _ = forward(X, params)
         history["iteration"].append(updates)
@@ -346,6 +480,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="fresh permutation at the start of every epoch",
@@ -354,7 +490,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "one_update_per_epoch",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -362,14 +499,17 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["dev_accuracy"] = []
     for epoch in range(epochs):
         idx = rng.permutation(X.shape[0])[:batch_size]
-        probs, cache = forward(X[idx], params)
-        params = update_params(params, backward(X[idx], y[idx], params, cache), learning_rate)
+        Xb = X[idx] if augment is None else augment(X[idx])
+        probs, cache = forward(Xb, params)
+        params = (update or update_params)(params, backward(Xb, y[idx], params, cache), learning_rate)
         probs, _ = forward(X, params)
         history["iteration"].append(epoch + 1)
         history["loss"].append(cross_entropy(probs, y))
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="every batch of the epoch gets its own update",
@@ -378,7 +518,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "drops_last_batch",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -390,8 +531,9 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         order = rng.permutation(X.shape[0])
         for b in range(n_batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
-            probs, cache = forward(X[idx], params)
-            params = update_params(params, backward(X[idx], y[idx], params, cache), learning_rate)
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = (update or update_params)(params, backward(Xb, y[idx], params, cache), learning_rate)
             updates += 1
         probs, _ = forward(X, params)
         history["iteration"].append(updates)
@@ -399,6 +541,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="last batch may be smaller",
@@ -407,7 +551,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "loss_averaged_over_batches",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -419,9 +564,10 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         losses = []
         for start in range(0, X.shape[0], batch_size):
             idx = order[start:start + batch_size]
-            probs, cache = forward(X[idx], params)
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
             losses.append(cross_entropy(probs, y[idx]))
-            params = update_params(params, backward(X[idx], y[idx], params, cache), learning_rate)
+            params = (update or update_params)(params, backward(Xb, y[idx], params, cache), learning_rate)
             updates += 1
         probs, _ = forward(X, params)
         history["iteration"].append(updates)
@@ -429,6 +575,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="whole training set",
@@ -437,7 +585,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "unseeded_shuffle",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
@@ -447,8 +596,9 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         order = np.random.permutation(X.shape[0])
         for start in range(0, X.shape[0], batch_size):
             idx = order[start:start + batch_size]
-            probs, cache = forward(X[idx], params)
-            params = update_params(params, backward(X[idx], y[idx], params, cache), learning_rate)
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = (update or update_params)(params, backward(Xb, y[idx], params, cache), learning_rate)
             updates += 1
         probs, _ = forward(X, params)
         history["iteration"].append(updates)
@@ -456,6 +606,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="np.random.default_rng(seed)",
@@ -464,7 +616,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "shuffles_x_and_y_separately",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -476,8 +629,10 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         ys = y[rng.permutation(X.shape[0])]
         for start in range(0, X.shape[0], batch_size):
             Xb, yb = Xs[start:start + batch_size], ys[start:start + batch_size]
+            if augment is not None:
+                Xb = augment(Xb)
             probs, cache = forward(Xb, params)
-            params = update_params(params, backward(Xb, yb, params, cache), learning_rate)
+            params = (update or update_params)(params, backward(Xb, yb, params, cache), learning_rate)
             updates += 1
         probs, _ = forward(X, params)
         history["iteration"].append(updates)
@@ -485,6 +640,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="same permutation",
@@ -493,7 +650,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "shuffles_inputs_in_place",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -506,8 +664,10 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         y[:] = y[order]
         for start in range(0, X.shape[0], batch_size):
             Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+            if augment is not None:
+                Xb = augment(Xb)
             probs, cache = forward(Xb, params)
-            params = update_params(params, backward(Xb, yb, params, cache), learning_rate)
+            params = (update or update_params)(params, backward(Xb, yb, params, cache), learning_rate)
             updates += 1
         probs, _ = forward(X, params)
         history["iteration"].append(updates)
@@ -515,6 +675,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="in place",
@@ -523,7 +685,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "iteration_counts_epochs",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -533,14 +696,17 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         order = rng.permutation(X.shape[0])
         for start in range(0, X.shape[0], batch_size):
             idx = order[start:start + batch_size]
-            probs, cache = forward(X[idx], params)
-            params = update_params(params, backward(X[idx], y[idx], params, cache), learning_rate)
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = (update or update_params)(params, backward(Xb, y[idx], params, cache), learning_rate)
         probs, _ = forward(X, params)
         history["iteration"].append(epoch + 1)
         history["loss"].append(cross_entropy(probs, y))
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="counts the updates",
@@ -549,7 +715,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "records_every_batch",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -560,8 +727,9 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         order = rng.permutation(X.shape[0])
         for start in range(0, X.shape[0], batch_size):
             idx = order[start:start + batch_size]
-            probs, cache = forward(X[idx], params)
-            params = update_params(params, backward(X[idx], y[idx], params, cache), learning_rate)
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = (update or update_params)(params, backward(Xb, y[idx], params, cache), learning_rate)
             updates += 1
             probs, _ = forward(X, params)
             history["iteration"].append(updates)
@@ -569,6 +737,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
             history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
             if X_dev is not None:
                 history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="once per epoch",
@@ -577,7 +747,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "fixed_learning_rate",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -588,8 +759,9 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         order = rng.permutation(X.shape[0])
         for start in range(0, X.shape[0], batch_size):
             idx = order[start:start + batch_size]
-            probs, cache = forward(X[idx], params)
-            params = update_params(params, backward(X[idx], y[idx], params, cache), 0.1)
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = (update or update_params)(params, backward(Xb, y[idx], params, cache), 0.1)
             updates += 1
         probs, _ = forward(X, params)
         history["iteration"].append(updates)
@@ -597,6 +769,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="learning_rate",
@@ -605,7 +779,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "accuracy_as_count",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -616,8 +791,9 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         order = rng.permutation(X.shape[0])
         for start in range(0, X.shape[0], batch_size):
             idx = order[start:start + batch_size]
-            probs, cache = forward(X[idx], params)
-            params = update_params(params, backward(X[idx], y[idx], params, cache), learning_rate)
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = (update or update_params)(params, backward(Xb, y[idx], params, cache), learning_rate)
             updates += 1
         probs, _ = forward(X, params)
         history["iteration"].append(updates)
@@ -625,9 +801,108 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(int(np.sum(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(int(np.sum(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
         hint="count",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "ignores_update",
+        """
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
+    params = init_params(X.shape[1], n_hidden, 10, seed)
+    rng = np.random.default_rng(seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    updates = 0
+    for epoch in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = update_params(params, backward(Xb, y[idx], params, cache), learning_rate)
+            updates += 1
+        probs, _ = forward(X, params)
+        history["iteration"].append(updates)
+        history["loss"].append(cross_entropy(probs, y))
+        history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+        if X_dev is not None:
+            history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
+    return params, history
+""",
+        hint="take every step with params = update(params, grads, learning_rate)",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "ignores_augment",
+        """
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
+    params = init_params(X.shape[1], n_hidden, 10, seed)
+    step = update_params if update is None else update
+    rng = np.random.default_rng(seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    updates = 0
+    for epoch in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            probs, cache = forward(X[idx], params)
+            params = step(params, backward(X[idx], y[idx], params, cache), learning_rate)
+            updates += 1
+        probs, _ = forward(X, params)
+        history["iteration"].append(updates)
+        history["loss"].append(cross_entropy(probs, y))
+        history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+        if X_dev is not None:
+            history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
+    return params, history
+""",
+        hint="apply it to every batch's images before the forward pass",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "callback_after_every_batch",
+        """
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
+    params = init_params(X.shape[1], n_hidden, 10, seed)
+    step = update_params if update is None else update
+    rng = np.random.default_rng(seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    updates = 0
+    for epoch in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = step(params, backward(Xb, y[idx], params, cache), learning_rate)
+            updates += 1
+            if callback is not None:
+                callback(updates, history)
+        probs, _ = forward(X, params)
+        history["iteration"].append(updates)
+        history["loss"].append(cross_entropy(probs, y))
+        history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+        if X_dev is not None:
+            history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+    return params, history
+""",
+        hint="once after every epoch",
     ),
 ]
 
@@ -675,12 +950,15 @@ def update_params(params, grads, learning_rate):
 def _accuracy_of(probs, labels):
     return float((probs.argmax(axis=1) == labels).mean())
 
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
     rng = np.random.default_rng(seed)
     n_in = X.shape[1]
     W2 = rng.normal(0.0, np.sqrt(2.0 / n_hidden), size=(n_hidden, 10)).astype(np.float32)
     W1 = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_hidden)).astype(np.float32)
     params = {"W1": W1, "b1": np.zeros(n_hidden, np.float32), "W2": W2, "b2": np.zeros(10, np.float32)}
+    if init is not None:
+        params = init(n_in, n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None:
         history["dev_accuracy"] = []
@@ -693,6 +971,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
             if X_dev is not None:
                 history["dev_accuracy"].append(_accuracy_of(forward(X_dev, params)[0], y_dev))
         params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
     return params, history
 """,
     ),
@@ -700,15 +980,19 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "one_based_iterations_randomstate_init",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
     rs = np.random.RandomState(seed)
     n_in = X.shape[1]
-    params = {
-        "W1": rs.randn(n_in, n_hidden) * np.sqrt(2.0 / n_in),
-        "b1": np.zeros(n_hidden),
-        "W2": rs.randn(n_hidden, 10) * np.sqrt(2.0 / n_hidden),
-        "b2": np.zeros(10),
-    }
+    if init is None:
+        params = {
+            "W1": rs.randn(n_in, n_hidden) * np.sqrt(2.0 / n_in),
+            "b1": np.zeros(n_hidden),
+            "W2": rs.randn(n_hidden, 10) * np.sqrt(2.0 / n_hidden),
+            "b2": np.zeros(10),
+        }
+    else:
+        params = init(n_in=n_in, n_hidden=n_hidden, n_out=10, seed=seed)
     keys = ["iteration", "loss", "train_accuracy"] + (["dev_accuracy"] if X_dev is not None else [])
     history = {k: [] for k in keys}
     for step in range(1, iterations + 1):
@@ -722,6 +1006,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 history["dev_accuracy"].append(np.mean(np.argmax(dev_probs, axis=1) == y_dev))
         grads = backward(X, y, params, cache)
         params = update_params(params, grads, learning_rate)
+        if callback is not None:
+            callback(step - 1, history)
     return params, history
 """,
     ),
@@ -729,9 +1015,10 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "gradient_descent",
         "while_loop_float32",
         """
-def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None):
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
     X = np.asarray(X, dtype=np.float32)
-    params = init_params(X.shape[1], n_hidden, 10, seed)
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
     if X_dev is not None and y_dev is not None:
         history["dev_accuracy"] = []
@@ -748,6 +1035,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
                 dev_predictions = np.argmax(forward(X_dev, params)[0], axis=1)
                 history["dev_accuracy"].append(float(np.sum(dev_predictions == y_dev) / len(y_dev)))
         params = update_params(params, grads, np.float32(learning_rate))
+        if callback is not None:
+            callback(i, history)
         i += 1
     return params, history
 """,
@@ -757,7 +1046,8 @@ def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=
         "minibatch_sgd",
         "shuffle_index_array",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     rng = np.random.default_rng(seed)
     params = init_params(X.shape[1], n_hidden, 10, seed)
     history = {"iteration": [], "loss": [], "train_accuracy": []}
@@ -765,15 +1055,17 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["dev_accuracy"] = []
     index = np.arange(len(X))
     steps = 0
-    for _ in range(epochs):
+    for epoch in range(epochs):
         rng.shuffle(index)
         X_shuffled, y_shuffled = X[index], y[index]
         start = 0
         while start < len(X):
             Xb = X_shuffled[start:start + batch_size]
             yb = y_shuffled[start:start + batch_size]
+            if augment is not None:
+                Xb = augment(Xb)
             probs, cache = forward(Xb, params)
-            params = update_params(params, backward(Xb, yb, params, cache), learning_rate)
+            params = (update or update_params)(params, backward(Xb, yb, params, cache), learning_rate)
             steps += 1
             start += batch_size
         probs, _ = forward(X, params)
@@ -782,6 +1074,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(probs.argmax(1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(forward(X_dev, params)[0].argmax(1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
     ),
@@ -793,7 +1087,8 @@ def _evaluate(X, y, params):
     probs, _ = forward(X, params)
     return cross_entropy(probs, y), float(np.mean(np.argmax(probs, axis=1) == y))
 
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     rs = np.random.RandomState(seed)
     n_in = X.shape[1]
     params = {"b2": np.zeros(10), "W2": rs.standard_normal((n_hidden, 10)) * np.sqrt(2 / n_hidden),
@@ -806,15 +1101,18 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         perm = rs.permutation(X.shape[0])
         for b in range(n_batches):
             rows = perm[b * batch_size:(b + 1) * batch_size]
-            probs, cache = forward(X[rows], params)
-            grads = backward(X[rows], y[rows], params, cache)
-            params = update_params(params, grads, learning_rate)
+            Xb = X[rows] if augment is None else augment(X[rows])
+            probs, cache = forward(Xb, params)
+            grads = backward(Xb, y[rows], params, cache)
+            params = (update or update_params)(params, grads, learning_rate)
         loss, acc = _evaluate(X, y, params)
         history["iteration"].append((epoch + 1) * n_batches)
         history["loss"].append(loss)
         history["train_accuracy"].append(acc)
         if X_dev is not None:
             history["dev_accuracy"].append(_evaluate(X_dev, y_dev, params)[1])
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
     ),
@@ -822,7 +1120,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         "minibatch_sgd",
         "array_split_batches_copy",
         """
-def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None):
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
     params = init_params(X.shape[1], n_hidden, 10, seed)
     rng = np.random.default_rng(seed)
     X_work, y_work = X.copy(), y.copy()
@@ -837,8 +1136,10 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         rng.shuffle(y_work)
         for Xb, yb in zip(np.split(X_work, range(batch_size, len(X_work), batch_size)),
                           np.split(y_work, range(batch_size, len(y_work), batch_size))):
+            if augment is not None:
+                Xb = augment(Xb)
             probs, cache = forward(Xb, params)
-            params = update_params(params, backward(Xb, yb, params, cache), learning_rate)
+            params = (update or update_params)(params, backward(Xb, yb, params, cache), learning_rate)
             count += 1
         probs, _ = forward(X, params)
         history["iteration"].append(count)
@@ -846,6 +1147,8 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
         history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
         if X_dev is not None:
             history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
     return params, history
 """,
     ),

@@ -121,6 +121,15 @@ def accuracy(y_pred, y_true):
 """,
         hint="rounds down",
     ),
+    Mistake(
+        "accuracy",
+        "zero_d_array",
+        """
+def accuracy(y_pred, y_true):
+    return np.asarray(np.mean(y_pred == y_true))
+""",
+        hint="0-d array",
+    ),
     # -- confusion_matrix -----------------------------------------------------------------------
     Mistake(
         "confusion_matrix",

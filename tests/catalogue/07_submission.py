@@ -79,6 +79,15 @@ def make_submission(predictions):
 """,
         hint="in the order given",
     ),
+    Mistake(
+        "make_submission",
+        "assumes_an_array",
+        """
+def make_submission(predictions):
+    return pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": predictions.astype(int)})
+""",
+        hint="a python list too",
+    ),
     # -- validate_submission --------------------------------------------------------------------
     Mistake(
         "validate_submission",
@@ -225,6 +234,40 @@ def validate_submission(df, n_rows=28000):
 """,
         hint="both numbers of rows",
     ),
+    Mistake(
+        "validate_submission",
+        "accepts_whole_float_labels",
+        """
+def validate_submission(df, n_rows=28000):
+    if list(df.columns) != ["ImageId", "Label"]:
+        raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
+    if len(df) != n_rows:
+        raise ValueError(f"expected {n_rows} rows, got {len(df)}")
+    if not pd.api.types.is_integer_dtype(df["ImageId"]) or not np.array_equal(df["ImageId"], np.arange(1, n_rows + 1)):
+        raise ValueError("ImageId must be the integers 1..n_rows in order")
+    labels = df["Label"]
+    if labels.isna().any() or (labels % 1 != 0).any() or not labels.between(0, 9).all():
+        raise ValueError("Label must hold whole numbers from 0 to 9")
+""",
+        hint="a float label column is rejected",
+    ),
+    Mistake(
+        "validate_submission",
+        "accepts_float_image_ids",
+        """
+def validate_submission(df, n_rows=28000):
+    if list(df.columns) != ["ImageId", "Label"]:
+        raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
+    if len(df) != n_rows:
+        raise ValueError(f"expected {n_rows} rows, got {len(df)}")
+    if not np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1)):
+        raise ValueError("ImageId must be 1..n_rows in order")
+    labels = df["Label"]
+    if not pd.api.types.is_integer_dtype(labels) or not labels.between(0, 9).all():
+        raise ValueError("Label must hold integers 0-9")
+""",
+        hint="imageid must be a column of integers",
+    ),
 ]
 
 VARIANTS = [
@@ -277,11 +320,13 @@ def validate_submission(df, n_rows=28000):
             raise ValueError(f"unexpected column {column}")
     if df.shape[0] != n_rows:
         raise ValueError(f"{df.shape[0]} rows; expected {n_rows}")
-    if list(df["ImageId"]) != list(range(1, n_rows + 1)):
-        raise ValueError("ImageId should run 1, 2, ..., n_rows")
+    if df["ImageId"].dtype.kind not in "iu" or list(df["ImageId"]) != list(range(1, n_rows + 1)):
+        raise ValueError("ImageId should be the integers 1, 2, ..., n_rows")
+    if df["Label"].dtype.kind not in "iu":
+        raise ValueError(f"Label has dtype {df['Label'].dtype}; it should hold integers")
     for value in df["Label"]:
-        if value != int(value) or not 0 <= value <= 9:
-            raise ValueError(f"Label {value} is not an integer 0-9")
+        if not 0 <= value <= 9:
+            raise ValueError(f"Label {value} is not a digit 0-9")
 """,
     ),
     Variant(
@@ -297,9 +342,9 @@ def validate_submission(df, n_rows=28000):
         raise ValueError(f"extra column(s): {sorted(extra)}")
     if len(df) != n_rows:
         raise ValueError(f"wrong number of rows: got {len(df):,}, expected {n_rows:,}")
-    if not df["ImageId"].reset_index(drop=True).equals(pd.Series(np.arange(1, n_rows + 1))):
-        if not (df["ImageId"].to_numpy() == np.arange(1, n_rows + 1)).all():
-            raise ValueError("ImageId must be exactly 1..n_rows in order")
+    image_ids = df["ImageId"]
+    if not pd.api.types.is_integer_dtype(image_ids) or not (image_ids.to_numpy() == np.arange(1, n_rows + 1)).all():
+        raise ValueError("ImageId must be exactly the integers 1..n_rows in order")
     labels = df["Label"]
     if not pd.api.types.is_integer_dtype(labels) or not labels.between(0, 9).all():
         raise ValueError("Label must contain integers from 0 to 9")
