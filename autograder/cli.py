@@ -118,7 +118,15 @@ def _isolation_summary(require: bool) -> int | None:
 def cmd_grade(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from autograder.grading.archive import ArchiveError, load_results, load_seed
+    from autograder.grading.exports import (
+        CANVAS_CSV,
+        ExportError,
+        read_canvas_roster,
+        write_canvas_csv,
+    )
     from autograder.grading.gradebook import grade_class
+    from autograder.grading.report import ITEMS_CSV, REPORT_HTML
     from autograder.grading.submissions import find_students
 
     folder = Path(args.submissions)
@@ -129,23 +137,71 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return _error(
             f"{folder} has no student sub-folders (one folder per student, holding their notebooks)."
         )
+    out = Path(args.out)
+    if args.only:
+        names = [s.name for s in students]
+        if args.only not in names:
+            return _error(f"--only {args.only}: there is no such student folder in {folder}.")
+        try:
+            load_seed(out)
+            load_results(out, [name for name in names if name != args.only])
+        except ArchiveError as exc:
+            return _error(str(exc))
+    roster = None
+    if args.lms_roster:
+        if not args.lms:
+            return _error("--lms-roster needs --lms canvas.")
+        try:
+            roster = read_canvas_roster(Path(args.lms_roster))
+        except ExportError as exc:
+            return _error(str(exc))
     refused = _isolation_summary(args.require_isolation)
     if refused is not None:
         return refused
-    out = Path(args.out)
-    bar = tqdm(total=len(students), unit="student", desc="grading", disable=args.quiet)
-    run = grade_class(
-        folder,
-        out,
-        feedback_dir=Path(args.feedback) if args.feedback else None,
-        seed=args.seed,
-        parallel=args.parallel,
-        timeout_seconds=args.timeout,
-        progress=lambda name: bar.update(1),
-    )
+    total = 1 if args.only else len(students)
+    bar = tqdm(total=total, unit="student", desc="grading", disable=args.quiet)
+    try:
+        run = grade_class(
+            folder,
+            out,
+            feedback_dir=Path(args.feedback) if args.feedback else None,
+            seed=args.seed,
+            parallel=args.parallel,
+            timeout_seconds=args.timeout,
+            progress=lambda name: bar.update(1),
+            only=args.only,
+        )
+    except ArchiveError as exc:
+        bar.close()
+        return _error(str(exc))
     bar.close()
     feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
-    print(f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)")
+    if args.only:
+        print(f"regraded {args.only}, seed {run.seed}; updated {out} and the class report")
+    else:
+        print(
+            f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)"
+        )
+    print(f"item analysis: {out.parent / ITEMS_CSV}; class report: {out.parent / REPORT_HTML}")
+    if args.lms == "canvas":
+        course = load_course()
+        try:
+            export = write_canvas_csv(
+                run.results,
+                out.parent / CANVAS_CSV,
+                assignment=args.lms_assignment or course.title,
+                points_possible=course.max_points,
+                roster=roster,
+            )
+        except (ExportError, OSError) as exc:
+            return _error(f"the Canvas export failed: {exc}")
+        print(f"Canvas gradebook import: {export.path}")
+        if export.unmatched:
+            print(
+                "not in the Canvas roster (written by folder name; match them by hand): "
+                + ", ".join(export.unmatched),
+                file=sys.stderr,
+            )
     review = [r.submission for r in run.results if r.needs_review]
     if run.failures or review:
         print(
@@ -265,6 +321,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
+    )
+    p.add_argument(
+        "--only",
+        metavar="NAME",
+        help="regrade one student (with the class run's seed) and update the gradebook and report",
+    )
+    p.add_argument(
+        "--lms",
+        choices=["canvas"],
+        help="also write the CSV this learning management system's gradebook import reads",
+    )
+    p.add_argument(
+        "--lms-assignment",
+        metavar="NAME",
+        help="the assignment column for --lms (default: the course title); use Canvas's own "
+        "column name, e.g. 'Problem set 1 (1234)', to update an existing assignment",
+    )
+    p.add_argument(
+        "--lms-roster",
+        metavar="CSV",
+        help="the LMS's gradebook export, to match student folders to its students",
     )
     p.set_defaults(func=cmd_grade)
 

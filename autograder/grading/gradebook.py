@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.config import Course, load_course
+from autograder.grading.archive import ArchiveError, load_results, load_seed, save_results
 from autograder.grading.cases import fresh_seed
 from autograder.grading.feedback import render_html, render_markdown
+from autograder.grading.report import ClassReport, write_class_report
 from autograder.grading.results import NEEDS_REVIEW, CheckRecord, FunctionReport, GradingResult
 from autograder.grading.submissions import find_students
 
@@ -178,6 +180,8 @@ class ClassRun:
     results: list[GradingResult]
     failures: list[str] = field(default_factory=list)  # students the grader failed on
     seed: int = 0
+    graded: list[str] = field(default_factory=list)  # students graded in this run
+    report: ClassReport | None = None
 
 
 def grade_class(
@@ -189,13 +193,26 @@ def grade_class(
     parallel: int | None = None,
     timeout_seconds: float | None = None,
     progress: Callable[[str], None] | None = None,
+    only: str | None = None,
 ) -> ClassRun:
-    """Grade every student folder; write the gradebook and a feedback file per student."""
+    """Grade every student folder (or ``only`` one, keeping the others' results); write the
+    gradebook, a feedback file per student graded, the kept results and the class report."""
     course = load_course()
     students = find_students(submissions)
+    kept: dict[str, GradingResult] = {}
+    to_grade = students
+    if only is not None:
+        to_grade = [folder for folder in students if folder.name == only]
+        if not to_grade:
+            raise ArchiveError(f"{only} is not a student folder in {submissions}.")
+        class_seed = load_seed(out_csv)
+        seed = seed if seed is not None else class_seed
+        kept = load_results(out_csv, [folder.name for folder in students if folder.name != only])
     seed = seed if seed is not None else fresh_seed()
+    if only is None:
+        class_seed = seed
     cores = os.cpu_count() or 1
-    parallel = max(1, min(parallel or cores, len(students) or 1))
+    parallel = max(1, min(parallel or cores, len(to_grade) or 1))
     jobs = max(2, cores // parallel + 1)
     idle: list[GradingProcess] = []
     lock = threading.Lock()
@@ -217,7 +234,7 @@ def grade_class(
     failures: list[str] = []
     try:
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = {pool.submit(grade_one, folder): folder for folder in students}
+            futures = {pool.submit(grade_one, folder): folder for folder in to_grade}
             for future in as_completed(futures):
                 folder = futures[future]
                 result, ok = future.result()
@@ -230,18 +247,31 @@ def grade_class(
     finally:
         for worker in idle:
             worker.close()
-    ordered = [results[s.name] for s in students]
+    ordered = [results[s.name] if s.name in results else kept[s.name] for s in students]
     write_gradebook(ordered, out_csv, course)
     feedback_dir = feedback_dir or out_csv.parent / "feedback"
     feedback_dir.mkdir(parents=True, exist_ok=True)
-    for result in ordered:
+    for folder in to_grade:
+        result = results[folder.name]
         (feedback_dir / f"{result.submission}.md").write_text(
             render_markdown(result), encoding="utf-8"
         )
         (feedback_dir / f"{result.submission}.html").write_text(
             render_html(result), encoding="utf-8"
         )
-    return ClassRun(results=ordered, failures=sorted(failures), seed=seed)
+    save_results(
+        [results[folder.name] for folder in to_grade],
+        out_csv,
+        class_seed=class_seed if only is None else None,
+    )
+    report = write_class_report(ordered, course, out_csv.parent, class_seed)
+    return ClassRun(
+        results=ordered,
+        failures=sorted(failures),
+        seed=seed,
+        graded=[folder.name for folder in to_grade],
+        report=report,
+    )
 
 
 def write_gradebook(results: list[GradingResult], out_csv: Path, course: Course) -> None:

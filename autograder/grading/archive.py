@@ -1,0 +1,84 @@
+"""The class's results, kept beside the gradebook so one student can be regraded alone.
+
+``course grade DIR --out grades.csv`` writes ``results/<student>.json`` (the whole
+``GradingResult``: every check, message and the student's code as graded) and
+``results/class.json`` (the run's seed) beside ``grades.csv``. ``--only NAME`` regrades one
+student with the same seed and rebuilds the gradebook, the report and the exports from these
+files, without regrading the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from autograder.grading.results import GradingResult
+
+ARCHIVE_DIR = "results"
+CLASS_FILE = "class.json"
+
+
+class ArchiveError(Exception):
+    """The kept results cannot be used; the message says why and what to do."""
+
+
+def archive_dir(out_csv: Path) -> Path:
+    return Path(out_csv).parent / ARCHIVE_DIR
+
+
+def result_path(folder: Path, student: str) -> Path:
+    return folder / f"{student}.json"
+
+
+def save_results(
+    results: list[GradingResult], out_csv: Path, *, class_seed: int | None = None
+) -> Path:
+    """Write each student's result (and the class run's seed); each file is replaced whole."""
+    folder = archive_dir(out_csv)
+    folder.mkdir(parents=True, exist_ok=True)
+    for result in results:
+        _write_atomically(result_path(folder, result.submission), result.to_json())
+    if class_seed is not None:
+        _write_atomically(folder / CLASS_FILE, json.dumps({"seed": class_seed}, indent=1) + "\n")
+    return folder
+
+
+def load_seed(out_csv: Path) -> int:
+    """The seed of the run that wrote the kept results."""
+    path = archive_dir(out_csv) / CLASS_FILE
+    try:
+        return int(json.loads(path.read_text(encoding="utf-8"))["seed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ArchiveError(
+            f"{path} is missing or unreadable: grade the whole class once (without --only) "
+            "so its results are kept beside the gradebook."
+        ) from None
+
+
+def load_results(out_csv: Path, students: list[str]) -> dict[str, GradingResult]:
+    """The kept results of ``students``; ArchiveError names every one that is missing."""
+    folder = archive_dir(out_csv)
+    found: dict[str, GradingResult] = {}
+    missing: list[str] = []
+    for student in students:
+        path = result_path(folder, student)
+        try:
+            found[student] = GradingResult.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            missing.append(student)
+    if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        raise ArchiveError(
+            f"no kept results for {shown} in {folder}: grade the whole class (without --only) "
+            "first, or add them with their own run."
+        )
+    return found
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
