@@ -92,8 +92,8 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(result) -> str:
-    """A student's feedback file: totals, then every function with every failing check."""
+def _summary_lines(result) -> list[str]:
+    """The top of a student's feedback: total, how it was graded, problems, needs review."""
     lines = [f"# Feedback for {result.submission}", ""]
     lines.append(
         f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
@@ -122,38 +122,58 @@ def render_markdown(result) -> str:
             + ": these got no points for now, and your instructor has been asked to look."
         )
         lines.append("")
+    return lines
+
+
+def _lesson_lines(result, report: FunctionReport) -> list[str]:
+    """A lesson's heading and its table of functions."""
+    lines = [
+        f"## {report.notebook}: {report.lesson_title}" + (" (bonus)" if report.bonus else ""),
+        "",
+        "| function | points | status |",
+        "|---|---|---|",
+    ]
+    for r in (f for f in result.functions if f.lesson == report.lesson):
+        lines.append(
+            f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |"
+        )
+    lines.append("")
+    return lines
+
+
+def _check_lines(report: FunctionReport) -> list[str]:
+    """Every check of a function, with its points and message (or why nothing was checked)."""
+    if report.status in ("not implemented", "not defined"):
+        lines = [report.checks[0].message if report.checks else report.status]
+    else:
+        lines = []
+        for record in report.checks:
+            mark = MARK.get(record.status, "")
+            text = record.message if record.status != "passed" else "passed"
+            lines.append(
+                f"- {mark} {record.label} ({_points(record.points)}/{_points(record.max_points)}): {text}"
+            )
+    if report.note:
+        lines += ["", f"Note: {report.note}"]
+    return lines
+
+
+def _lessons(result):
+    """(report, starts a new lesson) for every function, in course order."""
     current = None
     for report in result.functions:
-        if report.lesson != current:
-            current = report.lesson
-            lines.append(
-                f"## {report.notebook}: {report.lesson_title}"
-                + (" (bonus)" if report.bonus else "")
-            )
-            lines.append("")
-            lines.append("| function | points | status |")
-            lines.append("|---|---|---|")
-            for r in (f for f in result.functions if f.lesson == current):
-                lines.append(
-                    f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |"
-                )
-            lines.append("")
+        yield report, report.lesson != current
+        current = report.lesson
+
+
+def render_markdown(result) -> str:
+    """A student's feedback file: totals, then every function with every failing check."""
+    lines = _summary_lines(result)
+    for report, new_lesson in _lessons(result):
+        if new_lesson:
+            lines.extend(_lesson_lines(result, report))
         if report.status != "passed":
-            lines.append(f"### `{report.function}`")
-            lines.append("")
-            if report.status in ("not implemented", "not defined"):
-                lines.append(report.checks[0].message if report.checks else report.status)
-            else:
-                for record in report.checks:
-                    mark = MARK.get(record.status, "")
-                    text = record.message if record.status != "passed" else "passed"
-                    lines.append(
-                        f"- {mark} {record.label} ({_points(record.points)}/{_points(record.max_points)}): {text}"
-                    )
-            if report.note:
-                lines.append("")
-                lines.append(f"Note: {report.note}")
-            lines.append("")
+            lines += [f"### `{report.function}`", "", *_check_lines(report), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -161,18 +181,43 @@ def _bonus(result) -> float:
     return result.bonus_points
 
 
+HTML_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;"
+    "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem}"
+    "code{background:#f4f4f4;padding:0 .2rem}"
+    ".function{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem;"
+    "border-top:1px solid #ddd;padding:.5rem 0}.function h3{grid-column:1/3;margin:.2rem 0}"
+    ".function ul{margin:0;padding-left:1.2rem}"
+    "pre.source{background:#f7f7f7;border:1px solid #e2e2e2;padding:.5rem;overflow-x:auto;"
+    "font-size:.85rem;margin:0}pre.source code{background:none;padding:0}"
+    "@media (max-width:48rem){.function{grid-template-columns:1fr}.function h3{grid-column:1}}"
+)
+
+
 def render_html(result) -> str:
-    """The same report as HTML, self-contained, for an LMS or a browser."""
+    """The report as HTML, self-contained, for an LMS or a browser: each graded function's
+    checks beside the code that was graded (escaped; never run by the page)."""
     import mistune
 
-    body = mistune.create_markdown(escape=True, plugins=["table"])(render_markdown(result))
+    markdown = mistune.create_markdown(escape=True, plugins=["table"])
+    parts = [markdown("\n".join(_summary_lines(result)))]
+    for report, new_lesson in _lessons(result):
+        if new_lesson:
+            parts.append(markdown("\n".join(_lesson_lines(result, report))))
+        score = f"{_points(report.points)}/{_points(report.max_points)} points"
+        checks = markdown("\n".join(_check_lines(report)))
+        if report.source:
+            code = f'<pre class="source"><code>{html.escape(report.source)}</code></pre>'
+        else:
+            code = '<p class="source">(no code was graded)</p>'
+        parts.append(
+            f'<section class="function"><h3>{MARK.get(report.status, "")} '
+            f"<code>{html.escape(report.function)}</code>: {score}</h3>"
+            f'<div class="checks">{checks}</div><div class="code">{code}</div></section>'
+        )
     title = html.escape(f"Feedback for {result.submission}")
-    style = (
-        "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem}"
-        "code{background:#f4f4f4;padding:0 .2rem}"
-    )
+    body = "\n".join(parts)
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{style}</style></head>\n<body>\n{body}</body></html>\n"
+        f"<style>{HTML_STYLE}</style></head>\n<body>\n{body}</body></html>\n"
     )
