@@ -273,6 +273,22 @@ def cmd_release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from autograder.authoring.gradescope import GradescopeError, build_autograder
+
+    try:
+        summary = build_autograder(
+            Path(args.zip),
+            lessons=args.lesson,
+            data=Path(args.data) if args.data else None,
+            visibility=args.visibility,
+        )
+    except GradescopeError as exc:
+        return _error(str(exc))
+    print(summary)
+    return EXIT_OK
+
+
 # -- the parser -------------------------------------------------------------------------------------
 
 
@@ -365,6 +381,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="the folder to create")
     p.add_argument("--force", action="store_true", help="replace the folder if it exists")
     p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("gradescope", help="build a Gradescope autograder zip (hidden checks)")
+    p.add_argument("zip", help="the zip to write, e.g. autograder.zip")
+    p.add_argument(
+        "--lesson",
+        action="append",
+        help="grade only this lesson (repeatable; e.g. --lesson 01 --lesson 02_activations)",
+    )
+    p.add_argument(
+        "--data",
+        help="a data folder with an answer key (course data fetch) for the leaderboard "
+        "(default: the embedded sample's)",
+    )
+    p.add_argument(
+        "--visibility",
+        default="visible",
+        choices=["visible", "hidden", "after_due_date", "after_published"],
+        help="when students see the test results (default: visible)",
+    )
+    p.set_defaults(func=cmd_gradescope)
 
     try:
         from autograder import data

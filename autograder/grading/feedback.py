@@ -158,6 +158,15 @@ def _check_lines(report: FunctionReport) -> list[str]:
     return lines
 
 
+def render_function_details(report: FunctionReport) -> str:
+    """One function's feedback with every check listed: the one-line summary, then the checks
+    (plain text; Gradescope shows it as one test's output)."""
+    summary = render_function(report)
+    if report.status in ("not implemented", "not defined"):
+        return summary + (f"\n\nNote: {report.note}" if report.note else "") + "\n"
+    return summary + "\n\n" + "\n".join(_check_lines(report)) + "\n"
+
+
 def _lessons(result):
     """(report, starts a new lesson) for every function, in course order."""
     current = None

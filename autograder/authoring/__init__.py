@@ -1,0 +1,1 @@
+"""For course authors and instructors: packaging the course for other graders (``gradescope``)."""
