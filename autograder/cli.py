@@ -62,7 +62,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     if args.json:
         Path(args.json).write_text(result.to_json(), encoding="utf-8")
-    print(render_table([result]))
+    print(render_table([result], verbose=args.verbose))
     if result.problems:
         print()
         for problem in result.problems:
@@ -312,6 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--min-score", type=float, help="exit 1 when the score (percent) is below this")
     p.add_argument("--json", help="also write the full result as JSON to this file")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="every failing check with its whole message and hint",
+    )
     p.add_argument(
         "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
     )

@@ -9,11 +9,10 @@ does not parse costs only what that cell defines.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
 
 from autograder.codec import AST_LOCK
 
@@ -124,6 +123,8 @@ def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
     if major != 4:
         if major == 3 or "worksheets" in data:
             try:
+                import nbformat  # slow to import (its JSON schemas): only for old notebooks
+
                 data = nbformat.convert(nbformat.from_dict(data), 4)
             except Exception as exc:  # noqa: BLE001 - any conversion failure is the same to a user
                 raise NotebookError(
@@ -296,17 +297,27 @@ def _names_defined_loosely(text: str) -> list[str]:
     return names
 
 
+@functools.lru_cache(maxsize=8192)
+def _loaded_names(source: str) -> frozenset[str]:
+    """The names a definition's source loads (parsed once per distinct source)."""
+    try:
+        tree = parse_python(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    return frozenset(
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    )
+
+
 def names_used(definitions: list[Definition], function: str) -> set[str]:
     """Every name that ``function`` loads, directly or through the top-level definitions it uses."""
-    trees: dict[str, ast.AST] = {}
+    trees: dict[str, frozenset[str]] = {}
     for definition in definitions:
         if definition.kind in ("function", "class", "constant"):
-            try:
-                tree = parse_python(definition.source)
-            except SyntaxError:
-                continue
             for name in definition.names:
-                trees[name] = tree  # later definitions win, as in a top-to-bottom run
+                trees[name] = _loaded_names(definition.source)  # later definitions win
     used: set[str] = set()
     stack = [function]
     visited: set[str] = set()
@@ -315,10 +326,9 @@ def names_used(definitions: list[Definition], function: str) -> set[str]:
         if current in visited or current not in trees:
             continue
         visited.add(current)
-        for node in ast.walk(trees[current]):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                used.add(node.id)
-                stack.append(node.id)
+        for name in trees[current]:
+            used.add(name)
+            stack.append(name)
     used.discard(function)
     return used
 

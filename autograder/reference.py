@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,10 +28,14 @@ class Reference:
     definitions: list[Definition]
     namespace: types.SimpleNamespace
     graded: set[str]
+    _deps: dict[str, list[str]] = field(default_factory=dict)
 
     def deps_of(self, function: str) -> list[str]:
         """The graded functions that the reference version of ``function`` calls."""
-        return sorted((names_used(self.definitions, function) & self.graded) - {function})
+        if function not in self._deps:
+            used = names_used(self.definitions, function)
+            self._deps[function] = sorted((used & self.graded) - {function})
+        return list(self._deps[function])
 
     def deps_source(self, function: str) -> str:
         """Source for the worker: what ``function``'s dependencies need, never ``function``
@@ -83,9 +87,17 @@ def _load_reference(directory: Path) -> Reference:
         if source.problems:
             raise RuntimeError(f"{path}: {source.problems[0]}")
         definitions.extend(d for d in source.definitions if d.kind != "notebook-import")
+    # Only what the graded functions need runs: the imports they use (never seaborn for relu),
+    # the helpers and constants they call, in notebook order.
+    graded_names = [e.function for e in course.exercises]
+    needed: dict[int, Definition] = {}
+    for function in graded_names:
+        for definition in select_for(definitions, function):
+            needed[id(definition)] = definition
     namespace: dict = {"__name__": "reference"}
     for definition in definitions:
-        exec(compile(definition.source, "<reference>", "exec"), namespace)  # noqa: S102 - trusted
+        if id(definition) in needed:
+            exec(compile(definition.source, "<reference>", "exec"), namespace)  # noqa: S102 - trusted
     graded = {e.function for e in course.exercises if e.function in namespace}
     public = {k: v for k, v in namespace.items() if not k.startswith("__")}
     return Reference(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -119,19 +120,64 @@ def grade(
     )
 
 
-def worker_processes() -> list[int]:
-    """Processes left over from grading (a worker or anything holding a scratch folder)."""
-    found = []
+def _parents() -> dict[int, int]:
+    """pid -> parent pid, for every live (not zombie) process."""
+    parents = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
+        if not entry.isdigit():
             continue
         try:
-            cmdline = (Path("/proc") / entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            stat = (Path("/proc") / entry / "stat").read_text()
         except OSError:
             continue
-        if b"course-worker-" in cmdline or b"sandbox/worker.py" in cmdline:
-            found.append(int(entry))
+        # The command name may hold spaces and parentheses: split after the last ')'.
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if fields and fields[0] != "Z":
+            parents[int(entry)] = int(fields[1])
+    return parents
+
+
+def own_processes() -> set[int]:
+    """Every process below this test process: its own tree, never other jobs on the machine.
+
+    This process is a child subreaper (see ``pytest_configure``), so a process that a grading
+    run orphans (a double fork, ``setsid``) lands here too, instead of escaping to init.
+    """
+    parents = _parents()
+    children: dict[int, list[int]] = {}
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
+    found: set[int] = set()
+    stack = [os.getpid()]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
     return found
+
+
+def stray_processes(before: set[int]) -> list[int]:
+    """Processes that appeared below this test process since ``before``, other than the shared
+    sandbox's zygote (which lives as long as the test session)."""
+    from autograder.sandbox.runner import Sandbox
+
+    keep = set(before)
+    if Sandbox._shared is not None:
+        keep.add(Sandbox._shared.process.pid)
+    deadline = time.monotonic() + 2
+    while True:  # a job's processes may take a moment to be reaped
+        stray = sorted(own_processes() - keep)
+        if not stray or time.monotonic() > deadline:
+            return stray
+        time.sleep(0.05)
+
+
+def pytest_configure(config):
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
 def copy_tree(source: Path, destination: Path) -> Path:

@@ -1,35 +1,266 @@
 """Attacks on the grader, each dropped into an otherwise correct submission.
 
-The outcome each time: the attacked exercise scores 0 (or what its code honestly earns), every
-other exercise is graded, the grader does not crash, nothing is left running, and it all ends in
-bounded time.
+Every attack replaces `relu` in lesson 02's solution notebook. The outcome each time: `relu`
+scores 0, `relu_derivative` and `softmax` keep full marks, the grader does not crash and does not
+call anything a pass by mistake, no file appears outside the worker's scratch folder, nothing is
+left running in this test's own process tree, no line of the reference solutions reaches the
+feedback, and it all ends in bounded time.
+
+The attacks come in the classes the kernel's layers must stop (files through every system-call
+path, processes, signals, sockets, device nodes, extended attributes, limits, the reference's code
+in memory) and the classes the grader itself must survive (forged messages, hostile values,
+hostile text). Tests of one layer at a time are in test_sandbox_layers.py.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import grade, worker_processes
+from tests.conftest import SOLUTIONS, grade, own_processes, stray_processes
 from tests.scoreboard import record
 
-SOLUTION_PATH = "solutions/02_activations.ipynb"
 LESSON = "02_activations"
-OTHERS = ()  # TEMP
+OTHERS = ("relu_derivative", "softmax")
 ATTACK_TIMEOUT = 5  # seconds per exercise; course.yml's own limits are longer
 BOUND_SECONDS = 60
 
+# Placeholders filled in per test: MARKER (a path outside the scratch folder that must never be
+# created), TARGET (an existing file outside it, whose mode and attributes must not change),
+# SOLUTIONS, GRADER_PID (this test process), ZYGOTE_PID, SITE (site-packages).
 ATTACKS: dict[str, str] = {
-    "monkeypatch numpy inside the function": """
+    # -- files, through every path the kernel offers ----------------------------------------
+    "os.open with write flags into site-packages (a .pth that runs in every Python)": """
+import os
+def relu(Z):
+    fd = os.open(SITE + "/zz_course_attack.pth", os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, b"import os; os.system('touch MARKER')\\n")
+    return np.maximum(Z, 0)
+""",
+    "opening a file relative to a dir_fd": """
+import os
+def relu(Z):
+    root = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    fd = os.open(SOLUTIONS.lstrip("/") + "/02_activations.ipynb", os.O_RDONLY, dir_fd=root)
+    text = os.read(fd, 1 << 20).decode()
+    raise ValueError(text[text.find("BEGIN SOLUTION"):][:450])
+""",
+    "os.listdir of a descriptor (other students' folders)": """
+import os
+def relu(Z):
+    fd = os.open(os.path.dirname(MARKER), os.O_RDONLY | os.O_DIRECTORY)
+    raise ValueError(str(os.listdir(fd)))
+""",
+    "reading the grader's /proc entries": """
+def relu(Z):
+    text = open(f"/proc/{GRADER_PID}/environ", "rb").read() + open(f"/proc/{GRADER_PID}/cmdline", "rb").read()
+    raise ValueError(text.decode(errors="replace"))
+""",
+    "reading the reference solutions by path": """
+def relu(Z):
+    text = open(SOLUTIONS + "/02_activations.ipynb").read()
+    raise ValueError(text[text.find("BEGIN SOLUTION"):][:450])
+""",
+    "searching the disk for the solutions": """
+import glob, os
+def relu(Z):
+    found = []
+    for root in ("/work", "/root", "/home", "/tmp", "/"):
+        found += glob.glob(root + "/**/02_activations.ipynb", recursive=True)[:5]
+    text = " ".join(open(p).read() for p in found)
+    raise ValueError(text[text.find("BEGIN SOLUTION"):][:450])
+""",
+    "importing the grader's reference and checks": """
+def relu(Z):
+    from autograder.reference import load_reference
+    return load_reference().namespace.relu(Z)
+""",
+    "writing a grades file": """
+def relu(Z):
+    for path in (MARKER, "/tmp/grades.csv", "../grades.csv"):
+        with open(path, "w") as handle:
+            handle.write("student,total\\nme,100\\n")
+    return Z
+""",
+    "a hard link to a file outside the scratch folder": """
+import os
+def relu(Z):
+    os.link(TARGET, "stolen")
+    return np.maximum(Z, 0)
+""",
+    "a symlink out of the scratch folder": """
+import os
+def relu(Z):
+    os.symlink(SOLUTIONS, "out")
+    raise ValueError(str(os.listdir("out")))
+""",
+    "mkfifo outside the scratch folder": """
+import os
+def relu(Z):
+    os.mkfifo(MARKER)
+    return np.maximum(Z, 0)
+""",
+    "mknod outside the scratch folder": """
+import os, stat
+def relu(Z):
+    os.mknod(MARKER, 0o600 | stat.S_IFREG)
+    return np.maximum(Z, 0)
+""",
+    "setxattr on a file outside the scratch folder": """
+import os
+def relu(Z):
+    os.setxattr(TARGET, "user.course_attack", b"1")
+    return np.maximum(Z, 0)
+""",
+    "setxattrat through a raw system call (newer than the filter's names)": """
+import ctypes, os
+def relu(Z):
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open(TARGET, os.O_RDONLY)
+    if libc.syscall(463, fd, b"", 0x1000, b"user.course_attack", None, 0) != 0:
+        raise OSError(ctypes.get_errno(), "setxattrat refused")
+    return np.maximum(Z, 0)
+""",
+    "chmod and chown of a file outside the scratch folder": """
+import os
+def relu(Z):
+    os.chmod(TARGET, 0o777)
+    os.chown(TARGET, 65534, 65534)
+    return np.maximum(Z, 0)
+""",
+    # -- processes and signals -----------------------------------------------------------------
+    "_posixsubprocess.fork_exec of a shell that copies the solutions": """
+import _posixsubprocess, os
+def relu(Z):
+    command = [b"/bin/sh", b"-c", ("cp -r " + SOLUTIONS + " " + MARKER).encode()]
+    errors_r, errors_w = os.pipe()
+    pid = _posixsubprocess.fork_exec(
+        command, [b"/bin/sh"], True, (errors_w,), None, None, -1, -1, -1, -1, -1, -1,
+        errors_r, errors_w, False, False, -1, None, None, -1, -1, None, False,
+    )
+    os.waitpid(pid, 0)
+    return np.maximum(Z, 0)
+""",
+    "subprocess with a new session (an orphan)": """
+import subprocess
+def relu(Z):
+    subprocess.Popen(["sleep", "10000"], start_new_session=True)
+    return np.maximum(Z, 0)
+""",
+    "forked orphans": """
+import os
+def relu(Z):
+    for _ in range(3):
+        if os.fork() == 0:
+            import time
+            time.sleep(10_000)
+    return np.maximum(Z, 0)
+""",
+    "pidfd_send_signal to kill the grader": """
+import os, signal
+def relu(Z):
+    for pid in (GRADER_PID, ZYGOTE_PID, os.getppid()):
+        try:
+            signal.pidfd_send_signal(os.pidfd_open(pid), signal.SIGKILL)
+        except OSError:
+            pass
+    raise ValueError("still here")
+""",
+    "os.kill and killpg of the grader, the zygote and everyone": """
+import os, signal
+def relu(Z):
+    for pid in (GRADER_PID, ZYGOTE_PID, -1):
+        for kill in (os.kill, os.killpg):
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    raise ValueError("still here")
+""",
+    "ptrace and process_vm_readv of the grader": """
+import ctypes
+def relu(Z):
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.ptrace(16, GRADER_PID, 0, 0) == 0:  # PTRACE_ATTACH
+        return np.maximum(Z, 0)
+    raise OSError(ctypes.get_errno(), "ptrace refused")
+""",
+    "raising its own limits, then a memory bomb": """
+import resource
+def relu(Z):
+    resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    hoard = [np.ones((1024, 1024)) for _ in range(10_000)]
+    return np.maximum(Z, 0)
+""",
+    "leaving the namespaces (unshare, setns)": """
+import ctypes
+def relu(Z):
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(0x10000000 | 0x20000000) == 0:
+        return np.maximum(Z, 0)
+    raise OSError(ctypes.get_errno(), "unshare refused")
+""",
+    "io_uring (system calls the filter would not see)": """
+import ctypes
+def relu(Z):
+    libc = ctypes.CDLL(None, use_errno=True)
+    params = ctypes.create_string_buffer(120)
+    if libc.syscall(425, 8, params) >= 0:
+        return np.maximum(Z, 0)
+    raise OSError(ctypes.get_errno(), "io_uring refused")
+""",
+    # -- the network -------------------------------------------------------------------------
+    "a network call": """
+def relu(Z):
+    import urllib.request
+    urllib.request.urlopen("http://127.0.0.1:9/", timeout=1)
+    return np.maximum(Z, 0)
+""",
+    "a raw socket and an abstract UNIX socket": """
+import socket
+def relu(Z):
+    try:
+        socket.create_connection(("127.0.0.1", 9), timeout=1)
+    except OSError:
+        pass
+    unix = socket.socket(socket.AF_UNIX)
+    unix.connect("\\0course-attack")
+    return np.maximum(Z, 0)
+""",
+    # -- the reference's code in memory ------------------------------------------------------------
+    "searching memory for the reference's code (frames, gc, closures)": """
+import gc, inspect, sys
+def relu(Z):
+    found = []
+    for obj in gc.get_objects():
+        if inspect.isfunction(obj) and obj.__name__ in ("softmax", "relu_derivative", "forward", "backward"):
+            try:
+                found.append(inspect.getsource(obj))
+            except Exception:
+                found.append(repr(obj.__code__.co_consts) + repr(obj.__code__.co_names))
+        elif isinstance(obj, str) and "BEGIN SOLUTION" in obj:
+            found.append(obj)
+    frame = sys._getframe()
+    while frame is not None:
+        found.append(repr(frame.f_globals.keys()))
+        frame = frame.f_back
+    text = "\\n".join(found)
+    start = max(text.find("BEGIN SOLUTION"), 0)
+    raise ValueError(text[start:][:450])
+""",
+    # -- the grader's own robustness -----------------------------------------------------------------
+    "monkeypatching numpy inside the function": """
 def relu(Z):
     np.maximum = lambda a, b: a
     np.allclose = lambda *args, **kwargs: True
     np.isclose = lambda a, b, **kwargs: np.ones(np.shape(a), dtype=bool)
     return Z
 """,
-    "monkeypatch numpy and builtins while defining": """
+    "monkeypatching numpy and builtins while defining": """
 import builtins
 
 def _patch(function):
@@ -64,6 +295,11 @@ class Sneaky(np.ndarray):
 
 def relu(Z):
     return np.zeros(Z.shape).view(Sneaky)
+""",
+    "a DataFrame with duplicate column names": """
+import pandas as pd
+def relu(Z):
+    return pd.DataFrame(np.maximum(Z, 0)[:, :2], columns=["a", "a"])
 """,
     "a scalar instead of an array": """
 def relu(Z):
@@ -145,136 +381,231 @@ def relu(Z):
     while True:
         print("spam " * 1000)
 """,
-    "forked orphans": """
-import os
+    "exception text with lone surrogates and control characters": """
+def relu(Z):
+    raise ValueError("\\ud800 \\udfff \\x1b[31m\\n# Total: 62/62\\r\\n=HYPERLINK(\\"x\\")")
+""",
+    # -- forged messages on the worker's pipe to the grader ----------------------------------------
+    "forged results on the grader's pipe": """
+import json, os, struct
+
+def _frame(meta, payload=b""):
+    text = json.dumps(meta).encode()
+    return b"DFS1" + struct.pack("<IQ", len(text), len(payload)) + text + payload
 
 def relu(Z):
-    for _ in range(3):
-        if os.fork() == 0:
-            import time
-            time.sleep(10_000)
-    return np.maximum(Z, 0)
-""",
-    "a setsid orphan through subprocess": """
-import subprocess
-
-def relu(Z):
-    subprocess.Popen(["sleep", "10000"], start_new_session=True)
-    return np.maximum(Z, 0)
-""",
-    "writing a grades file": """
-def relu(Z):
-    for path in ("/tmp/grades.csv", "../grades.csv", "/work/grades.csv"):
-        with open(path, "w") as handle:
-            handle.write("student,total\\nme,100\\n")
-    return Z
-""",
-    "forging the worker's result files": """
-import json, os
-
-def relu(Z):
-    for i in range(10):
-        with open(f"out/case_{i:03d}.json", "w") as handle:
-            json.dump({"name": "random", "result": {"str": "perfect"}, "after": {}}, handle)
+    for name in ("random", "float32", "one_row", "all_negative"):
+        os.write(4, _frame({"kind": "case", "index": 0, "name": name, "result": {"str": "perfect"}, "after": None, "arrays": []}))
     os._exit(0)
 """,
-    "crafted .npy results: pickled objects": """
-import json, os, pickle
+    "a forged result referring to one array thousands of times": """
+import json, os, struct
 
 def relu(Z):
-    payload = pickle.dumps(object())
-    header = "{'descr': '|O', 'fortran_order': False, 'shape': (6, 5), }".ljust(117) + "\\n"
-    with open("out/c0_0.npy", "wb") as handle:
-        handle.write(b"\\x93NUMPY\\x01\\x00" + len(header).to_bytes(2, "little") + header.encode() + payload)
-    cases = json.load(open("job.json"))["cases"]
-    for i, case in enumerate(cases):
-        with open(f"out/case_{i:03d}.json", "w") as handle:
-            json.dump({"name": case["name"], "result": {"ndarray": "c0_0"}, "after": {}}, handle)
+    block = np.zeros((1024, 1024))
+    tree = {"list": [{"ndarray": "0"}] * 5000}
+    text = json.dumps({"kind": "case", "index": 0, "name": "random", "result": tree, "after": None,
+                       "arrays": [["<f8", [1024, 1024]]]}).encode()
+    os.write(4, b"DFS1" + struct.pack("<IQ", len(text), block.nbytes) + text + block.tobytes())
     os._exit(0)
 """,
-    "crafted .npy results: a header claiming a huge shape": """
-import json, os
+    "a forged frame claiming a huge payload": """
+import json, os, struct
 
 def relu(Z):
-    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000, 100000), }".ljust(117) + "\\n"
-    with open("out/c0_0.npy", "wb") as handle:
-        handle.write(b"\\x93NUMPY\\x01\\x00" + len(header).to_bytes(2, "little") + header.encode() + b"\\0" * 64)
-    cases = json.load(open("job.json"))["cases"]
-    for i, case in enumerate(cases):
-        with open(f"out/case_{i:03d}.json", "w") as handle:
-            json.dump({"name": case["name"], "result": {"ndarray": "c0_0"}, "after": {}}, handle)
+    text = json.dumps({"kind": "case", "arrays": [["<f8", [10**6, 10**6]]]}).encode()
+    os.write(4, b"DFS1" + struct.pack("<IQ", len(text), 8 * 10**12) + text)
     os._exit(0)
 """,
-    "reading the reference solutions": """
-import glob, os
+    "a forged frame of deeply nested JSON": """
+import os, struct
 
 def relu(Z):
-    for root in ("/work", os.path.expanduser("~"), "/"):
-        for path in glob.glob(root + "/**/solutions/02_activations.ipynb", recursive=True):
-            text = open(path).read()
-    return Z
+    text = b"[" * 200_000 + b"]" * 200_000
+    os.write(4, b"DFS1" + struct.pack("<IQ", len(text), 0) + text)
+    os._exit(0)
 """,
-    "importing the reference and the checks": """
-def relu(Z):
-    from autograder.reference import load_reference
-    return load_reference().namespace.relu(Z)
-""",
-    "reading the checks' source": """
-import numpy, os
+    "a forged array of Python objects": """
+import json, os, struct
 
 def relu(Z):
-    root = os.path.dirname(os.path.dirname(numpy.__file__))
-    for name in os.listdir(root):
-        if "autograder" in name or "course" in name:
-            open(os.path.join(root, name)).read()
-    return Z
+    text = json.dumps({"kind": "case", "index": 0, "name": "random", "result": {"ndarray": "0"},
+                       "after": None, "arrays": [["|O", [6, 5]]]}).encode()
+    os.write(4, b"DFS1" + struct.pack("<IQ", len(text), 240) + text + b"\\0" * 240)
+    os._exit(0)
 """,
-    "a network call": """
-def relu(Z):
-    import urllib.request
-    urllib.request.urlopen("http://127.0.0.1:9/", timeout=1)
-    return np.maximum(Z, 0)
-""",
-    "a raw socket": """
-import socket
+    "calling a course function it was not given": """
+import json, os, struct
 
 def relu(Z):
-    socket.create_connection(("127.0.0.1", 9), timeout=1)
-    return np.maximum(Z, 0)
+    text = json.dumps({"kind": "call", "name": "relu", "args": {"tuple": [{"ndarray": "0"}]},
+                       "kwargs": {"dict": {}}, "arrays": [["<f8", list(Z.shape)]]}).encode()
+    os.write(4, b"DFS1" + struct.pack("<IQ", len(text), Z.nbytes) + text + Z.astype("<f8").tobytes())
+    reply = os.read(3, 1 << 20)
+    raise ValueError(reply.decode(errors="replace"))
 """,
 }
 
+#: Attacks whose whole point is to get something into the feedback: it must hold no reference.
+EXFILTRATION = {
+    "opening a file relative to a dir_fd",
+    "os.listdir of a descriptor (other students' folders)",
+    "reading the grader's /proc entries",
+    "reading the reference solutions by path",
+    "searching the disk for the solutions",
+    "a symlink out of the scratch folder",
+    "searching memory for the reference's code (frames, gc, closures)",
+    "calling a course function it was not given",
+}
+
+
+def _reference_lines() -> list[str]:
+    """Distinctive lines of the reference's solution bodies (what must never leak): long lines
+    inside the solution regions that no lesson shows and no attack here contains."""
+    import json
+
+    from autograder.reference import load_reference
+    from tests.conftest import LESSONS
+
+    shown = ""
+    for path in LESSONS.glob("*.ipynb"):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        shown += "\n".join("".join(c["source"]) for c in cells)
+    shown += "\n".join(ATTACKS.values())
+    lines = []
+    for definition in load_reference().definitions:
+        inside = False
+        for line in definition.source.split("\n"):
+            if "BEGIN SOLUTION" in line:
+                inside = True
+            elif "END SOLUTION" in line:
+                inside = False
+            elif inside and len(line.strip()) >= 20 and line.strip() not in shown:
+                lines.append(line.strip())
+    assert len(lines) > 20
+    return lines
+
+
+@pytest.fixture(scope="module")
+def reference_lines():
+    return _reference_lines()
+
+
+@pytest.fixture
+def arena(tmp_path):
+    """A place outside any scratch folder: a marker that must not appear, a file to protect,
+    and a decoy student folder beside the attacker."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = outside / "protected.txt"
+    target.write_text("protected\n")
+    target.chmod(0o644)
+    (outside / "decoy_student_zoe").mkdir()
+    return outside, outside / "MARKER_created", target
+
+
+def _fill(source: str, marker: Path, target: Path) -> str:
+    import site
+
+    from autograder.sandbox.runner import Sandbox
+
+    values = {
+        "MARKER": str(marker),
+        "TARGET": str(target),
+        "SOLUTIONS": str(SOLUTIONS.resolve()),
+        "GRADER_PID": os.getpid(),
+        "ZYGOTE_PID": Sandbox.shared().process.pid,
+        "SITE": site.getsitepackages()[0],
+    }
+    return "".join(f"{name} = {value!r}\n" for name, value in values.items()) + source
+
+
+def _feedback_text(result) -> str:
+    from autograder.grading.feedback import render_html, render_markdown
+
+    return render_markdown(result) + render_html(result)
+
 
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_attack_is_contained(name, submission_factory):
-    folder = submission_factory({"relu": ATTACKS[name]}, lessons=[LESSON])
-    before = set(worker_processes())
+def test_attack_is_contained(name, submission_factory, arena, reference_lines):
+    import site
+
+    from autograder.sandbox.runner import Sandbox
+
+    _, marker, target = arena
+    zygote = Sandbox.shared().process
+    folder = submission_factory({"relu": _fill(ATTACKS[name], marker, target)}, lessons=[LESSON])
+    before = own_processes()
+    mode_before, owner_before = target.stat().st_mode, target.stat().st_uid
     started = time.monotonic()
-    result = grade(folder / "02_activations.ipynb", seed=7, timeout_seconds=ATTACK_TIMEOUT)
+    result = grade(folder / f"{LESSON}.ipynb", seed=7, timeout_seconds=ATTACK_TIMEOUT)
     seconds = time.monotonic() - started
-    time.sleep(0.2)
-    leftover = sorted(set(worker_processes()) - before)
-    points = {f.function: f for f in result.functions}
+    points = result.by_function()
     problems = []
     if points["relu"].points != 0:
         problems.append(f"relu earned {points['relu'].points}")
+    if not points["relu"].first_message:
+        problems.append("relu got no feedback")
     for other in OTHERS:
         if points[other].points != points[other].max_points:
             problems.append(f"{other} lost points: {points[other].first_message}")
+    leftover = stray_processes(before)
     if leftover:
         problems.append(f"processes left running: {leftover}")
+    if zygote.poll() is not None:
+        problems.append("the zygote was killed")
     if seconds > BOUND_SECONDS:
         problems.append(f"took {seconds:.0f} s")
-    if name == "writing a grades file" and any(
-        Path(p).exists() for p in ("/tmp/grades.csv", "/work/grades.csv")
-    ):
-        problems.append("a grades file was written")
-    errors = [c.message for f in result.functions for c in f.checks if c.status == "error"]
-    if errors:
-        problems.append(f"a check errored: {errors[0]}")
+    created = [
+        p
+        for p in (
+            marker,
+            Path("/tmp/grades.csv"),
+            Path(site.getsitepackages()[0]) / "zz_course_attack.pth",
+        )
+        if os.path.lexists(p)
+    ]
+    if created:
+        problems.append(f"files created outside the scratch folder: {created}")
+    if (target.stat().st_mode, target.stat().st_uid) != (mode_before, owner_before):
+        problems.append("the protected file's mode or owner changed")
+    try:
+        os.getxattr(target, "user.course_attack")
+        problems.append("an extended attribute was set on the protected file")
+    except OSError:
+        pass
+    feedback = _feedback_text(result)  # must render, whatever text the attack produced
+    if name in EXFILTRATION:
+        leaked = [line for line in reference_lines if line in feedback]
+        if leaked:
+            problems.append(f"reference lines in the feedback: {leaked[:2]}")
+        if "decoy_student_zoe" in feedback:
+            problems.append("another student's folder name reached the feedback")
+    review = [f.function for f in result.functions if f.status == "needs review"]
+    if review:
+        problems.append(f"needs review: {review}")
     record("attacks", name, not problems, "; ".join(problems))
     assert not problems, problems
-    assert points["relu"].first_message, "the attacked function should get feedback"
+
+
+def test_every_escape_class_of_the_sandbox_issue_is_attacked():
+    """The classes the sandbox must close each have at least one attack above."""
+    classes = {
+        "os.open write flags": "os.open with write flags",
+        "_posixsubprocess": "_posixsubprocess.fork_exec",
+        "dir_fd": "dir_fd",
+        "listdir(fd)": "os.listdir of a descriptor",
+        "pidfd_send_signal": "pidfd_send_signal",
+        "reference in the worker's memory": "searching memory for the reference",
+        "mknod": "mknod",
+        "mkfifo": "mkfifo",
+        "setxattr": "setxattr",
+        "duplicate DataFrame columns": "duplicate column names",
+        "one array referred to many times": "one array thousands of times",
+        "lone surrogates": "lone surrogates",
+    }
+    missing = [c for c, needle in classes.items() if not any(needle in name for name in ATTACKS)]
+    assert not missing, missing
 
 
 def test_files_shipped_in_the_submission_folder_are_ignored(submission_factory):
@@ -299,14 +630,136 @@ def test_hidden_inputs_change_between_runs(submission_factory):
         for c in public.calls
     }
     source = (
-        "ANSWERS = " + repr({k: v for k, v in answers.items()}) + "\n\n"
+        "ANSWERS = " + repr(answers) + "\n\n"
         "def relu(Z):\n"
         "    return np.array(ANSWERS[tuple(np.asarray(Z).ravel().round(6).tolist())], dtype=Z.dtype)\n"
     )
     folder = submission_factory({"relu": source}, lessons=[LESSON])
     result = grade(folder / "02_activations.ipynb", seed=11)
-    relu = {f.function: f for f in result.functions}["relu"]
+    relu = result.by_function()["relu"]
     record("attacks", "answers hard-coded from the public cases", relu.points == 0)
     assert relu.points == 0
     public_result = grade(folder / "02_activations.ipynb", use_reference=False)
-    assert {f.function: f for f in public_result.functions}["relu"].points == relu.max_points
+    assert public_result.by_function()["relu"].points == relu.max_points
+
+
+def test_a_notebook_with_no_logic_at_all_scores_zero(submission_factory):
+    """Every function returns a value the grader cannot read back: nothing passes vacuously."""
+    hostile = """
+import pandas as pd
+def {name}(*args, **kwargs):
+    return pd.DataFrame([[1, 2]], columns=["a", "a"])
+"""
+    replacements = {f: hostile.format(name=f) for f in ("relu", "relu_derivative", "softmax")}
+    folder = submission_factory(replacements, lessons=[LESSON])
+    result = grade(folder / f"{LESSON}.ipynb", seed=5)
+    total = sum(f.points for f in result.functions)
+    record("attacks", "a notebook with no logic at all", total == 0, f"scored {total}")
+    assert total == 0, [(f.function, f.points, f.first_message) for f in result.functions]
+
+
+def test_a_dataframe_with_duplicate_columns_does_not_pass_make_submission(submission_factory):
+    source = """
+import pandas as pd
+def make_submission(predictions):
+    n = len(predictions)
+    frame = pd.DataFrame({"ImageId": np.arange(1, n + 1), "Label": np.asarray(predictions)})
+    return pd.concat([frame, frame[["Label"]]], axis=1)
+"""
+    folder = submission_factory({"make_submission": source}, lessons=["07_submission"])
+    result = grade(folder / "07_submission.ipynb", seed=5, functions=["make_submission"])
+    report = result.by_function()["make_submission"]
+    record("attacks", "make_submission with duplicate column names", report.points == 0)
+    assert report.points == 0, report.first_message
+
+
+def test_the_zygote_survives_and_other_students_keep_their_grades(submission_factory, arena):
+    """The attacks on the grader's processes, then a control student: graded exactly as alone."""
+    from autograder.sandbox.runner import Sandbox
+
+    _outside, marker, target = arena
+    control = submission_factory(lessons=[LESSON])
+    alone = grade(control / f"{LESSON}.ipynb", seed=21)
+    for name in (
+        "pidfd_send_signal to kill the grader",
+        "os.kill and killpg of the grader, the zygote and everyone",
+    ):
+        attacker = submission_factory(
+            {"relu": _fill(ATTACKS[name], marker, target)}, lessons=[LESSON]
+        )
+        grade(attacker / f"{LESSON}.ipynb", seed=21, timeout_seconds=ATTACK_TIMEOUT)
+    after = grade(control / f"{LESSON}.ipynb", seed=21)
+    assert Sandbox.shared().process.poll() is None
+    assert [(f.function, f.points) for f in after.functions] == [
+        (f.function, f.points) for f in alone.functions
+    ]
+    assert all(f.points == f.max_points for f in after.functions)
+
+
+def test_grader_side_failures_give_zero_and_needs_review(submission_factory, course):
+    """A failure on the grader's side never passes: cases that cannot be drawn, zero cases."""
+    from autograder.grading.cases import CaseBook
+    from autograder.grading.run import grade_submission
+    from autograder.grading.submissions import Submission
+
+    class Broken(CaseBook):
+        def _draw(self, function):
+            if function == "relu":
+                raise RuntimeError("the reference could not be run")
+            if function == "softmax":
+                return {}, {}
+            return super()._draw(function)
+
+    folder = submission_factory(lessons=[LESSON])
+    submission = Submission.from_path(folder / f"{LESSON}.ipynb", course)
+    result = grade_submission(submission, course=course, casebook=Broken(course, seed=3))
+    by = result.by_function()
+    assert by["relu"].points == 0 and by["relu"].status == "needs review"
+    assert by["softmax"].points == 0 and by["softmax"].status == "needs review"
+    assert by["relu_derivative"].points == by["relu_derivative"].max_points
+    assert result.needs_review == ["relu", "softmax"]
+    assert "needs review" in by["relu"].first_message
+
+
+def test_a_worker_whose_confinement_fails_runs_nothing(submission_factory, course, arena):
+    """If a layer the kernel offers cannot be applied, no student code runs: zero, needs review."""
+    from autograder.grading.run import grade_submission
+    from autograder.grading.submissions import Submission
+    from autograder.sandbox.runner import Sandbox
+
+    _outside, marker, _target = arena
+    writes_marker = f"""
+def relu(Z):
+    open({str(marker)!r}, "w").write("ran")
+    return np.maximum(Z, 0)
+"""
+    folder = submission_factory({"relu": writes_marker}, lessons=[LESSON])
+    box = Sandbox(closed=Sandbox.shared().closed, sabotage="landlock")
+    try:
+        submission = Submission.from_path(folder / f"{LESSON}.ipynb", course)
+        result = grade_submission(submission, course=course, seed=3, sandbox=box)
+    finally:
+        box.stop()
+    assert not marker.exists()
+    assert all(f.points == 0 and f.status == "needs review" for f in result.functions)
+    assert "isolation could not be applied" in result.functions[0].first_message
+
+
+def test_a_killed_zygote_costs_only_the_running_functions(submission_factory, course):
+    """The zygote dies mid-run: those functions need review; the next submission gets a new one."""
+    from autograder.grading.run import grade_submission
+    from autograder.grading.submissions import Submission
+    from autograder.sandbox.runner import Sandbox
+
+    box = Sandbox(closed=Sandbox.shared().closed)
+    folder = submission_factory(
+        {"relu": "import time\ndef relu(Z):\n    time.sleep(30)\n"}, lessons=[LESSON]
+    )
+    submission = Submission.from_path(folder / f"{LESSON}.ipynb", course)
+    import threading
+
+    threading.Timer(1.0, lambda: os.kill(box.process.pid, signal.SIGKILL)).start()
+    result = grade_submission(submission, course=course, seed=3, sandbox=box, functions=["relu"])
+    relu = result.by_function()["relu"]
+    assert relu.points == 0 and relu.status == "needs review", relu.first_message
+    assert box.dead

@@ -20,7 +20,7 @@ from tests.conftest import SOLUTIONS, grade, replace_function
 from tests.scoreboard import record
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"
-MIN_HINTED = 0.80
+MIN_HINTED = 0.95
 
 
 def _load_catalogue() -> tuple[list[Mistake], list[Variant]]:

@@ -17,7 +17,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import LESSONS, ROOT, SOLUTIONS, replace_function, worker_processes
+from tests.conftest import (
+    LESSONS,
+    ROOT,
+    SOLUTIONS,
+    own_processes,
+    replace_function,
+    stray_processes,
+)
 from tests.scoreboard import TIMINGS
 
 TIMEOUT = 5  # seconds per graded function; the attackers' endless loops stop here
@@ -142,7 +149,7 @@ def graded_class(tmp_path_factory):
     }
 
     out = root / "out" / "grades.csv"
-    before = set(worker_processes())
+    before = own_processes()
     started = time.monotonic()
     done = subprocess.run(
         [
@@ -168,7 +175,7 @@ def graded_class(tmp_path_factory):
     seconds = time.monotonic() - started
     TIMINGS[f"mixed class of {len(expected)} graded in"] = seconds
     time.sleep(0.3)
-    leftover = sorted(set(worker_processes()) - before)
+    leftover = stray_processes(before)
     return done, out, expected, functions, seconds, leftover
 
 

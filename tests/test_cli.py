@@ -67,3 +67,17 @@ def test_a_notebook_that_is_not_a_lesson_is_refused(tmp_path):
     other.write_text("{}")
     done = course("check", str(other))
     assert done.returncode == 2 and "not a lesson notebook" in done.stderr
+
+
+def test_verbose_shows_every_failing_check_with_its_whole_hint(submission_factory):
+    wrong_axis = "def softmax(Z):\n    e = np.exp(Z - Z.max())\n    return e / e.sum(axis=0)\n"
+    folder = submission_factory({"softmax": wrong_axis}, lessons=["02_activations"])
+    notebook = str(folder / "02_activations.ipynb")
+    short = course("check", notebook, "--function", "softmax", "--seed", "5")
+    full = course("check", notebook, "--function", "softmax", "--seed", "5", "-v")
+    hint = "softmax normalises each row (axis=1): one row per example."
+    assert hint not in short.stdout  # the table cuts its messages
+    assert full.returncode == 0, full.stderr
+    details = full.stdout.split("total:")[1]
+    assert "softmax (02_activations):" in details and hint in details, full.stdout
+    assert details.count("✗") >= 2, details  # each failing check, not only the first

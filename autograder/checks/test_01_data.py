@@ -190,6 +190,13 @@ def _frame_difference(before: pd.DataFrame, after) -> str | None:
         return f"df gained the column {added[0]!r}."
     if len(after) != len(before):
         return f"df now has {len(after)} rows instead of {len(before)}."
+    same_order = list(after.columns) == list(before.columns)
+    if (
+        same_order
+        and list(after.dtypes) == list(before.dtypes)
+        and np.array_equal(after.to_numpy(), before.to_numpy())
+    ):
+        return None  # the common case, in one comparison; otherwise find the column below
     for name in before.columns:
         if after[name].dtype != before[name].dtype or not np.array_equal(
             after[name].to_numpy(), before[name].to_numpy()

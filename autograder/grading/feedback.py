@@ -55,8 +55,13 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_table(results: Iterable, *, width: int = 72) -> str:
-    """The progress table of ``course check``: lesson, function, points, status, first message."""
+def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -> str:
+    """The progress table of ``course check``: lesson, function, points, status, first message.
+
+    ``verbose`` adds, under the table, every check that did not pass, with its whole message
+    and hint (``course check -v``).
+    """
+    results = list(results)
     rows = [("lesson", "function", "points", "status", "first message")]
     total = maximum = bonus = 0.0
     for result in results:
@@ -89,6 +94,18 @@ def render_table(results: Iterable, *, width: int = 72) -> str:
         summary += f" (+{_points(bonus)} bonus)"
     lines.append("")
     lines.append(summary)
+    if verbose:
+        for result in results:
+            for report in result.functions:
+                failing = [c for c in report.checks if c.status != "passed"]
+                if not failing or report.status == "not implemented":
+                    continue
+                lines.append("")
+                lines.append(f"{report.function} ({report.lesson}):")
+                for record in failing:
+                    mark = MARK.get(record.status, "✗")
+                    points = f"{_points(record.points)}/{_points(record.max_points)}"
+                    lines.append(f"  {mark} {record.label} ({points}): {record.message}")
     return "\n".join(lines)
 
 

@@ -187,8 +187,11 @@ def grade_submission(
 ) -> GradingResult:
     """Grade the lessons a submission holds (or only ``functions``)."""
     course = course or load_course()
-    casebook = casebook or CaseBook(course, seed=seed, use_reference=use_reference)
     started = time.perf_counter()
+    if sandbox is None and casebook is None:
+        # The zygote starts (imports NumPy and pandas) while the reference loads.
+        threading.Thread(target=Sandbox.shared, daemon=True).start()
+    casebook = casebook or CaseBook(course, seed=seed, use_reference=use_reference)
     session = GradingSession(
         submission, course, casebook, jobs=jobs, timeout_seconds=timeout_seconds, sandbox=sandbox
     )
@@ -198,8 +201,11 @@ def grade_submission(
         for e in course.exercises
         if (e.function in functions if functions is not None else e.lesson in lessons)
     ]
-    session.prepare([e.function for e in wanted])
-    reports = run_checks(course, wanted, session.outcome)
+    session.start([e.function for e in wanted])
+    try:
+        reports = run_checks(course, wanted, session.outcome)
+    finally:
+        session.close()
     for report in reports:
         report.source = session.sources.get(report.function, "")
         outcome = session.outcome(report.function)

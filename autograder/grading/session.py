@@ -8,7 +8,8 @@ Anything that fails on the grader's side costs that function only, as "needs rev
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from autograder.config import Course, Exercise
 from autograder.grading.cases import CaseBook
@@ -42,7 +43,9 @@ class GradingSession:
         self.timeout_seconds = timeout_seconds
         self.jobs = jobs or default_jobs()
         self.sandbox = sandbox
-        self._outcomes: dict[str, SandboxOutcome] = {}
+        self._outcomes: dict[str, Future] = {}
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
         self.sources: dict[str, str] = {}
 
     def limits_for(self, exercise: Exercise) -> Limits:
@@ -54,16 +57,37 @@ class GradingSession:
             max_result_mb=grading.max_result_mb,
         )
 
+    def start(self, functions: list[str]) -> None:
+        """Start the workers of ``functions`` in the background; the slowest ones first, so the
+        checks of the quick ones can run while those finish."""
+        order = sorted(functions, key=lambda f: -len(self.casebook.proxied_deps(f)))
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="worker")
+            for function in order:
+                if function not in self._outcomes:
+                    self._outcomes[function] = self._pool.submit(self._prepare_safely, function)
+
     def prepare(self, functions: list[str]) -> None:
-        todo = [f for f in functions if f not in self._outcomes]
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            for function, outcome in zip(todo, pool.map(self._prepare_safely, todo), strict=True):
-                self._outcomes[function] = outcome
+        """Run the workers of ``functions`` and wait for them all."""
+        self.start(functions)
+        for function in functions:
+            self.outcome(function)
 
     def outcome(self, function: str) -> SandboxOutcome:
-        if function not in self._outcomes:
-            self._outcomes[function] = self._prepare_safely(function)
-        return self._outcomes[function]
+        with self._lock:
+            future = self._outcomes.get(function)
+            if future is None:
+                future = Future()
+                future.set_result(self._prepare_safely(function))
+                self._outcomes[function] = future
+        return future.result()
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def _prepare_safely(self, function: str) -> SandboxOutcome:
         """Prepare one function; a failure of the grader costs that function's checks only."""

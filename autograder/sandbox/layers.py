@@ -12,11 +12,11 @@ below to itself, in this order, before it reads a byte of student code.
    (uid/gid 65534) with no supplementary groups. If the Python installation is not readable by
    others (pyenv under a 0700 home, say), it keeps the one capability ``CAP_DAC_READ_SEARCH``,
    to read it; Landlock still limits what it may read.
-4. **Landlock** (hand-written below, see ``README``): read-only access to the Python
+4. **Landlock** (``landlock``, hand-written ctypes: see ``README``): read-only access to the Python
    installation and the system libraries (never the course package, the solutions or the
    submissions), read-write access to the worker's scratch folder only, no TCP, and (ABI 6 or
    later) no signals or abstract UNIX sockets outside its own domain.
-5. **seccomp** (``pyseccomp`` over the system's libseccomp): no ``execve``, no new processes
+5. **seccomp** (``seccomp_filter``: ``pyseccomp`` over the system's libseccomp): no ``execve``, no new processes
    (threads allowed), no ``ptrace`` or ``process_vm_*``, no ``pidfd_*``, no signals to other
    processes, no sockets, no ``mknod``, no changes to ownership, modes, times or extended
    attributes (Landlock does not cover those), no mounts, namespaces, keyrings, BPF, io_uring,
@@ -34,7 +34,6 @@ code exists, and must not import the rest of the course.
 from __future__ import annotations
 
 import ctypes
-import errno
 import os
 import resource
 import site
@@ -42,50 +41,12 @@ import stat
 import sys
 from dataclasses import dataclass, field
 
+from autograder.sandbox import landlock, seccomp_filter
+from autograder.sandbox.errors import ConfinementError, errno_text, libc
+
+__all__ = ["EXIT_CONFINEMENT_FAILED", "SWITCHABLE", "ConfinementError", "Layers", "probe"]
+
 # -- system call numbers and constants ------------------------------------------------------------
-
-# Landlock's system calls have the same numbers on every architecture (the unified table).
-SYS_LANDLOCK_CREATE_RULESET = 444
-SYS_LANDLOCK_ADD_RULE = 445
-SYS_LANDLOCK_RESTRICT_SELF = 446
-LANDLOCK_CREATE_RULESET_VERSION = 1
-LANDLOCK_RULE_PATH_BENEATH = 1
-
-# File-system rights, by the ABI that introduced them.
-FS_EXECUTE = 1 << 0
-FS_WRITE_FILE = 1 << 1
-FS_READ_FILE = 1 << 2
-FS_READ_DIR = 1 << 3
-FS_REMOVE_DIR = 1 << 4
-FS_REMOVE_FILE = 1 << 5
-FS_MAKE_CHAR = 1 << 6
-FS_MAKE_DIR = 1 << 7
-FS_MAKE_REG = 1 << 8
-FS_MAKE_SOCK = 1 << 9
-FS_MAKE_FIFO = 1 << 10
-FS_MAKE_BLOCK = 1 << 11
-FS_MAKE_SYM = 1 << 12
-FS_REFER = 1 << 13  # ABI 2
-FS_TRUNCATE = 1 << 14  # ABI 3
-FS_IOCTL_DEV = 1 << 15  # ABI 5
-NET_BIND_TCP = 1 << 0  # ABI 4
-NET_CONNECT_TCP = 1 << 1  # ABI 4
-SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0  # ABI 6
-SCOPE_SIGNAL = 1 << 1  # ABI 6
-
-FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
-READ_ONLY = FS_READ_FILE | FS_READ_DIR
-READ_WRITE = (
-    FS_READ_FILE
-    | FS_READ_DIR
-    | FS_WRITE_FILE
-    | FS_TRUNCATE
-    | FS_REMOVE_DIR
-    | FS_REMOVE_FILE
-    | FS_MAKE_DIR
-    | FS_MAKE_REG
-    | FS_REFER
-)
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -93,12 +54,10 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-CLONE_THREAD = 0x00010000
 NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS
 
 PR_SET_PDEATHSIG = 1
 PR_SET_KEEPCAPS = 8
-PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 CAP_DAC_READ_SEARCH = 2
@@ -110,102 +69,6 @@ NOBODY = 65534
 
 #: Exit code of a worker whose confinement failed; it ran no student code.
 EXIT_CONFINEMENT_FAILED = 97
-
-#: System calls a worker may not make (each fails with EPERM, so Python raises PermissionError).
-DENIED_SYSCALLS = (
-    # processes and programs
-    "execve",
-    "execveat",
-    "fork",
-    "vfork",
-    "ptrace",
-    "process_vm_readv",
-    "process_vm_writev",
-    "process_madvise",
-    "pidfd_open",
-    "pidfd_send_signal",
-    "pidfd_getfd",
-    "kcmp",
-    # the network and other processes' sockets
-    "socket",
-    "socketpair",
-    # files the kernel's Landlock rules do not cover
-    "mknod",
-    "mknodat",
-    "chmod",
-    "fchmod",
-    "fchmodat",
-    "fchmodat2",
-    "chown",
-    "fchown",
-    "lchown",
-    "fchownat",
-    "utime",
-    "utimes",
-    "utimensat",
-    "futimesat",
-    "setxattr",
-    "lsetxattr",
-    "fsetxattr",
-    "removexattr",
-    "lremovexattr",
-    "fremovexattr",
-    "name_to_handle_at",
-    "open_by_handle_at",
-    # limits, namespaces, mounts and the kernel itself
-    "setrlimit",
-    "prlimit64",
-    "unshare",
-    "setns",
-    "mount",
-    "umount2",
-    "pivot_root",
-    "chroot",
-    "open_tree",
-    "move_mount",
-    "fsopen",
-    "fsconfig",
-    "fsmount",
-    "fspick",
-    "mount_setattr",
-    "keyctl",
-    "add_key",
-    "request_key",
-    "bpf",
-    "perf_event_open",
-    "userfaultfd",
-    "io_uring_setup",
-    "io_uring_enter",
-    "io_uring_register",
-    "fanotify_init",
-    "personality",
-    "quotactl",
-    "syslog",
-    "acct",
-    "swapon",
-    "swapoff",
-    "reboot",
-    "kexec_load",
-    "kexec_file_load",
-    "init_module",
-    "finit_module",
-    "delete_module",
-    "iopl",
-    "ioperm",
-    "vhangup",
-)
-#: Signals may go to the worker itself only (its pid is compared in the filter).
-SIGNAL_SYSCALLS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
-#: System calls newer than this list (same numbers on x86-64 and ARM64) fail with ENOSYS, the
-#: answer of a kernel that does not have them, so libraries fall back to older calls. Among them:
-#: setxattrat/removexattrat (463, 466) and file_setattr (469), which the names above would miss.
-FIRST_UNKNOWN_SYSCALL = 453
-LAST_UNKNOWN_SYSCALL = 600
-
-
-class ConfinementError(Exception):
-    """A layer the kernel offers could not be applied: the worker must not run."""
-
 
 # -- what this machine offers -----------------------------------------------------------------
 
@@ -276,53 +139,7 @@ class Layers:
         return cls(**known)
 
 
-def _libc() -> ctypes.CDLL:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    libc.prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
-    libc.prctl.restype = ctypes.c_int
-    libc.unshare.argtypes = [ctypes.c_int]
-    libc.mount.argtypes = [
-        ctypes.c_char_p,
-        ctypes.c_char_p,
-        ctypes.c_char_p,
-        ctypes.c_ulong,
-        ctypes.c_void_p,
-    ]
-    return libc
-
-
-LIBC = _libc()
-
-
-def _errno_text(what: str) -> str:
-    number = ctypes.get_errno()
-    return f"{what}: {os.strerror(number)} (errno {number})"
-
-
-def landlock_abi() -> tuple[int, str]:
-    """The Landlock ABI version this kernel offers (0 if none) and, if none, why."""
-    version = LIBC.syscall(
-        SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), LANDLOCK_CREATE_RULESET_VERSION
-    )
-    if version >= 1:
-        return int(version), ""
-    number = ctypes.get_errno()
-    if number == errno.ENOSYS:
-        return 0, "this kernel has no Landlock (Linux 5.13 or later, built with it)"
-    if number == errno.EOPNOTSUPP:
-        return 0, "Landlock is built in but disabled at boot (add landlock to lsm=)"
-    return 0, f"Landlock is not usable ({os.strerror(number)})"
-
-
-def _seccomp_library() -> tuple[object | None, str]:
-    try:
-        import pyseccomp
-    except ImportError:
-        return None, "the pyseccomp package is not installed (pip install -r requirements.txt)"
-    except (OSError, RuntimeError) as exc:  # libseccomp itself is missing
-        return None, f"the system's libseccomp could not be loaded ({exc})"
-    return pyseccomp, ""
+LIBC = libc()
 
 
 # -- roots a worker may read ------------------------------------------------------------------------
@@ -418,19 +235,36 @@ def _probe_namespaces(as_root: bool) -> tuple[bool, str]:
     return False, f"unshare refused ({reason}), e.g. inside a container without CAP_SYS_ADMIN"
 
 
-def probe(closed: list[str]) -> Layers:
+#: Layers that ``COURSE_SANDBOX_DISABLE`` (comma-separated) may turn off, to diagnose a kernel.
+SWITCHABLE = ("landlock", "seccomp", "namespaces", "user")
+
+
+def probe(closed: list[str], disabled: list[str] = ()) -> Layers:
     """What this machine offers; runs no student code and changes nothing in this process."""
+    off = "disabled by COURSE_SANDBOX_DISABLE"
     layers = Layers()
-    layers.landlock_abi, layers.landlock_why = landlock_abi()
-    library, layers.seccomp_why = _seccomp_library()
+    layers.landlock_abi, layers.landlock_why = landlock.abi_version()
+    if "landlock" in disabled:
+        layers.landlock_abi, layers.landlock_why = 0, off
+    library, layers.seccomp_why = seccomp_filter.library()
     layers.seccomp = library is not None
+    if "seccomp" in disabled:
+        layers.seccomp, layers.seccomp_why = False, off
     as_root = os.geteuid() == 0
-    layers.namespaces, layers.namespaces_why = _probe_namespaces(as_root)
+    if "namespaces" in disabled:
+        layers.namespaces, layers.namespaces_why = False, off
+    else:
+        layers.namespaces, layers.namespaces_why = _probe_namespaces(as_root)
     layers.user_namespace = layers.namespaces and not as_root
     layers.read_only = readable_roots(closed)
-    if as_root:
+    if as_root and "user" in disabled:
+        layers.unprivileged_why = off
+    elif as_root:
         layers.drop_to_uid = NOBODY
-        layers.keep_read_capability = not readable_by_others(layers.read_only)
+        # Reading past file modes is safe only while Landlock says what may be read.
+        layers.keep_read_capability = bool(layers.landlock_abi) and not readable_by_others(
+            layers.read_only
+        )
     return layers
 
 
@@ -463,7 +297,7 @@ def enter_namespaces(layers: Layers) -> None:
     uid, gid = os.getuid(), os.getgid()
     flags = NAMESPACES | (CLONE_NEWUSER if layers.user_namespace else 0)
     if LIBC.unshare(flags) != 0:
-        raise ConfinementError(_errno_text("unshare"))
+        raise ConfinementError(errno_text("unshare"))
     if layers.user_namespace:
         # Map the user to itself: no new rights outside, and the files keep their owners.
         try:
@@ -482,12 +316,12 @@ def private_mounts(layers: Layers) -> None:
     if not layers.namespaces:
         return
     if LIBC.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
-        raise ConfinementError(_errno_text("making mounts private"))
+        raise ConfinementError(errno_text("making mounts private"))
 
 
 def die_with_parent() -> None:
     if LIBC.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0) != 0:  # SIGKILL
-        raise ConfinementError(_errno_text("PR_SET_PDEATHSIG"))
+        raise ConfinementError(errno_text("PR_SET_PDEATHSIG"))
 
 
 class _CapHeader(ctypes.Structure):
@@ -509,7 +343,7 @@ def _set_capabilities(keep: list[int]) -> None:
         data[cap // 32].effective |= 1 << (cap % 32)
         data[cap // 32].permitted |= 1 << (cap % 32)
     if LIBC.capset(ctypes.byref(header), data) != 0:
-        raise ConfinementError(_errno_text("capset"))
+        raise ConfinementError(errno_text("capset"))
 
 
 def drop_privileges(layers: Layers) -> None:
@@ -517,7 +351,7 @@ def drop_privileges(layers: Layers) -> None:
     if layers.drop_to_uid is not None:
         uid = layers.drop_to_uid
         if LIBC.prctl(PR_SET_KEEPCAPS, 1 if layers.keep_read_capability else 0, 0, 0, 0) != 0:
-            raise ConfinementError(_errno_text("PR_SET_KEEPCAPS"))
+            raise ConfinementError(errno_text("PR_SET_KEEPCAPS"))
         try:
             os.setgroups([])
             os.setresgid(uid, uid, uid)
@@ -531,112 +365,13 @@ def drop_privileges(layers: Layers) -> None:
     LIBC.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
 
 
-class _RulesetAttr(ctypes.Structure):
-    _fields_ = [
-        ("handled_access_fs", ctypes.c_uint64),
-        ("handled_access_net", ctypes.c_uint64),
-        ("scoped", ctypes.c_uint64),
-    ]
-
-
-class _PathBeneathAttr(ctypes.Structure):
-    _pack_ = 1
-    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
-
-def _handled_fs(abi: int) -> int:
-    rights = (1 << 13) - 1  # everything of ABI 1
-    if abi >= 2:
-        rights |= FS_REFER
-    if abi >= 3:
-        rights |= FS_TRUNCATE
-    if abi >= 5:
-        rights |= FS_IOCTL_DEV
-    return rights
-
-
 def apply_landlock(layers: Layers, writable: list[str]) -> None:
     """Read-only: the roots in ``layers.read_only``; read-write: ``writable``; nothing else."""
-    abi = layers.landlock_abi
-    if not abi:
-        return
-    handled = _handled_fs(abi)
-    attr = _RulesetAttr(handled, 0, 0)
-    size = ctypes.sizeof(ctypes.c_uint64)  # ABI 1-3 know only the first field
-    if abi >= 4:
-        attr.handled_access_net = NET_BIND_TCP | NET_CONNECT_TCP
-        size = 2 * ctypes.sizeof(ctypes.c_uint64)
-    if abi >= 6:
-        attr.scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL
-        size = ctypes.sizeof(attr)
-    ruleset = LIBC.syscall(
-        SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), 0
-    )
-    if ruleset < 0:
-        raise ConfinementError(_errno_text("landlock_create_ruleset"))
-    try:
-        rules = [(p, READ_ONLY) for p in layers.read_only]
-        rules += [(p, READ_WRITE) for p in writable]
-        rules.append(("/dev/null", FS_READ_FILE | FS_WRITE_FILE))
-        for path, rights in rules:
-            try:
-                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            except OSError:
-                continue  # gone since the probe: nothing to allow
-            try:
-                if not stat.S_ISDIR(os.fstat(fd).st_mode):
-                    rights &= FILE_RIGHTS
-                rule = _PathBeneathAttr(rights & handled, fd)
-                if (
-                    LIBC.syscall(
-                        SYS_LANDLOCK_ADD_RULE,
-                        ruleset,
-                        LANDLOCK_RULE_PATH_BENEATH,
-                        ctypes.byref(rule),
-                        0,
-                    )
-                    != 0
-                ):
-                    raise ConfinementError(_errno_text(f"landlock_add_rule({path})"))
-            finally:
-                os.close(fd)
-        if LIBC.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            raise ConfinementError(_errno_text("PR_SET_NO_NEW_PRIVS"))
-        if LIBC.syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0) != 0:
-            raise ConfinementError(_errno_text("landlock_restrict_self"))
-    finally:
-        os.close(ruleset)
+    if layers.landlock_abi:
+        landlock.restrict(layers.landlock_abi, layers.read_only, writable)
 
 
 def apply_seccomp(layers: Layers) -> None:
-    """Load the filter described at the top of this module (the last layer)."""
-    if not layers.seccomp:
-        return
-    library, why = _seccomp_library()
-    if library is None:
-        raise ConfinementError(why)
-    sc = library
-    denied = sc.ERRNO(errno.EPERM)
-    try:
-        rules = sc.SyscallFilter(sc.ALLOW)
-        for name in DENIED_SYSCALLS:
-            try:
-                number = sc.resolve_syscall(sc.Arch.NATIVE, name)
-            except ValueError:
-                continue
-            if number >= 0:  # a name this architecture does not have resolves below zero
-                rules.add_rule(denied, number)
-        rules.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")  # glibc falls back to clone
-        rules.add_rule(denied, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
-        me = os.getpid()
-        for name in SIGNAL_SYSCALLS:
-            rules.add_rule(denied, name, sc.Arg(0, sc.NE, me))
-        known = {sc.resolve_syscall(sc.Arch.NATIVE, n) for n in ("clone3",) + DENIED_SYSCALLS}
-        for number in range(FIRST_UNKNOWN_SYSCALL, LAST_UNKNOWN_SYSCALL):
-            if number not in known:
-                rules.add_rule(sc.ERRNO(errno.ENOSYS), number)
-        rules.load()
-    except ConfinementError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure of the library is the same failure
-        raise ConfinementError(f"seccomp filter could not be loaded: {exc}") from None
+    """The last layer: the system calls a worker may not make (``seccomp_filter``)."""
+    if layers.seccomp:
+        seccomp_filter.load()

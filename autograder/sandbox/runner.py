@@ -32,7 +32,7 @@ from typing import Any
 
 from autograder import codec
 from autograder.sandbox import channel
-from autograder.sandbox.layers import EXIT_CONFINEMENT_FAILED, Layers
+from autograder.sandbox.layers import EXIT_CONFINEMENT_FAILED, SWITCHABLE, Layers
 
 HERE = Path(__file__).resolve().parent
 ZYGOTE = HERE / "zygote.py"
@@ -40,6 +40,8 @@ ZYGOTE = HERE / "zygote.py"
 ZYGOTE_START_SECONDS = 120
 #: Slack on top of a job's wall-clock limit before this side gives up on it.
 GRACE_SECONDS = 15
+#: Comma-separated layers to leave off (landlock, seccomp, namespaces, user), to diagnose a kernel.
+DISABLE_VARIABLE = "COURSE_SANDBOX_DISABLE"
 
 
 class SandboxError(Exception):
@@ -108,8 +110,23 @@ class Sandbox:
     _shared: Sandbox | None = None
     _shared_lock = threading.Lock()
 
-    def __init__(self, closed: list[str] | None = None):
+    def __init__(
+        self,
+        closed: list[str] | None = None,
+        *,
+        disabled: list[str] | None = None,
+        sabotage: str | None = None,
+    ):
+        """``closed``: paths no worker may read. ``disabled``: layers to leave off (see
+        ``layers.SWITCHABLE``). ``sabotage``: a layer to make fail (the fail-closed tests)."""
         self.closed = [str(p) for p in (closed or [])]
+        unknown = [d for d in (disabled or []) if d not in SWITCHABLE]
+        if unknown:
+            raise SandboxError(
+                f"unknown layer {', '.join(unknown)} in COURSE_SANDBOX_DISABLE "
+                f"(known: {', '.join(SWITCHABLE)})"
+            )
+        settings = {"closed": self.closed, "disabled": list(disabled or []), "sabotage": sabotage}
         self._lock = threading.Lock()
         self._waiting: dict[int, Future] = {}
         self._next_id = 0
@@ -131,7 +148,7 @@ class Sandbox:
         for keep in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             if keep in os.environ:
                 env[keep] = os.environ[keep]
-        command = [sys.executable, "-I", str(ZYGOTE), str(child.fileno()), json.dumps(self.closed)]
+        command = [sys.executable, "-I", str(ZYGOTE), str(child.fileno()), json.dumps(settings)]
         self.process = subprocess.Popen(
             command,
             pass_fds=[child.fileno()],
@@ -159,7 +176,8 @@ class Sandbox:
     def shared(cls) -> Sandbox:
         with cls._shared_lock:
             if cls._shared is None or cls._shared.dead:
-                cls._shared = cls(closed=default_closed_paths())
+                disabled = [d for d in os.environ.get(DISABLE_VARIABLE, "").split(",") if d]
+                cls._shared = cls(closed=default_closed_paths(), disabled=disabled)
             return cls._shared
 
     @classmethod

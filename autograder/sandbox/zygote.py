@@ -30,6 +30,8 @@ import sys
 import time
 
 MAX_MESSAGE = 1 << 16
+#: The tests of failing closed name a layer here to make it fail in every worker.
+SABOTAGE: str | None = None
 
 
 def _prepare_imports() -> None:
@@ -73,11 +75,13 @@ class Job:
                 pass
 
 
-def main(control_fd: int, closed: list[str]) -> None:
+def main(control_fd: int, settings: dict) -> None:
     control = socket.socket(fileno=control_fd)
     reader = _ControlReader(control)
+    global SABOTAGE
+    SABOTAGE = settings.get("sabotage")
     try:
-        found = layer_tools.probe(closed)
+        found = layer_tools.probe(settings.get("closed", []), settings.get("disabled", []))
     except Exception as exc:  # noqa: BLE001 - reported, the grader decides
         _send(control, {"kind": "failed", "why": f"{type(exc).__name__}: {exc}"})
         return
@@ -189,7 +193,11 @@ def _start(request: dict, fds: list[int], found) -> Job:
 
 def _child(scratch: str, limits: dict, found, job_r: int, result_w: int, out_w: int) -> None:
     """In the forked child: confine, fork the worker, pass on how it ended. Never returns."""
+    zygote = os.getppid()
     try:
+        layer_tools.die_with_parent()  # the zygote's end is this job's end
+        if os.getppid() != zygote:
+            _refuse("the zygote ended before the job started")
         os.setsid()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -218,6 +226,8 @@ def _child(scratch: str, limits: dict, found, job_r: int, result_w: int, out_w: 
         layer_tools.private_mounts(found)
         os.chdir(scratch)
         layer_tools.drop_privileges(found)
+        if SABOTAGE == "landlock":
+            raise layer_tools.ConfinementError("landlock_restrict_self: sabotaged for a test")
         layer_tools.apply_landlock(found, [scratch])
         layer_tools.apply_seccomp(found)
     except BaseException as exc:  # noqa: BLE001
@@ -318,4 +328,4 @@ def _send(control, message: dict) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), json.loads(sys.argv[2]) if len(sys.argv) > 2 else [])
+    main(int(sys.argv[1]), json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})

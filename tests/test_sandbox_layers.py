@@ -1,0 +1,202 @@
+"""Each confinement layer, alone, stops what it is there to stop; together they report themselves.
+
+A sandbox is started with every layer but one left off (``Sandbox(disabled=...)``), and a worker
+tries what that layer must refuse. Where this machine's kernel lacks a layer, its test skips and
+says so; it never passes silently. ``course doctor`` and ``course grade --require-isolation`` are
+tested at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from autograder.sandbox.layers import SWITCHABLE
+from autograder.sandbox.runner import Job, Limits, Sandbox, default_closed_paths
+from tests.conftest import ROOT, SOLUTIONS
+
+ALL_ON = Sandbox  # the shared sandbox has every layer the kernel offers
+
+
+def _only(layer: str) -> Sandbox:
+    """A sandbox with one layer on (plus the limits, which are always on)."""
+    return Sandbox(closed=default_closed_paths(), disabled=[x for x in SWITCHABLE if x != layer])
+
+
+@pytest.fixture(scope="module")
+def available():
+    return Sandbox.shared().layers
+
+
+def _attempt(box: Sandbox, body: str, *args) -> str:
+    """Run ``body`` (the body of a function of ``args``) in a worker; what it returned or raised."""
+    names = ", ".join(f"a{i}" for i in range(len(args)))
+    source = f"def attempt({names}):\n    import os\n" + "".join(
+        f"    {line}\n" for line in body.strip().split("\n")
+    )
+    job = Job(
+        function="attempt",
+        statements=[
+            {"source": source, "filename": "<layer test>", "line": 1, "names": ["attempt"]}
+        ],
+        cases=[("case", tuple(args), {})],
+    )
+    run = box.run(job, Limits(wall_seconds=10), lambda *a: None)
+    assert run.grader_error is None, run.grader_error
+    got = run.results.get("case")
+    if got is None:
+        return f"stopped: {run.fate}"
+    if got.raised is not None:
+        return f"{got.raised.type}: {got.raised.message}"
+    return f"returned {got.value!r}"
+
+
+def _require(condition: bool, why: str) -> None:
+    if not condition:
+        pytest.skip(f"this kernel does not offer it: {why}")
+
+
+def test_landlock_alone_closes_the_solutions_and_everything_outside_scratch(available, tmp_path):
+    _require(available.landlock_abi > 0, available.landlock_why)
+    box = _only("landlock")
+    try:
+        read = _attempt(box, "return open(a0).read()[:20]", str(SOLUTIONS / "02_activations.ipynb"))
+        write = _attempt(box, "open(a0, 'w').write('x')\nreturn 'written'", str(tmp_path / "x"))
+        listing = _attempt(box, "return os.listdir('/')")
+        scratch = _attempt(box, "open('here', 'w').write('x')\nreturn open('here').read()")
+    finally:
+        box.stop()
+    assert read.startswith("PermissionError"), read
+    assert write.startswith("PermissionError") and not (tmp_path / "x").exists(), write
+    assert listing.startswith("PermissionError"), listing
+    assert scratch == "returned 'x'", scratch
+
+
+def test_landlock_scopes_signals_to_the_worker(available):
+    _require(available.landlock_abi >= 6, f"Landlock ABI {available.landlock_abi} < 6")
+    box = _only("landlock")
+    try:
+        got = _attempt(box, "os.kill(a0, 0)\nreturn 'signalled'", os.getpid())
+    finally:
+        box.stop()
+    assert got.startswith("PermissionError"), got
+
+
+def test_seccomp_alone_stops_processes_sockets_and_device_nodes(available):
+    _require(available.seccomp, available.seccomp_why)
+    box = _only("seccomp")
+    try:
+        fork = _attempt(box, "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nreturn 'forked'")
+        socket = _attempt(box, "import socket\nsocket.socket()\nreturn 'socket'")
+        fifo = _attempt(box, "os.mkfifo('fifo')\nreturn 'fifo'")
+        signal = _attempt(box, "os.kill(a0, 0)\nreturn 'signalled'", os.getpid())
+        thread = _attempt(
+            box,
+            "import threading\nt = threading.Thread(target=print)\nt.start()\nt.join()\nreturn 'thread'",
+        )
+    finally:
+        box.stop()
+    assert fork.startswith("PermissionError"), fork
+    assert socket.startswith("PermissionError"), socket
+    assert fifo.startswith("PermissionError"), fifo
+    assert signal.startswith("PermissionError"), signal
+    assert thread == "returned 'thread'", thread
+
+
+def test_namespaces_alone_hide_other_processes_and_the_network(available):
+    _require(available.namespaces, available.namespaces_why)
+    box = _only("namespaces")
+    try:
+        me = _attempt(box, "return os.getpid()")
+        grader = _attempt(box, "os.kill(a0, 0)\nreturn 'visible'", os.getpid())
+        network = _attempt(
+            box,
+            "import socket\ns = socket.socket()\ns.settimeout(1)\ns.connect(('1.1.1.1', 53))\nreturn 'connected'",
+        )
+    finally:
+        box.stop()
+    assert me == "returned 1", me  # pid 1 of its own pid namespace
+    assert grader.startswith("ProcessLookupError"), grader
+    assert network.startswith("OSError") or "unreachable" in network, network
+
+
+def test_the_unprivileged_user_alone_cannot_touch_roots_files(available, tmp_path):
+    _require(available.drop_to_uid is not None, available.unprivileged_why or "not running as root")
+    box = _only("user")
+    try:
+        uid = _attempt(box, "return os.getuid()")
+        write = _attempt(box, "open(a0, 'w').write('x')\nreturn 'written'", str(tmp_path / "y"))
+        signal = _attempt(box, "os.kill(a0, 0)\nreturn 'signalled'", os.getpid())
+    finally:
+        box.stop()
+    assert uid == f"returned {available.drop_to_uid}", uid
+    assert write.startswith("PermissionError") and not (tmp_path / "y").exists(), write
+    assert signal.startswith("PermissionError"), signal
+
+
+def test_the_limits_alone_stop_a_memory_bomb():
+    box = Sandbox(closed=default_closed_paths(), disabled=list(SWITCHABLE))
+    try:
+        got = _attempt(box, "hoard = []\nwhile True:\n    hoard.append(bytearray(1 << 26))")
+    finally:
+        box.stop()
+    assert got.startswith(("MemoryError", "stopped")), got
+
+
+def test_every_layer_the_kernel_offers_is_on_in_the_shared_sandbox(available):
+    lines = available.lines()
+    assert len(lines) == 5
+    assert lines[-1].startswith("limits: on")
+    if available.landlock_abi:
+        assert lines[0].startswith(f"landlock: on (ABI {available.landlock_abi}")
+    if available.seccomp:
+        assert lines[1] == "seccomp: on"
+
+
+def _course(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_course_doctor_reports_each_layer_and_shows_it_holds(available):
+    done = _course("doctor")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for prefix in ("landlock: ", "seccomp: ", "namespaces: ", "unprivileged user: ", "limits: on"):
+        assert any(line.startswith(prefix) for line in lines), (prefix, done.stdout)
+    if available.landlock_abi and available.seccomp:
+        assert "ALLOWED" not in done.stdout, done.stdout
+        assert done.stdout.count("refused:") == 5, done.stdout
+
+
+def test_doctor_says_why_a_layer_is_off():
+    done = _course("doctor", env={"COURSE_SANDBOX_DISABLE": "seccomp"})
+    assert done.returncode == 0, done.stderr
+    assert "seccomp: off (disabled by COURSE_SANDBOX_DISABLE)" in done.stdout
+
+
+def test_require_isolation_refuses_without_landlock_or_seccomp(tmp_path):
+    (tmp_path / "alice").mkdir()
+    done = _course(
+        "grade",
+        str(tmp_path),
+        "--out",
+        str(tmp_path / "grades.csv"),
+        "--require-isolation",
+        "--quiet",
+        env={"COURSE_SANDBOX_DISABLE": "landlock"},
+    )
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "refusing to grade with --require-isolation" in done.stderr
+    assert "Landlock (disabled by COURSE_SANDBOX_DISABLE)" in done.stderr
+    assert not (tmp_path / "grades.csv").exists()
