@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import LESSONS, ROOT, SOLUTIONS, replace_function
+from tests.conftest import ROOT, SOLUTIONS, distinctive_solution_lines, replace_function
 
 NOTEBOOK = "02_activations.ipynb"
 ASSIGNMENTS = {
@@ -314,18 +314,8 @@ def test_the_check_cells_carry_the_hidden_feedback(split_course):
 
 @pytest.mark.slow
 def test_no_kernel_ran_student_code_and_nothing_shows_the_reference(split_course):
-    from autograder.release import solution_bodies
-
     course_dir, _, autograde = split_course
-    shown_anyway = "\n".join(  # the lessons show some lines, in explanations or later cells
-        line.strip() for path in LESSONS.glob("*.ipynb") for line in path.read_text().splitlines()
-    )
-    lines = {
-        line
-        for body in solution_bodies().values()
-        for line in body
-        if len(line) >= 16 and json.dumps(line)[1:-1] not in shown_anyway
-    }
+    lines = distinctive_solution_lines()
     assert len(lines) > 30
     for assignment in ASSIGNMENTS:
         released = "\n".join(
