@@ -183,10 +183,12 @@ def pytest_configure(config):
 def distinctive_solution_lines(min_characters: int = 16) -> set[str]:
     """Code lines of the solutions' ``### BEGIN/END SOLUTION`` regions that the lessons do not
     show anywhere (stripped, at least ``min_characters`` long): what must never reach a student."""
-    shown = set()
-    for path in LESSONS.glob("*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            shown.update(line.strip() for line in cell.source.splitlines())
+    shown = "\n".join(
+        line.strip()
+        for path in LESSONS.glob("*.ipynb")
+        for cell in nbformat.read(path, as_version=4).cells
+        for line in cell.source.splitlines()
+    )
     lines = set()
     for path in SOLUTIONS.glob("*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
@@ -202,7 +204,7 @@ def distinctive_solution_lines(min_characters: int = 16) -> set[str]:
                     and not line.strip().startswith("#")
                 ):
                     lines.add(line.strip())
-    return lines - shown
+    return {line for line in lines if line not in shown}
 
 
 def copy_tree(source: Path, destination: Path) -> Path:
