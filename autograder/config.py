@@ -8,6 +8,10 @@ from pathlib import Path
 
 import yaml
 
+from autograder.errors import CourseError
+
+#: The course's folders. ROOT is the one place that says where the repository is; every other
+#: path of the course is built from it here.
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
 COURSE_FILE = ROOT / "course.yml"
@@ -15,10 +19,14 @@ CHECKS_DIR = PACKAGE_DIR / "checks"
 PUBLIC_DIR = PACKAGE_DIR / "public"
 SOLUTIONS_DIR = ROOT / "solutions"
 LESSONS_DIR = ROOT / "lessons"
+DATA_DIR = ROOT / "data"
 
 
-class CourseError(Exception):
-    """course.yml is missing or malformed; the message names the problem."""
+def lessons_dir() -> Path:
+    """The student's lesson notebooks: ``lessons/`` in the current folder when there is one (a
+    student works in their own copy), else the course's own."""
+    here = Path("lessons")
+    return here if here.is_dir() else LESSONS_DIR
 
 
 @dataclass(frozen=True)
@@ -50,11 +58,16 @@ class Grading:
 
 
 @dataclass(frozen=True)
+class DataSettings:
+    full_dev_size: int = 1000  # dev rows on Kaggle's 42,000 training rows (41,000 / 1,000)
+
+
+@dataclass(frozen=True)
 class Course:
     title: str
     lessons: tuple[Lesson, ...]
     grading: Grading
-    data: dict = field(default_factory=dict)
+    data: DataSettings = field(default_factory=DataSettings)
     path: Path = COURSE_FILE
 
     @property
@@ -121,6 +134,7 @@ def parse_course(raw: object, path: Path = COURSE_FILE) -> Course:
         grading = Grading(**grading_raw)
     except TypeError as exc:
         raise CourseError(f"{name}: 'grading' has an unknown setting ({exc}).") from None
+    data = _parse_data_settings(raw.get("data"), name)
     seen_functions: set[str] = set()
     lessons = []
     for number, entry in enumerate(lessons_raw, start=1):
@@ -192,6 +206,23 @@ def parse_course(raw: object, path: Path = COURSE_FILE) -> Course:
         title=str(raw.get("title", "course")),
         lessons=tuple(lessons),
         grading=grading,
-        data=dict(raw.get("data") or {}),
+        data=data,
         path=path,
     )
+
+
+def _parse_data_settings(raw: object, name: str) -> DataSettings:
+    if raw is None:
+        return DataSettings()
+    if not isinstance(raw, dict):
+        raise CourseError(f"{name}: 'data' should be a mapping.")
+    try:
+        settings = DataSettings(**raw)
+    except TypeError as exc:
+        raise CourseError(f"{name}: 'data' has an unknown setting ({exc}).") from None
+    dev = settings.full_dev_size
+    if isinstance(dev, bool) or not isinstance(dev, int) or dev < 1:
+        raise CourseError(
+            f"{name}: data.full_dev_size should be a whole number of rows, at least 1."
+        )
+    return settings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import linecache
 import os
 import sys
 import types
@@ -85,19 +86,15 @@ def import_functions(notebook: str | Path, *names: str) -> Any:
 
     Only definitions are run (imports, functions, classes, constants), never the other
     notebook's training loops or plots. A path is taken relative to the current folder, which
-    is the notebook's own folder when Jupyter runs it.
+    is the notebook's own folder when Jupyter runs it. When the notebook is not there, it is
+    looked for as ``course grade`` looks for it: beside this one under a name that contains the
+    lesson's name (``02_activations-Copy1.ipynb``), then in the sibling folders of this one
+    (``../ps1/02_activations.ipynb``, for a course split into assignments). It says which file
+    it used. Tracebacks point at the cells of that notebook as Jupyter shows them.
     """
     if not names:
         raise TypeError("import_functions needs the names to import, e.g. 'relu'.")
-    path = Path(notebook)
-    if not path.is_absolute():
-        path = Path.cwd() / path
-    path = path.resolve()
-    if not path.exists():
-        raise FileNotFoundError(
-            f"import_functions: {notebook} is not in {Path.cwd()}. Keep the lesson notebooks "
-            "together in one folder and run this notebook from there."
-        )
+    path = find_notebook(Path(notebook))
     module = _load_notebook_module(path)
     missing = [n for n in names if not hasattr(module, n)]
     if missing:
@@ -107,6 +104,43 @@ def import_functions(notebook: str | Path, *names: str) -> Any:
         )
     values = tuple(getattr(module, n) for n in names)
     return values[0] if len(values) == 1 else values
+
+
+def find_notebook(requested: Path) -> Path:
+    """The notebook ``import_functions`` reads for ``requested`` (see there); says so if moved."""
+    from autograder.grading.submissions import lesson_in_name
+
+    here = Path.cwd()
+    path = requested if requested.is_absolute() else here / requested
+    if path.is_file():
+        return path.resolve()
+    name = requested.name
+    folder = path.parent
+    siblings = []
+    if folder.parent != folder:
+        try:
+            siblings = sorted(
+                p
+                for p in folder.parent.iterdir()
+                if p.is_dir() and p != folder and not p.name.startswith(".")
+            )
+        except OSError:
+            siblings = []
+    for place in [folder, *siblings]:
+        try:
+            files = sorted(p for p in place.iterdir() if p.is_file())
+        except OSError:
+            continue
+        exact = [p for p in files if p.name == name]
+        similar = [p for p in files if p.name != name and lesson_in_name(p.name, name)]
+        for found in exact + similar:
+            print(f"import_functions: {name} is not in {folder}; using {found}")
+            return found.resolve()
+    raise FileNotFoundError(
+        f"import_functions: {requested} is not in {folder}, nor in a folder beside it. Keep "
+        "the lesson notebooks together in one folder (or one folder per assignment, side by "
+        "side) and run this notebook from its own folder."
+    )
 
 
 def _load_notebook_module(path: Path) -> types.ModuleType:
@@ -120,12 +154,28 @@ def _load_notebook_module(path: Path) -> types.ModuleType:
             raise ImportError(f"import_functions: {exc}") from None
         module = types.ModuleType(f"notebook_{path.stem}")
         module.__file__ = str(path)
-        code = compile(source.module_source(include_notebook_imports=True), str(path), "exec")
         with contextlib.chdir(path.parent):
-            exec(code, module.__dict__)  # noqa: S102 - the student's own notebook, in their kernel
+            for definition in source.definitions:
+                # Each statement under its cell's name, at its line in the cell, so that a
+                # traceback shows "03_forward.ipynb, In [7]", line 3, and the student's line.
+                text = "\n" * (definition.line - 1) + definition.source + "\n"
+                _remember_lines(definition.label, text)
+                code = compile(text, definition.label, "exec")
+                exec(code, module.__dict__)  # noqa: S102 - the student's own notebook, in their kernel
         return module
     finally:
         _loading.discard(path)
+
+
+def _remember_lines(filename: str, text: str) -> None:
+    """Put a cell's lines where tracebacks look (several statements may share one cell)."""
+    entry = linecache.cache.get(filename)
+    previous = entry[2] if entry is not None and len(entry) == 4 else []
+    lines = list(previous) + [""] * max(0, text.count("\n") - len(previous))
+    for number, line in enumerate(text.split("\n")):
+        if line and number < len(lines):
+            lines[number] = line + "\n"
+    linecache.cache[filename] = (len(text), None, lines, filename)
 
 
 @contextlib.contextmanager

@@ -2,25 +2,45 @@
 
 The same reader serves the student's work and the reference in ``solutions/``. Only
 definitions are taken from a notebook: imports, functions, classes and constant assignments.
-Top-level training loops, plots and ``input()`` calls are never run when grading. A cell that
-does not parse costs only what that cell defines.
+Top-level training loops, plots and ``input()`` calls are never run when grading.
+
+What a bad input costs is bounded:
+
+* only a regular file is read (never a directory, FIFO or device), and, when the reader is
+  told which folder a file belongs to, never through a symbolic link that leads out of it;
+* the file itself may be large (outputs, images), up to ``MAX_NOTEBOOK_BYTES``; what counts
+  is the code: code cells past ``MAX_SOURCE_CHARS`` in all are skipped, each with a message;
+* a cell that does not parse, for whatever reason, costs only what that cell defines;
+* reading is linear in the size of the notebook.
+
+Cells are named as Jupyter shows them: ``In [7]`` when the notebook was saved with execution
+counts, otherwise by the cell's first line (``cell "def forward(X, params):"``).
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.codec import AST_LOCK
+from autograder.grading.safe_text import one_line
 
-#: Notebooks larger than this are refused before they are parsed.
-MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+#: Files larger than this are not read at all, so that no file can exhaust memory.
+MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
+
+#: The code of a notebook's cells, in all, that is read; cells past it are skipped.
+MAX_SOURCE_CHARS = 2 * 1024 * 1024
 
 #: The call that imports functions from another notebook (see ``autograder.inline``).
 NOTEBOOK_IMPORT_CALL = "import_functions"
+
+#: Why a cell could not be parsed: any of these costs that cell only.
+PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError)
 
 
 def parse_python(text: str) -> ast.Module:
@@ -42,6 +62,8 @@ class Definition:
     cell: int  # index of the code cell, counted from 1
     kind: str  # "import", "function", "class", "constant" or "notebook-import"
     line: int = 1  # where the statement starts in its cell
+    label: str = ""  # where it is, as Jupyter shows it: '03_forward.ipynb, In [7]'
+    loads: frozenset[str] = frozenset()  # the names the statement reads
 
 
 @dataclass
@@ -72,30 +94,93 @@ class NotebookSource:
         return self.problems[0] if self.problems else None
 
 
-def read_notebook(path: str | Path) -> NotebookSource:
+# -- reading a file ---------------------------------------------------------------------------------
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
+
+
+def read_regular_file(path: Path, *, within: Path | None = None, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    With ``within``, the file must lie inside that folder, also after following symbolic
+    links. Nothing else is ever opened: a FIFO cannot block the reader and a device cannot
+    feed it without end. Raises ``NotebookError`` saying what the path is instead.
+    """
+    name = one_line(path.name)
+    where = path
+    if within is not None:
+        real = Path(os.path.realpath(path))
+        if not real.is_relative_to(os.path.realpath(within)):
+            raise NotebookError(
+                f"{name} is a symbolic link to something outside the submission folder, so it "
+                "was not read. Submit the notebook file itself."
+            )
+        where = real
+    try:
+        info = os.stat(where, follow_symlinks=within is None)
+    except OSError as exc:
+        raise NotebookError(f"{name}: cannot be read ({exc.strerror}).") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise NotebookError(
+            f"{name} is {_kind_of(info.st_mode)}, not a notebook file, so it was not read. "
+            "Submit the .ipynb file that Jupyter saves."
+        )
+    _check_size(name, info.st_size, limit)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if within is not None:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(where, flags)
+    except OSError as exc:
+        raise NotebookError(f"{name}: cannot be read ({exc.strerror}).") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # it changed since the check above
+            raise NotebookError(f"{name} is not a regular file, so it was not read.")
+        raw = handle.read(limit + 1)
+    _check_size(name, len(raw), limit)
+    return raw
+
+
+def _check_size(name: str, size: int, limit: int) -> None:
+    if size > limit:
+        raise NotebookError(
+            f"{name} is {size / 1e6:.0f} MB; files over {limit / 1e6:.0f} MB are not read at "
+            "all, so that no file can exhaust the grader's memory. Outputs do not count "
+            "otherwise, but these are too large: clear them (Kernel > Restart & Clear Output) "
+            "and save again."
+        )
+
+
+def read_notebook(path: str | Path, *, within: Path | None = None) -> NotebookSource:
     """Read a notebook file and collect its definitions.
 
-    Raises ``NotebookError`` with a message a student can act on when the file is not a
-    notebook this course can read.
+    ``within``: the folder the file must lie in (a student's submission); symbolic links that
+    lead out of it are not followed. Raises ``NotebookError`` with a message a student can act
+    on when the file is not a notebook this course can read.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise NotebookError(f"{path.name}: cannot be read ({exc.strerror}).") from exc
-    if size > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(
-            f"{path.name} is {size / 1e6:.0f} MB; notebooks over "
-            f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB are not graded. Clear the outputs "
-            "(Kernel > Restart & Clear Output) and save again."
-        )
-    raw = path.read_bytes()
+    raw = read_regular_file(path, within=within, limit=MAX_NOTEBOOK_BYTES)
     return parse_notebook(raw, path)
+
+
+# -- parsing the JSON ------------------------------------------------------------------------------
 
 
 def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
     """Parse notebook bytes; see ``read_notebook``."""
-    name = path.name
+    name = one_line(path.name)
     if not raw.strip():
         raise NotebookError(f"{name} is empty. Save the notebook from Jupyter and submit it again.")
     try:
@@ -111,6 +196,15 @@ def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
         raise NotebookError(
             f"{name} is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: "
             f"{exc.msg}). Open it in Jupyter, or restore it from a checkpoint."
+        ) from None
+    except RecursionError:
+        raise NotebookError(
+            f"{name} is not a notebook: its JSON is nested too deeply to be read."
+        ) from None
+    except MemoryError:
+        raise NotebookError(
+            f"{name} is too large to read in the grader's memory. Clear the outputs "
+            "(Kernel > Restart & Clear Output) and save again."
         ) from None
     if not isinstance(data, dict):
         raise NotebookError(
@@ -129,12 +223,12 @@ def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
             except Exception as exc:  # noqa: BLE001 - any conversion failure is the same to a user
                 raise NotebookError(
                     f"{name} uses the old notebook format 3 and could not be converted "
-                    f"({exc}). Open and save it in a current Jupyter."
+                    f"({one_line(exc, limit=200)}). Open and save it in a current Jupyter."
                 ) from None
         else:
             raise NotebookError(
-                f"{name} has nbformat {major!r}; this course reads format 4. "
-                "Open and save it in a current Jupyter."
+                f"{name} has nbformat {one_line(repr(major), limit=40)}; this course reads "
+                "format 4. Open and save it in a current Jupyter."
             )
     cells = data.get("cells")
     if not isinstance(cells, list):
@@ -143,45 +237,161 @@ def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
         raise NotebookError(f"{name} has no cells.")
 
     source = NotebookSource(path=path)
-    code_index = 0
+    code_cells: list[tuple[int, str | None, object]] = []
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        code_index += 1
         text = cell.get("source", "")
         if isinstance(text, list):
-            text = "".join(str(part) for part in text)
-        if not isinstance(text, str):
-            source.problems.append(f"code cell {code_index}: its source is not text; skipped.")
+            text = "".join(part for part in text if isinstance(part, str))
+        code_cells.append(
+            (
+                len(code_cells) + 1,
+                text if isinstance(text, str) else None,
+                cell.get("execution_count"),
+            )
+        )
+    labels = cell_labels([(text or "", count) for _, text, count in code_cells])
+    budget = MAX_SOURCE_CHARS
+    for (index, text, _), label in zip(code_cells, labels, strict=True):
+        if text is None:
+            source.problems.append(f"{label}: its source is not text; skipped.")
             continue
-        _collect_cell(text, code_index, source)
+        if len(text) > budget:
+            defined = _defined_list(_names_defined_loosely(text))
+            source.problems.append(
+                f"{label} holds {len(text) / 1e6:.1f} MB of code, past the "
+                f"{MAX_SOURCE_CHARS / 1e6:.0f} MB of code a notebook may hold in all, so it was "
+                f"not read.{defined}"
+            )
+            continue
+        budget -= len(text)
+        _collect_cell(text, index, label, name, source)
     return source
 
 
-def _collect_cell(text: str, index: int, out: NotebookSource) -> None:
+# -- naming cells as Jupyter shows them ------------------------------------------------------------
+
+FIRST_LINE_CHARS = 60
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+def cell_labels(cells: list[tuple[str, object]]) -> list[str]:
+    """How to point at each code cell, given its source and execution count, as Jupyter shows it.
+
+    ``In [7]`` when the cell has an execution count no other cell shares; otherwise the
+    cell's first line, ``cell "def forward(X, params):"`` (``(2nd)`` and so on when several
+    cells begin with the same line).
+    """
+    counts = [
+        count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else None
+        for _, count in cells
+    ]
+    repeated = {c for c in counts if c is not None and counts.count(c) > 1}
+    labels = []
+    seen: dict[str, int] = {}
+    for (text, _), count in zip(cells, counts, strict=True):
+        if count is not None and count not in repeated:
+            labels.append(f"In [{count}]")
+            continue
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        label = f'cell "{one_line(first, limit=FIRST_LINE_CHARS)}"' if first else "an empty cell"
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(label if seen[label] == 1 else f"{label} ({_ordinal(seen[label])})")
+    return labels
+
+
+# -- collecting definitions ------------------------------------------------------------------------
+
+
+def _defined_list(names: list[str]) -> str:
+    defined = ", ".join(f"`{n}`" for n in names)
+    return f" It defines {defined}, which could not be graded." if defined else ""
+
+
+def _collect_cell(text: str, index: int, label: str, notebook: str, out: NotebookSource) -> None:
+    """Keep the definitions of one cell; any failure to read it costs this cell only."""
     python = _strip_magics(text)
     try:
         tree = parse_python(python)
+        kept = _definitions(tree, python, index, f"{notebook}, {label}")
     except SyntaxError as exc:
-        defined = ", ".join(f"`{n}`" for n in _names_defined_loosely(python))
         where = f"line {exc.lineno}" if exc.lineno else "somewhere"
-        lost = f" It defines {defined}, which could not be graded." if defined else ""
-        out.problems.append(f"code cell {index} has a syntax error at {where}: {exc.msg}.{lost}")
+        defined = _defined_list(_names_defined_loosely(python))
+        out.problems.append(
+            f"{label} has a syntax error at {where}: {one_line(exc.msg, limit=200)}.{defined}"
+        )
         return
+    except (RecursionError, MemoryError):
+        defined = _defined_list(_names_defined_loosely(python))
+        out.problems.append(
+            f"{label} is nested too deeply for Python to read it, so it was skipped.{defined}"
+        )
+        return
+    except PARSE_ERRORS as exc:
+        defined = _defined_list(_names_defined_loosely(python))
+        out.problems.append(
+            f"{label} could not be read ({type(exc).__name__}: {one_line(exc, limit=200)}).{defined}"
+        )
+        return
+    out.definitions.extend(kept)
+
+
+def _definitions(tree: ast.Module, python: str, index: int, label: str) -> list[Definition]:
+    lines = _SourceLines(python)
+    kept_definitions = []
     for node in tree.body:
         kept = _keep(node)
         if kept is None:
             continue
         kind, names = kept
-        segment = ast.get_source_segment(python, node, padded=False) or ast.unparse(node)
-        decorated = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        if decorated and node.decorator_list:
-            # Decorators are not part of the node's own segment.
-            segment = ast.unparse(node)
-        line = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        out.definitions.append(
-            Definition(names=names, source=segment, cell=index, kind=kind, line=line)
+        decorators = getattr(node, "decorator_list", [])
+        line = min([node.lineno] + [d.lineno for d in decorators])
+        # Decorators are not part of the node's own span: start at the first one's line.
+        segment = lines.segment(line, 0 if decorators else node.col_offset, node)
+        loads = frozenset(
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
         )
+        kept_definitions.append(
+            Definition(
+                names=names,
+                source=segment,
+                cell=index,
+                kind=kind,
+                line=line,
+                label=label,
+                loads=loads,
+            )
+        )
+    return kept_definitions
+
+
+class _SourceLines:
+    """A cell's lines, split once, so that each statement's text is cut out in linear time.
+
+    (``ast.get_source_segment`` splits the whole cell again for every statement.)
+    """
+
+    def __init__(self, text: str):
+        *body, last = text.split("\n")  # _strip_magics leaves only "\n" line breaks
+        self.lines = [line + "\n" for line in body] + [last]
+
+    def segment(self, first_line: int, first_col: int, node: ast.AST) -> str:
+        """The text from (first_line, first_col) to the end of ``node`` (columns in UTF-8 bytes)."""
+        last_line, last_col = node.end_lineno or first_line, node.end_col_offset or 0
+        first = self.lines[first_line - 1].encode("utf-8")
+        if first_line == last_line:
+            return first[first_col:last_col].decode("utf-8")
+        parts = [first[first_col:].decode("utf-8")]
+        parts.extend(self.lines[first_line : last_line - 1])
+        parts.append(self.lines[last_line - 1].encode("utf-8")[:last_col].decode("utf-8"))
+        return "".join(parts)
 
 
 def _keep(node: ast.stmt) -> tuple[str, tuple[str, ...]] | None:
@@ -239,7 +449,6 @@ _ALLOWED_CONSTANT_NODES = (
     ast.Compare,
     ast.Subscript,
     ast.Slice,
-    ast.Lambda,
     ast.arguments,
     ast.arg,
     ast.keyword,
@@ -254,27 +463,32 @@ _ALLOWED_CONSTANT_NODES = (
 
 
 def _is_constant_expression(value: ast.expr) -> bool:
-    """True for values without calls: literals, names, arithmetic, lambdas."""
-    for node in ast.walk(value):
+    """True for values without calls: literals, names, arithmetic, lambdas.
+
+    One pass over the expression. A lambda's body runs only when the lambda is called, so it
+    is not looked into; its default values run now, so they are.
+    """
+    pending: list[ast.AST] = [value]
+    while pending:
+        node = pending.pop()
         if isinstance(node, ast.Lambda):
+            pending.extend(node.args.defaults)
+            pending.extend(d for d in node.args.kw_defaults if d is not None)
             continue
-        # A call inside a lambda's body runs only when the lambda is called.
-        if not isinstance(node, _ALLOWED_CONSTANT_NODES) and not _inside_lambda(value, node):
+        if not isinstance(node, _ALLOWED_CONSTANT_NODES):
             return False
+        pending.extend(ast.iter_child_nodes(node))
     return True
 
 
-def _inside_lambda(root: ast.expr, target: ast.AST) -> bool:
-    for node in ast.walk(root):
-        if isinstance(node, ast.Lambda) and any(n is target for n in ast.walk(node.body)):
-            return True
-    return False
+#: Line breaks as Python's tokenizer counts them (not ``str.splitlines``, which splits more).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _strip_magics(text: str) -> str:
     """Turn IPython-only lines (``%magic``, ``!shell``) into ``pass``."""
     lines = []
-    for line in text.splitlines():
+    for line in _LINE_BREAK.split(text):
         stripped = line.lstrip()
         if stripped.startswith(("%", "!")):
             indent = line[: len(line) - len(stripped)]
@@ -297,38 +511,26 @@ def _names_defined_loosely(text: str) -> list[str]:
     return names
 
 
-@functools.lru_cache(maxsize=8192)
-def _loaded_names(source: str) -> frozenset[str]:
-    """The names a definition's source loads (parsed once per distinct source)."""
-    try:
-        tree = parse_python(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
-    return frozenset(
-        node.id
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    )
+# -- choosing what a function needs ----------------------------------------------------------------
 
 
 def names_used(definitions: list[Definition], function: str) -> set[str]:
     """Every name that ``function`` loads, directly or through the top-level definitions it uses."""
-    trees: dict[str, frozenset[str]] = {}
+    loads: dict[str, frozenset[str]] = {}
     for definition in definitions:
         if definition.kind in ("function", "class", "constant"):
             for name in definition.names:
-                trees[name] = _loaded_names(definition.source)  # later definitions win
+                loads[name] = definition.loads  # later definitions win, as in a top-to-bottom run
     used: set[str] = set()
     stack = [function]
     visited: set[str] = set()
     while stack:
         current = stack.pop()
-        if current in visited or current not in trees:
+        if current in visited or current not in loads:
             continue
         visited.add(current)
-        for name in trees[current]:
-            used.add(name)
-            stack.append(name)
+        used |= loads[current]
+        stack.extend(loads[current])
     used.discard(function)
     return used
 
@@ -360,7 +562,7 @@ def is_stub(definition: Definition) -> bool:
         return False
     try:
         tree = parse_python(definition.source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except PARSE_ERRORS:
         return False
     if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False

@@ -208,7 +208,7 @@ def section(rows: list[tuple[Run, dict | None, str, float]], data: Path, started
             "Notes. Everything is float32 (the original notebook computed in float64). The "
             "`minibatch` recipe is not lesson 05's `minibatch_sgd` defaults (learning rate 0.1 "
             "for 10 epochs): those are the row marked so. The `wide` recipe shifts each "
-            "mini-batch by up to 2 pixels, a data augmentation done in `autograder/train.py` "
+            "mini-batch by up to 2 pixels, a data augmentation done in `autograder/train/recipes.py` "
             "around the graded functions (it is not one of them). When the data folder is not "
             "`data/full`, it was written by `course data fetch --dest DIR`, which checks the "
             "same hashes, so the files are byte-identical to `data/full`."

@@ -67,7 +67,7 @@ def main() -> int:
         sub = tmp_path / "submission.csv"
         key.assign(Label=0).to_csv(sub, index=False)
         timed("score_submission (28,000 rows)", rows, data.score_submission, sub, full)
-        sample = data.data_files_in(data.REPO_DATA_DIR / "sample")
+        sample = data.data_files_in(data.data_dir() / "sample")
         timed("load_train(sample) (5,000 rows, gzip)", rows, data.load_train, sample)
         timed("status()", rows, data.status)
 

@@ -1,13 +1,20 @@
-"""Broken notebooks: each gets a clear message and costs only its own notebook's points."""
+"""Broken notebooks: each gets a clear message and costs only its own notebook's points.
+
+Each case is graded beside an intact notebook (lesson 01), which must keep every point.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
 
-from tests.conftest import SOLUTIONS, grade, replace_function
+from tests.conftest import LESSONS as LESSONS_DIR
+from tests.conftest import ROOT, SOLUTIONS, grade, replace_function
 from tests.scoreboard import record
 
 BROKEN = "02_activations.ipynb"
@@ -49,10 +56,49 @@ def _duplicate_ids(path):
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-def _huge(path):
+def _huge_markdown(path):
     data = _solution_json()
+    assert data["cells"][0]["cell_type"] == "markdown"
     data["cells"][0]["source"] = "x" * (21 * 1024 * 1024)
     path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _large_outputs(path):
+    """30 MB, because one cell printed a lot; the code is a few kilobytes."""
+    data = _solution_json()
+    cell = next(c for c in data["cells"] if c["cell_type"] == "code")
+    cell["outputs"] = [
+        {"output_type": "stream", "name": "stdout", "text": ["x" * 999 + "\n"] * 30_000}
+    ]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert path.stat().st_size > 30_000_000
+
+
+def _past_the_file_cap(path):
+    from autograder.notebooks import MAX_NOTEBOOK_BYTES
+
+    with path.open("wb") as handle:  # sparse: the size is real, nothing is written to disk
+        handle.truncate(MAX_NOTEBOOK_BYTES + 1)
+
+
+def _a_folder(path):
+    path.mkdir()
+    (path / "01_data.ipynb").write_bytes((SOLUTIONS / INTACT).read_bytes())
+
+
+def _a_fifo(path):
+    os.mkfifo(path)  # a reader that opens it waits for a writer that never comes
+
+
+def _link_to(target):
+    return lambda path: path.symlink_to(target)
+
+
+def _renamed(name: str):
+    def write(path):
+        (path.parent / name).write_bytes((SOLUTIONS / BROKEN).read_bytes())
+
+    return write
 
 
 def _many_cells(path):
@@ -72,6 +118,12 @@ def _many_cells(path):
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+#: Real cells that CPython's parser fails on with other errors than SyntaxError.
+MEMORY_ERROR_CELL = "x = " + "-" * 100_000 + "1\n\ndef relu(Z):\n    return np.maximum(Z, 0)"
+RECURSION_ERROR_CELL = "x = a" + ".b" * 200_000 + "\n\ndef relu(Z):\n    return np.maximum(Z, 0)"
+HUGE_CELL = "def relu(Z):\n    return np.maximum(Z, 0)\n" + "# padding\n" * 300_000
+
+
 def _edit(function: str, source: str):
     def write(path):
         nb = nbformat.read(SOLUTIONS / BROKEN, as_version=4)
@@ -82,13 +134,50 @@ def _edit(function: str, source: str):
 
 
 # name -> (how to write the broken notebook, substring of the message, lesson 02 fully lost?)
+# (None: only relu is lost; for cases that are graded, the message is one of the warnings)
 CASES = {
     "an empty file": (_write_bytes(b""), "is empty", True),
     "invalid JSON": (_write_bytes(b'{"cells": [ {"cell_type": '), "not valid notebook json", True),
     "a JSON list": (_write_json([1, 2, 3]), "json list", True),
     "no cells key": (_no_cells, "has no 'cells'", True),
     "bytes that are not UTF-8": (_write_bytes(b'{"cells": ["\xff\xfe\xfa"]}'), "not utf-8", True),
-    "a very large notebook": (_huge, "mb", True),
+    "a notebook past the file cap": (_past_the_file_cap, "not read at all", True),
+    "21 MB of markdown (graded)": (_huge_markdown, "", False),
+    "a 30 MB notebook with large outputs (graded)": (_large_outputs, "", False),
+    "a folder in place of the notebook": (_a_folder, "is a folder", True),
+    "a FIFO in place of the notebook": (_a_fifo, "named pipe (fifo)", True),
+    "a symbolic link to the solutions": (
+        _link_to(SOLUTIONS / BROKEN),
+        "symbolic link to something outside",
+        True,
+    ),
+    "a symbolic link to /dev/zero": (_link_to("/dev/zero"), "outside the submission", True),
+    "a -Copy1 name (graded)": (
+        _renamed("02_activations-Copy1.ipynb"),
+        "02_activations-copy1.ipynb was graded as 02_activations.ipynb",
+        False,
+    ),
+    "an LMS name with a number (graded)": (
+        _renamed("02_activations (1).ipynb"),
+        "02_activations (1).ipynb was graded as",
+        False,
+    ),
+    "an LMS name with the student's id (graded)": (
+        _renamed("dave_12345_02_activations.ipynb"),
+        "dave_12345_02_activations.ipynb was graded as",
+        False,
+    ),
+    "a cell whose parse raises MemoryError": (
+        _edit("relu", MEMORY_ERROR_CELL),
+        "nested too deeply",
+        None,
+    ),
+    "a cell whose parse raises RecursionError": (
+        _edit("relu", RECURSION_ERROR_CELL),
+        "nested too deeply",
+        None,
+    ),
+    "3 MB of code in one cell": (_edit("relu", HUGE_CELL), "mb of code", None),
     "nbformat 3 (converted and graded)": (_nbformat3, "", False),
     "duplicate cell ids (graded)": (_duplicate_ids, "", False),
     "ten thousand cells (graded)": (_many_cells, "", False),
@@ -135,6 +224,8 @@ def test_broken_notebook_costs_only_its_own_points(name, tmp_path):
             problems.append(
                 f"an intact function lost points: {[f.first_message for f in lesson02]}"
             )
+        if message and not any(message in w.lower() for w in result.warnings):
+            problems.append(f"no warning says {message!r}: {result.warnings}")
     else:  # only relu is broken
         relu = by_function["relu"]
         if relu.points != 0 or message not in relu.first_message.lower():
@@ -144,3 +235,60 @@ def test_broken_notebook_costs_only_its_own_points(name, tmp_path):
                 problems.append(f"{other} lost points: {by_function[other].first_message}")
     record("broken inputs", name, not problems, "; ".join(problems))
     assert not problems, problems
+
+
+def test_the_exact_name_wins_and_the_feedback_says_so(tmp_path):
+    from autograder.grading.feedback import render_markdown
+
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / BROKEN).write_bytes((SOLUTIONS / BROKEN).read_bytes())
+    (folder / "02_activations-Copy1.ipynb").write_bytes((LESSONS_DIR / BROKEN).read_bytes())
+    (folder / "scratch.ipynb").write_bytes((LESSONS_DIR / BROKEN).read_bytes())
+    result = grade(folder, functions=["relu", "softmax"], seed=5)
+    assert [f.points for f in result.functions] == [f.max_points for f in result.functions]
+    copy = next(w for w in result.warnings if w.startswith("02_activations-Copy1.ipynb"))
+    assert "Both define `relu`, `relu_derivative`, `softmax`; the exact name wins" in copy
+    assert any(
+        w.startswith("scratch.ipynb is not one of the course's notebooks") for w in result.warnings
+    )
+    feedback = render_markdown(result)
+    assert "## Your files" in feedback and "scratch.ipynb" in feedback
+
+
+def test_a_traceback_points_at_the_cell_as_jupyter_shows_it(tmp_path):
+    """A student's exception names the notebook, the cell's In [n] and the student's own line."""
+    folder = tmp_path / "student"
+    folder.mkdir()
+    nb = nbformat.read(SOLUTIONS / BROKEN, as_version=4)
+    replace_function(
+        nb, "relu", "def relu(Z):\n    scale = 1.0\n    return Z.clip_below(0) * scale"
+    )
+    cell = next(
+        c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "relu"
+    )
+    cell.execution_count = 42
+    nbformat.write(nb, folder / BROKEN)
+    relu = grade(folder, functions=["relu"], seed=5).functions[0]
+    assert relu.points == 0
+    assert "02_activations.ipynb, In [42], line 3" in relu.first_message, relu.first_message
+    assert "Z.clip_below(0) * scale" in relu.first_message
+
+
+def test_a_closed_pipe_ends_course_check_quietly(tmp_path):
+    """`course check ... | head`: the JSON is written, no error, the usual exit code."""
+    out = tmp_path / "result.json"
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "autograder.cli", "check", str(SOLUTIONS / BROKEN),
+            "--function", "relu", "--seed", "3", "--min-score", "100", "--json", str(out),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    process.stdout.close()  # the reader is gone before anything is printed
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=600) == 0, stderr
+    assert "BrokenPipeError" not in stderr and "internal error" not in stderr, stderr
+    assert json.loads(out.read_text())["functions"][0]["function"] == "relu"

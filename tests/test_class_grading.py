@@ -1,13 +1,17 @@
 """A class graded in one command: the whole grades.csv is compared with the expected one.
 
 The class mixes honest work (complete, untouched, partly done, a notebook missing, only some
-lessons) with broken notebooks and attacks; every honest function must get exactly its points,
-and the batch must finish in bounded time.
+lessons) with broken notebooks and attacks, work collected in other layouts (nbgrader's
+assignment folders, LMS file names, loose notebooks in the class folder) and folder names from
+real class exports (bytes that are not UTF-8, 251 characters, formulas, markup, newlines);
+every honest function must get exactly its points, and the batch must finish in bounded time.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +31,19 @@ from tests.conftest import (
 )
 from tests.scoreboard import TIMINGS
 
-TIMEOUT = 5  # seconds per graded function; the attackers' endless loops stop here
+TIMEOUT = 5  # CPU seconds per graded function; the attackers' endless loops stop here
+
+# Folder names from real class exports (as bytes: one is not UTF-8), and how grades.csv shows them.
+ODD_NAMES = [
+    b"caf\xe9",  # Latin-1, not UTF-8
+    b"n" * 251,  # 251 + len(".html") is past the 255 bytes a file name may have
+    b'=HYPERLINK("evil.example","click")<img src=x onerror=alert(1)>\n# heading | cell',
+]
+NASTY = os.fsdecode(ODD_NAMES[2])
+SHOWN = {
+    "caf\udce9": "caf\\xe9",
+    NASTY: "'" + NASTY.replace("\n", "\\n"),
+}
 
 
 def _copy(source: Path, folder: Path, notebooks: list[str]) -> None:
@@ -126,6 +142,37 @@ def graded_class(tmp_path_factory):
     (subs / "heidi").mkdir(parents=True)  # an empty folder
     expected["heidi"] = dict(zero)
 
+    first_two = {
+        f: (full[f] if course.exercise(f).lesson in ("01_data", "02_activations") else 0.0)
+        for f in functions
+    }
+    only_01 = {f: (full[f] if course.exercise(f).lesson == "01_data" else 0.0) for f in functions}
+
+    # nbgrader's submitted/<student>/<assignment>/: a course split into two assignments
+    _copy(SOLUTIONS, subs / "nadia" / "ps1", ["01_data.ipynb"])
+    _copy(SOLUTIONS, subs / "nadia" / "ps2", ["02_activations.ipynb"])
+    (subs / "nadia" / "ps2" / "timestamp.txt").write_text("2026-11-20 10:00:00")
+    expected["nadia"] = dict(first_two)
+
+    # names as Jupyter and LMS downloads make them, and a notebook that is not a lesson
+    (subs / "oscar").mkdir()
+    shutil.copy(SOLUTIONS / "01_data.ipynb", subs / "oscar" / "01_data-Copy1.ipynb")
+    shutil.copy(SOLUTIONS / "02_activations.ipynb", subs / "oscar" / "02_activations (1).ipynb")
+    shutil.copy(LESSONS / "01_data.ipynb", subs / "oscar" / "scratch.ipynb")
+    expected["oscar"] = dict(first_two)
+
+    # loose notebooks in the class folder, named by Canvas (name_userid_submissionid_file)
+    shutil.copy(SOLUTIONS / "01_data.ipynb", subs / "quinn_4321_9876_01_data.ipynb")
+    shutil.copy(SOLUTIONS / "02_activations.ipynb", subs / "quinn_4321_9877_02_activations.ipynb")
+    expected["quinn_4321"] = dict(first_two)
+    shutil.copy(SOLUTIONS / "01_data.ipynb", subs / "01_data.ipynb")  # whose? (a warning)
+
+    # folder names from real class exports, each with one lesson
+    for name in ODD_NAMES:
+        folder = subs / os.fsdecode(name)
+        _copy(SOLUTIONS, folder, ["01_data.ipynb"])
+        expected[os.fsdecode(name)] = dict(only_01)
+
     _copy(SOLUTIONS, subs / "ivan", ["01_data.ipynb", "02_activations.ipynb"])  # only two lessons
     expected["ivan"] = {
         f: (full[f] if course.exercise(f).lesson in ("01_data", "02_activations") else 0.0)
@@ -165,6 +212,7 @@ def graded_class(tmp_path_factory):
             str(TIMEOUT),
             "--seed",
             "4242",
+            "--allow-empty",
         ],
         capture_output=True,
         text=True,
@@ -181,36 +229,117 @@ def graded_class(tmp_path_factory):
 
 def test_class_grading_exits_cleanly(graded_class):
     done, out, *_ = graded_class
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stderr  # heidi's empty folder is allowed
     assert out.is_file()
+
+
+def _rows(out: Path) -> list[list[str]]:
+    with out.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
 
 
 def test_grades_csv_is_exactly_the_expected_one(graded_class):
     _done, out, expected, functions, *_ = graded_class
-    with out.open(newline="") as handle:
-        rows = list(csv.reader(handle))
-    header = ["student", *functions, "total", "needs_review"]
+    rows = _rows(out)
+    header = [
+        "student",
+        *functions,
+        "total",
+        "max_points",
+        "percent",
+        "needs_review",
+        "seed",
+        "feedback_file",
+    ]
     assert rows[0] == header
-    want = [header]
+    want = [header[:-1]]
     for student in sorted(expected):
         points = expected[student]
-        total = f"{sum(points.values()):g}"
-        want.append([student, *[f"{points[f]:g}" for f in functions], total, ""])
-    assert rows == want
+        total = sum(points.values())
+        want.append(
+            [
+                SHOWN.get(student, student),
+                *[f"{points[f]:g}" for f in functions],
+                f"{total:g}",
+                "62",
+                f"{total / 62 * 100:.1f}",
+                "",
+                "4242",
+            ]
+        )
+    assert [row[:-1] for row in rows] == want
+
+
+def test_odd_folder_names_get_safe_unique_feedback_files(graded_class):
+    _, out, expected, *_ = graded_class
+    rows = _rows(out)[1:]
+    files = [row[-1] for row in rows]
+    assert len(set(files)) == len(rows) == len(expected)
+    for row, name in zip(rows, sorted(expected), strict=True):
+        file_name = row[-1]
+        assert re.fullmatch(r"[A-Za-z0-9_.-]{1,80}", file_name), file_name
+        if name.isidentifier() and len(name) <= 80:
+            assert file_name == name  # plain names are kept
+        for suffix in (".md", ".html"):
+            assert (out.parent / "feedback" / f"{file_name}{suffix}").is_file()
 
 
 def test_every_student_gets_markdown_and_html_feedback(graded_class):
-    _, out, expected, *_ = graded_class
+    _, out, *_ = graded_class
     feedback = out.parent / "feedback"
-    for student in expected:
-        markdown = (feedback / f"{student}.md").read_text()
-        assert markdown.startswith(f"# Feedback for {student}")
-        html = (feedback / f"{student}.html").read_text()
-        assert "<table>" in html and "<script" not in html
+    for row in _rows(out)[1:]:
+        student, file_name = row[0], row[-1]
+        markdown = (feedback / f"{file_name}.md").read_text(encoding="utf-8")
+        title = markdown.splitlines()[0]
+        assert title.startswith("# Feedback for ") and "\n" not in title
+        html = (feedback / f"{file_name}.html").read_text(encoding="utf-8")
+        assert "<table>" in html and "<script" not in html and "<img" not in html
+        if student.isidentifier():
+            assert title == f"# Feedback for {student}"
+    nasty = _file_of(out, SHOWN[NASTY])
+    markdown = (feedback / f"{nasty}.md").read_text()
+    assert markdown.splitlines()[0] == (  # one line: the newline shown, nothing opened
+        '# Feedback for =HYPERLINK("evil.example","click")\\<img src=x onerror=alert(1)\\>'
+        "\\\\n# heading \\| cell"
+    )
+    html = (feedback / f"{nasty}.html").read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt;\\n# heading | cell</h1>" in html
     assert "not submitted" in (feedback / "dave.md").read_text()
     assert "not valid notebook json" in (feedback / "erin.md").read_text().lower()
     grace = (feedback / "grace.md").read_text()
     assert "time limit" in grace and "printed more than" in grace
+
+
+def _file_of(out: Path, shown: str) -> str:
+    return next(row[-1] for row in _rows(out)[1:] if row[0] == shown)
+
+
+def test_work_in_other_layouts_says_which_files_were_used(graded_class):
+    done, out, *_ = graded_class
+    feedback = out.parent / "feedback"
+    oscar = (feedback / "oscar.md").read_text()
+    assert "01_data-Copy1.ipynb was graded as 01_data.ipynb" in oscar
+    assert "02_activations (1).ipynb was graded as 02_activations.ipynb" in oscar
+    assert "scratch.ipynb is not one of the course" in oscar
+    assert "warning: oscar: scratch.ipynb is not one of the course" in done.stderr
+    assert "warning: 01_data.ipynb lies in the class folder without a student" in done.stderr
+    quinn = (feedback / "quinn_4321.md").read_text()
+    assert "quinn_4321_9877_02_activations.ipynb was graded as" in quinn
+
+
+def test_a_folder_without_notebooks_fails_the_run_unless_allowed(tmp_path):
+    (tmp_path / "submissions" / "heidi").mkdir(parents=True)
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submissions"),
+            "--out", str(tmp_path / "grades.csv"), "--quiet",
+        ],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "no lesson notebook was found for: heidi" in done.stderr
+    assert "--allow-empty" in done.stderr
+    assert _rows(tmp_path / "grades.csv")[1][0] == "heidi"  # the row is written all the same
 
 
 def test_the_batch_is_bounded_and_leaves_nothing_running(graded_class):

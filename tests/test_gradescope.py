@@ -261,20 +261,6 @@ def test_a_missing_submission_gets_zero_and_says_why(tmp_path):
     assert "needs review" in results["tests"][0]["output"]
 
 
-def test_the_notebooks_folder_is_the_one_holding_most_lesson_notebooks(tmp_path, course):
-    from autograder.authoring.gradescope import notebook_folder
-
-    (tmp_path / "notes").mkdir()
-    (tmp_path / "notes" / "01_data.ipynb").write_text("{}")
-    (tmp_path / "repo" / "lessons").mkdir(parents=True)
-    for name in ("01_data.ipynb", "02_activations.ipynb"):
-        (tmp_path / "repo" / "lessons" / name).write_text("{}")
-    assert notebook_folder(tmp_path, course) == tmp_path / "repo" / "lessons"
-    (tmp_path / "01_data.ipynb").write_text("{}")
-    (tmp_path / "02_activations.ipynb").write_text("{}")
-    assert notebook_folder(tmp_path, course) == tmp_path
-
-
 def test_gradescope_refuses_an_unknown_lesson(tmp_path):
     from autograder.authoring.gradescope import GradescopeError, build_autograder
 

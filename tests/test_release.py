@@ -1,4 +1,4 @@
-"""The student release: no solution code anywhere, and the public checks work without solutions/."""
+"""The student release: no answers anywhere, and the public checks work without solutions/."""
 
 from __future__ import annotations
 
@@ -53,23 +53,64 @@ def test_bundle_has_lessons_checks_data_and_no_solutions(bundle):
         assert (bundle / name).is_file(), name
 
 
-def test_no_reference_function_body_is_in_the_bundle(bundle):
-    from autograder.release import find_solution_leaks, solution_bodies
+def test_every_reference_solution_has_distinctive_lines():
+    from autograder.authoring.leaks import distinctive_lines
+    from autograder.config import load_course
 
-    bodies = solution_bodies()
-    assert len(bodies) >= 20 and all(bodies.values())
-    assert find_solution_leaks(bundle) == []
+    functions = set(distinctive_lines().values())
+    assert functions == {e.function for e in load_course().exercises}
 
 
-def test_the_leak_search_finds_a_planted_solution(bundle, tmp_path):
-    from autograder.release import find_solution_leaks
+def test_no_distinctive_line_of_a_reference_solution_is_in_the_bundle(bundle):
+    from autograder.authoring.leaks import find_solution_leaks
+
+    assert [str(leak) for leak in find_solution_leaks(bundle)] == []
+
+
+def test_the_leak_search_finds_a_planted_solution_notebook(bundle, tmp_path):
+    from autograder.authoring.leaks import find_solution_leaks
 
     planted = tmp_path / "planted"
     shutil.copytree(bundle / "lessons", planted)
-    nb = nbformat.read(SOLUTIONS / "03_forward.ipynb", as_version=4)
-    nbformat.write(nb, planted / "03_forward.ipynb")
+    shutil.copy(SOLUTIONS / "03_forward.ipynb", planted / "03_forward.ipynb")
     leaks = find_solution_leaks(planted)
-    assert any("forward" in leak for leak in leaks)
+    assert {leak.function for leak in leaks} >= {"init_params", "forward", "cross_entropy"}
+    assert all(leak.path.name == "03_forward.ipynb" for leak in leaks)
+
+
+def test_the_leak_search_finds_one_planted_line_however_it_is_spaced(bundle, tmp_path):
+    from autograder.authoring.leaks import distinctive_lines, find_solution_leaks
+
+    line, function = next(iter(distinctive_lines().items()))
+    planted = tmp_path / "planted"
+    shutil.copytree(bundle / "autograder" / "data", planted)
+    helper = planted / "helper.py"
+    helper.write_text(f"def helper():\n        {line}   # looks harmless\n")
+    leaks = find_solution_leaks(planted)
+    assert [(leak.path.name, leak.line, leak.function) for leak in leaks] == [
+        ("helper.py", 2, function)
+    ]
+
+
+def test_the_training_loop_would_leak_and_is_left_out(bundle, tmp_path):
+    from autograder.authoring.leaks import find_solution_leaks
+
+    assert not (bundle / "autograder" / "train" / "loop.py").exists()
+    planted = tmp_path / "planted"
+    shutil.copytree(bundle / "autograder" / "train", planted)
+    shutil.copy(ROOT / "autograder" / "train" / "loop.py", planted / "loop.py")
+    assert {leak.function for leak in find_solution_leaks(planted)} & {
+        "gradient_descent",
+        "minibatch_sgd",
+    }
+
+
+def test_lines_that_compute_nothing_are_not_answers():
+    from autograder.authoring.leaks import computes_nothing
+
+    assert computes_nothing('Z1, A1, Z2 = cache["Z1"], cache["A1"], cache["Z2"]')
+    assert not computes_nothing("dev, train = order[:dev_size], order[dev_size:]")
+    assert not computes_nothing('Z1 = X @ params["W1"] + params["b1"]')
 
 
 def _course(bundle: Path, *args: str) -> subprocess.CompletedProcess:
@@ -123,3 +164,31 @@ def test_check_in_a_notebook_works_in_the_bundle(bundle, tmp_path):
         if c.cell_type == "code" and c.source.startswith("check(")
     ]
     assert texts and all(t.startswith("✓") for t in texts), texts
+
+
+def test_course_train_in_the_bundle_says_it_needs_the_lesson_functions(bundle, tmp_path):
+    done = _course(bundle, "train", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith("course: ") and "Traceback" not in done.stderr
+    assert "lesson 05" in done.stderr and "gradient_descent" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_course_score_in_the_bundle_uses_the_students_validate_submission(bundle, tmp_path):
+    import pandas as pd
+
+    key = pd.read_csv(bundle / "data" / "sample" / "answer_key.csv")
+    submission = tmp_path / "submission.csv"
+    key.to_csv(submission, index=False)
+    done = _course(bundle, "score", str(submission))
+    assert done.returncode == 0, done.stderr
+    assert "checked by the format check" in done.stdout and "not written yet" in done.stdout
+    shutil.copy(SOLUTIONS / "07_submission.ipynb", bundle / "lessons" / "07_submission.ipynb")
+    try:
+        key.assign(Label=key["Label"] + 0.5).to_csv(submission, index=False)
+        done = _course(bundle, "score", str(submission))
+        assert done.returncode == 2
+        assert "your validate_submission (lessons/07_submission.ipynb)" in done.stderr
+        assert "Label must hold integers" in done.stderr
+    finally:
+        shutil.copy(ROOT / "lessons" / "07_submission.ipynb", bundle / "lessons")

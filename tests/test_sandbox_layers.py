@@ -44,7 +44,7 @@ def _attempt(box: Sandbox, body: str, *args) -> str:
         ],
         cases=[("case", tuple(args), {})],
     )
-    run = box.run(job, Limits(wall_seconds=10), lambda *a: None)
+    run = box.run(job, Limits(cpu_seconds=10), lambda *a: None)
     assert run.grader_error is None, run.grader_error
     got = run.results.get("case")
     if got is None:
@@ -200,3 +200,41 @@ def test_require_isolation_refuses_without_landlock_or_seccomp(tmp_path):
     assert "refusing to grade with --require-isolation" in done.stderr
     assert "Landlock (disabled by COURSE_SANDBOX_DISABLE)" in done.stderr
     assert not (tmp_path / "grades.csv").exists()
+
+
+def test_an_endless_loop_stops_at_its_cpu_limit_and_says_so():
+    """pid 1 of a namespace ignores SIGXCPU; the hard limit ends it, and the message says why."""
+    box = Sandbox.shared()
+    job = Job(
+        function="attempt",
+        statements=[
+            {
+                "source": "def attempt():\n    while True:\n        pass\n",
+                "filename": "<t>",
+                "line": 1,
+                "names": ["attempt"],
+            }
+        ],
+        cases=[("case", (), {})],
+    )
+    run = box.run(job, Limits(cpu_seconds=1), lambda *a: None)
+    assert run.grader_error is None, run.grader_error
+    assert run.fate and "more than 1 s of CPU time" in run.fate, run.fate
+
+
+def test_a_sleeper_stops_at_the_wall_clock():
+    job = Job(
+        function="attempt",
+        statements=[
+            {
+                "source": "import time\ndef attempt():\n    time.sleep(1000)\n",
+                "filename": "<t>",
+                "line": 1,
+                "names": ["attempt", "time"],
+            }
+        ],
+        cases=[("case", (), {})],
+    )
+    limits = Limits(cpu_seconds=0.1)
+    run = Sandbox.shared().run(job, limits, lambda *a: None)
+    assert run.fate and f"{limits.wall_seconds:g} s of wall-clock time" in run.fate, run.fate

@@ -1,4 +1,4 @@
-"""Tests of `course train` (autograder/train.py): the reference pipeline end to end.
+"""Tests of `course train` (autograder/train/): the reference pipeline end to end.
 
 Every run is pinned to the embedded sample (COURSE_DATA=data/sample), so a full download sitting
 in data/ never makes these tests slow or changes what they check. The command runs for real: the
@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from autograder import cli, train
+from autograder import cli, data, train
 from autograder.reference import load_reference, solutions_dir
+from autograder.train.loop import train_network
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO / "data" / "sample"
@@ -241,9 +242,7 @@ def test_full_batch_training_equals_the_notebooks_gradient_descent():
         learning_rate=0.5,
         iterations=20,
     )
-    params, history = train.train_network(
-        _fn(ns), recipe, X, y, X[:50], y[:50], seed=3, progress=False
-    )
+    params, history = train_network(_fn(ns), recipe, X, y, X[:50], y[:50], seed=3, progress=False)
     expected, expected_history = ns.gradient_descent(
         X, y, n_hidden=10, learning_rate=0.5, iterations=20, seed=3, X_dev=X[:50], y_dev=y[:50]
     )
@@ -265,9 +264,7 @@ def test_minibatch_training_equals_the_notebooks_minibatch_sgd():
         epochs=2,
         batch_size=64,
     )
-    params, history = train.train_network(
-        _fn(ns), recipe, X, y, X[:50], y[:50], seed=5, progress=False
-    )
+    params, history = train_network(_fn(ns), recipe, X, y, X[:50], y[:50], seed=5, progress=False)
     expected, expected_history = ns.minibatch_sgd(
         X,
         y,
@@ -286,9 +283,21 @@ def test_minibatch_training_equals_the_notebooks_minibatch_sgd():
 
 
 def test_dev_size_is_the_full_datas_share():
-    assert train.dev_size_for(42_000) == 1_000
-    assert train.dev_size_for(5_000) == 119
-    assert train.dev_size_for(10) == 1
+    assert data.dev_size_for(42_000) == 1_000
+    assert data.dev_size_for(5_000) == 119
+    assert data.dev_size_for(10) == 1
+
+
+def test_dev_size_comes_from_course_yml(monkeypatch):
+    import dataclasses
+
+    from autograder import config
+
+    course = config.load_course()
+    smaller = dataclasses.replace(course, data=config.DataSettings(full_dev_size=2_100))
+    monkeypatch.setattr(config, "load_course", lambda *a, **k: smaller)
+    assert data.dev_size_for(42_000) == 2_100
+    assert data.dev_size_for(5_000) == 250
 
 
 def test_cosine_schedule_decays_to_zero():

@@ -6,7 +6,8 @@ The zip holds, at its root, what Gradescope's autograder specification asks for:
   the course with its requirements into a virtual environment, and makes ``solutions/``
   readable by root only;
 - ``run_autograder``: run for every submission; grades ``/autograder/submission`` with the
-  hidden checks and writes ``/autograder/results/results.json``;
+  hidden checks (its notebooks found as ``course grade`` finds a student's, also in
+  sub-folders and under near names) and writes ``/autograder/results/results.json``;
 - the course: ``autograder/`` (the package with its checks), ``course.yml``, ``solutions/``
   (the reference: Gradescope keeps the autograder's files from students, and student code
   runs only in the confined workers, which cannot read them), the embedded data sample with its
@@ -45,7 +46,6 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 COPIED = ("autograder", "course.yml", "requirements.txt", "pyproject.toml", "README.md")
 DATA_FILES = ("data/README.md", "data/sample")
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
-IGNORED_FOLDERS = {"__MACOSX", "__pycache__", ".ipynb_checkpoints"}
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, from the unzipped autograder, when it builds the image.
@@ -223,22 +223,10 @@ class Settings:
         )
 
 
-def notebook_folder(submission: Path, course: Course) -> Path:
-    """The folder of the submission holding the most lesson notebooks (the shallowest on a tie):
-    a student may upload the notebooks, a zip of a folder, or a repository with lessons/."""
-    names = {lesson.notebook for lesson in course.lessons}
-    best, best_count, best_depth = submission, 0, 0
-    for folder, dirs, files in os.walk(submission):
-        dirs[:] = sorted(d for d in dirs if d not in IGNORED_FOLDERS and not d.startswith("."))
-        count = len(names & set(files))
-        depth = len(Path(folder).relative_to(submission).parts)
-        if count > best_count or (count == best_count and count and depth < best_depth):
-            best, best_count, best_depth = Path(folder), count, depth
-    return best
-
-
 def find_submission_csv(submission: Path) -> Path | None:
     """``submission.csv`` in the submission, the shallowest first."""
+    from autograder.grading.submissions import IGNORED_FOLDERS
+
     found = []
     for folder, dirs, files in os.walk(submission):
         dirs[:] = sorted(d for d in dirs if d not in IGNORED_FOLDERS and not d.startswith("."))
@@ -350,11 +338,11 @@ def run(root: Path) -> int:
 
         for line in Sandbox.shared().layers.lines():
             print(f"isolation: {line}")
-        folder = notebook_folder(submission_dir, course) if submission_dir.is_dir() else None
-        if folder is None:
+        if not submission_dir.is_dir():
             raise RuntimeError(f"{submission_dir} does not exist")
-        print(f"notebooks taken from {folder}")
-        submission = Submission.from_path(folder, course, name="submission")
+        submission = Submission.from_path(submission_dir, course, name="submission")
+        for lesson_id, file in sorted(submission.files.items()):
+            print(f"{lesson_id}: {file}")
         wanted = set(settings.lessons)
         result = grade_submission(
             submission,

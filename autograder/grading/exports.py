@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.grading.results import GradingResult
+from autograder.grading.safe_text import csv_cell, printable
 
 CANVAS_CSV = "canvas.csv"
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -34,11 +35,6 @@ class ExportError(Exception):
 class CanvasExport:
     path: Path
     unmatched: list[str]  # students not found in the roster (written by folder name)
-
-
-def spreadsheet_text(text: str) -> str:
-    """Text for a spreadsheet cell: never read as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def read_canvas_roster(path: Path) -> list[dict[str, str]]:
@@ -93,12 +89,13 @@ def write_canvas_csv(
         if row is not None:
             identity = [row.get(c, "") or "" for c in CANVAS_IDENTITY]
         else:
-            identity = [result.submission, "", "", result.submission, ""]
-        rows.append([spreadsheet_text(v) for v in identity] + [f"{score:g}"])
+            name = printable(result.submission)
+            identity = [name, "", "", name, ""]
+        rows.append([csv_cell(v) for v in identity] + [f"{score:g}"])
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*CANVAS_IDENTITY, spreadsheet_text(assignment)])
+        writer.writerow([*CANVAS_IDENTITY, csv_cell(assignment)])
         writer.writerow([POINTS_POSSIBLE, "", "", "", "", f"{points_possible:g}"])
         writer.writerows(rows)
     return CanvasExport(path=path, unmatched=unmatched)

@@ -1,4 +1,8 @@
-"""Feedback a person reads: one function in a notebook, a progress table, a student's report."""
+"""Feedback a person reads: one function in a notebook, a progress table, a student's report.
+
+Messages carry text from student code and file names; it is made safe here, at rendering
+(``safe_text``), so every renderer takes any ``str``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import html
 from collections.abc import Iterable
 
 from autograder.grading.results import NEEDS_REVIEW, FunctionReport
+from autograder.grading.safe_text import markdown, one_line, printable
 
 MARK = {
     "passed": "✓",
@@ -23,20 +28,25 @@ def _points(value: float) -> str:
 
 def render_function(report: FunctionReport) -> str:
     """Feedback for one function, as ``check("name")`` prints it."""
+    lines = [printable(line, keep_newlines=True) for line in _function_lines(report)]
+    return "\n".join(lines)
+
+
+def _function_lines(report: FunctionReport) -> list[str]:
     name = report.function
     total = len(report.checks)
     passed = sum(1 for c in report.checks if c.status == "passed")
     score = f"{_points(report.points)}/{_points(report.max_points)} points"
     status = report.status
     if status == "passed":
-        return f"✓ {name}: {passed}/{total} checks passed ({score})"
+        return [f"✓ {name}: {passed}/{total} checks passed ({score})"]
     if status == "not implemented":
         message = report.checks[0].message if report.checks else ""
         if message and message != "not implemented yet":
-            return f"· {name}: {message} ({score})"
-        return f"· {name}: not implemented yet ({score})"
+            return [f"· {name}: {message} ({score})"]
+        return [f"· {name}: not implemented yet ({score})"]
     if status == "not defined":
-        return f"✗ {name}: {report.checks[0].message}"
+        return [f"✗ {name}: {report.checks[0].message}"]
     lines = []
     failing = [c for c in report.checks if c.status != "passed"]
     first = failing[0]
@@ -47,12 +57,11 @@ def render_function(report: FunctionReport) -> str:
             shown.add(record.message)
             lines.append(f"  also: {record.message}")
     lines.append(f"  {passed}/{total} checks passed ({score})")
-    return "\n".join(lines)
+    return lines
 
 
 def _shorten(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return one_line(text, limit=width)
 
 
 def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -> str:
@@ -105,13 +114,14 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
                 for record in failing:
                     mark = MARK.get(record.status, "✗")
                     points = f"{_points(record.points)}/{_points(record.max_points)}"
-                    lines.append(f"  {mark} {record.label} ({points}): {record.message}")
+                    message = printable(record.message, keep_newlines=True)
+                    lines.append(f"  {mark} {one_line(record.label)} ({points}): {message}")
     return "\n".join(lines)
 
 
 def _summary_lines(result) -> list[str]:
     """The top of a student's feedback: total, how it was graded, problems, needs review."""
-    lines = [f"# Feedback for {result.submission}", ""]
+    lines = [f"# Feedback for {markdown(printable(result.submission))}", ""]
     lines.append(
         f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
         + (f" (bonus included: {_points(_bonus(result))})" if _bonus(result) else "")
@@ -128,7 +138,12 @@ def _summary_lines(result) -> list[str]:
     if result.problems:
         lines.append("## Notebook problems")
         lines.append("")
-        lines.extend(f"- {p}" for p in result.problems)
+        lines.extend(f"- {markdown(p)}" for p in result.problems)
+        lines.append("")
+    if result.warnings:
+        lines.append("## Your files")
+        lines.append("")
+        lines.extend(f"- {markdown(w)}" for w in result.warnings)
         lines.append("")
     if result.needs_review:
         lines.append("## Needs review")
@@ -143,7 +158,7 @@ def _summary_lines(result) -> list[str]:
 
 
 def _lesson_lines(result, report: FunctionReport) -> list[str]:
-    """A lesson's heading and its table of functions."""
+    """A lesson's heading and its table of functions (Markdown)."""
     lines = [
         f"## {report.notebook}: {report.lesson_title}" + (" (bonus)" if report.bonus else ""),
         "",
@@ -158,30 +173,33 @@ def _lesson_lines(result, report: FunctionReport) -> list[str]:
     return lines
 
 
-def _check_lines(report: FunctionReport) -> list[str]:
-    """Every check of a function, with its points and message (or why nothing was checked)."""
+def _check_lines(report: FunctionReport, text=markdown) -> list[str]:
+    """Every check of a function with its points and message (or why nothing was checked),
+    each text made safe by ``text`` (Markdown by default)."""
     if report.status in ("not implemented", "not defined"):
-        lines = [report.checks[0].message if report.checks else report.status]
+        message = report.checks[0].message if report.checks else report.status
+        lines = [text(message, line_start=True) if text is markdown else text(message)]
     else:
         lines = []
         for record in report.checks:
             mark = MARK.get(record.status, "")
-            text = record.message if record.status != "passed" else "passed"
+            shown = text(record.message) if record.status != "passed" else "passed"
             lines.append(
-                f"- {mark} {record.label} ({_points(record.points)}/{_points(record.max_points)}): {text}"
+                f"- {mark} {text(record.label)} ({_points(record.points)}/{_points(record.max_points)}): {shown}"
             )
     if report.note:
-        lines += ["", f"Note: {report.note}"]
+        lines += ["", f"Note: {text(report.note)}"]
     return lines
 
 
 def render_function_details(report: FunctionReport) -> str:
-    """One function's feedback with every check listed: the one-line summary, then the checks
-    (plain text; Gradescope shows it as one test's output)."""
+    """One function's feedback with every check listed, as plain text: the one-line summary,
+    then the checks (Gradescope shows it as one test's output)."""
     summary = render_function(report)
     if report.status in ("not implemented", "not defined"):
-        return summary + (f"\n\nNote: {report.note}" if report.note else "") + "\n"
-    return summary + "\n\n" + "\n".join(_check_lines(report)) + "\n"
+        note = f"\n\nNote: {printable(report.note)}" if report.note else ""
+        return summary + note + "\n"
+    return summary + "\n\n" + "\n".join(_check_lines(report, printable)) + "\n"
 
 
 def _lessons(result):
@@ -225,15 +243,16 @@ def render_html(result) -> str:
     checks beside the code that was graded (escaped; never run by the page)."""
     import mistune
 
-    markdown = mistune.create_markdown(escape=True, plugins=["table"])
-    parts = [markdown("\n".join(_summary_lines(result)))]
+    to_html = mistune.create_markdown(escape=True, plugins=["table"])
+    parts = [to_html("\n".join(_summary_lines(result)))]
     for report, new_lesson in _lessons(result):
         if new_lesson:
-            parts.append(markdown("\n".join(_lesson_lines(result, report))))
+            parts.append(to_html("\n".join(_lesson_lines(result, report))))
         score = f"{_points(report.points)}/{_points(report.max_points)} points"
-        checks = markdown("\n".join(_check_lines(report)))
+        checks = to_html("\n".join(_check_lines(report)))
         if report.source:
-            code = f'<pre class="source"><code>{html.escape(report.source)}</code></pre>'
+            source = printable(report.source, keep_newlines=True)
+            code = f'<pre class="source"><code>{html.escape(source)}</code></pre>'
         else:
             code = '<p class="source">(no code was graded)</p>'
         parts.append(
@@ -241,7 +260,7 @@ def render_html(result) -> str:
             f"<code>{html.escape(report.function)}</code>: {score}</h3>"
             f'<div class="checks">{checks}</div><div class="code">{code}</div></section>'
         )
-    title = html.escape(f"Feedback for {result.submission}")
+    title = html.escape(f"Feedback for {one_line(result.submission)}")
     body = "\n".join(parts)
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'

@@ -27,7 +27,8 @@ from autograder.grading.cases import fresh_seed
 from autograder.grading.feedback import render_html, render_markdown
 from autograder.grading.report import ClassReport, write_class_report
 from autograder.grading.results import NEEDS_REVIEW, CheckRecord, FunctionReport, GradingResult
-from autograder.grading.submissions import find_students
+from autograder.grading.safe_text import csv_cell, printable, unique_file_names
+from autograder.grading.submissions import Roster, StudentWork, find_students
 
 #: The longest one student may take before the grader gives up on them (needs review).
 STUDENT_TIMEOUT_SECONDS = 900
@@ -104,12 +105,12 @@ class GradingProcess:
         for line in self.process.stderr:
             self._stderr = (self._stderr + [line])[-20:]
 
-    def grade(self, folder: Path, name: str) -> GradingResult:
+    def grade(self, work: StudentWork) -> GradingResult:
         """Grade one student; raises RuntimeError if the process failed or took too long."""
         assert self.process.stdin is not None
-        request = json.dumps({"folder": os.fsdecode(folder), "name": name}) + "\n"
+        request = json.dumps(work.to_request()) + "\n"  # ASCII: other bytes as \u escapes
         try:
-            self.process.stdin.write(request.encode("utf-8", "surrogateescape"))
+            self.process.stdin.write(request.encode("ascii"))
             self.process.stdin.flush()
         except OSError as exc:
             raise RuntimeError(f"the grading process is gone ({self._tail() or exc})") from None
@@ -156,11 +157,10 @@ def grade_batch(seed: int, reply_fd: int, *, jobs: int, timeout_seconds: float |
     casebook = CaseBook(course, seed=seed)
     with os.fdopen(reply_fd, "wb") as replies:
         for raw in sys.stdin.buffer:
-            request = json.loads(raw.decode("utf-8", "surrogateescape"))
-            folder = Path(os.fsencode(request["folder"]).decode("utf-8", "surrogateescape"))
-            name = request["name"]
+            work = StudentWork.from_request(json.loads(raw.decode("ascii")))
+            name = work.name
             try:
-                submission = Submission.from_path(folder, course, name=name)
+                submission = Submission.from_work(work, course)
                 result = grade_submission(
                     submission,
                     course=course,
@@ -180,6 +180,9 @@ class ClassRun:
     results: list[GradingResult]
     failures: list[str] = field(default_factory=list)  # students the grader failed on
     seed: int = 0
+    file_names: list[str] = field(default_factory=list)  # each student's feedback file name
+    warnings: list[str] = field(default_factory=list)  # files in the class folder not graded
+    empty: list[str] = field(default_factory=list)  # students with no lesson notebook at all
     graded: list[str] = field(default_factory=list)  # students graded in this run
     report: ClassReport | None = None
 
@@ -193,21 +196,31 @@ def grade_class(
     parallel: int | None = None,
     timeout_seconds: float | None = None,
     progress: Callable[[str], None] | None = None,
+    roster: Roster | None = None,
     only: str | None = None,
 ) -> ClassRun:
-    """Grade every student folder (or ``only`` one, keeping the others' results); write the
-    gradebook, a feedback file per student graded, the kept results and the class report."""
+    """Grade every student (or ``only`` one, keeping the others' results); write the gradebook,
+    a feedback file per student graded, the kept results and the class report.
+
+    Students are found by ``find_students`` (or given as ``roster``). Each student's feedback
+    goes to a file under a safe name (``safe_text.file_name``); the gradebook maps the
+    original name to it.
+    """
     course = load_course()
-    students = find_students(submissions)
-    kept: dict[str, GradingResult] = {}
-    to_grade = students
+    roster = roster or find_students(submissions, course)
+    students = roster.students
+    file_names = unique_file_names([work.name for work in students])
+    kept: dict[int, GradingResult] = {}
+    to_grade = list(range(len(students)))
     if only is not None:
-        to_grade = [folder for folder in students if folder.name == only]
+        to_grade = [i for i, work in enumerate(students) if work.name == only]
         if not to_grade:
-            raise ArchiveError(f"{only} is not a student folder in {submissions}.")
+            raise ArchiveError(f"{only} is not a student of {submissions}.")
         class_seed = load_seed(out_csv)
         seed = seed if seed is not None else class_seed
-        kept = load_results(out_csv, [folder.name for folder in students if folder.name != only])
+        others = [i for i in range(len(students)) if i not in to_grade]
+        found = load_results(out_csv, {students[i].name: file_names[i] for i in others})
+        kept = {i: found[students[i].name] for i in others}
     seed = seed if seed is not None else fresh_seed()
     if only is None:
         class_seed = seed
@@ -217,50 +230,49 @@ def grade_class(
     idle: list[GradingProcess] = []
     lock = threading.Lock()
 
-    def grade_one(folder: Path) -> tuple[GradingResult, bool]:
+    def grade_one(work: StudentWork) -> tuple[GradingResult, bool]:
         with lock:
             worker = idle.pop() if idle else None
         if worker is None:
             worker = GradingProcess(seed, timeout_seconds, jobs)
         try:
-            result = worker.grade(folder, folder.name)
+            result = worker.grade(work)
         except RuntimeError as exc:
-            return failed_result(folder.name, course, str(exc), seed), False
+            return failed_result(work.name, course, str(exc), seed), False
         with lock:
             idle.append(worker)
         return result, result.mode != "failed"
 
-    results: dict[str, GradingResult] = {}
+    results: dict[int, GradingResult] = {}
     failures: list[str] = []
     try:
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = {pool.submit(grade_one, folder): folder for folder in to_grade}
+            futures = {pool.submit(grade_one, students[i]): i for i in to_grade}
             for future in as_completed(futures):
-                folder = futures[future]
+                index = futures[future]
                 result, ok = future.result()
-                result.submission = folder.name
-                results[folder.name] = result
+                result.submission = students[index].name
+                results[index] = result
                 if not ok:
-                    failures.append(folder.name)
+                    failures.append(students[index].name)
                 if progress:
-                    progress(folder.name)
+                    progress(students[index].name)
     finally:
         for worker in idle:
             worker.close()
-    ordered = [results[s.name] if s.name in results else kept[s.name] for s in students]
-    write_gradebook(ordered, out_csv, course)
+    ordered = [results[i] if i in results else kept[i] for i in range(len(students))]
+    write_gradebook(
+        ordered, out_csv, course, seed=seed if only is None else None, file_names=file_names
+    )
     feedback_dir = feedback_dir or out_csv.parent / "feedback"
     feedback_dir.mkdir(parents=True, exist_ok=True)
-    for folder in to_grade:
-        result = results[folder.name]
-        (feedback_dir / f"{result.submission}.md").write_text(
-            render_markdown(result), encoding="utf-8"
-        )
-        (feedback_dir / f"{result.submission}.html").write_text(
-            render_html(result), encoding="utf-8"
-        )
+    for i in to_grade:
+        for suffix, render in ((".md", render_markdown), (".html", render_html)):
+            (feedback_dir / f"{file_names[i]}{suffix}").write_text(
+                render(results[i]), encoding="utf-8", errors="backslashreplace"
+            )
     save_results(
-        [results[folder.name] for folder in to_grade],
+        {file_names[i]: results[i] for i in to_grade},
         out_csv,
         class_seed=class_seed if only is None else None,
     )
@@ -269,20 +281,51 @@ def grade_class(
         results=ordered,
         failures=sorted(failures),
         seed=seed,
-        graded=[folder.name for folder in to_grade],
+        file_names=file_names,
+        warnings=list(roster.warnings),
+        empty=[work.name for work in students if not work.lessons_found(course)],
+        graded=[students[i].name for i in to_grade],
         report=report,
     )
 
 
-def write_gradebook(results: list[GradingResult], out_csv: Path, course: Course) -> None:
+#: The gradebook's columns after the student and the functions.
+SUMMARY_COLUMNS = ["total", "max_points", "percent", "needs_review", "seed", "feedback_file"]
+
+
+def write_gradebook(
+    results: list[GradingResult],
+    out_csv: Path,
+    course: Course,
+    *,
+    seed: int | None = None,
+    file_names: list[str] | None = None,
+) -> None:
+    """grades.csv: a row per student, a column per graded function, then the summary columns.
+
+    ``student`` is the name as found (bytes that are not UTF-8 written as ``\\xNN``), and
+    ``feedback_file`` the name of the student's feedback files (``feedback/<name>.md`` and
+    ``.html``). Text cells are made safe for spreadsheets (``safe_text.csv_cell``).
+    ``percent`` counts bonus points, so it can pass 100.
+    """
     functions = [e.function for e in course.exercises]
+    file_names = file_names or unique_file_names([r.submission for r in results])
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     with out_csv.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", *functions, "total", "needs_review"])
-        for result in results:
+        writer.writerow(["student", *functions, *SUMMARY_COLUMNS])
+        for result, file_name in zip(results, file_names, strict=True):
             points = {f.function: f.points for f in result.functions}
-            row = [result.submission] + [f"{points.get(f, 0.0):g}" for f in functions]
-            row.append(f"{sum(points.get(f, 0.0) for f in functions):g}")
-            row.append(" ".join(result.needs_review))
+            total = sum(points.get(f, 0.0) for f in functions)
+            run_seed = seed if seed is not None else result.seed
+            row = [csv_cell(printable(result.submission))]
+            row += [f"{points.get(f, 0.0):g}" for f in functions]
+            row += [
+                f"{total:g}",
+                f"{course.max_points:g}",
+                f"{total / course.max_points * 100:.1f}" if course.max_points else "",
+                " ".join(result.needs_review),
+                "" if run_seed is None else str(run_seed),
+                csv_cell(file_name),
+            ]
             writer.writerow(row)

@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.config import Course
-from autograder.grading.exports import spreadsheet_text
 from autograder.grading.results import FAILED, NEEDS_REVIEW, CheckRecord, GradingResult
+from autograder.grading.safe_text import csv_cell, one_line
 from autograder.grading.similarity import MAX_PAIRS, SimilarityReport, find_similar
 
 ITEMS_CSV = "items.csv"
@@ -193,7 +193,7 @@ def write_items(report: ClassReport, path: Path) -> None:
                         _number(item.mean_points),
                         _number(item.share_full),
                         _number(item.share_zero),
-                        spreadsheet_text(hint),
+                        csv_cell(hint),
                         _number(share) if hint else "",
                     ]
                 )
@@ -269,7 +269,8 @@ STYLE = (
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Any text (a student's name, a message from their code) as one line of HTML text."""
+    return html.escape(one_line(text), quote=True)
 
 
 def _percent(share: float) -> str:
@@ -435,5 +436,7 @@ def write_class_report(
     report = analyse(results, course, seed)
     folder.mkdir(parents=True, exist_ok=True)
     write_items(report, folder / ITEMS_CSV)
-    (folder / REPORT_HTML).write_text(render_report(report, course), encoding="utf-8")
+    (folder / REPORT_HTML).write_text(
+        render_report(report, course), encoding="utf-8", errors="backslashreplace"
+    )
     return report

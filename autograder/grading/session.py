@@ -51,7 +51,7 @@ class GradingSession:
     def limits_for(self, exercise: Exercise) -> Limits:
         grading = self.course.grading
         return Limits(
-            wall_seconds=self.timeout_seconds or exercise.timeout_seconds,
+            cpu_seconds=self.timeout_seconds or exercise.timeout_seconds,
             memory_mb=grading.memory_mb,
             output_kb=grading.output_kb,
             max_result_mb=grading.max_result_mb,
@@ -128,7 +128,7 @@ class GradingSession:
             statements=[
                 {
                     "source": d.source,
-                    "filename": f"{notebook.path.name}, cell {d.cell}",
+                    "filename": d.label,
                     "line": d.line,
                     "names": list(d.names),
                 }

@@ -48,7 +48,7 @@ def verify(sandbox: Sandbox | None = None) -> tuple[list[str], bool]:
         statements=[{"source": PROBE, "filename": "<doctor>", "line": 1, "names": ["probe"]}],
         cases=[("probe", (closed_file, os.getpid()), {})],
     )
-    run = box.run(job, Limits(wall_seconds=20), lambda *a: None)
+    run = box.run(job, Limits(cpu_seconds=20), lambda *a: None)
     result = run.results.get("probe")
     if (
         run.grader_error

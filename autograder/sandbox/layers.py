@@ -44,7 +44,14 @@ from dataclasses import dataclass, field
 from autograder.sandbox import landlock, seccomp_filter
 from autograder.sandbox.errors import ConfinementError, errno_text, libc
 
-__all__ = ["EXIT_CONFINEMENT_FAILED", "SWITCHABLE", "ConfinementError", "Layers", "probe"]
+__all__ = [
+    "EXIT_CONFINEMENT_FAILED",
+    "EXIT_CPU_LIMIT",
+    "SWITCHABLE",
+    "ConfinementError",
+    "Layers",
+    "probe",
+]
 
 # -- system call numbers and constants ------------------------------------------------------------
 
@@ -69,6 +76,8 @@ NOBODY = 65534
 
 #: Exit code of a worker whose confinement failed; it ran no student code.
 EXIT_CONFINEMENT_FAILED = 97
+#: Exit code of a worker stopped at its CPU-time limit.
+EXIT_CPU_LIMIT = 98
 
 # -- what this machine offers -----------------------------------------------------------------
 
@@ -277,15 +286,16 @@ def apply_limits(limits: dict) -> None:
     file_bytes = int(limits["file_bytes"])
     settings = [
         (resource.RLIMIT_AS, memory),
-        (resource.RLIMIT_CPU, cpu),
+        (resource.RLIMIT_CPU, cpu),  # SIGXCPU; the hard limit, a second later, is SIGKILL
         (resource.RLIMIT_FSIZE, file_bytes),
         (resource.RLIMIT_NOFILE, 64),
         (resource.RLIMIT_CORE, 0),
         (resource.RLIMIT_NPROC, 256),
     ]
     for which, value in settings:
+        hard = value + 1 if which == resource.RLIMIT_CPU else value
         try:
-            resource.setrlimit(which, (value, value))
+            resource.setrlimit(which, (value, hard))
         except (ValueError, OSError) as exc:
             raise ConfinementError(f"setrlimit({which}) failed: {exc}") from None
 

@@ -32,7 +32,12 @@ from typing import Any
 
 from autograder import codec
 from autograder.sandbox import channel
-from autograder.sandbox.layers import EXIT_CONFINEMENT_FAILED, SWITCHABLE, Layers
+from autograder.sandbox.layers import (
+    EXIT_CONFINEMENT_FAILED,
+    EXIT_CPU_LIMIT,
+    SWITCHABLE,
+    Layers,
+)
 
 HERE = Path(__file__).resolve().parent
 ZYGOTE = HERE / "zygote.py"
@@ -48,17 +53,28 @@ class SandboxError(Exception):
     """The sandbox itself could not be started or used (never the student's fault)."""
 
 
+#: The wall clock a worker gets: its CPU time, times this, plus WALL_SLACK seconds. Generous, so
+#: that a busy machine (other jobs, other students graded beside it) never fails correct work;
+#: the CPU-time limit is what stops an endless loop, the wall clock what stops a sleeper.
+WALL_FACTOR = 3
+WALL_SLACK = 10.0
+
+
 @dataclass
 class Limits:
-    wall_seconds: float = 20.0
+    cpu_seconds: float = 20.0
     memory_mb: int = 2048
     output_kb: int = 256
     max_result_mb: int = 64
 
+    @property
+    def wall_seconds(self) -> float:
+        return self.cpu_seconds * WALL_FACTOR + WALL_SLACK
+
     def for_zygote(self) -> dict:
         return {
             "wall_seconds": self.wall_seconds,
-            "cpu_seconds": int(self.wall_seconds) + 1,
+            "cpu_seconds": max(1, round(self.cpu_seconds)),
             "memory_bytes": self.memory_mb << 20,
             "file_bytes": (self.max_result_mb << 20) + (1 << 20),
             "output_bytes": self.output_kb << 10,
@@ -469,8 +485,8 @@ def _fate(report: dict, limits: Limits) -> str | None:
 
     if report.get("timed_out"):
         return (
-            f"it did not finish within the time limit of {limits.wall_seconds:g} s "
-            "(an endless loop, or much slower than needed?)"
+            f"it went over the time limit: {limits.wall_seconds:g} s of wall-clock time "
+            "(waiting or sleeping, or much slower than needed?)"
         )
     if report.get("flooded"):
         return (
@@ -478,13 +494,18 @@ def _fate(report: dict, limits: Limits) -> str | None:
             "(remove the prints in loops)"
         )
     number = report.get("signal")
+    if report.get("exit_code") == EXIT_CPU_LIMIT:
+        number = signal.SIGXCPU
     if number:
         try:
             name = signal.Signals(number).name
         except ValueError:
             name = f"signal {number}"
         if number == signal.SIGXCPU:
-            return "it used more CPU time than allowed (an endless loop?)"
+            return (
+                f"it went over the time limit: more than {limits.cpu_seconds:g} s of CPU time "
+                "(an endless loop, or much slower than needed?)"
+            )
         if number == signal.SIGXFSZ:
             return "it wrote more data than allowed"
         if number == signal.SIGSEGV:

@@ -218,7 +218,7 @@ def _child(scratch: str, limits: dict, found, job_r: int, result_w: int, out_w: 
     middle = os.getpid()
     pid = os.fork()
     if pid:
-        _wait_and_pass_on(pid)
+        _wait_and_pass_on(pid, float(limits["cpu_seconds"]))
     try:
         layer_tools.die_with_parent()
         if os.getppid() != middle and not found.namespaces:
@@ -251,12 +251,16 @@ def _refuse(why: str) -> None:
         os._exit(layer_tools.EXIT_CONFINEMENT_FAILED)
 
 
-def _wait_and_pass_on(pid: int) -> None:
-    """The middle process: hold no pipes, wait for the worker, end the same way it did."""
+def _wait_and_pass_on(pid: int, cpu_seconds: float) -> None:
+    """The middle process: hold no pipes, wait for the worker, end the same way it did.
+
+    A worker that is pid 1 of its namespace ignores SIGXCPU at its CPU limit (the kernel shields
+    a namespace's init), so the hard limit's SIGKILL ends it; its CPU time tells the two apart.
+    """
     os.closerange(3, 1 << 16)
     while True:
         try:
-            _, status = os.waitpid(pid, 0)
+            _, status, usage = os.wait4(pid, 0)
             break
         except InterruptedError:
             continue
@@ -264,7 +268,13 @@ def _wait_and_pass_on(pid: int) -> None:
             os._exit(1)
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
-        signal.signal(number, signal.SIG_DFL)
+        if usage.ru_utime + usage.ru_stime >= cpu_seconds - 0.05 and number in (
+            signal.SIGKILL,
+            signal.SIGXCPU,
+        ):
+            os._exit(layer_tools.EXIT_CPU_LIMIT)
+        if number not in (signal.SIGKILL, signal.SIGSTOP):
+            signal.signal(number, signal.SIG_DFL)
         os.kill(os.getpid(), number)
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 

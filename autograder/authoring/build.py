@@ -4,12 +4,14 @@ Each lesson is its solution notebook with every ``### BEGIN SOLUTION`` / ``### E
 region replaced by a stub (nbgrader's ClearSolutions, with a stub that names the function and
 says about how many lines it takes), outputs cleared, and a first cell saying it is generated.
 The public cases are the check inputs drawn with the course's public seed and the reference's
-outputs on them. ``--check`` writes nothing and fails when anything on disk is stale.
+outputs on them, stamped with what generated them (:mod:`autograder.authoring.staleness`).
+``--check`` writes nothing and fails when anything on disk is stale: a lesson whose text differs
+from a fresh build, or a public file whose sources changed since it was written.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,21 +19,22 @@ import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor
 from nbgrader.preprocessors import ClearSolutions
 
+from autograder.authoring import staleness
+from autograder.authoring.regions import solution_regions
 from autograder.config import LESSONS_DIR, PUBLIC_DIR, Course, load_course
-from autograder.reference import load_reference, solutions_dir
+from autograder.errors import BuildError
+from autograder.reference import Reference, load_reference, solutions_dir
 
 HEADER_ID = "generated-header"
-
-
-class BuildError(Exception):
-    """The solution notebooks break a rule the build relies on; the message names it."""
 
 
 class StubbingClearSolutions(ClearSolutions):
     """nbgrader's ClearSolutions, with a stub that fits the function it replaces."""
 
     def _replace_solution_region(self, cell, language):
-        function, lines = _solution_shape(cell.source)
+        regions = solution_regions(cell.source)
+        function = regions[0].function if regions else None
+        lines = len(regions[0].code_lines) if regions else 0
         about = f" (about {lines} line{'s' if lines != 1 else ''})" if lines else ""
         raise_line = (
             f'raise NotImplementedError("{function}")'
@@ -40,31 +43,6 @@ class StubbingClearSolutions(ClearSolutions):
         )
         self.code_stub = {"python": f"# YOUR CODE HERE{about}\n{raise_line}"}
         return super()._replace_solution_region(cell, language)
-
-
-def _solution_shape(source: str) -> tuple[str | None, int]:
-    """The function a solution region sits in, and how many code lines the region holds."""
-    function = None
-    count = 0
-    inside = False
-    for line in source.split("\n"):
-        match = re.match(r"\s*def\s+([A-Za-z_]\w*)\s*\(", line)
-        if match and not inside:
-            function = match.group(1)
-        if "BEGIN SOLUTION" in line:
-            inside = True
-            continue
-        if "END SOLUTION" in line:
-            break
-        stripped = line.strip()
-        if inside and stripped and not stripped.startswith("#"):
-            count += 1
-    return function, count
-
-
-@dataclass
-class BuildOutput:
-    files: dict[Path, str]  # path -> text that the build writes
 
 
 def _lesson_text(course: Course, lesson_notebook: Path) -> str:
@@ -132,42 +110,99 @@ def _validate_solution_notebook(course: Course, path: Path, nb) -> None:
             )
 
 
-def plan_build(course: Course | None = None) -> BuildOutput:
-    """Everything the build writes, as text, without writing it."""
-    from autograder.grading.cases import import_checks
-    from autograder.public import public_path, render_public
+@dataclass
+class PublicFile:
+    """A public file to generate: whose cases, and the hash of the sources that decide them."""
+
+    function: str
+    sources: str
+
+
+@dataclass
+class BuildPlan:
+    """What the build writes: each lesson's text, and each public file with its sources' hash."""
+
+    course: Course
+    reference: Reference
+    lessons: dict[Path, str]
+    public: dict[Path, PublicFile]
+
+    @property
+    def files(self) -> list[Path]:
+        return [*self.lessons, *self.public]
+
+
+def plan_build(course: Course | None = None) -> BuildPlan:
+    """What the build would write, without running the reference on any case."""
+    from autograder.public import public_path
 
     course = course or load_course()
     source_dir = solutions_dir()
-    files: dict[Path, str] = {}
+    lessons: dict[Path, str] = {}
     for lesson in course.lessons:
         path = source_dir / lesson.notebook
         if not path.is_file():
             raise BuildError(f"{path} is missing: the build needs every solution notebook.")
-        files[LESSONS_DIR / lesson.notebook] = _lesson_text(course, path)
+        lessons[LESSONS_DIR / lesson.notebook] = _lesson_text(course, path)
     reference = load_reference(source_dir)
-    import_checks(course, {lesson.id for lesson in course.lessons})
-    for exercise in course.exercises:
-        files[public_path(exercise.function, PUBLIC_DIR)] = render_public(
-            exercise.function, reference, course.grading.public_seed
+    definitions = [d.source for d in reference.definitions]
+    public = {
+        public_path(e.function, PUBLIC_DIR): PublicFile(
+            e.function, staleness.sources_digest(course, definitions, e.function)
         )
-    return BuildOutput(files=files)
+        for e in course.exercises
+    }
+    return BuildPlan(course=course, reference=reference, lessons=lessons, public=public)
 
 
-def stale_files(plan: BuildOutput) -> list[Path]:
-    stale = []
-    for path, text in plan.files.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+def stale_files(plan: BuildPlan) -> list[Path]:
+    """The generated files that a build would change: lessons by their text, public files by
+    the sources they were generated from (never by the bits of their numbers)."""
+    stale = [
+        path
+        for path, text in plan.lessons.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+    for path, public in plan.public.items():
+        if not staleness.is_fresh(staleness.read_document(path), public.sources):
             stale.append(path)
     return stale
 
 
-def write_build(plan: BuildOutput) -> list[Path]:
+def write_build(plan: BuildPlan) -> list[Path]:
+    """Write every stale file; return the ones written."""
     written = []
-    for path, text in plan.files.items():
+    for path, text in plan.lessons.items():
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    stale_public = {
+        path: public
+        for path, public in plan.public.items()
+        if not staleness.is_fresh(staleness.read_document(path), public.sources)
+    }
+    if stale_public:
+        from autograder.grading.cases import import_checks
+
+        import_checks(plan.course, {lesson.id for lesson in plan.course.lessons})
+    for path, public in stale_public.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_public_text(path, public, plan), encoding="utf-8")
+        written.append(path)
     return written
+
+
+def _public_text(path: Path, public: PublicFile, plan: BuildPlan) -> str:
+    """The stamped text of a public file. When a file is already there and the fresh cases agree
+    with it within the checks' tolerances, its numbers are kept and only the stamp changes."""
+    from autograder.public import render_public
+
+    fresh = json.loads(
+        render_public(public.function, plan.reference, plan.course.grading.public_seed)
+    )
+    old = staleness.read_document(path)
+    if old is not None and staleness.same_within_tolerance(old, fresh):
+        fresh = old
+    return staleness.stamped(fresh, public.sources)
