@@ -195,7 +195,7 @@ def test_only_without_kept_results_says_what_to_do(graded, tmp_path):
     assert run.returncode == 2
     assert "grade the whole class once" in run.stderr
     run = course_command("grade", str(subs), "--out", str(tmp_path / "g.csv"), "--only", "zed")
-    assert run.returncode == 2 and "no such student folder" in run.stderr
+    assert run.returncode == 2 and "no such student in" in run.stderr
 
 
 # -- fast tests on made-up results -----------------------------------------------------------------
