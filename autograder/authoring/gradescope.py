@@ -53,12 +53,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 AUTOGRADER="${AUTOGRADER_ROOT:-/autograder}"
 export DEBIAN_FRONTEND=noninteractive
-PYTHON=python3
-if ! command -v python3 >/dev/null || ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-    apt-get update && apt-get install -y python3.11 python3.11-venv
-    PYTHON=python3.11
+apt-get update
+apt-get install -y libseccomp2  # the workers' system-call filter
+if command -v python3 >/dev/null && python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    PYTHON=python3
+    apt-get install -y python3-venv
 else
-    apt-get update && apt-get install -y "python3-venv" || true
+    PYTHON=python3.11
+    apt-get install -y python3.11 python3.11-venv
 fi
 "$PYTHON" -m venv "$AUTOGRADER/venv"
 "$AUTOGRADER/venv/bin/python" -m pip install --upgrade pip
