@@ -117,12 +117,19 @@ def find_notebook(requested: Path) -> Path:
     name = requested.name
     folder = path.parent
     siblings = []
+    # The course's own reference is never a stand-in for the student's work.
+    from autograder.reference import solutions_dir
+
+    reference = solutions_dir().resolve()
     if folder.parent != folder:
         try:
             siblings = sorted(
                 p
                 for p in folder.parent.iterdir()
-                if p.is_dir() and p != folder and not p.name.startswith(".")
+                if p.is_dir()
+                and p != folder
+                and not p.name.startswith(".")
+                and p.resolve() != reference
             )
         except OSError:
             siblings = []

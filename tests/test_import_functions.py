@@ -44,6 +44,17 @@ def test_the_notebook_beside_wins_and_nothing_is_said(tmp_path, monkeypatch, cap
     assert capsys.readouterr().out == ""
 
 
+def test_the_courses_own_solutions_are_never_a_stand_in(tmp_path, monkeypatch):
+    """A self-learner's lessons/ without lesson 02, beside the course's solutions/: no fallback."""
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "solutions").mkdir()
+    shutil.copy(SOLUTIONS / ACTIVATIONS, tmp_path / "solutions" / ACTIVATIONS)
+    monkeypatch.setenv("COURSE_SOLUTIONS", str(tmp_path / "solutions"))
+    monkeypatch.chdir(tmp_path / "lessons")
+    with pytest.raises(FileNotFoundError):
+        import_functions(ACTIVATIONS, "relu")
+
+
 def test_a_missing_notebook_says_where_it_was_looked_for(tmp_path, monkeypatch):
     (tmp_path / "student" / "ps2").mkdir(parents=True)
     (tmp_path / "student" / "ps1").mkdir()

@@ -211,11 +211,10 @@ def grade_submission(
         outcome = session.outcome(report.function)
         if outcome.run is not None and outcome.run.load_problems:
             report.note = outcome.run.load_problems[0]
-    problems = [
-        f"{course.lesson(lid).notebook}: {why}" for lid, why in sorted(submission.errors.items())
-    ]
-    for lesson_id, notebook in sorted(submission.notebooks.items()):
-        problems.extend(f"{course.lesson(lesson_id).notebook}: {p}" for p in notebook.problems)
+    # Each message names its notebook (the file that was read, which may be a -Copy1).
+    problems = [why for _, why in sorted(submission.errors.items())]
+    for _, notebook in sorted(submission.notebooks.items()):
+        problems.extend(notebook.problems)
     return GradingResult(
         submission=submission.name,
         functions=reports,
