@@ -165,8 +165,16 @@ def _isolation_summary(require: bool) -> int | None:
 def cmd_grade(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from autograder.grading.archive import ArchiveError, load_results, load_seed
+    from autograder.grading.exports import (
+        CANVAS_CSV,
+        ExportError,
+        read_canvas_roster,
+        write_canvas_csv,
+    )
     from autograder.grading.gradebook import grade_class
-    from autograder.grading.safe_text import one_line, printable
+    from autograder.grading.report import ITEMS_CSV, REPORT_HTML
+    from autograder.grading.safe_text import one_line, printable, unique_file_names
     from autograder.grading.submissions import find_students
 
     folder = Path(args.submissions)
@@ -183,30 +191,94 @@ def cmd_grade(args: argparse.Namespace) -> int:
         )
     if roster.folder != folder:
         print(f"nbgrader course: grading {roster.folder}", file=sys.stderr)
+    out = Path(args.out)
+    if args.only:
+        names = [work.name for work in students]
+        if args.only not in names:
+            return _error(f"--only {one_line(args.only)}: there is no such student in {folder}.")
+        try:
+            load_seed(out)
+            load_results(
+                out,
+                {
+                    name: file_name
+                    for name, file_name in zip(names, unique_file_names(names), strict=True)
+                    if name != args.only
+                },
+            )
+        except ArchiveError as exc:
+            return _error(str(exc))
+    lms_roster = None
+    if args.lms_roster:
+        if not args.lms:
+            return _error("--lms-roster needs --lms canvas.")
+        try:
+            lms_roster = read_canvas_roster(Path(args.lms_roster))
+        except ExportError as exc:
+            return _error(str(exc))
     refused = _isolation_summary(args.require_isolation)
     if refused is not None:
         return refused
-    out = Path(args.out)
-    bar = tqdm(total=len(students), unit="student", desc="grading", disable=args.quiet)
-    run = grade_class(
-        folder,
-        out,
-        feedback_dir=Path(args.feedback) if args.feedback else None,
-        seed=args.seed,
-        parallel=args.parallel,
-        timeout_seconds=args.timeout,
-        progress=lambda name: bar.update(1),
-        roster=roster,
+    bar = tqdm(
+        total=1 if args.only else len(students),
+        unit="student",
+        desc="grading",
+        disable=args.quiet,
     )
+    try:
+        run = grade_class(
+            folder,
+            out,
+            feedback_dir=Path(args.feedback) if args.feedback else None,
+            seed=args.seed,
+            parallel=args.parallel,
+            timeout_seconds=args.timeout,
+            progress=lambda name: bar.update(1),
+            roster=roster,
+            only=args.only,
+        )
+    except ArchiveError as exc:
+        bar.close()
+        return _error(str(exc))
     bar.close()
     for result in run.results:
+        if result.submission not in run.graded:
+            continue
         for warning in result.warnings:
             print(
                 f"warning: {one_line(printable(result.submission))}: {one_line(warning)}",
                 file=sys.stderr,
             )
     feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
-    print(f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)")
+    if args.only:
+        print(
+            f"regraded {one_line(printable(args.only))}, seed {run.seed}; "
+            f"updated {out} and the class report"
+        )
+    else:
+        print(
+            f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)"
+        )
+    print(f"item analysis: {out.parent / ITEMS_CSV}; class report: {out.parent / REPORT_HTML}")
+    if args.lms == "canvas":
+        course = load_course()
+        try:
+            export = write_canvas_csv(
+                run.results,
+                out.parent / CANVAS_CSV,
+                assignment=args.lms_assignment or course.title,
+                points_possible=course.max_points,
+                roster=lms_roster,
+            )
+        except (ExportError, OSError) as exc:
+            return _error(f"the Canvas export failed: {exc}")
+        print(f"Canvas gradebook import: {export.path}")
+        if export.unmatched:
+            print(
+                "not in the Canvas roster (written by folder name; match them by hand): "
+                + ", ".join(one_line(printable(name)) for name in export.unmatched),
+                file=sys.stderr,
+            )
     review = [r.submission for r in run.results if r.needs_review]
     if run.failures or review:
         print(
@@ -216,8 +288,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    if run.empty and not args.allow_empty:
-        names = ", ".join(one_line(printable(name)) for name in run.empty)
+    empty = [name for name in run.empty if name in run.graded]
+    if empty and not args.allow_empty:
+        names = ", ".join(one_line(printable(name)) for name in empty)
         print(
             f"no lesson notebook was found for: {names} (their rows are zeros; check how the "
             "work was collected, or pass --allow-empty when that is expected)",
@@ -363,6 +436,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from autograder.authoring.gradescope import GradescopeError, build_autograder
+
+    try:
+        summary = build_autograder(
+            Path(args.zip),
+            lessons=args.lesson,
+            data=Path(args.data) if args.data else None,
+            visibility=args.visibility,
+        )
+    except GradescopeError as exc:
+        return _error(str(exc))
+    print(summary)
+    return EXIT_OK
+
+
 # -- the parser -------------------------------------------------------------------------------------
 
 
@@ -450,6 +539,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even when a student's folder holds no lesson notebook at all",
     )
+    p.add_argument(
+        "--only",
+        metavar="NAME",
+        help="regrade one student (with the class run's seed) and update the gradebook and report",
+    )
+    p.add_argument(
+        "--lms",
+        choices=["canvas"],
+        help="also write the CSV this learning management system's gradebook import reads",
+    )
+    p.add_argument(
+        "--lms-assignment",
+        metavar="NAME",
+        help="the assignment column for --lms (default: the course title); use Canvas's own "
+        "column name, e.g. 'Problem set 1 (1234)', to update an existing assignment",
+    )
+    p.add_argument(
+        "--lms-roster",
+        metavar="CSV",
+        help="the LMS's gradebook export, to match student folders to its students",
+    )
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("_grade-batch")  # internal: no help, so not listed
@@ -472,6 +582,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="the folder to create")
     p.add_argument("--force", action="store_true", help="replace the folder if it exists")
     p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("gradescope", help="build a Gradescope autograder zip (hidden checks)")
+    p.add_argument("zip", help="the zip to write, e.g. autograder.zip")
+    p.add_argument(
+        "--lesson",
+        action="append",
+        help="grade only this lesson (repeatable; e.g. --lesson 01 --lesson 02_activations)",
+    )
+    p.add_argument(
+        "--data",
+        help="a data folder with an answer key (course data fetch) for the leaderboard "
+        "(default: the embedded sample's)",
+    )
+    p.add_argument(
+        "--visibility",
+        default="visible",
+        choices=["visible", "hidden", "after_due_date", "after_published"],
+        help="when students see the test results (default: visible)",
+    )
+    p.set_defaults(func=cmd_gradescope)
 
     _add_data_commands(sub)
     _add_train_command(sub)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import inspect
 import linecache
+import os
+import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +36,10 @@ def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
     from autograder.grading.feedback import render_function
     from autograder.grading.run import check_in_namespace
 
+    refusal = _autograded_without_hidden_checks()
+    if refusal:
+        print(f"! check({function!r}): {refusal}", file=sys.stderr)
+        return Score(0.0)
     if namespace is None:
         frame = inspect.currentframe()
         caller = frame.f_back if frame is not None else None
@@ -45,6 +51,29 @@ def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
         return Score(0.0)
     print(render_function(report))
     return Score(report.points)
+
+
+def _autograded_without_hidden_checks() -> str:
+    """Why the public checks must not grade here: ``nbgrader autograde`` runs this kernel on a
+    machine that holds the course's solutions, so the hidden checks should grade instead (see
+    ``autograder.grading.nbgrader_hidden``); their preprocessor overwrites this cell's output.
+    Reaching this means the instructor's nbgrader_config.py does not use them."""
+    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
+        return ""
+    from autograder.reference import solutions_available
+
+    try:
+        present = solutions_available()
+    except Exception:  # noqa: BLE001 - a broken course.yml is reported elsewhere
+        present = False
+    if not present:
+        return ""
+    return (
+        "nbgrader is autograding on a machine with the course's solutions, but without the "
+        "course's hidden checks, so the public checks in this kernel give no points. Add "
+        "`c.Autograde.autograde_preprocessors = autograde_preprocessors()` (from "
+        "autograder.grading.nbgrader_hidden) to nbgrader_config.py; see the README."
+    )
 
 
 _loading: set[Path] = set()

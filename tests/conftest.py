@@ -180,6 +180,33 @@ def pytest_configure(config):
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
+def distinctive_solution_lines(min_characters: int = 16) -> set[str]:
+    """Code lines of the solutions' ``### BEGIN/END SOLUTION`` regions that the lessons do not
+    show anywhere (stripped, at least ``min_characters`` long): what must never reach a student."""
+    shown = "\n".join(
+        line.strip()
+        for path in LESSONS.glob("*.ipynb")
+        for cell in nbformat.read(path, as_version=4).cells
+        for line in cell.source.splitlines()
+    )
+    lines = set()
+    for path in SOLUTIONS.glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            inside = False
+            for line in cell.source.splitlines():
+                if "BEGIN SOLUTION" in line:
+                    inside = True
+                elif "END SOLUTION" in line:
+                    inside = False
+                elif (
+                    inside
+                    and len(line.strip()) >= min_characters
+                    and not line.strip().startswith("#")
+                ):
+                    lines.add(line.strip())
+    return {line for line in lines if line not in shown}
+
+
 def copy_tree(source: Path, destination: Path) -> Path:
     shutil.copytree(source, destination)
     return destination

@@ -521,8 +521,15 @@ def _fill(source: str, marker: Path, target: Path) -> str:
 
 
 def _feedback_text(result) -> str:
+    """The feedback, less the student's own code that the HTML shows beside the checks: here
+    the other functions are the solutions' code, and echoing a student's code is no leak."""
+    import copy
+
     from autograder.grading.feedback import render_html, render_markdown
 
+    result = copy.deepcopy(result)
+    for report in result.functions:
+        report.source = ""
     return render_markdown(result) + render_html(result)
 
 

@@ -119,8 +119,8 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
     return "\n".join(lines)
 
 
-def render_markdown(result) -> str:
-    """A student's feedback file: totals, then every function with every failing check."""
+def _summary_lines(result) -> list[str]:
+    """The top of a student's feedback: total, how it was graded, problems, needs review."""
     lines = [f"# Feedback for {markdown(printable(result.submission))}", ""]
     lines.append(
         f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
@@ -154,39 +154,70 @@ def render_markdown(result) -> str:
             + ": these got no points for now, and your instructor has been asked to look."
         )
         lines.append("")
+    return lines
+
+
+def _lesson_lines(result, report: FunctionReport) -> list[str]:
+    """A lesson's heading and its table of functions (Markdown)."""
+    lines = [
+        f"## {report.notebook}: {report.lesson_title}" + (" (bonus)" if report.bonus else ""),
+        "",
+        "| function | points | status |",
+        "|---|---|---|",
+    ]
+    for r in (f for f in result.functions if f.lesson == report.lesson):
+        lines.append(
+            f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |"
+        )
+    lines.append("")
+    return lines
+
+
+def _check_lines(report: FunctionReport, text=markdown) -> list[str]:
+    """Every check of a function with its points and message (or why nothing was checked),
+    each text made safe by ``text`` (Markdown by default)."""
+    if report.status in ("not implemented", "not defined"):
+        message = report.checks[0].message if report.checks else report.status
+        lines = [text(message, line_start=True) if text is markdown else text(message)]
+    else:
+        lines = []
+        for record in report.checks:
+            mark = MARK.get(record.status, "")
+            shown = text(record.message) if record.status != "passed" else "passed"
+            lines.append(
+                f"- {mark} {text(record.label)} ({_points(record.points)}/{_points(record.max_points)}): {shown}"
+            )
+    if report.note:
+        lines += ["", f"Note: {text(report.note)}"]
+    return lines
+
+
+def render_function_details(report: FunctionReport) -> str:
+    """One function's feedback with every check listed, as plain text: the one-line summary,
+    then the checks (Gradescope shows it as one test's output)."""
+    summary = render_function(report)
+    if report.status in ("not implemented", "not defined"):
+        note = f"\n\nNote: {printable(report.note)}" if report.note else ""
+        return summary + note + "\n"
+    return summary + "\n\n" + "\n".join(_check_lines(report, printable)) + "\n"
+
+
+def _lessons(result):
+    """(report, starts a new lesson) for every function, in course order."""
     current = None
     for report in result.functions:
-        if report.lesson != current:
-            current = report.lesson
-            lines.append(
-                f"## {report.notebook}: {report.lesson_title}"
-                + (" (bonus)" if report.bonus else "")
-            )
-            lines.append("")
-            lines.append("| function | points | status |")
-            lines.append("|---|---|---|")
-            for r in (f for f in result.functions if f.lesson == current):
-                lines.append(
-                    f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |"
-                )
-            lines.append("")
+        yield report, report.lesson != current
+        current = report.lesson
+
+
+def render_markdown(result) -> str:
+    """A student's feedback file: totals, then every function with every failing check."""
+    lines = _summary_lines(result)
+    for report, new_lesson in _lessons(result):
+        if new_lesson:
+            lines.extend(_lesson_lines(result, report))
         if report.status != "passed":
-            lines.append(f"### `{report.function}`")
-            lines.append("")
-            if report.status in ("not implemented", "not defined"):
-                message = report.checks[0].message if report.checks else report.status
-                lines.append(markdown(message, line_start=True))
-            else:
-                for record in report.checks:
-                    mark = MARK.get(record.status, "")
-                    text = markdown(record.message) if record.status != "passed" else "passed"
-                    lines.append(
-                        f"- {mark} {markdown(record.label)} ({_points(record.points)}/{_points(record.max_points)}): {text}"
-                    )
-            if report.note:
-                lines.append("")
-                lines.append(f"Note: {markdown(report.note)}")
-            lines.append("")
+            lines += [f"### `{report.function}`", "", *_check_lines(report), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -194,18 +225,44 @@ def _bonus(result) -> float:
     return result.bonus_points
 
 
+HTML_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;"
+    "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem}"
+    "code{background:#f4f4f4;padding:0 .2rem}"
+    ".function{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem;"
+    "border-top:1px solid #ddd;padding:.5rem 0}.function h3{grid-column:1/3;margin:.2rem 0}"
+    ".function ul{margin:0;padding-left:1.2rem}"
+    "pre.source{background:#f7f7f7;border:1px solid #e2e2e2;padding:.5rem;overflow-x:auto;"
+    "font-size:.85rem;margin:0}pre.source code{background:none;padding:0}"
+    "@media (max-width:48rem){.function{grid-template-columns:1fr}.function h3{grid-column:1}}"
+)
+
+
 def render_html(result) -> str:
-    """The same report as HTML, self-contained, for an LMS or a browser."""
+    """The report as HTML, self-contained, for an LMS or a browser: each graded function's
+    checks beside the code that was graded (escaped; never run by the page)."""
     import mistune
 
-    body = mistune.create_markdown(escape=True, plugins=["table"])(render_markdown(result))
+    to_html = mistune.create_markdown(escape=True, plugins=["table"])
+    parts = [to_html("\n".join(_summary_lines(result)))]
+    for report, new_lesson in _lessons(result):
+        if new_lesson:
+            parts.append(to_html("\n".join(_lesson_lines(result, report))))
+        score = f"{_points(report.points)}/{_points(report.max_points)} points"
+        checks = to_html("\n".join(_check_lines(report)))
+        if report.source:
+            source = printable(report.source, keep_newlines=True)
+            code = f'<pre class="source"><code>{html.escape(source)}</code></pre>'
+        else:
+            code = '<p class="source">(no code was graded)</p>'
+        parts.append(
+            f'<section class="function"><h3>{MARK.get(report.status, "")} '
+            f"<code>{html.escape(report.function)}</code>: {score}</h3>"
+            f'<div class="checks">{checks}</div><div class="code">{code}</div></section>'
+        )
     title = html.escape(f"Feedback for {one_line(result.submission)}")
-    style = (
-        "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem}"
-        "code{background:#f4f4f4;padding:0 .2rem}"
-    )
+    body = "\n".join(parts)
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{style}</style></head>\n<body>\n{body}</body></html>\n"
+        f"<style>{HTML_STYLE}</style></head>\n<body>\n{body}</body></html>\n"
     )

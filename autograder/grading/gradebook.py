@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.config import Course, load_course
+from autograder.grading.archive import ArchiveError, load_results, load_seed, save_results
 from autograder.grading.cases import fresh_seed
 from autograder.grading.feedback import render_html, render_markdown
+from autograder.grading.report import ClassReport, write_class_report
 from autograder.grading.results import NEEDS_REVIEW, CheckRecord, FunctionReport, GradingResult
 from autograder.grading.safe_text import csv_cell, printable, unique_file_names
 from autograder.grading.submissions import Roster, StudentWork, find_students
@@ -181,6 +183,8 @@ class ClassRun:
     file_names: list[str] = field(default_factory=list)  # each student's feedback file name
     warnings: list[str] = field(default_factory=list)  # files in the class folder not graded
     empty: list[str] = field(default_factory=list)  # students with no lesson notebook at all
+    graded: list[str] = field(default_factory=list)  # students graded in this run
+    report: ClassReport | None = None
 
 
 def grade_class(
@@ -193,8 +197,10 @@ def grade_class(
     timeout_seconds: float | None = None,
     progress: Callable[[str], None] | None = None,
     roster: Roster | None = None,
+    only: str | None = None,
 ) -> ClassRun:
-    """Grade every student; write the gradebook and a feedback file per student.
+    """Grade every student (or ``only`` one, keeping the others' results); write the gradebook,
+    a feedback file per student graded, the kept results and the class report.
 
     Students are found by ``find_students`` (or given as ``roster``). Each student's feedback
     goes to a file under a safe name (``safe_text.file_name``); the gradebook maps the
@@ -203,9 +209,23 @@ def grade_class(
     course = load_course()
     roster = roster or find_students(submissions, course)
     students = roster.students
+    file_names = unique_file_names([work.name for work in students])
+    kept: dict[int, GradingResult] = {}
+    to_grade = list(range(len(students)))
+    if only is not None:
+        to_grade = [i for i, work in enumerate(students) if work.name == only]
+        if not to_grade:
+            raise ArchiveError(f"{only} is not a student of {submissions}.")
+        class_seed = load_seed(out_csv)
+        seed = seed if seed is not None else class_seed
+        others = [i for i in range(len(students)) if i not in to_grade]
+        found = load_results(out_csv, {students[i].name: file_names[i] for i in others})
+        kept = {i: found[students[i].name] for i in others}
     seed = seed if seed is not None else fresh_seed()
+    if only is None:
+        class_seed = seed
     cores = os.cpu_count() or 1
-    parallel = max(1, min(parallel or cores, len(students) or 1))
+    parallel = max(1, min(parallel or cores, len(to_grade) or 1))
     jobs = max(2, cores // parallel + 1)
     idle: list[GradingProcess] = []
     lock = threading.Lock()
@@ -227,7 +247,7 @@ def grade_class(
     failures: list[str] = []
     try:
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = {pool.submit(grade_one, work): i for i, work in enumerate(students)}
+            futures = {pool.submit(grade_one, students[i]): i for i in to_grade}
             for future in as_completed(futures):
                 index = futures[future]
                 result, ok = future.result()
@@ -240,16 +260,23 @@ def grade_class(
     finally:
         for worker in idle:
             worker.close()
-    ordered = [results[i] for i in range(len(students))]
-    file_names = unique_file_names([work.name for work in students])
-    write_gradebook(ordered, out_csv, course, seed=seed, file_names=file_names)
+    ordered = [results[i] if i in results else kept[i] for i in range(len(students))]
+    write_gradebook(
+        ordered, out_csv, course, seed=seed if only is None else None, file_names=file_names
+    )
     feedback_dir = feedback_dir or out_csv.parent / "feedback"
     feedback_dir.mkdir(parents=True, exist_ok=True)
-    for result, file_name in zip(ordered, file_names, strict=True):
+    for i in to_grade:
         for suffix, render in ((".md", render_markdown), (".html", render_html)):
-            (feedback_dir / f"{file_name}{suffix}").write_text(
-                render(result), encoding="utf-8", errors="backslashreplace"
+            (feedback_dir / f"{file_names[i]}{suffix}").write_text(
+                render(results[i]), encoding="utf-8", errors="backslashreplace"
             )
+    save_results(
+        {file_names[i]: results[i] for i in to_grade},
+        out_csv,
+        class_seed=class_seed if only is None else None,
+    )
+    report = write_class_report(ordered, course, out_csv.parent, class_seed)
     return ClassRun(
         results=ordered,
         failures=sorted(failures),
@@ -257,6 +284,8 @@ def grade_class(
         file_names=file_names,
         warnings=list(roster.warnings),
         empty=[work.name for work in students if not work.lessons_found(course)],
+        graded=[students[i].name for i in to_grade],
+        report=report,
     )
 
 

@@ -1,0 +1,93 @@
+"""The class's results, kept beside the gradebook so one student can be regraded alone.
+
+``course grade DIR --out grades.csv`` writes ``results/<file name>.json`` (the whole
+``GradingResult``: every check, message and the student's code as graded; the file name is the
+student's safe name, as for their feedback) and ``results/class.json`` (the run's seed) beside
+``grades.csv``. ``--only NAME`` regrades one
+student with the same seed and rebuilds the gradebook, the report and the exports from these
+files, without regrading the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from autograder.grading.results import GradingResult
+from autograder.grading.safe_text import printable
+
+ARCHIVE_DIR = "results"
+CLASS_FILE = "class.json"
+
+
+class ArchiveError(Exception):
+    """The kept results cannot be used; the message says why and what to do."""
+
+
+def archive_dir(out_csv: Path) -> Path:
+    return Path(out_csv).parent / ARCHIVE_DIR
+
+
+def result_path(folder: Path, file_name: str) -> Path:
+    return folder / f"{file_name}.json"
+
+
+def save_results(
+    results: dict[str, GradingResult], out_csv: Path, *, class_seed: int | None = None
+) -> Path:
+    """Write each student's result under their file name (and the class run's seed); each file
+    is replaced whole."""
+    folder = archive_dir(out_csv)
+    folder.mkdir(parents=True, exist_ok=True)
+    for file_name, result in results.items():
+        _write_atomically(result_path(folder, file_name), result.to_json())
+    if class_seed is not None:
+        _write_atomically(folder / CLASS_FILE, json.dumps({"seed": class_seed}, indent=1) + "\n")
+    return folder
+
+
+def load_seed(out_csv: Path) -> int:
+    """The seed of the run that wrote the kept results."""
+    path = archive_dir(out_csv) / CLASS_FILE
+    try:
+        return int(json.loads(path.read_text(encoding="utf-8"))["seed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ArchiveError(
+            f"{path} is missing or unreadable: grade the whole class once (without --only) "
+            "so its results are kept beside the gradebook."
+        ) from None
+
+
+def load_results(out_csv: Path, students: dict[str, str]) -> dict[str, GradingResult]:
+    """The kept results of ``students`` (name -> file name); ArchiveError names every one that
+    is missing (or whose file holds another student's result)."""
+    folder = archive_dir(out_csv)
+    found: dict[str, GradingResult] = {}
+    missing: list[str] = []
+    for student, file_name in students.items():
+        path = result_path(folder, file_name)
+        try:
+            result = GradingResult.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            missing.append(printable(student))
+            continue
+        if result.submission != student:
+            missing.append(printable(student))
+            continue
+        found[student] = result
+    if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        raise ArchiveError(
+            f"no kept results for {shown} in {folder}: grade the whole class (without --only) "
+            "first, or add them with their own run."
+        )
+    return found
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)

@@ -1,0 +1,341 @@
+"""What an instructor gets around the grades: items.csv, report.html, the kept results that let
+one student be regraded alone, the Canvas export, similar submissions, code in the feedback."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import random
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import LESSONS, ROOT, SOLUTIONS, write_submission
+
+SEED = 777
+WRONG_AXIS = (
+    "def softmax(Z):\n    e = np.exp(Z - Z.max(axis=0, keepdims=True))\n"
+    "    return e / e.sum(axis=0, keepdims=True)"
+)
+SUMMED = (
+    "def cross_entropy(probs, y):\n    p = np.clip(probs[np.arange(len(y)), y], 1e-12, None)\n"
+    "    return float(-np.sum(np.log(p)))"
+)
+
+
+def solution_cells(lessons: list[str]) -> dict[str, str]:
+    from autograder.config import load_course
+
+    course = load_course()
+    cells = {}
+    for lesson in lessons:
+        nb = nbformat.read(SOLUTIONS / course.lesson(lesson).notebook, as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") and meta.get("grade_id"):
+                cells[meta["grade_id"]] = cell.source
+    return cells
+
+
+def course_command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The solutions (alice), the untouched lessons (bob) and a half-done student (carol:
+    lessons 01-03 written, with two classic mistakes, the rest untouched)."""
+    root = tmp_path_factory.mktemp("class-report")
+    subs = root / "submissions"
+    write_submission(subs / "alice")
+    write_submission(subs / "bob", source=LESSONS)
+    done = solution_cells(["01_data", "02_activations", "03_forward"])
+    done.update(softmax=WRONG_AXIS, cross_entropy=SUMMED)
+    write_submission(subs / "carol", source=LESSONS, replacements=done)
+    out = root / "out" / "grades.csv"
+    run = course_command(
+        "grade", str(subs), "--out", str(out), "--seed", str(SEED), "--quiet", "--lms", "canvas"
+    )
+    assert run.returncode == 0, run.stderr
+    return subs, out, run
+
+
+def test_items_csv_covers_every_check_and_every_function(graded, course):
+    _, out, _ = graded
+    rows = read_csv(out.parent / "items.csv")
+    assert list(rows[0]) == [
+        "function",
+        "check",
+        "max_points",
+        "mean_points",
+        "share_full",
+        "share_zero",
+        "top_hint",
+        "top_hint_share",
+    ]
+    want = []
+    for exercise in course.exercises:
+        want += [(exercise.function, check) for check in exercise.checks]
+        want.append((exercise.function, "(all checks)"))
+    assert [(r["function"], r["check"]) for r in rows] == want
+    assert len({r["function"] for r in rows}) == len(course.exercises)
+
+
+def test_item_numbers_agree_with_grades_csv(graded, course):
+    _, out, _ = graded
+    grades = read_csv(out)
+    items = read_csv(out.parent / "items.csv")
+    whole = {r["function"]: r for r in items if r["check"] == "(all checks)"}
+    for exercise in course.exercises:
+        column = [float(g[exercise.function]) for g in grades]
+        row = whole[exercise.function]
+        assert float(row["max_points"]) == exercise.points
+        assert float(row["mean_points"]) == pytest.approx(sum(column) / len(column), abs=1e-4)
+        full = sum(1 for p in column if p == exercise.points) / len(column)
+        zero = sum(1 for p in column if p == 0) / len(column)
+        assert float(row["share_full"]) == pytest.approx(full, abs=1e-4)
+        assert float(row["share_zero"]) == pytest.approx(zero, abs=1e-4)
+        checks = [r for r in items if r["function"] == exercise.function and r is not row]
+        assert sum(float(r["mean_points"]) for r in checks) == pytest.approx(
+            float(row["mean_points"]), abs=1e-3
+        )
+
+
+def test_the_named_mistake_is_the_top_hint_of_its_items(graded):
+    _, out, _ = graded
+    items = {(r["function"], r["check"]): r for r in read_csv(out.parent / "items.csv")}
+    softmax = items[("softmax", "(all checks)")]
+    assert "axis=0" in softmax["top_hint"] and float(softmax["top_hint_share"]) == pytest.approx(
+        1 / 3, abs=1e-4
+    )
+    assert "not the sum" in items[("cross_entropy", "test_cross_entropy_value")]["top_hint"]
+    assert items[("relu", "(all checks)")]["top_hint"] == ""  # nobody got relu wrong
+
+
+def figures(page: str) -> list[bytes]:
+    return [base64.b64decode(b) for b in re.findall(r'src="data:image/png;base64,([^"]+)"', page)]
+
+
+def test_report_html_has_figures_mistakes_and_similar_pairs(graded):
+    _, out, _ = graded
+    page = (out.parent / "report.html").read_text(encoding="utf-8")
+    pngs = figures(page)
+    assert len(pngs) == 2 and all(
+        p.startswith(b"\x89PNG\r\n\x1a\n") and len(p) > 5000 for p in pngs
+    )
+    assert "<script" not in page
+    mistakes = page[page.index("most common named mistakes") : page.index("Needs review")]
+    assert "axis=0" in mistakes and "not the sum" in mistakes
+    assert "The grader did not fail on any submission" in page
+    similar = page[page.index("Identical or near-identical") :]
+    assert "<td>alice</td><td>carol</td>" in similar  # carol's lessons 01-03 are alice's code
+    assert "bob" not in similar  # untouched stubs are never compared
+    assert f"seed {SEED}" in page
+    totals = [float(g["total"]) for g in read_csv(out)]
+    assert f"mean {sum(totals) / len(totals):.1f}, median" in page
+
+
+def test_canvas_csv_is_canvas_gradebook_import(graded, course):
+    _, out, _ = graded
+    with (out.parent / "canvas.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", course.title]
+    assert rows[1] == ["    Points Possible", "", "", "", "", f"{course.max_points:g}"]
+    totals = {g["student"]: g["total"] for g in read_csv(out)}
+    assert {r[3]: r[5] for r in rows[2:]} == totals
+
+
+def test_only_regrades_one_student_and_updates_the_report(graded, tmp_path):
+    subs, out, _ = graded
+    copy = tmp_path / "out"
+    shutil.copytree(out.parent, copy)
+    before = read_csv(copy / "grades.csv")
+    alice_feedback = (copy / "feedback" / "alice.md").stat().st_mtime_ns
+    fixed = subs.parent / "fixed"
+    shutil.copytree(subs, fixed)
+    shutil.copy(SOLUTIONS / "02_activations.ipynb", fixed / "carol" / "02_activations.ipynb")
+    run = course_command(
+        "grade", str(fixed), "--out", str(copy / "grades.csv"), "--only", "carol", "--quiet"
+    )
+    assert run.returncode == 0, run.stderr
+    assert "regraded carol" in run.stdout and f"seed {SEED}" in run.stdout
+    after = read_csv(copy / "grades.csv")
+    assert [r for r in after if r["student"] != "carol"] == [
+        r for r in before if r["student"] != "carol"
+    ]
+    carol = next(r for r in after if r["student"] == "carol")
+    old = next(r for r in before if r["student"] == "carol")
+    assert float(carol["softmax"]) == 3 and float(old["softmax"]) < 3
+    assert float(carol["total"]) == float(old["total"]) + 3 - float(old["softmax"])
+    assert (copy / "feedback" / "alice.md").stat().st_mtime_ns == alice_feedback
+    items = {(r["function"], r["check"]): r for r in read_csv(copy / "items.csv")}
+    assert items[("softmax", "(all checks)")]["top_hint"] == ""  # the mistake is gone
+
+
+def test_only_without_kept_results_says_what_to_do(graded, tmp_path):
+    subs, *_ = graded
+    run = course_command("grade", str(subs), "--out", str(tmp_path / "g.csv"), "--only", "carol")
+    assert run.returncode == 2
+    assert "grade the whole class once" in run.stderr
+    run = course_command("grade", str(subs), "--out", str(tmp_path / "g.csv"), "--only", "zed")
+    assert run.returncode == 2 and "no such student in" in run.stderr
+
+
+# -- fast tests on made-up results -----------------------------------------------------------------
+
+
+def made_up(name: str, sources: dict[str, str]):
+    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+
+    functions = []
+    for function, source in sources.items():
+        report = FunctionReport(function=function, lesson="02_activations", max_points=2)
+        report.checks.append(CheckRecord(function, "test_x", "passed", "", 2, 2))
+        report.source = source
+        functions.append(report)
+    return GradingResult(submission=name, functions=functions, seed=1, mode="hidden")
+
+
+SOFTMAX = '''def softmax(Z):
+    """Row-wise softmax."""
+    shifted = Z - Z.max(axis=1, keepdims=True)  # stability
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    probabilities = exp / total
+    assert probabilities.shape == Z.shape
+    return probabilities
+'''
+RENAMED = """def softmax(logits):
+    s = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(s)   # exponentiate
+    t = e.sum(axis=1, keepdims=True)
+
+    p = e / t
+    assert p.shape == logits.shape
+    return p
+"""
+OTHER = """def softmax(Z):
+    out = np.empty_like(Z)
+    for i in range(Z.shape[0]):
+        row = Z[i] - np.max(Z[i])
+        out[i] = np.exp(row) / np.sum(np.exp(row))
+    return out
+"""
+STATEMENTS = [
+    "Z = Z - np.max(Z, axis=1, keepdims=True)",
+    "Z = np.exp(Z) / np.exp(Z).sum(1)[:, None]",
+    "Z = np.clip(Z, -50.0, 50.0)",
+    "n, k = Z.shape",
+    "Z = Z.astype(np.float64)",
+    "Z = np.where(Z > 0, Z, 0.01 * Z)",
+    "Z = Z / np.linalg.norm(Z, axis=1, keepdims=True)",
+    "Z = np.log1p(np.abs(Z)) * np.sign(Z)",
+    "Z = Z.T.copy().T",
+    "Z = np.nan_to_num(Z, nan=0.0)",
+    "Z = np.sort(Z, axis=0)[::-1]",
+    "Z = Z + np.eye(*Z.shape) * 1e-9",
+    "Z = np.cumsum(Z, axis=1) - np.cumsum(Z, axis=1)[:, :1]",
+    "Z = np.tanh(Z) ** 3",
+    "Z = np.round(Z, decimals=7)",
+    "Z = (Z - Z.mean()) / (Z.std() + 1e-12)",
+]
+FORWARD = """def forward(X, params):
+    Z1 = X @ params["W1"] + params["b1"]
+    A1 = np.maximum(Z1, 0)
+    Z2 = A1 @ params["W2"] + params["b2"]
+    probs = softmax(Z2)
+    return probs, {"Z1": Z1, "A1": A1, "Z2": Z2}
+"""
+
+
+def test_names_comments_and_layout_do_not_hide_a_copy():
+    from autograder.grading.similarity import normalise
+
+    assert normalise(SOFTMAX) == normalise(RENAMED)
+    assert normalise(SOFTMAX) != normalise(OTHER)
+
+
+def test_fifteen_identical_notebooks_in_a_class_of_forty_are_one_group():
+    from autograder.grading.similarity import find_similar
+
+    results = [made_up(f"copy{i:02d}", {"softmax": SOFTMAX, "forward": FORWARD}) for i in range(15)]
+    results.append(made_up("renamer", {"softmax": RENAMED, "forward": FORWARD}))
+    rng = random.Random(5)
+    for i in range(24):  # honest work: each its own way
+        softmax = (
+            "def softmax(Z):\n"
+            + "".join(f"    {line}\n" for line in rng.sample(STATEMENTS, 8))
+            + "    return Z\n"
+        )
+        forward = (
+            "def forward(X, params):\n"
+            + "".join(f"    {line}\n" for line in rng.sample(STATEMENTS, 8))
+            + "    return X, {}\n"
+        )
+        results.append(made_up(f"honest{i:02d}", {"softmax": softmax, "forward": forward}))
+    report = find_similar(results)
+    assert report.groups[0] == sorted([f"copy{i:02d}" for i in range(15)] + ["renamer"])
+    flagged = {p.first for p in report.pairs} | {p.second for p in report.pairs}
+    assert not any(name.startswith("honest") for name in flagged)
+    assert report.pairs[0].similarity == 1.0
+
+
+def test_a_few_short_identical_lines_are_not_flagged():
+    from autograder.grading.similarity import find_similar
+
+    relu = "def relu(Z):\n    return np.maximum(Z, 0)\n"
+    report = find_similar([made_up("a", {"relu": relu}), made_up("b", {"relu": relu})])
+    assert report.pairs == [] and report.groups == []
+
+
+def test_canvas_export_matches_students_to_the_roster(tmp_path):
+    from autograder.grading.exports import read_canvas_roster, write_canvas_csv
+
+    roster = tmp_path / "export.csv"
+    roster.write_text(
+        '"Student","ID","SIS User ID","SIS Login ID","Section","Quiz 1 (11)"\n'
+        '"    Points Possible","","","","","10"\n'
+        '"Smith, Ann","123","S-1","asmith","Period 2","9"\n'
+        '"Jones, Bob","234","S-2","bjones","Period 2",""\n'
+    )
+    results = [made_up("asmith", {"relu": "x"}), made_up("=cmd()", {"relu": "x"})]
+    export = write_canvas_csv(
+        results,
+        tmp_path / "canvas.csv",
+        assignment="Problem set 1 (4321)",
+        points_possible=62,
+        roster=read_canvas_roster(roster),
+    )
+    rows = list(csv.reader((tmp_path / "canvas.csv").open()))
+    assert rows[0][-1] == "Problem set 1 (4321)"
+    assert rows[2] == ["Smith, Ann", "123", "S-1", "asmith", "Period 2", "2"]
+    assert rows[3][0] == "'=cmd()"  # never a formula in a spreadsheet
+    assert export.unmatched == ["=cmd()"]
+
+
+def test_html_feedback_shows_the_graded_code_escaped_beside_its_checks():
+    from autograder.grading.feedback import render_html
+
+    result = made_up("dora", {"relu": "def relu(Z):\n    return '<script>alert(1)</script>'"})
+    page = render_html(result)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    section = page[page.index('<section class="function">') :]
+    assert section.index('class="checks"') < section.index('class="code"')
