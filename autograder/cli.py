@@ -18,10 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from autograder.config import lessons_dir, load_course
-from autograder.errors import UsageError, UserError
-
-EXIT_OK, EXIT_GATE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+from autograder.config import load_course
+from autograder.errors import (
+    EXIT_ERROR,
+    EXIT_GATE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    UsageError,
+    UserError,
+)
 
 
 def _error(message: str) -> int:
@@ -66,259 +71,6 @@ class ClosedPipeGuard:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
-
-
-# -- check ----------------------------------------------------------------------------------------
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from autograder.grading.feedback import render_table
-    from autograder.grading.run import grade_submission
-    from autograder.grading.safe_text import one_line
-    from autograder.grading.submissions import Submission, lessons_named
-
-    course = load_course()
-    path = Path(args.path) if args.path else lessons_dir()
-    if not path.exists():
-        return _error(f"{path} does not exist. Give a notebook or a folder of lesson notebooks.")
-    if not path.is_dir() and not lessons_named(path.name, course):
-        names = ", ".join(lesson.notebook for lesson in course.lessons)
-        return _error(
-            f"{one_line(path.name)} is not a lesson notebook of this course (expected one of "
-            f"{names}, or a name that contains one, such as 03_forward-Copy1.ipynb)."
-        )
-    submission = Submission.from_path(path, course)
-    if path.is_dir() and not submission.lessons_present:
-        return _error(f"{one_line(path)} holds no lesson notebooks (01_data.ipynb ... ).")
-    if path.is_dir():
-        submission.missing = set()  # grade what is there; a self-learner may be mid-course
-    functions = args.function or None
-    if functions:
-        unknown = [f for f in functions if f not in {e.function for e in course.exercises}]
-        if unknown:
-            return _error(f"unknown function {', '.join(unknown)}.")
-    result = grade_submission(
-        submission,
-        course=course,
-        seed=args.seed,
-        functions=functions,
-        use_reference=not args.public,
-        timeout_seconds=args.timeout,
-    )
-    if args.json:
-        Path(args.json).write_text(result.to_json(), encoding="utf-8")
-    print(render_table([result], verbose=args.verbose))
-    if result.problems:
-        print()
-        for problem in result.problems:
-            print(f"! {one_line(problem)}")
-    for warning in result.warnings:
-        print(f"warning: {one_line(warning)}", file=sys.stderr)
-    if result.mode == "hidden":
-        print(
-            f"\nhidden checks on fresh inputs, seed {result.seed} (replay with --seed {result.seed})"
-        )
-    else:
-        print("\npublic checks (fixed inputs; the instructor's grading uses fresh hidden inputs)")
-    if result.needs_review:
-        print(
-            f"the grader itself failed on {', '.join(result.needs_review)} (needs review; "
-            "no points were given for them)",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    if args.min_score is not None:
-        share = result.points / result.max_points * 100 if result.max_points else 0.0
-        if share + 1e-9 < args.min_score:
-            print(f"score {share:.1f}% is below --min-score {args.min_score:g}%", file=sys.stderr)
-            return EXIT_GATE
-    return EXIT_OK
-
-
-def cmd_grade_batch(args: argparse.Namespace) -> int:
-    """Internal: a grading process of `course grade` (students on stdin, results on a pipe)."""
-    from autograder.grading.gradebook import grade_batch
-
-    return grade_batch(args.seed, args.reply_fd, jobs=args.jobs, timeout_seconds=args.timeout)
-
-
-def _isolation_summary(require: bool) -> int | None:
-    """Print the layers in force; with ``require``, refuse (exit 2) without Landlock and seccomp."""
-    from autograder.sandbox.runner import Sandbox, SandboxError
-
-    try:
-        layers = Sandbox.shared().layers
-    except SandboxError as exc:
-        return _error(str(exc))
-    for line in layers.lines():
-        print(f"isolation: {line}", file=sys.stderr)
-    missing = layers.required_missing
-    if require and missing:
-        return _error(
-            "refusing to grade with --require-isolation: "
-            + "; ".join(missing)
-            + ". Grade on a Linux machine that offers both (see `course doctor`)."
-        )
-    return None
-
-
-def cmd_grade(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from autograder.grading.archive import ArchiveError, load_results, load_seed
-    from autograder.grading.exports import (
-        CANVAS_CSV,
-        ExportError,
-        read_canvas_roster,
-        write_canvas_csv,
-    )
-    from autograder.grading.gradebook import grade_class
-    from autograder.grading.report import ITEMS_CSV, REPORT_HTML
-    from autograder.grading.safe_text import one_line, printable, unique_file_names
-    from autograder.grading.submissions import find_students
-
-    folder = Path(args.submissions)
-    if not folder.is_dir():
-        return _error(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
-    roster = find_students(folder, load_course())
-    for warning in roster.warnings:
-        print(f"warning: {one_line(warning)}", file=sys.stderr)
-    students = roster.students
-    if not students:
-        return _error(
-            f"{folder} has no student sub-folders (one folder per student, holding their "
-            "notebooks) and no loose notebooks named <student>_<lesson>.ipynb."
-        )
-    if roster.folder != folder:
-        print(f"nbgrader course: grading {roster.folder}", file=sys.stderr)
-    out = Path(args.out)
-    if args.only:
-        names = [work.name for work in students]
-        if args.only not in names:
-            return _error(f"--only {one_line(args.only)}: there is no such student in {folder}.")
-        try:
-            load_seed(out)
-            load_results(
-                out,
-                {
-                    name: file_name
-                    for name, file_name in zip(names, unique_file_names(names), strict=True)
-                    if name != args.only
-                },
-            )
-        except ArchiveError as exc:
-            return _error(str(exc))
-    lms_roster = None
-    if args.lms_roster:
-        if not args.lms:
-            return _error("--lms-roster needs --lms canvas.")
-        try:
-            lms_roster = read_canvas_roster(Path(args.lms_roster))
-        except ExportError as exc:
-            return _error(str(exc))
-    refused = _isolation_summary(args.require_isolation)
-    if refused is not None:
-        return refused
-    bar = tqdm(
-        total=1 if args.only else len(students),
-        unit="student",
-        desc="grading",
-        disable=args.quiet,
-    )
-    try:
-        run = grade_class(
-            folder,
-            out,
-            feedback_dir=Path(args.feedback) if args.feedback else None,
-            seed=args.seed,
-            parallel=args.parallel,
-            timeout_seconds=args.timeout,
-            progress=lambda name: bar.update(1),
-            roster=roster,
-            only=args.only,
-        )
-    except ArchiveError as exc:
-        bar.close()
-        return _error(str(exc))
-    bar.close()
-    for result in run.results:
-        if result.submission not in run.graded:
-            continue
-        for warning in result.warnings:
-            print(
-                f"warning: {one_line(printable(result.submission))}: {one_line(warning)}",
-                file=sys.stderr,
-            )
-    feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
-    if args.only:
-        print(
-            f"regraded {one_line(printable(args.only))}, seed {run.seed}; "
-            f"updated {out} and the class report"
-        )
-    else:
-        print(
-            f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)"
-        )
-    print(f"item analysis: {out.parent / ITEMS_CSV}; class report: {out.parent / REPORT_HTML}")
-    if args.lms == "canvas":
-        course = load_course()
-        try:
-            export = write_canvas_csv(
-                run.results,
-                out.parent / CANVAS_CSV,
-                assignment=args.lms_assignment or course.title,
-                points_possible=course.max_points,
-                roster=lms_roster,
-            )
-        except (ExportError, OSError) as exc:
-            return _error(f"the Canvas export failed: {exc}")
-        print(f"Canvas gradebook import: {export.path}")
-        if export.unmatched:
-            print(
-                "not in the Canvas roster (written by folder name; match them by hand): "
-                + ", ".join(one_line(printable(name)) for name in export.unmatched),
-                file=sys.stderr,
-            )
-    review = [r.submission for r in run.results if r.needs_review]
-    if run.failures or review:
-        print(
-            "the grader itself failed on: "
-            + ", ".join(one_line(printable(n)) for n in sorted(set(run.failures) | set(review)))
-            + " (needs review: see the needs_review column and their feedback)",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    empty = [name for name in run.empty if name in run.graded]
-    if empty and not args.allow_empty:
-        names = ", ".join(one_line(printable(name)) for name in empty)
-        print(
-            f"no lesson notebook was found for: {names} (their rows are zeros; check how the "
-            "work was collected, or pass --allow-empty when that is expected)",
-            file=sys.stderr,
-        )
-        return EXIT_GATE
-    return EXIT_OK
-
-
-def cmd_doctor(args: argparse.Namespace) -> int:
-    from autograder.sandbox.doctor import verify
-    from autograder.sandbox.runner import Sandbox, SandboxError
-
-    try:
-        box = Sandbox.shared()
-    except SandboxError as exc:
-        return _error(str(exc))
-    for line in box.layers.lines():
-        print(line)
-    print("a worker tried what the layers must stop:")
-    lines, contained = verify(box)
-    for line in lines:
-        print(line)
-    if not contained:
-        print(
-            "warning: a worker could do something it should not; do not grade untrusted work here"
-        )
-    return EXIT_OK
 
 
 # -- build, release ---------------------------------------------------------------------------------
@@ -452,6 +204,17 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _grading(command: str) -> Callable[[argparse.Namespace], int]:
+    """A grading command (:mod:`autograder.grading.commands`), imported when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        from autograder.grading import commands
+
+        return getattr(commands, command)(args)
+
+    return run
+
+
 # -- the parser -------------------------------------------------------------------------------------
 
 
@@ -505,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help="CPU seconds each graded function may use; the wall clock allows 3x + 10 s (default: course.yml)",
     )
-    p.set_defaults(func=cmd_check)
+    p.set_defaults(func=_grading("check"))
 
     p = sub.add_parser("grade", help="grade a class: one sub-folder of notebooks per student")
     p.add_argument(
@@ -560,17 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CSV",
         help="the LMS's gradebook export, to match student folders to its students",
     )
-    p.set_defaults(func=cmd_grade)
+    p.set_defaults(func=_grading("grade"))
 
     p = sub.add_parser("_grade-batch")  # internal: no help, so not listed
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--reply-fd", type=int, required=True)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--timeout", type=float)
-    p.set_defaults(func=cmd_grade_batch)
+    p.set_defaults(func=_grading("grade_batch"))
 
     p = sub.add_parser("doctor", help="say which isolation layers are in force, by trying them")
-    p.set_defaults(func=cmd_doctor)
+    p.set_defaults(func=_grading("doctor"))
 
     p = sub.add_parser("build", help="generate lessons/ and the public checks from solutions/")
     p.add_argument(

@@ -7,6 +7,9 @@ bare exception.
 
 from __future__ import annotations
 
+#: Exit codes: done (whatever the score), a gate failed, could not do the job, interrupted.
+EXIT_OK, EXIT_GATE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
 
 class UserError(Exception):
     """Something the user can fix; the message says what was wrong and what to do."""
