@@ -183,8 +183,8 @@ def test_update_params_leaves_inputs_unchanged(outcome):
 
 # -- gradient_descent ---------------------------------------------------------------------------
 
-GD_RATE = 0.5
-GD_ITERATIONS = 200
+GD_RATE = 0.6
+GD_ITERATIONS = 100
 
 
 @cases_for("gradient_descent")
@@ -419,8 +419,8 @@ def test_gradient_descent_callback(outcome):
 
 SGD_RATE = 0.7
 SGD_HIDDEN = 16
-SGD_EPOCHS = 20
-SGD_BATCH = 20
+SGD_EPOCHS = 12
+SGD_BATCH = 40
 
 
 @cases_for("minibatch_sgd")
