@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import ROOT, SOLUTIONS, distinctive_solution_lines, replace_function
+from tests.conftest import LESSONS, ROOT, SOLUTIONS, distinctive_solution_lines, replace_function
 
 NOTEBOOK = "02_activations.ipynb"
 ASSIGNMENTS = {
@@ -32,7 +32,7 @@ CONFIG = """
 c = get_config()
 c.CourseDirectory.course_id = "digits"
 c.CourseDirectory.db_assignments = [dict(name="ps1")]
-c.CourseDirectory.db_students = [dict(id="alice"), dict(id="bob")]
+c.CourseDirectory.db_students = [dict(id="alice"), dict(id="bob"), dict(id="dave")]
 c.ExecutePreprocessor.timeout = 300
 """
 
@@ -122,7 +122,9 @@ def test_nbgrader_generates_the_assignment_and_autogrades_with_partial_credit(tm
     nbgrader(course_dir, "generate_assignment", "ps1", "--force")
     released = course_dir / "release" / "ps1" / NOTEBOOK
     assert "BEGIN SOLUTION" not in released.read_text()
-    for student, source in (("alice", course_dir / "source" / "ps1" / NOTEBOOK), ("bob", released)):
+    lesson = LESSONS / NOTEBOOK  # what `course build` and `course release` hand out
+    handed_in = (("alice", course_dir / "source" / "ps1" / NOTEBOOK), ("bob", released))
+    for student, source in (*handed_in, ("dave", lesson)):
         folder = course_dir / "submitted" / student / "ps1"
         folder.mkdir(parents=True)
         shutil.copy(source, folder / NOTEBOOK)
@@ -133,6 +135,7 @@ def test_nbgrader_generates_the_assignment_and_autogrades_with_partial_credit(tm
         assert alice.max_score == 7
         assert alice.score == 7, [(g.name, g.auto_score) for n in alice.notebooks for g in n.grades]
         assert bob.score == 0
+        assert gradebook.find_submission("ps1", "dave").score == 0  # graded, not refused
 
 
 def test_lesson_09_written_answers_are_graded_by_hand_and_left_out_of_course_yml():

@@ -60,16 +60,9 @@ def _lesson_text(course: Course, lesson_notebook: Path) -> str:
         "Work in it freely; to change the course itself, edit the solution notebook and rebuild.*"
     )
     header.id = HEADER_ID
-    header.metadata = {
-        "nbgrader": {
-            "grade": False,
-            "solution": False,
-            "locked": True,
-            "task": False,
-            "grade_id": HEADER_ID,
-            "schema_version": 3,
-        }
-    }
+    # No nbgrader metadata: nbgrader's autograde refuses a graded-or-locked cell that its
+    # database does not know, and this cell is not in the solution notebooks.
+    header.metadata = {}
     nb.cells = [header] + [c for c in nb.cells if c.get("id") != HEADER_ID]
     for cell in nb.cells:
         if cell.cell_type == "code":
