@@ -15,16 +15,53 @@ import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from autograder.notebooks import NotebookError, read_notebook
 
 
 class Score(float):
-    """The points a ``check`` earned. Its value is what nbgrader reads as partial credit."""
+    """The points a ``check`` earned.
+
+    Jupyter shows it as a small bar (``_repr_html_``): the function, its points out of the
+    maximum, and how many checks passed. Its plain value, and its plain-text form, stay the
+    number, which is what nbgrader reads as partial credit.
+    """
+
+    def __new__(
+        cls,
+        points: float,
+        function: str = "",
+        max_points: float = 0.0,
+        passed: int = 0,
+        checks: int = 0,
+    ) -> Self:
+        score = super().__new__(cls, points)
+        score.function, score.max_points = function, max_points
+        score.passed, score.checks = passed, checks
+        return score
 
     def __repr__(self) -> str:
         return f"{float(self):g}"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        if not self.function or not self.max_points:
+            return f"<code>{float(self):g}</code>"
+        share = max(0.0, min(1.0, float(self) / self.max_points))
+        color = "#2e7d32" if share == 1 else ("#ef6c00" if share > 0 else "#9e9e9e")
+        return (
+            '<div style="font-family:sans-serif;font-size:13px;display:flex;gap:.6em;'
+            'align-items:center">'
+            f"<code>{html.escape(self.function)}</code>"
+            '<span style="display:inline-block;width:8em;height:.7em;background:#e0e0e0;'
+            f'border-radius:.35em;overflow:hidden"><span style="display:block;height:100%;'
+            f'width:{100 * share:.0f}%;background:{color}"></span></span>'
+            f"<b>{float(self):g} / {self.max_points:g} points</b>"
+            f'<span style="color:#616161">{self.passed} of {self.checks} checks passed</span>'
+            "</div>"
+        )
 
 
 def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
@@ -50,7 +87,8 @@ def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
         print(f"! check({function!r}) could not run: {exc}")
         return Score(0.0)
     print(render_function(report))
-    return Score(report.points)
+    passed = sum(1 for c in report.checks if c.status == "passed")
+    return Score(report.points, function, report.max_points, passed, len(report.checks))
 
 
 def _autograded_without_hidden_checks() -> str:
