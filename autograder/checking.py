@@ -518,3 +518,32 @@ def expect_number(
             matching_hint(mistakes, got) or hint,
         )
     return value
+
+
+def network_loss(X: np.ndarray, y: np.ndarray, params: dict) -> float:
+    """The mean cross-entropy of a ReLU network ("W1", "b1", ..., "WL", "bL"; two layers in
+    lessons 03-04, any number in lesson 09), in float64 (log-sum-exp form)."""
+    depth = len(params) // 2
+    signal = X
+    for layer in range(1, depth):
+        signal = np.maximum(signal @ params[f"W{layer}"] + params[f"b{layer}"], 0.0)
+    logits = signal @ params[f"W{depth}"] + params[f"b{depth}"]
+    top = logits.max(axis=1, keepdims=True)
+    log_total = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
+    return float(np.mean(log_total - logits[np.arange(len(y)), y]))
+
+
+def directional_derivatives(
+    X: np.ndarray, y: np.ndarray, params: dict, name: str, directions, h: float = 1e-6
+) -> np.ndarray:
+    """Centered differences of ``network_loss`` along each direction (a unit array shaped like
+    params[name]): what a correct gradient, dotted with the direction, must give."""
+    point = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+    X = np.asarray(X, dtype=np.float64)
+    slopes = []
+    for direction in directions:
+        up, down = dict(point), dict(point)
+        up[name] = point[name] + h * direction
+        down[name] = point[name] - h * direction
+        slopes.append((network_loss(X, y, up) - network_loss(X, y, down)) / (2 * h))
+    return np.array(slopes)

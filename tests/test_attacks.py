@@ -766,8 +766,14 @@ def test_a_killed_zygote_costs_only_the_running_functions(submission_factory, co
     submission = Submission.from_path(folder / f"{LESSON}.ipynb", course)
     import threading
 
+    before = own_processes()
     threading.Timer(1.0, lambda: os.kill(box.process.pid, signal.SIGKILL)).start()
+    started = time.monotonic()
     result = grade_submission(submission, course=course, seed=3, sandbox=box, functions=["relu"])
+    # The worker dies with the zygote (its parent-death signal outlives the change of user), so
+    # the grader learns at once, not at the function's time limit.
+    assert time.monotonic() - started < 15
+    assert stray_processes(before | {box.process.pid}) == []
     relu = result.by_function()["relu"]
     assert relu.points == 0 and relu.status == "needs review", relu.first_message
     assert box.dead

@@ -13,11 +13,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder.checking import Call, Mistake, expect_close, tolerance_for
+from autograder.checking import Call, Mistake, expect_close, network_loss, tolerance_for
 from autograder.checks.deep_networks import (
     RELU_NOT_DERIVATIVE_HINT,
     backward_result,
-    deep_loss,
     depth_of,
     rows_sum_to_one,
     step_result,
@@ -346,7 +345,7 @@ def loss_mistakes(call: Call, want_params: dict, want: float) -> list[Mistake]:
     _, decay = step_settings(call)
     weights = [np.asarray(v, np.float64) for k, v in params.items() if k.startswith("W")]
     penalty = 0.5 * decay * sum(float(np.sum(W**2)) for W in weights)
-    after = deep_loss(np.asarray(X, np.float64), y, want_params) + penalty
+    after = network_loss(np.asarray(X, np.float64), y, want_params) + penalty
     mistakes = [
         Mistake(
             "Return the loss at the parameters you started from (the loss whose gradient the "

@@ -120,32 +120,6 @@ def rows_sum_to_one(array) -> bool:
     )
 
 
-def deep_loss(X, y, params: dict) -> float:
-    """The mean cross-entropy of the network's probabilities, in float64 (log-sum-exp form)."""
-    layers = [(params[f"W{l}"], params[f"b{l}"]) for l in range(1, depth_of(params) + 1)]
-    signal = X
-    for W, b in layers[:-1]:
-        signal = np.maximum(signal @ W + b, 0.0)
-    logits = signal @ layers[-1][0] + layers[-1][1]
-    top = logits.max(axis=1, keepdims=True)
-    log_total = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
-    return float(np.mean(log_total - logits[np.arange(len(y)), y]))
-
-
-def directional_derivatives(
-    X, y, params: dict, name: str, directions, h: float = 1e-6
-) -> np.ndarray:
-    point = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
-    X = np.asarray(X, dtype=np.float64)
-    slopes = []
-    for direction in directions:
-        up, down = dict(point), dict(point)
-        up[name] = point[name] + h * direction
-        down[name] = point[name] - h * direction
-        slopes.append((deep_loss(X, y, up) - deep_loss(X, y, down)) / (2 * h))
-    return np.array(slopes)
-
-
 # -- Results, checked coarse to fine: type, keys, shapes ---------------------------------------
 
 

@@ -11,6 +11,7 @@ from autograder.checking import (
     Probe,
     cases_for,
     describe,
+    directional_derivatives,
     expect,
     expect_close,
     expect_dict,
@@ -277,36 +278,6 @@ def test_backward_hidden_layer(outcome):
     _compare_layer(outcome("backward"), ("dW1", "db1"))
 
 
-def _loss_for_gradient_check(X, y, W1, b1, W2, b2) -> float:
-    """The mean cross-entropy of the network, in float64 (log-sum-exp form)."""
-    hidden = np.maximum(X @ W1 + b1, 0.0)
-    logits = hidden @ W2 + b2
-    top = logits.max(axis=1, keepdims=True)
-    log_total = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
-    return float(np.mean(log_total - logits[np.arange(len(y)), y]))
-
-
-def _directional_derivatives(
-    X, y, params: dict, name: str, directions, h: float = 1e-6
-) -> np.ndarray:
-    """Centered differences of the loss along each direction (a unit array shaped like params[name])."""
-    point = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
-    X = np.asarray(X, dtype=np.float64)
-    slopes = []
-    for direction in directions:
-        up, down = dict(point), dict(point)
-        up[name] = point[name] + h * direction
-        down[name] = point[name] - h * direction
-        slopes.append(
-            (
-                _loss_for_gradient_check(X, y, *(up[k] for k in PARAMS))
-                - _loss_for_gradient_check(X, y, *(down[k] for k in PARAMS))
-            )
-            / (2 * h)
-        )
-    return np.array(slopes)
-
-
 def test_backward_gradient_check(outcome):
     """every gradient agrees with centered differences of the loss along random directions (float64: < 1e-6)."""
     fn = outcome("backward")
@@ -323,7 +294,7 @@ def test_backward_gradient_check(outcome):
             directions = [
                 d / np.linalg.norm(d) for d in directions_rng.normal(size=(4,) + mine.shape)
             ]
-            numeric = _directional_derivatives(X, y, params, name[1:], directions)
+            numeric = directional_derivatives(X, y, params, name[1:], directions)
             analytic = np.array([np.sum(mine * d) for d in directions])
             scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
             error = np.linalg.norm(analytic - numeric) / max(scale, 1e-12)

@@ -38,15 +38,7 @@ def failed_result(student: str, course: Course, why: str, seed: int | None = Non
     """A zero for every function, with the reason, when the grader itself failed on a student."""
     functions = []
     for exercise in course.exercises:
-        lesson = course.lesson(exercise.lesson)
-        report = FunctionReport(
-            function=exercise.function,
-            lesson=exercise.lesson,
-            max_points=exercise.points,
-            lesson_title=lesson.title,
-            notebook=lesson.notebook,
-            bonus=lesson.bonus,
-        )
+        report = FunctionReport.empty(exercise, course.lesson(exercise.lesson))
         report.checks.append(
             CheckRecord(
                 exercise.function,

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # results know nothing of course.yml at run time
+    from autograder.config import Exercise, Lesson
 
 PASSED = "passed"
 FAILED = "failed"
@@ -46,6 +50,18 @@ class FunctionReport:
     notebook: str = ""
     bonus: bool = False
     source: str = ""  # the student's code of the function, as graded
+
+    @classmethod
+    def empty(cls, exercise: Exercise, lesson: Lesson) -> FunctionReport:
+        """A report with no checks yet, for ``exercise`` of ``lesson`` (from course.yml)."""
+        return cls(
+            function=exercise.function,
+            lesson=exercise.lesson,
+            max_points=exercise.points,
+            lesson_title=lesson.title,
+            notebook=lesson.notebook,
+            bonus=lesson.bonus,
+        )
 
     @property
     def points(self) -> float:

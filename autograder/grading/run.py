@@ -144,15 +144,7 @@ def run_checks(
             pytest.main([*modules, *PYTEST_ARGS], plugins=[plugin, OutcomeFixture()])
     reports = []
     for exercise in exercises:
-        lesson = course.lesson(exercise.lesson)
-        report = FunctionReport(
-            function=exercise.function,
-            lesson=exercise.lesson,
-            max_points=exercise.points,
-            lesson_title=lesson.title,
-            notebook=lesson.notebook,
-            bonus=lesson.bonus,
-        )
+        report = FunctionReport.empty(exercise, course.lesson(exercise.lesson))
         for check, points in exercise.checks.items():
             status, message = plugin.records.get(
                 check, (NEEDS_REVIEW, "grader error, needs review: this check did not run")

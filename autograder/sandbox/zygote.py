@@ -226,6 +226,8 @@ def _child(scratch: str, limits: dict, found, job_r: int, result_w: int, out_w: 
         layer_tools.private_mounts(found)
         os.chdir(scratch)
         layer_tools.drop_privileges(found)
+        # A change of credentials clears the parent-death signal: set it again.
+        layer_tools.die_with_parent()
         if SABOTAGE == "landlock":
             raise layer_tools.ConfinementError("landlock_restrict_self: sabotaged for a test")
         layer_tools.apply_landlock(found, [scratch])
