@@ -113,7 +113,9 @@ PYTEST_ARGS = [
     "--import-mode=importlib",
     "--rootdir", str(CHECKS_DIR),
     "-c", str(CHECKS_DIR / "pytest.ini"),
-    "-W", "ignore",
+    "--noconftest",
+    "--disable-plugin-autoload",
+    "-p", "no:warnings",
 ]  # fmt: skip
 
 
