@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import linecache
 import os
 import sys
 import types
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
+from autograder.notebook_code import run_statement
 from autograder.notebooks import NotebookError, read_notebook
 
 
@@ -201,26 +201,11 @@ def _load_notebook_module(path: Path) -> types.ModuleType:
         module.__file__ = str(path)
         with contextlib.chdir(path.parent):
             for definition in source.definitions:
-                # Each statement under its cell's name, at its line in the cell, so that a
-                # traceback shows "03_forward.ipynb, In [7]", line 3, and the student's line.
-                text = "\n" * (definition.line - 1) + definition.source + "\n"
-                _remember_lines(definition.label, text)
-                code = compile(text, definition.label, "exec")
-                exec(code, module.__dict__)  # noqa: S102 - the student's own notebook, in their kernel
+                # A traceback shows "03_forward.ipynb, In [7]", line 3, and the student's line.
+                run_statement(definition.source, definition.label, definition.line, module.__dict__)
         return module
     finally:
         _loading.discard(path)
-
-
-def _remember_lines(filename: str, text: str) -> None:
-    """Put a cell's lines where tracebacks look (several statements may share one cell)."""
-    entry = linecache.cache.get(filename)
-    previous = entry[2] if entry is not None and len(entry) == 4 else []
-    lines = list(previous) + [""] * max(0, text.count("\n") - len(previous))
-    for number, line in enumerate(text.split("\n")):
-        if line and number < len(lines):
-            lines[number] = line + "\n"
-    linecache.cache[filename] = (len(text), None, lines, filename)
 
 
 @contextlib.contextmanager

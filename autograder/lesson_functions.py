@@ -47,6 +47,7 @@ def shown_path(path: Path) -> str:
 def run_lessons(directory: Path, notebooks: Iterable[str]) -> LessonFunctions:
     """Run the definitions of ``notebooks`` (file names in ``directory``, in order) in one
     namespace. A notebook that is not there is skipped; the caller names what is missing."""
+    from autograder.notebook_code import run_statement
     from autograder.notebooks import NotebookError, read_notebook
 
     functions = LessonFunctions(namespace={"__name__": "lessons"}, directory=directory)
@@ -59,11 +60,14 @@ def run_lessons(directory: Path, notebooks: Iterable[str]) -> LessonFunctions:
         except NotebookError as exc:
             raise LessonCodeError(path, str(exc)) from None
         functions.problems[notebook] = list(source.problems)
-        filename = str(path.resolve())
-        functions.filenames[filename] = path
         try:
-            code = compile(source.module_source(), filename, "exec")
-            exec(code, functions.namespace)  # noqa: S102 - the student's own notebook, for them
+            for definition in source.definitions:
+                if definition.kind == "notebook-import":
+                    continue
+                functions.filenames[definition.label] = path
+                run_statement(
+                    definition.source, definition.label, definition.line, functions.namespace
+                )
         except Exception as exc:  # noqa: BLE001 - report any failure of the student's definitions
             raise LessonCodeError(
                 path,

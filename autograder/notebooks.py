@@ -77,15 +77,6 @@ class NotebookSource:
     def defined_names(self) -> set[str]:
         return {name for d in self.definitions for name in d.names}
 
-    def module_source(self, *, include_notebook_imports: bool = False) -> str:
-        """The definitions as one module's source, in notebook order."""
-        parts = [
-            d.source
-            for d in self.definitions
-            if include_notebook_imports or d.kind != "notebook-import"
-        ]
-        return "\n\n".join(parts) + "\n"
-
     def problem_for(self, name: str) -> str | None:
         """Why ``name`` is missing, when a problem cell may have held it."""
         for problem in self.problems:

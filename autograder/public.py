@@ -37,11 +37,15 @@ def public_path(function: str, directory: Path = PUBLIC_DIR) -> Path:
     return directory / f"{function}.json"
 
 
-def render_public(function: str, reference, seed: int) -> str:
-    """The JSON text of a function's public cases (deterministic for a seed)."""
-    from autograder.grading.cases import live_cases  # late: grading imports this module
-
-    calls, expected = live_cases(function, seed, reference)
+def render_public(
+    function: str,
+    calls: dict[str, Call],
+    expected: dict[str, CallResult],
+    deps: list[str],
+    seed: int,
+) -> str:
+    """The JSON text of a function's public cases: ``calls`` drawn with ``seed`` and what the
+    reference returned on them (``expected``); ``deps`` are the course functions it builds on."""
     store = codec.InlineArrays()
     cases = []
     for name, call in calls.items():
@@ -60,7 +64,7 @@ def render_public(function: str, reference, seed: int) -> str:
         "format": FORMAT_VERSION,
         "function": function,
         "seed": [seed, zlib.crc32(function.encode())],
-        "deps": reference.deps_of(function),
+        "deps": list(deps),
         "cases": cases,
         "arrays": store.arrays,
     }

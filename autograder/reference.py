@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from autograder.config import SOLUTIONS_DIR, Course, load_course
+from autograder.notebook_code import run_statement
 from autograder.notebooks import Definition, NotebookSource, names_used, read_notebook, select_for
 
 
@@ -97,7 +98,7 @@ def _load_reference(directory: Path) -> Reference:
     namespace: dict = {"__name__": "reference"}
     for definition in definitions:
         if id(definition) in needed:
-            exec(compile(definition.source, "<reference>", "exec"), namespace)  # noqa: S102 - trusted
+            run_statement(definition.source, definition.label, definition.line, namespace)
     graded = {e.function for e in course.exercises if e.function in namespace}
     public = {k: v for k, v in namespace.items() if not k.startswith("__")}
     return Reference(

@@ -142,11 +142,11 @@ RENDER = """
 import hashlib, sys
 from autograder.config import load_course
 from autograder.grading.cases import import_checks
-from autograder.public import render_public
+from autograder.authoring.build import public_text
 from autograder.reference import load_reference
 course = load_course()
 import_checks(course, {lesson.id for lesson in course.lessons})
-text = render_public(sys.argv[1], load_reference(), course.grading.public_seed)
+text = public_text(sys.argv[1], load_reference(), course.grading.public_seed)
 sys.stdout.write(text)
 """
 

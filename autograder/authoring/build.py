@@ -190,12 +190,19 @@ def write_build(plan: BuildPlan) -> list[Path]:
 def _public_text(path: Path, public: PublicFile, plan: BuildPlan) -> str:
     """The stamped text of a public file. When a file is already there and the fresh cases agree
     with it within the checks' tolerances, its numbers are kept and only the stamp changes."""
-    from autograder.public import render_public
-
     fresh = json.loads(
-        render_public(public.function, plan.reference, plan.course.grading.public_seed)
+        public_text(public.function, plan.reference, plan.course.grading.public_seed)
     )
     old = staleness.read_document(path)
     if old is not None and staleness.same_within_tolerance(old, fresh):
         fresh = old
     return staleness.stamped(fresh, public.sources)
+
+
+def public_text(function: str, reference: Reference, seed: int) -> str:
+    """A function's public cases, drawn with the course's public seed, as the build writes them."""
+    from autograder.grading.cases import live_cases
+    from autograder.public import render_public
+
+    calls, expected = live_cases(function, seed, reference)
+    return render_public(function, calls, expected, reference.deps_of(function), seed)

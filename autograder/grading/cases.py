@@ -25,9 +25,9 @@ import numpy as np
 from autograder import codec
 from autograder.checking import CASE_BUILDERS, Call
 from autograder.config import CHECKS_DIR, Course
-from autograder.grading.outcomes import resolve_probes
 from autograder.public import load_public
 from autograder.reference import Reference, ReferenceMissing, load_reference
+from autograder.sandbox import probes
 from autograder.sandbox.runner import CallResult
 
 
@@ -51,8 +51,8 @@ def live_cases(
 
 
 def call_reference(target: Callable, call: Call) -> CallResult:
-    args = resolve_probes(copy.deepcopy(call.args))
-    kwargs = resolve_probes(copy.deepcopy(call.kwargs))
+    args = probes.resolve(copy.deepcopy(call.args))
+    kwargs = probes.resolve(copy.deepcopy(call.kwargs))
     try:
         return CallResult(value=target(*args, **kwargs))
     except Exception as exc:  # noqa: BLE001 - validate_submission raises by design

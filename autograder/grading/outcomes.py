@@ -24,6 +24,7 @@ import numpy as np
 
 from autograder import codec
 from autograder.checking import Call, CheckFailed, GraderError, NotDefined, NotImplementedYet
+from autograder.sandbox import probes
 from autograder.sandbox.runner import CallResult, WorkerRun
 
 CaseSource = Callable[[], "tuple[dict[str, Call], dict[str, CallResult]]"]
@@ -239,25 +240,10 @@ def _where_in_notebook(exc: BaseException) -> str:
     return ""
 
 
-def resolve_probes(value: Any) -> Any:
-    """Probe names (``codec.Probe``) become the probe functions, at any depth."""
-    from autograder.sandbox.probes import PROBES
-
-    if isinstance(value, codec.Probe):
-        return PROBES[value.name]
-    if isinstance(value, tuple):
-        return tuple(resolve_probes(v) for v in value)
-    if isinstance(value, list):
-        return [resolve_probes(v) for v in value]
-    if isinstance(value, dict):
-        return {k: resolve_probes(v) for k, v in value.items()}
-    return value
-
-
 def call_locally(target: Callable, call: Call) -> CallResult:
     """Call ``target`` here; the result crosses the codec, so it is what the grader would see."""
-    args = resolve_probes(call.args)
-    kwargs = resolve_probes(call.kwargs)
+    args = probes.resolve(call.args)
+    kwargs = probes.resolve(call.kwargs)
     started = time.perf_counter()
     try:
         value = target(*args, **kwargs)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder import codec
+
 
 def cubic_sum(x: np.ndarray) -> float:
     """f(x) = sum(x**3) / 3 + sum(x): gradient x**2 + 1."""
@@ -108,3 +110,17 @@ PROBES.update(
         for f in (uniform_init, no_step, blank_images, stop_at_step_3, stop_at_second_record)
     }
 )
+
+
+def resolve(value: object) -> object:
+    """A case's arguments with every probe name (``codec.Probe``) replaced by its function, at
+    any depth: the one way the grader, a notebook's ``check`` and the worker pass them."""
+    if isinstance(value, codec.Probe):
+        return PROBES[value.name]
+    if isinstance(value, tuple):
+        return tuple(resolve(v) for v in value)
+    if isinstance(value, list):
+        return [resolve(v) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve(v) for k, v in value.items()}
+    return value

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import codec
+from autograder.config import Grading
 from autograder.sandbox import channel
 from autograder.sandbox.layers import (
     EXIT_CONFINEMENT_FAILED,
@@ -60,12 +61,17 @@ WALL_FACTOR = 3
 WALL_SLACK = 10.0
 
 
+_DEFAULTS = Grading()  # course.yml's grading settings, when it sets none
+
+
 @dataclass
 class Limits:
-    cpu_seconds: float = 20.0
-    memory_mb: int = 2048
-    output_kb: int = 256
-    max_result_mb: int = 64
+    """What one worker may use (course.yml's ``grading`` section, or an exercise's own time)."""
+
+    cpu_seconds: float = _DEFAULTS.timeout_seconds
+    memory_mb: int = _DEFAULTS.memory_mb
+    output_kb: int = _DEFAULTS.output_kb
+    max_result_mb: int = _DEFAULTS.max_result_mb
 
     @property
     def wall_seconds(self) -> float:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-import linecache
 import sys
 import threading
 import time
@@ -26,6 +25,7 @@ import traceback
 from typing import Any
 
 from autograder import codec
+from autograder.notebook_code import run_statement
 from autograder.sandbox import channel, probes
 
 JOB_FD = 3
@@ -62,7 +62,7 @@ def main(job_fd: int = JOB_FD, result_fd: int = RESULT_FD) -> None:
     cases = []
     for case in job.decode("cases"):
         name, args, kwargs = case
-        cases.append((name, _resolve_probes(args), _resolve_probes(kwargs)))
+        cases.append((name, probes.resolve(args), probes.resolve(kwargs)))
 
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
     problems = _run_statements(meta["statements"], namespace)
@@ -109,26 +109,14 @@ def _run_statements(statements: list[dict], namespace: dict) -> list[str]:
     problems = []
     for statement in statements:
         filename = statement.get("filename") or "<notebook>"
-        text = "\n" * (int(statement.get("line", 1)) - 1) + statement["source"] + "\n"
-        _remember_lines(filename, text)
         try:
-            exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - student code, confined
+            run_statement(statement["source"], filename, int(statement.get("line", 1)), namespace)
         except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
             names = ", ".join(statement.get("names", [])) or "its definitions"
             problems.append(
                 f"{filename}: {type(exc).__name__}: {_short(exc)} while defining {names}"
             )
     return problems
-
-
-def _remember_lines(filename: str, text: str) -> None:
-    """Let tracebacks show the student's lines (several statements may share one cell)."""
-    previous = linecache.cache.get(filename, (0, None, [], filename))[2]
-    lines = list(previous) + [""] * max(0, text.count("\n") - len(previous))
-    for number, line in enumerate(text.split("\n")):
-        if line and number < len(lines):
-            lines[number] = line + "\n"
-    linecache.cache[filename] = (len(text), None, lines, filename)
 
 
 class _Link:
@@ -204,19 +192,6 @@ class _Link:
         meta["seconds"] = seconds
         with self.lock:
             frame.write(self.result_fd, meta)
-
-
-def _resolve_probes(value: Any) -> Any:
-    """Probe names become the probe functions (see ``probes``), at any depth."""
-    if isinstance(value, codec.Probe):
-        return probes.PROBES[value.name]
-    if isinstance(value, tuple):
-        return tuple(_resolve_probes(v) for v in value)
-    if isinstance(value, list):
-        return [_resolve_probes(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _resolve_probes(v) for k, v in value.items()}
-    return value
 
 
 def _short(exc: BaseException) -> str:
