@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -10,10 +11,32 @@ import yaml
 
 from autograder.errors import CourseError
 
-#: The course's folders. ROOT is the one place that says where the repository is; every other
-#: path of the course is built from it here.
+#: The environment variable that names the course's folder, when nothing else finds it.
+ROOT_VARIABLE = "COURSE_ROOT"
 PACKAGE_DIR = Path(__file__).resolve().parent
-ROOT = PACKAGE_DIR.parent
+
+
+def _course_root() -> Path:
+    """The course's folder (the one holding course.yml, lessons/, data/): ``COURSE_ROOT`` when
+    set; the folder beside the package when it holds course.yml (a clone of the course, or an
+    editable install); otherwise, for the package installed like any other, the nearest folder
+    at or above the working folder that holds course.yml (a Jupyter kernel runs in lessons/)."""
+    override = os.environ.get(ROOT_VARIABLE)
+    if override:
+        return Path(override).resolve()
+    beside = PACKAGE_DIR.parent
+    if (beside / "course.yml").is_file():
+        return beside
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "course.yml").is_file():
+            return folder
+    return beside
+
+
+#: The course's folders. ROOT is the one place that says where the course is; every other path
+#: of the course is built from it here. The checks and the public cases ship inside the package.
+ROOT = _course_root()
 COURSE_FILE = ROOT / "course.yml"
 CHECKS_DIR = PACKAGE_DIR / "checks"
 PUBLIC_DIR = PACKAGE_DIR / "public"
@@ -111,6 +134,12 @@ def load_course(path: Path = COURSE_FILE) -> Course:
     """Read and validate course.yml; raise CourseError naming the first problem."""
     try:
         text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CourseError(
+            f"course.yml is not in {Path(path).parent}: run this from the course's folder (the "
+            f"one that holds course.yml, lessons/ and data/) or one below it, or set "
+            f"{ROOT_VARIABLE} to that folder."
+        ) from None
     except OSError as exc:
         raise CourseError(f"{path}: cannot be read ({exc.strerror}).") from None
     try:
