@@ -146,46 +146,22 @@ def import_functions(notebook: str | Path, *names: str) -> Any:
 
 def find_notebook(requested: Path) -> Path:
     """The notebook ``import_functions`` reads for ``requested`` (see there); says so if moved."""
-    from autograder.grading.submissions import lesson_in_name
-
-    here = Path.cwd()
-    path = requested if requested.is_absolute() else here / requested
-    if path.is_file():
-        return path.resolve()
-    name = requested.name
-    folder = path.parent
-    siblings = []
-    # The course's own reference is never a stand-in for the student's work.
+    from autograder.grading.submissions import find_lesson_notebook
     from autograder.reference import solutions_dir
 
-    reference = solutions_dir().resolve()
-    if folder.parent != folder:
-        try:
-            siblings = sorted(
-                p
-                for p in folder.parent.iterdir()
-                if p.is_dir()
-                and p != folder
-                and not p.name.startswith(".")
-                and p.resolve() != reference
-            )
-        except OSError:
-            siblings = []
-    for place in [folder, *siblings]:
-        try:
-            files = sorted(p for p in place.iterdir() if p.is_file())
-        except OSError:
-            continue
-        exact = [p for p in files if p.name == name]
-        similar = [p for p in files if p.name != name and lesson_in_name(p.name, name)]
-        for found in exact + similar:
-            print(f"import_functions: {name} is not in {folder}; using {found}")
-            return found.resolve()
-    raise FileNotFoundError(
-        f"import_functions: {requested} is not in {folder}, nor in a folder beside it. Keep "
-        "the lesson notebooks together in one folder (or one folder per assignment, side by "
-        "side) and run this notebook from its own folder."
-    )
+    path = requested if requested.is_absolute() else Path.cwd() / requested
+    if path.is_file():
+        return path.resolve()
+    folder = path.parent
+    found = find_lesson_notebook(requested.name, folder, skip=solutions_dir().resolve())
+    if found is None:
+        raise FileNotFoundError(
+            f"import_functions: {requested} is not in {folder}, nor in a folder beside it. Keep "
+            "the lesson notebooks together in one folder (or one folder per assignment, side by "
+            "side) and run this notebook from its own folder."
+        )
+    print(f"import_functions: {requested.name} is not in {folder}; using {found}")
+    return found.resolve()
 
 
 def _load_notebook_module(path: Path) -> types.ModuleType:

@@ -44,6 +44,38 @@ def test_min_score_is_a_gate():
     assert "below --min-score" in done.stderr
 
 
+def test_min_score_on_a_bonus_lesson_alone_gates_its_bonus_points():
+    solved = course("check", "solutions/09_deeper_networks.ipynb", "--min-score", "100", "--public")
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    untouched = course("check", "lessons/09_deeper_networks.ipynb", "--min-score", "1", "--public")
+    assert untouched.returncode == 1, untouched.stdout + untouched.stderr
+    assert "score 0.0% is below --min-score 1%" in untouched.stderr
+
+
+def test_one_notebook_checked_alone_builds_on_the_students_earlier_lessons(tmp_path):
+    """Public checks (a student release) of one notebook run its functions on the student's own
+    earlier functions, found as import_functions finds them; missing ones are named."""
+    import shutil
+
+    alone = tmp_path / "class" / "ps2"
+    alone.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / "04_backprop.ipynb", alone)
+    notebook = str(alone / "04_backprop.ipynb")
+    missing = course("check", notebook, "--public")
+    assert "total: 5/11 points" in missing.stdout, missing.stdout + missing.stderr
+    backward = next(line for line in missing.stdout.splitlines() if "backward" in line)
+    assert "not defined" in backward and "builds on your `one_hot` (01_data.ipynb)" in backward
+
+    earlier = tmp_path / "class" / "ps1"
+    earlier.mkdir()
+    for lesson in ("01_data", "02_activations", "03_forward"):
+        shutil.copy(ROOT / "solutions" / f"{lesson}.ipynb", earlier)
+    found = course("check", notebook, "--public")
+    assert "total: 11/11 points" in found.stdout, found.stdout + found.stderr
+    in_place = course("check", "solutions/09_deeper_networks.ipynb", "--public")
+    assert "(+18 bonus)" in in_place.stdout, in_place.stdout + in_place.stderr
+
+
 def test_one_function_can_be_checked():
     done = course("check", "solutions/02_activations.ipynb", "--function", "softmax")
     assert done.returncode == 0

@@ -70,11 +70,20 @@ def check(args: argparse.Namespace) -> int:
         )
         return EXIT_ERROR
     if args.min_score is not None:
-        share = result.points / result.max_points * 100 if result.max_points else 0.0
+        share = _score_percent(result)
         if share + 1e-9 < args.min_score:
             print(f"score {share:.1f}% is below --min-score {args.min_score:g}%", file=sys.stderr)
             return EXIT_GATE
     return EXIT_OK
+
+
+def _score_percent(result) -> float:
+    """The percentage ``--min-score`` gates: of the required lessons, or of the bonus lessons when
+    only bonus lessons were checked (lesson 08 or 09 alone); 0 when nothing was graded."""
+    if result.max_points:
+        return result.points / result.max_points * 100
+    bonus_max = sum(f.max_points for f in result.functions if f.bonus)
+    return result.bonus_points / bonus_max * 100 if bonus_max else 0.0
 
 
 def grade_batch(args: argparse.Namespace) -> int:

@@ -123,6 +123,10 @@ class GradingSession:
             self.sources[function] = own[-1].source
         if own and is_stub(own[-1]):
             return self._outcome(function, not_implemented="")
+        try:
+            own_deps = self._own_deps(function)
+        except MissingDependency as exc:
+            return self._outcome(function, not_defined=str(exc))
         job = Job(
             function=function,
             statements=[
@@ -139,7 +143,7 @@ class GradingSession:
                 for name, call in self.casebook.cases(function)[0].items()
             ],
             proxied_deps=self.casebook.proxied_deps(function),
-            **self._own_deps(function),
+            **own_deps,
         )
         run = run_function(
             job, limits=self.limits_for(exercise), serve=self.casebook.serve, sandbox=self.sandbox
@@ -157,9 +161,22 @@ class GradingSession:
         if not deps:
             return {}
         parts = []
+        absent = []
         for dep in deps:
             lesson = self.course.lesson_of(dep)
-            notebook = self.submission.notebooks.get(lesson.id)
+            notebook = self.submission.earlier_notebook(lesson)
             if notebook is not None and dep in notebook.defined_names():
                 parts.extend(d.source for d in select_for(notebook.definitions, dep))
+            else:
+                absent.append(f"`{dep}` ({lesson.notebook})")
+        if absent:
+            raise MissingDependency(
+                f"`{function}` builds on your {', '.join(absent)}, which "
+                f"{'was' if len(absent) == 1 else 'were'} not found. Keep the lesson notebooks "
+                "together in one folder and check them together (`course check FOLDER`)."
+            )
         return {"own_deps_source": "\n\n".join(dict.fromkeys(parts)) + "\n", "own_deps": deps}
+
+
+class MissingDependency(Exception):
+    """A student release: an earlier function this one builds on is not in the student's work."""

@@ -51,6 +51,39 @@ def lesson_in_name(file_name: str, notebook: str) -> re.Match | None:
     return re.search(rf"(?<![0-9a-z]){lesson}(?![0-9a-z])", stem, flags=re.IGNORECASE)
 
 
+def find_lesson_notebook(name: str, folder: Path, *, skip: Path | None = None) -> Path | None:
+    """Where a lesson notebook ``name`` is, for a notebook in ``folder`` that builds on it.
+
+    The exact name in ``folder``, else a name there that contains the lesson's name
+    (``02_activations-Copy1.ipynb``), else the same in the folders beside ``folder`` (a course
+    split into assignments: ``../ps1/02_activations.ipynb``). ``skip`` is a folder never looked
+    in (the course's own solutions are never a stand-in for the student's work). None if absent.
+    """
+    places = [folder]
+    if folder.parent != folder:
+        try:
+            places += sorted(
+                p
+                for p in folder.parent.iterdir()
+                if p.is_dir()
+                and p != folder
+                and not p.name.startswith(".")
+                and (skip is None or p.resolve() != skip)
+            )
+        except OSError:
+            pass
+    for place in places:
+        try:
+            files = sorted(p for p in place.iterdir() if p.is_file())
+        except OSError:
+            continue
+        exact = [p for p in files if p.name == name]
+        similar = [p for p in files if p.name != name and lesson_in_name(p.name, name)]
+        if exact or similar:
+            return (exact + similar)[0]
+    return None
+
+
 def lessons_named(file_name: str, course: Course) -> list[Lesson]:
     """The lessons whose name a file's name contains."""
     return [lesson for lesson in course.lessons if lesson_in_name(file_name, lesson.notebook)]
@@ -243,6 +276,10 @@ class Submission:
     missing: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # lesson id -> the file graded (shown)
+    #: A single notebook checked alone: the folder its earlier lessons are looked for in, so that
+    #: a student release checks it on the student's own earlier functions (as the notebook does).
+    beside: Path | None = None
+    _earlier: dict[str, NotebookSource | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_path(cls, path: Path, course: Course, name: str | None = None) -> Submission:
@@ -257,7 +294,25 @@ class Submission:
             work = StudentWork(name or path.name, files, notes)
             return cls.from_work(work, course)
         single = NotebookFile(path, path.name, path.parent.resolve())
-        return cls.from_work(StudentWork(name or path.name, [single]), course, complete=False)
+        submission = cls.from_work(StudentWork(name or path.name, [single]), course, complete=False)
+        submission.beside = path.parent.resolve()
+        return submission
+
+    def earlier_notebook(self, lesson: Lesson) -> NotebookSource | None:
+        """The student's notebook of ``lesson``, for the functions a later lesson builds on:
+        the submission's own, else (a notebook checked alone) the one ``import_functions``
+        would read beside it."""
+        if lesson.id in self.notebooks or self.beside is None:
+            return self.notebooks.get(lesson.id)
+        if lesson.id not in self._earlier:
+            from autograder.reference import solutions_dir
+
+            found = find_lesson_notebook(
+                lesson.notebook, self.beside, skip=solutions_dir().resolve()
+            )
+            reading = _read(NotebookFile(found, found.name, found.parent)) if found else None
+            self._earlier[lesson.id] = reading if isinstance(reading, NotebookSource) else None
+        return self._earlier[lesson.id]
 
     @classmethod
     def from_work(cls, work: StudentWork, course: Course, *, complete: bool = True) -> Submission:
