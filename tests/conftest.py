@@ -103,7 +103,10 @@ def grade(
     seed: int = 12345,
     use_reference: bool = True,
     timeout_seconds: float | None = None,
+    casebook=None,
 ):
+    """Grade a notebook or folder as `course check` does (``casebook``: cases drawn already,
+    shared between gradings as `course grade` shares them across a class)."""
     from autograder.config import load_course
     from autograder.grading.run import grade_submission
     from autograder.grading.submissions import Submission
@@ -117,6 +120,7 @@ def grade(
         functions=functions,
         use_reference=use_reference,
         timeout_seconds=timeout_seconds,
+        casebook=casebook,
     )
 
 

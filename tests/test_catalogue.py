@@ -36,6 +36,8 @@ def _load_catalogue() -> tuple[list[Mistake], list[Variant]]:
 
 
 MISTAKES, VARIANTS = _load_catalogue()
+#: The seed of the hidden cases every entry is graded on.
+CATALOGUE_SEED = 1000
 
 
 def _lesson_of(function: str):
@@ -89,11 +91,14 @@ def _graded_rounds(folder: str) -> dict:
     A function replaced by a mistake must lose points; every other function in the round, the
     ones that call it included (the grader supplies the reference in its place), must keep
     full marks. Only the lessons a round touches are graded: the other notebooks are the
-    solutions as they are.
+    solutions as they are. As in a class's grading, the hidden cases are drawn once (one seed)
+    and shared by every round.
     """
     from autograder.config import load_course
+    from autograder.grading.cases import CaseBook
 
     course = load_course()
+    casebook = CaseBook(course, seed=CATALOGUE_SEED)
     results = {}
     for number, entries in enumerate(_schedule()):
         replacements: dict[str, dict[str, str]] = {}
@@ -115,7 +120,7 @@ def _graded_rounds(folder: str) -> dict:
             if lesson.notebook in replacements
             for e in lesson.exercises
         ]
-        result = grade(submission, seed=1000 + number, functions=touched)
+        result = grade(submission, functions=touched, casebook=casebook)
         replaced = {(MISTAKES if k == "mistake" else VARIANTS)[i].function for k, i in entries}
         for kind, index in entries:
             results[(kind, index)] = (result, replaced)
