@@ -147,13 +147,12 @@ def import_functions(notebook: str | Path, *names: str) -> Any:
 def find_notebook(requested: Path) -> Path:
     """The notebook ``import_functions`` reads for ``requested`` (see there); says so if moved."""
     from autograder.grading.submissions import find_lesson_notebook
-    from autograder.reference import solutions_dir
 
     path = requested if requested.is_absolute() else Path.cwd() / requested
     if path.is_file():
         return path.resolve()
     folder = path.parent
-    found = find_lesson_notebook(requested.name, folder, skip=solutions_dir().resolve())
+    found = find_lesson_notebook(requested.name, folder)
     if found is None:
         raise FileNotFoundError(
             f"import_functions: {requested} is not in {folder}, nor in a folder beside it. Keep "

@@ -82,8 +82,9 @@ def _score_percent(result) -> float:
     only bonus lessons were checked (lesson 08 or 09 alone); 0 when nothing was graded."""
     if result.max_points:
         return result.points / result.max_points * 100
-    bonus_max = sum(f.max_points for f in result.functions if f.bonus)
-    return result.bonus_points / bonus_max * 100 if bonus_max else 0.0
+    if result.bonus_max_points:
+        return result.bonus_points / result.bonus_max_points * 100
+    return 0.0
 
 
 def grade_batch(args: argparse.Namespace) -> int:

@@ -113,6 +113,10 @@ class GradingResult:
         return sum(f.max_points for f in self.functions if not f.bonus)
 
     @property
+    def bonus_max_points(self) -> float:
+        return sum(f.max_points for f in self.functions if f.bonus)
+
+    @property
     def needs_review(self) -> list[str]:
         """The functions on which the grader itself failed."""
         return [f.function for f in self.functions if f.status == NEEDS_REVIEW]

@@ -51,24 +51,24 @@ def lesson_in_name(file_name: str, notebook: str) -> re.Match | None:
     return re.search(rf"(?<![0-9a-z]){lesson}(?![0-9a-z])", stem, flags=re.IGNORECASE)
 
 
-def find_lesson_notebook(name: str, folder: Path, *, skip: Path | None = None) -> Path | None:
+def find_lesson_notebook(name: str, folder: Path) -> Path | None:
     """Where a lesson notebook ``name`` is, for a notebook in ``folder`` that builds on it.
 
     The exact name in ``folder``, else a name there that contains the lesson's name
     (``02_activations-Copy1.ipynb``), else the same in the folders beside ``folder`` (a course
-    split into assignments: ``../ps1/02_activations.ipynb``). ``skip`` is a folder never looked
-    in (the course's own solutions are never a stand-in for the student's work). None if absent.
+    split into assignments: ``../ps1/02_activations.ipynb``), never in the course's own
+    solutions (the reference is no stand-in for the student's work). None if absent.
     """
+    from autograder.reference import solutions_dir
+
+    skip = solutions_dir().resolve()
     places = [folder]
     if folder.parent != folder:
         try:
             places += sorted(
                 p
                 for p in folder.parent.iterdir()
-                if p.is_dir()
-                and p != folder
-                and not p.name.startswith(".")
-                and (skip is None or p.resolve() != skip)
+                if p.is_dir() and p != folder and not p.name.startswith(".") and p.resolve() != skip
             )
         except OSError:
             pass
@@ -305,11 +305,7 @@ class Submission:
         if lesson.id in self.notebooks or self.beside is None:
             return self.notebooks.get(lesson.id)
         if lesson.id not in self._earlier:
-            from autograder.reference import solutions_dir
-
-            found = find_lesson_notebook(
-                lesson.notebook, self.beside, skip=solutions_dir().resolve()
-            )
+            found = find_lesson_notebook(lesson.notebook, self.beside)
             reading = _read(NotebookFile(found, found.name, found.parent)) if found else None
             self._earlier[lesson.id] = reading if isinstance(reading, NotebookSource) else None
         return self._earlier[lesson.id]
