@@ -48,7 +48,9 @@ __all__ = [
     "expect_scalar",
     "expect_shape",
     "expect_unchanged",
+    "failure",
     "matching_hint",
+    "matching_mistake",
     "requires",
     "result_or_known_error",
     "tolerance_for",
@@ -59,11 +61,23 @@ __all__ = [
 
 
 class CheckFailed(AssertionError):
-    """A check that failed, with the feedback a student reads."""
+    """A check that failed, with the feedback a student reads.
 
-    def __init__(self, message: str, hint: str | None = None):
+    ``message`` says what differs; ``hint`` is advice. ``mistake`` is the id of the known mistake
+    the student's output was matched against (``Mistake.id``), set only when the hint names that
+    mistake because the output fits its model; it travels as data into the results, items.csv
+    and the class report. Pass a ``Mistake`` as ``mistake`` to take its hint and id together.
+    """
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, mistake: str | Mistake | None = None
+    ):
+        if isinstance(mistake, Mistake):
+            hint = hint or mistake.hint
+            mistake = mistake.id or None
         self.message = message
         self.hint = hint
+        self.mistake = mistake or None
         super().__init__(self.feedback)
 
     @property
@@ -166,11 +180,13 @@ def requires(*checks: str) -> Callable:
 
 @dataclass
 class Mistake:
-    """A known wrong answer and the hint that names it.
+    """A known mistake as a model: its id, what the mistaken code computes, and the hint.
 
     ``value`` is what the mistaken code would return on the same inputs (computed by the check
     from the inputs); if the student's output matches it, the feedback names the mistake.
-    ``matches`` may replace the comparison with a predicate on the student's output.
+    ``matches`` may replace the comparison with a predicate on the student's output. ``id``
+    (``"softmax.columns"``: the function, a dot, the mistake) is what the results, items.csv
+    and the class report count; the hint is only the words.
     """
 
     hint: str
@@ -178,6 +194,7 @@ class Mistake:
     matches: Callable[[Any], bool] | None = None
     rtol: float = 1e-4
     atol: float = 1e-6
+    id: str = ""
 
     def fits(self, got: Any) -> bool:
         try:
@@ -232,10 +249,23 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def expect(condition: bool, message: str, hint: str | None = None) -> None:
-    """Fail with ``message`` (and ``hint``) unless ``condition`` holds."""
+def expect(
+    condition: bool, message: str, hint: str | None = None, *, mistake: str | Mistake | None = None
+) -> None:
+    """Fail with ``message`` (and ``hint``, or the named ``mistake``) unless ``condition`` holds."""
     if not condition:
-        raise CheckFailed(message, hint)
+        raise CheckFailed(message, hint, mistake=mistake)
+
+
+def failure(
+    message: str, mistakes: Iterable[Mistake], got: Any, hint: str | None = None
+) -> CheckFailed:
+    """A CheckFailed that names the first of ``mistakes`` whose model fits ``got``, or else
+    carries ``hint`` (advice that names no mistake)."""
+    found = matching_mistake(mistakes, got)
+    if found is not None:
+        return CheckFailed(message, mistake=found)
+    return CheckFailed(message, hint)
 
 
 def expect_ndarray(
@@ -244,10 +274,9 @@ def expect_ndarray(
     """``got`` must be a NumPy array (not a list, a scalar, a matrix or another subclass)."""
     if isinstance(got, np.ndarray) and type(got) is np.ndarray:
         return got
-    extra = matching_hint(mistakes, got) or hint
-    if isinstance(got, (list, tuple)):
-        extra = extra or "Wrap the result with np.asarray(...) or build it with NumPy operations."
-    raise CheckFailed(f"{what} should be a NumPy array; got {describe(got)}.", extra)
+    if isinstance(got, (list, tuple)) and hint is None:
+        hint = "Wrap the result with np.asarray(...) or build it with NumPy operations."
+    raise failure(f"{what} should be a NumPy array; got {describe(got)}.", mistakes, got, hint)
 
 
 def expect_shape(
@@ -259,10 +288,11 @@ def expect_shape(
     mistakes: Iterable[Mistake] = (),
 ) -> None:
     if tuple(got.shape) != tuple(shape):
-        extra = matching_hint(mistakes, got) or hint
-        if extra is None and got.ndim == 2 and tuple(got.shape[::-1]) == tuple(shape):
-            extra = "It looks transposed: the course is batch-first, one row per example."
-        raise CheckFailed(f"{what} has shape {tuple(got.shape)}, expected {tuple(shape)}.", extra)
+        if hint is None and got.ndim == 2 and tuple(got.shape[::-1]) == tuple(shape):
+            hint = "It looks transposed: the course is batch-first, one row per example."
+        raise failure(
+            f"{what} has shape {tuple(got.shape)}, expected {tuple(shape)}.", mistakes, got, hint
+        )
 
 
 def expect_dtype(got: np.ndarray, kinds: str, what: str, *, hint: str | None = None) -> None:
@@ -274,7 +304,9 @@ def expect_dtype(got: np.ndarray, kinds: str, what: str, *, hint: str | None = N
         raise CheckFailed(f"{what} has dtype {got.dtype}; expected {article} {wanted} array.", hint)
 
 
-def expect_finite(got: np.ndarray, what: str, *, hint: str | None = None) -> None:
+def expect_finite(
+    got: np.ndarray, what: str, *, hint: str | None = None, mistakes: Iterable[Mistake] = ()
+) -> None:
     if got.dtype.kind in "fc" and not np.all(np.isfinite(got)):
         bad = np.argwhere(~np.isfinite(got))
         where = tuple(int(i) for i in bad[0]) if bad.size else ()
@@ -283,9 +315,11 @@ def expect_finite(got: np.ndarray, what: str, *, hint: str | None = None) -> Non
             kinds.append("nan")
         if np.isinf(got).any():
             kinds.append("inf")
-        raise CheckFailed(
+        raise failure(
             f"{what} contains {' and '.join(kinds)} ({len(bad)} of {got.size} entries; the first at "
             f"{list(where)}).",
+            mistakes,
+            got,
             hint or "Look for exp() of large numbers, log(0) or a division by zero.",
         )
 
@@ -307,15 +341,17 @@ def expect_close(
     got = expect_ndarray(got, what, mistakes=mistakes)
     expect_shape(got, want.shape, what, mistakes=mistakes)
     if check_dtype_kind and want.dtype.kind == "f" and got.dtype.kind == "b":
-        raise CheckFailed(
+        raise failure(
             f"{what} is an array of booleans; expected numbers ({want.dtype}).",
-            matching_hint(mistakes, got)
-            or "Convert with .astype(np.float32) (or multiply by 1.0).",
+            mistakes,
+            got,
+            "Convert with .astype(np.float32) (or multiply by 1.0).",
         )
     expect_finite(
         got,
         what,
-        hint=matching_hint(mistakes, got) or (hint if not np.all(np.isfinite(want)) else None),
+        hint=hint if not np.all(np.isfinite(want)) else None,
+        mistakes=mistakes,
     )
     with np.errstate(all="ignore"):
         have = got.astype(np.float64)
@@ -337,7 +373,7 @@ def expect_close(
         f"(got {_num(have[index])}, expected {_num(target[index])}; tolerance "
         f"{rtol:g} relative + {atol:g} absolute)."
     )
-    raise CheckFailed(message, matching_hint(mistakes, got) or hint)
+    raise failure(message, mistakes, got, hint)
 
 
 def expect_equal(
@@ -350,19 +386,23 @@ def expect_equal(
     expect_shape(got, want.shape, what, mistakes=mistakes)
     whole = got.dtype.kind != "f" or (np.all(np.isfinite(got)) and np.all(got == np.round(got)))
     if want.dtype.kind in "iu" and not whole:
-        raise CheckFailed(
+        raise failure(
             f"{what} should hold whole numbers; got {got.dtype} values that are not.",
-            matching_hint(mistakes, got) or hint,
+            mistakes,
+            got,
+            hint,
         )
     with np.errstate(all="ignore"):
         equal = got == want
     if np.all(equal):
         return got
     first = tuple(int(i) for i in np.argwhere(~equal)[0])
-    raise CheckFailed(
+    raise failure(
         f"{what}: {int(np.count_nonzero(~equal))} of {got.size} entries differ; the first at "
         f"{list(first)} is {_plain(got[first])}, expected {_plain(want[first])}.",
-        matching_hint(mistakes, got) or hint,
+        mistakes,
+        got,
+        hint,
     )
 
 
@@ -376,15 +416,14 @@ def expect_scalar(
     if isinstance(value, (bool, np.bool_)) or not isinstance(
         value, (int, float, np.integer, np.floating)
     ):
-        extra = matching_hint(mistakes, got) or hint
-        if isinstance(got, np.ndarray) and extra is None:
-            extra = "Reduce it to one number, e.g. with np.mean(...) or float(...)."
-        raise CheckFailed(f"{what} should be a single number; got {describe(got)}.", extra)
+        if isinstance(got, np.ndarray) and hint is None:
+            hint = "Reduce it to one number, e.g. with np.mean(...) or float(...)."
+        raise failure(
+            f"{what} should be a single number; got {describe(got)}.", mistakes, got, hint
+        )
     number = float(value)
     if not math.isfinite(number):
-        raise CheckFailed(
-            f"{what} is {number}; expected a finite number.", matching_hint(mistakes, got) or hint
-        )
+        raise failure(f"{what} is {number}; expected a finite number.", mistakes, got, hint)
     return number
 
 
@@ -474,11 +513,12 @@ def _num(value: Any) -> str:
 def result_or_known_error(fn, case: str, known=()):
     """What the student's function returned; an exception that a known mistake raises gets its hint.
 
-    ``known`` holds (exception type name or None, text in the message, hint).
+    ``known`` holds (exception type name or None, text in the message, hint), or
+    (type, text, hint, mistake id) when the exception is what that mistake raises.
     """
     raised = fn.raised(case)
     if raised is not None:
-        for type_name, needle, hint in known:
+        for type_name, needle, hint, *mistake in known:
             if (
                 type_name is None or raised.type == type_name
             ) and needle.lower() in raised.message.lower():
@@ -486,16 +526,23 @@ def result_or_known_error(fn, case: str, known=()):
                 raise CheckFailed(
                     f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
                     hint,
+                    mistake=mistake[0] if mistake else None,
                 )
     return fn.result(case)
 
 
-def matching_hint(mistakes: Iterable[Mistake], got: Any) -> str | None:
-    """The hint of the first known mistake that fits ``got``, or None."""
+def matching_mistake(mistakes: Iterable[Mistake], got: Any) -> Mistake | None:
+    """The first known mistake whose model fits ``got``, or None."""
     for mistake in mistakes:
         if mistake.fits(got):
-            return mistake.hint
+            return mistake
     return None
+
+
+def matching_hint(mistakes: Iterable[Mistake], got: Any) -> str | None:
+    """The hint of the first known mistake that fits ``got``, or None."""
+    found = matching_mistake(mistakes, got)
+    return found.hint if found is not None else None
 
 
 def tolerance_for(array: np.ndarray) -> dict:
@@ -513,9 +560,11 @@ def expect_number(
     value = expect_scalar(got, what, hint=hint, mistakes=mistakes)
     want = float(want)
     if abs(value - want) > atol + rtol * abs(want):
-        raise CheckFailed(
+        raise failure(
             f"{what} is {value:.6g}, expected {want:.6g} (tolerance {rtol:g} relative + {atol:g} absolute).",
-            matching_hint(mistakes, got) or hint,
+            mistakes,
+            got,
+            hint,
         )
     return value
 

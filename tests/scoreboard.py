@@ -17,6 +17,7 @@ def summary_lines() -> list[str]:
     labels = {
         "mistakes caught": "mistakes caught",
         "mistakes hinted": "mistakes hinted",
+        "mistakes named": "mistakes named by their model (and no other)",
         "variants": "correct variants at full marks",
         "attacks": "attacks contained",
         "broken inputs": "broken inputs handled",

@@ -166,7 +166,20 @@ def test_mistake_loses_points_on_its_own_function_only(index, workdir):
         hinted,
         "" if hinted else f"wanted {mistake.hint!r} in: {target.first_message[:200]}",
     )
+    if mistake.mistake is not None:
+        named = _named(target)
+        wrong = sorted(named - {mistake.mistake})
+        if wrong:
+            problems.append(f"named a mistake it did not make: {', '.join(wrong)}")
+        if mistake.mistake and mistake.mistake not in named:
+            problems.append(f"did not name {mistake.mistake} (named: {sorted(named) or 'none'})")
+        record("mistakes named", name, not problems, "; ".join(problems))
     assert not problems, problems
+
+
+def _named(report) -> set[str]:
+    """The ids of the known mistakes a function's feedback names."""
+    return {c.mistake for c in report.checks if c.status == "failed" and c.mistake}
 
 
 def test_at_least_95_percent_of_mistakes_get_a_hint_that_names_them(workdir):

@@ -315,8 +315,8 @@ def _softmax_mistakes(Z: np.ndarray) -> list[Mistake]:
         "row per example."
     )
     return [
-        Mistake(axis_hint, columns),
-        Mistake(axis_hint, columns_unshifted),
+        Mistake(axis_hint, columns, id="softmax.columns"),
+        Mistake(axis_hint, columns_unshifted, id="softmax.columns"),
         Mistake(
             "Each row must be normalised by its own sum (axis=1, keepdims=True), not by the "
             "total of the whole array.",

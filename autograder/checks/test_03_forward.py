@@ -506,6 +506,7 @@ def _scale_mistakes(want: float, n: int, c: int) -> list[Mistake]:
             f"The loss is N = {n} times too large, the sum over the examples: average over the N "
             "examples (np.mean, or divide by N), not the sum.",
             want * n,
+            id="cross_entropy.sum_not_mean",
         ),
         Mistake(
             f"The loss is C = {c} times too small: divide by N, the number of examples, not by "

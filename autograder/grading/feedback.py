@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from autograder.grading.results import NEEDS_REVIEW, FunctionReport
+from autograder.grading.results import NEEDS_REVIEW, NOT_CHECKED, PASSED, FunctionReport
 from autograder.grading.safe_text import markdown, one_line, printable
 
 MARK = {
@@ -18,6 +18,7 @@ MARK = {
     "not implemented": "·",
     "not defined": "✗",
     NEEDS_REVIEW: "!",
+    NOT_CHECKED: "○",
     "not graded": "·",
 }
 
@@ -48,14 +49,18 @@ def _function_lines(report: FunctionReport) -> list[str]:
     if status == "not defined":
         return [f"✗ {name}: {report.checks[0].message}"]
     lines = []
-    failing = [c for c in report.checks if c.status != "passed"]
-    first = failing[0]
+    failing = [c for c in report.checks if c.status not in (PASSED, NOT_CHECKED)]
+    waiting = [c for c in report.checks if c.status == NOT_CHECKED]
+    first = failing[0] if failing else waiting[0]
     lines.append(f"{MARK.get(first.status, '✗')} {name}: {first.message}")
     shown = {first.message}
     for record in failing[1:]:
         if record.message not in shown:
             shown.add(record.message)
             lines.append(f"  also: {record.message}")
+    if failing and waiting:
+        titles = ", ".join(f'"{c.label}"' for c in waiting)
+        lines.append(f"  not checked yet (they need the values first): {titles}")
     lines.append(f"  {passed}/{total} checks passed ({score})")
     return lines
 

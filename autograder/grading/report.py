@@ -1,10 +1,11 @@
 """What the class did, item by item: ``items.csv`` and ``report.html`` beside the gradebook.
 
 ``items.csv`` has one row per check (``function, check, max_points, mean_points, share_full,
-share_zero, top_hint, top_hint_share``) and a row per function (check ``(all checks)``). A
-"named mistake" is the hint of a failed check (feedback reads "... Hint: <hint>"), so
-``top_hint`` says which misconception cost the class most on that item. A function on which the
-grader itself failed for a student ("needs review") is left out of that function's numbers.
+share_zero, top_hint, top_hint_share, top_mistake``) and a row per function (check ``(all
+checks)``). ``top_hint`` is the advice most failed attempts got on that item; ``top_mistake`` is
+the id of the known mistake most often named there, a mistake being named only when a student's
+output fitted its model (``CheckRecord.mistake``). A function on which the grader itself failed
+for a student ("needs review") is left out of that function's numbers.
 
 ``report.html`` is one self-contained page: a histogram of totals, mean score per function in
 lesson order, the five most common named mistakes, the students flagged "needs review", and
@@ -41,16 +42,16 @@ ITEM_COLUMNS = [
     "share_zero",
     "top_hint",
     "top_hint_share",
+    "top_mistake",
 ]
-HINT_MARK = " Hint: "
 TOP_MISTAKES = 5
 
 
 def hint_of(record: CheckRecord) -> str:
-    """The named mistake of a failed check: the text after "Hint: ", or ""."""
-    if record.status != FAILED or HINT_MARK not in record.message:
+    """The hint of a failed check (advice, or the words of a named mistake), or ""."""
+    if record.status != FAILED:
         return ""
-    return " ".join(record.message.split(HINT_MARK, 1)[1].split())
+    return " ".join(record.hint.split())
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Item:
     max_points: float
     points: list[float] = field(default_factory=list)  # one per student counted
     hints: Counter = field(default_factory=Counter)  # hint -> students showing it
+    named: Counter = field(default_factory=Counter)  # mistake id -> students showing it
 
     @property
     def counted(self) -> int:
@@ -88,12 +90,19 @@ class Item:
         hint, count = min(self.hints.items(), key=lambda kv: (-kv[1], kv[0]))
         return hint, count / self.counted
 
+    @property
+    def top_mistake(self) -> str:
+        if not self.named:
+            return ""
+        return min(self.named.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
 
 @dataclass
 class Mistake:
-    """A named mistake across the class: one hint of one function."""
+    """A named mistake across the class: one known mistake (by id) of one function."""
 
     function: str
+    id: str
     hint: str
     students: list[str] = field(default_factory=list)
     example: str = ""  # a whole message that carried the hint
@@ -129,7 +138,7 @@ def analyse(results: list[GradingResult], course: Course, seed: int | None) -> C
     """Item statistics, named mistakes and similar submissions for a graded class."""
     items: list[Item] = []
     function_items: list[Item] = []
-    mistakes: dict[tuple[str, str], Mistake] = {}
+    mistakes: dict[tuple[str, str], Mistake] = {}  # (function, mistake id) -> the class's
     for exercise in course.exercises:
         whole = Item(exercise.function, FUNCTION_ROW, exercise.points)
         per_check = {
@@ -139,6 +148,7 @@ def analyse(results: list[GradingResult], course: Course, seed: int | None) -> C
             whole.points.append(report.points)
             records = {r.check: r for r in report.checks}
             shown: set[str] = set()
+            named: set[str] = set()
             for name, item in per_check.items():
                 record = records.get(name)
                 item.points.append(record.points if record is not None else 0.0)
@@ -148,14 +158,20 @@ def analyse(results: list[GradingResult], course: Course, seed: int | None) -> C
                     if hint not in shown:
                         shown.add(hint)
                         whole.hints[hint] += 1
+                mistake_id = record.mistake if record is not None and hint else ""
+                if mistake_id:
+                    item.named[mistake_id] += 1
+                    if mistake_id not in named:
+                        named.add(mistake_id)
+                        whole.named[mistake_id] += 1
                         mistake = mistakes.setdefault(
-                            (exercise.function, hint),
-                            Mistake(exercise.function, hint, example=record.message),
+                            (exercise.function, mistake_id),
+                            Mistake(exercise.function, mistake_id, hint, example=record.message),
                         )
                         mistake.students.append(student)
         items.extend(per_check.values())
         function_items.append(whole)
-    ranked = sorted(mistakes.values(), key=lambda m: (-len(m.students), m.function, m.hint))
+    ranked = sorted(mistakes.values(), key=lambda m: (-len(m.students), m.function, m.id))
     return ClassReport(
         course_title=course.title,
         results=results,
@@ -195,6 +211,7 @@ def write_items(report: ClassReport, path: Path) -> None:
                         _number(item.share_zero),
                         csv_cell(hint),
                         _number(share) if hint else "",
+                        csv_cell(item.top_mistake),
                     ]
                 )
 

@@ -19,7 +19,10 @@ FAILED = "failed"
 NOT_IMPLEMENTED = "not implemented"
 NOT_DEFINED = "not defined"
 NEEDS_REVIEW = "needs review"  # the grader itself failed: zero points, never a pass
-STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, NOT_DEFINED, NEEDS_REVIEW)
+#: A property that counts only once the values are right (``@requires``), while they are not:
+#: zero points for now, and neither a pass nor a failure of its own.
+NOT_CHECKED = "not checked yet"
+STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, NOT_DEFINED, NEEDS_REVIEW, NOT_CHECKED)
 
 
 @dataclass
@@ -33,6 +36,8 @@ class CheckRecord:
     points: float = 0.0
     max_points: float = 0.0
     title: str = ""  # what it checks, in words ("the values match the reference")
+    hint: str = ""  # the advice or named mistake in ``message`` (its last part), or ""
+    mistake: str = ""  # the id of the known mistake the output matched (``Mistake.id``), or ""
 
     @property
     def label(self) -> str:
@@ -83,9 +88,12 @@ class FunctionReport:
 
     @property
     def first_message(self) -> str:
-        for record in self.checks:
-            if record.status != PASSED:
-                return record.message
+        """The message of the first check that failed (one not checked yet only when nothing
+        failed outright), or ""."""
+        for wanted in ([FAILED, NOT_DEFINED, NOT_IMPLEMENTED, NEEDS_REVIEW], [NOT_CHECKED]):
+            for record in self.checks:
+                if record.status in wanted:
+                    return record.message
         return ""
 
 
@@ -138,13 +146,20 @@ class GradingResult:
 
 
 def apply_requirements(records: list[CheckRecord], required: dict[str, tuple[str, ...]]) -> None:
-    """Turn a passed check into a failed one when a check it requires did not pass."""
+    """Hold back a check whose required checks did not pass: "not checked yet", zero points.
+
+    Its own verdict waits for the values: ``return Z`` leaves Z unchanged, which says nothing
+    while the values are wrong, and a failure of such a property would repeat the one that
+    matters. Either way it is shown as not checked yet, never as a failure.
+    """
     status = {r.check: r.status for r in records}
     titles = {r.check: r.label for r in records}
     for record in records:
         needs = [n for n in required.get(record.check, ()) if status.get(n) != PASSED]
-        if record.status == PASSED and needs:
-            record.status = FAILED
+        if needs and record.status in (PASSED, FAILED):
+            record.status = NOT_CHECKED
             record.points = 0.0
             names = ", ".join(f'"{titles.get(n, n)}"' for n in needs)
-            record.message = f"this counts once {names} passes (the values come first)."
+            record.message = f"not checked yet: this counts once {names} passes."
+            record.hint = ""
+            record.mistake = ""

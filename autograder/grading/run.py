@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from typing import Any
 
 from autograder.checking import CheckFailed, GraderError, NotDefined, NotImplementedYet
@@ -43,24 +44,36 @@ from autograder.sandbox.runner import Sandbox
 PYTEST_LOCK = threading.Lock()
 
 
-def classify(exc: BaseException | None) -> tuple[str, str]:
-    """A check's status and message from the exception it ended with (None: it passed)."""
+@dataclass(frozen=True)
+class Verdict:
+    """How one check ended: its status, the message a student reads, and, for a failure, the
+    hint in that message and the id of the known mistake it names (or "")."""
+
+    status: str
+    message: str = ""
+    hint: str = ""
+    mistake: str = ""
+
+
+def classify(exc: BaseException | None) -> Verdict:
+    """A check's verdict from the exception it ended with (None: it passed)."""
     if exc is None:
-        return PASSED, ""
+        return Verdict(PASSED)
     if isinstance(exc, NotImplementedYet):
         text = str(exc)
-        return NOT_IMPLEMENTED, text if " " in text else "not implemented yet"
+        return Verdict(NOT_IMPLEMENTED, text if " " in text else "not implemented yet")
     if isinstance(exc, NotDefined):
-        return NOT_DEFINED, str(exc)
+        return Verdict(NOT_DEFINED, str(exc))
     if isinstance(exc, GraderError):
-        return NEEDS_REVIEW, f"grader error, needs review: {str(exc)[:400]}"
+        return Verdict(NEEDS_REVIEW, f"grader error, needs review: {str(exc)[:400]}")
     if isinstance(exc, CheckFailed):
-        return FAILED, exc.feedback
+        return Verdict(FAILED, exc.feedback, exc.hint or "", exc.mistake or "")
     if isinstance(exc, AssertionError):
-        return FAILED, str(exc).split("\n")[0] or "a check failed"
-    return NEEDS_REVIEW, (
+        return Verdict(FAILED, str(exc).split("\n")[0] or "a check failed")
+    return Verdict(
+        NEEDS_REVIEW,
         f"grader error, needs review: the check could not finish ({type(exc).__name__}: "
-        f"{str(exc)[:300]})"
+        f"{str(exc)[:300]})",
     )
 
 
@@ -77,7 +90,7 @@ class GradingPlugin:
 
     def __init__(self, checks: dict[str, str]):
         self.checks = checks  # test name -> function
-        self.records: dict[str, tuple[str, str]] = {}
+        self.records: dict[str, Verdict] = {}
         self.requires: dict[str, tuple[str, ...]] = {}
         self.titles: dict[str, str] = {}
 
@@ -148,18 +161,20 @@ def run_checks(
     for exercise in exercises:
         report = FunctionReport.empty(exercise, course.lesson(exercise.lesson))
         for check, points in exercise.checks.items():
-            status, message = plugin.records.get(
-                check, (NEEDS_REVIEW, "grader error, needs review: this check did not run")
+            verdict = plugin.records.get(
+                check, Verdict(NEEDS_REVIEW, "grader error, needs review: this check did not run")
             )
             report.checks.append(
                 CheckRecord(
                     function=exercise.function,
                     check=check,
-                    status=status,
-                    message=message,
-                    points=points if status == PASSED else 0.0,
+                    status=verdict.status,
+                    message=verdict.message,
+                    points=points if verdict.status == PASSED else 0.0,
                     max_points=points,
                     title=plugin.titles.get(check, ""),
+                    hint=verdict.hint,
+                    mistake=verdict.mistake,
                 )
             )
         apply_requirements(report.checks, plugin.requires)

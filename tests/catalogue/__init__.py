@@ -13,6 +13,10 @@ class Mistake:
     name: str
     source: str
     hint: str  # a lower-case substring the feedback must contain ("" when no hint fits)
+    # The id of the known mistake (``autograder.checking.Mistake.id``) whose model this code
+    # computes: the feedback must name it, and name no other. "" when no model fits: the
+    # feedback then says what differs and must name no mistake at all.
+    mistake: str | None = None  # None: not yet decided for this entry (only the hint is checked)
 
 
 @dataclass(frozen=True)
