@@ -89,6 +89,7 @@ def test_items_csv_covers_every_check_and_every_function(graded, course):
         "share_zero",
         "top_hint",
         "top_hint_share",
+        "top_mistake",
     ]
     want = []
     for exercise in course.exercises:
@@ -125,8 +126,12 @@ def test_the_named_mistake_is_the_top_hint_of_its_items(graded):
     assert "axis=0" in softmax["top_hint"] and float(softmax["top_hint_share"]) == pytest.approx(
         1 / 3, abs=1e-4
     )
-    assert "not the sum" in items[("cross_entropy", "test_cross_entropy_value")]["top_hint"]
+    assert softmax["top_mistake"] == "softmax.columns"  # the id, as data
+    value = items[("cross_entropy", "test_cross_entropy_value")]
+    assert "not the sum" in value["top_hint"]
+    assert value["top_mistake"] == "cross_entropy.sum_not_mean"
     assert items[("relu", "(all checks)")]["top_hint"] == ""  # nobody got relu wrong
+    assert items[("relu", "(all checks)")]["top_mistake"] == ""
 
 
 def figures(page: str) -> list[bytes]:
