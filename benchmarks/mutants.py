@@ -139,6 +139,8 @@ def _is_numpy(node: ast.AST) -> bool:
 
 
 def _plus(expr: ast.expr, amount: int) -> ast.expr:
+    if isinstance(expr, ast.Constant) and type(expr.value) in (int, float):
+        return ast.Constant(expr.value + amount)
     op = ast.Add() if amount > 0 else ast.Sub()
     return ast.BinOp(left=expr, op=op, right=ast.Constant(abs(amount)))
 
@@ -642,32 +644,72 @@ def schedule(mutants: dict[str, list[Mutant]]) -> list[list[Mutant]]:
     return [[m[i] for m in mutants.values() if i < len(m)] for i in range(depth)]
 
 
+#: The hidden cases of each seed, drawn once per process (a round's process keeps them).
+_CASEBOOKS: dict[tuple[int, ...], list] = {}
+
+
+def _casebooks(seeds: tuple[int, ...]) -> list:
+    from autograder.config import load_course
+    from autograder.grading.cases import CaseBook
+
+    if seeds not in _CASEBOOKS:
+        _CASEBOOKS[seeds] = [CaseBook(load_course(), seed=seed) for seed in seeds]
+    return _CASEBOOKS[seeds]
+
+
+def _grade_batch(
+    batch: list[Mutant], folder: Path, seeds: tuple[int, ...]
+) -> dict[str, list[SeedResult]]:
+    """One round on every seed: mutant id -> one result per seed."""
+    functions = [m.function for m in batch]
+    graded: dict[str, list[SeedResult]] = {m.id: [] for m in batch}
+    for casebook in _casebooks(seeds):
+        results = grade_round(folder, functions, casebook)
+        for mutant in batch:
+            graded[mutant.id].append(results[mutant.function])
+    return graded
+
+
 def grade_mutants(
     mutants: dict[str, list[Mutant]],
     seeds: list[int],
     *,
+    parallel: int = 1,
     progress: Callable[[str], None] = lambda text: None,
 ) -> dict[str, list[SeedResult]]:
-    """Every mutant graded on every seed: mutant id -> one result per seed."""
-    from autograder.config import load_course
-    from autograder.grading.cases import CaseBook
+    """Every mutant graded on every seed: mutant id -> one result per seed, in seed order.
 
-    course = load_course()
-    casebooks = [CaseBook(course, seed=seed) for seed in seeds]
+    With ``parallel`` > 1, that many rounds are graded at once, each in a process of its own:
+    the grading process also answers the workers' calls of the reference (a training loop
+    makes thousands), so one process cannot keep two cores busy.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     notebooks = _solution_notebooks()
     rounds = schedule(mutants)
-    results: dict[str, list[SeedResult]] = {}
+    key = tuple(seeds)
+    graded: dict[str, list[SeedResult]] = {}
     with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
+        folders = []
         for number, batch in enumerate(rounds):
-            folder = Path(tmp) / f"round{number}"
-            _write_round(folder, batch, notebooks)
-            functions = [m.function for m in batch]
-            for casebook in casebooks:
-                graded = grade_round(folder, functions, casebook)
-                for mutant in batch:
-                    results.setdefault(mutant.id, []).append(graded[mutant.function])
-            progress(f"round {number + 1}/{len(rounds)}: {len(batch)} mutants")
-    return results
+            folders.append(Path(tmp) / f"round{number}")
+            _write_round(folders[-1], batch, notebooks)
+        if parallel <= 1:
+            for number, batch in enumerate(rounds):
+                graded.update(_grade_batch(batch, folders[number], key))
+                progress(f"round {number + 1} of {len(rounds)}: {len(batch)} mutants")
+        else:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=parallel, mp_context=context) as pool:
+                futures = [
+                    pool.submit(_grade_batch, batch, folders[number], key)
+                    for number, batch in enumerate(rounds)
+                ]
+                for done, future in enumerate(as_completed(futures), start=1):
+                    graded.update(future.result())
+                    progress(f"{done} of {len(rounds)} rounds graded")
+    return graded
 
 
 # -- differential testing -----------------------------------------------------------------------
@@ -1057,6 +1099,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--budget", type=float, default=30.0, help="differential testing: seconds per function"
     )
+    parser.add_argument("--parallel", type=int, default=2, help="rounds graded at once")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
@@ -1076,7 +1119,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     equivalents = load_equivalents(args.equivalents)
     say(f"{sum(map(len, mutants.values()))} mutants of {len(mutants)} functions, seeds {seeds}")
-    graded = grade_mutants(mutants, seeds, progress=say)
+    graded = grade_mutants(mutants, seeds, parallel=args.parallel, progress=say)
     graded_seconds = time.perf_counter() - started
     data = report(
         mutants,
