@@ -838,7 +838,12 @@ def same(want: Any, got: Any) -> bool:
             and same(want.index.to_numpy(), got.index.to_numpy())
         )
     if isinstance(want, np.ndarray):
-        if not isinstance(got, np.ndarray) or got.shape != want.shape or got.dtype != want.dtype:
+        if not isinstance(got, np.ndarray) or got.shape != want.shape:
+            return False
+        if want.dtype.kind in "iu" and got.dtype.kind in "iu":
+            # The course promises integers, never their width: int32 and int64 are the same.
+            return bool(np.array_equal(got, want))
+        if got.dtype != want.dtype:
             return False
         if want.dtype.kind in "fc":
             tight = want.dtype == np.float64
@@ -874,15 +879,13 @@ def same(want: Any, got: Any) -> bool:
 
 
 def _same_result(want: Any, got: Any) -> str | None:
-    """How the mutant's CallResult differs from the reference's, or None."""
+    """How the mutant's CallResult differs from the reference's, or None. What is raised is
+    compared by type: a message's words are not mutated, and the checks judge what it names."""
     if want.raised is not None or got.raised is not None:
         if want.raised is None or got.raised is None:
             return "one raised, the other did not"
-        if (want.raised.type, want.raised.message[:200]) != (
-            got.raised.type,
-            got.raised.message[:200],
-        ):
-            return "they raised different exceptions"
+        if want.raised.type != got.raised.type:
+            return f"they raised different exceptions ({want.raised.type}, {got.raised.type})"
         return None
     if not same(want.value, got.value):
         return "the results differ"
