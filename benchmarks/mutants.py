@@ -492,7 +492,8 @@ class SeedResult:
     max_points: float
     message: str  # the first failure a student reads
     needs_review: bool
-    named: dict[str, list[str]] = field(default_factory=dict)  # check -> ids named, per reading
+    #: Every check that failed -> the mistake id it named on each reading ("" for none).
+    named: dict[str, list[str]] = field(default_factory=dict)
     raised: bool = False  # it raised on a case where the reference returns
 
     @property
@@ -581,9 +582,7 @@ def grade_round(folder: Path, functions: list[str], casebook: Any) -> dict[str, 
         reports = run_checks(course, exercises, session.outcome)
         results = {}
         for report in reports:
-            named = {
-                c.check: [c.mistake] for c in report.checks if c.status == FAILED and c.mistake
-            }
+            named = {c.check: [c.mistake] for c in report.checks if c.status == FAILED}
             results[report.function] = SeedResult(
                 points=report.points,
                 max_points=report.max_points,
@@ -611,11 +610,11 @@ def _raised(outcome: Any, casebook: Any, function: str) -> bool:
 
 def _read_reordered(course: Any, session: Any, results: dict[str, SeedResult]) -> None:
     """For every function whose feedback named a mistake: run its checks again with each of its
-    other cases read first, and note what each named check names then ("" for nothing)."""
+    other cases read first, and note what each failed check names then ("" for nothing)."""
     from autograder.grading.results import FAILED
     from autograder.grading.run import run_checks
 
-    named = [f for f, r in results.items() if r.named]
+    named = [f for f, r in results.items() if any(any(ids) for ids in r.named.values())]
     if not named:
         return
     counts = {}
@@ -962,17 +961,22 @@ def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
 
 
 def verdict(results: list[SeedResult], seeds: list[int]) -> dict:
-    """One mutant over the seeds: killed (on every seed), named, and whether a name was wrong."""
+    """One mutant over the seeds: killed (on every seed), named, and whether a name was wrong.
+
+    Named: on every seed some failed check names a mistake. Wrong: a check names a mistake on
+    one reading (a seed, or its cases read in another order) and another mistake, or none, on
+    another reading where it fails too.
+    """
     killed_on = [s for s, r in zip(seeds, results) if r.killed]
     killed = len(killed_on) == len(results)
-    named_everywhere = killed and all(any(ids for ids in r.named.values()) for r in results)
+    named_everywhere = killed and all(any(any(ids) for ids in r.named.values()) for r in results)
     readings: dict[str, set[str]] = {}
     for result in results:
-        if result.killed:
-            checks = {c for r in results for c in r.named}
-            for check in checks:
-                readings.setdefault(check, set()).update(result.named.get(check, [""]))
-    wrong = {check: sorted(names) for check, names in readings.items() if len(names) > 1}
+        for check, ids in result.named.items():
+            readings.setdefault(check, set()).update(ids)
+    wrong = {
+        check: sorted(names) for check, names in readings.items() if len(names) > 1 and any(names)
+    }
     return {
         "killed": killed,
         "killed_on": killed_on,
