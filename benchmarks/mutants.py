@@ -1096,6 +1096,25 @@ def figures(data: dict) -> list[str]:
     return lines
 
 
+def markdown(data: dict) -> list[str]:
+    """The figures of a run (its JSON) as a Markdown table, for benchmarks/RESULTS.md."""
+    lines = [
+        "| function | mutants | killed | equivalent | survived | named (of killed) | wrong guesses |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rows = list(data["functions"].items()) + [("**all**", data["totals"])]
+    for name, entry in rows:
+        count = lambda value: value if isinstance(value, int) else len(value)
+        killed = entry["killed"]
+        share = f" ({entry['named'] / killed:.0%})" if killed else ""
+        lines.append(
+            f"| {name} | {entry['mutants']} | {killed} | {entry['equivalent']} | "
+            f"{count(entry['survived'])} | {entry['named']}{share} | "
+            f"{count(entry['wrong_guesses'])} |"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--function", action="append", help="a graded function (repeatable)")
@@ -1108,11 +1127,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--parallel", type=int, default=2, help="rounds graded at once")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument(
+        "--markdown", type=Path, metavar="RUN.json", help="print a run's figures as Markdown"
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("COURSE_DATA", str(ROOT / "data" / "sample"))
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     say = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
+    if args.markdown:
+        print("\n".join(markdown(json.loads(args.markdown.read_text()))))
+        return 0
     started = time.perf_counter()
     mutants = course_mutants(args.function)
     if args.list:
