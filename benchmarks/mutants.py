@@ -47,6 +47,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -995,8 +996,12 @@ def differential(
     def serve(name: str, args: tuple, kwargs: dict) -> Any:
         return getattr(reference.namespace, name)(*args, **kwargs)
 
-    for start in range(0, len(inputs), chunk):
-        part = inputs[start : start + chunk]
+    # A mutant that differs mostly differs at once: a small first job, then larger ones.
+    bounds = [0, min(8, len(inputs)), *range(8 + chunk, len(inputs), chunk), len(inputs)]
+    for start, end in pairwise(bounds):
+        part = inputs[start:end]
+        if not part:
+            continue
         job = Job(
             function=mutant.function,
             statements=statements,
