@@ -224,10 +224,10 @@ def assert_graded_and_contained(run: Run) -> dict:
     results = run.results
     assert results is not None, run.log
     assert results["score"] == FULL_MARKS - RELU_POINTS, json.dumps(results, indent=1)[:3000]
-    attempts = relu_output(results)
+    attempts = relu_output(results).splitlines()[0]  # the summary line: one case's message
     assert attempts.count("write refused: PermissionError") == len(OUTSIDE), attempts
     assert "read refused: PermissionError" in attempts, attempts
-    assert "WROTE" not in attempts and "READ" not in attempts, attempts
+    assert "WROTE" not in relu_output(results) and "READ" not in relu_output(results)
     assert not (run.results_dir / "escaped.txt").exists()
     shown = "\n".join([results["output"], *(t["output"] for t in results["tests"])])
     assert not [line for line in distinctive_solution_lines() if line in shown]
