@@ -57,13 +57,20 @@ def relu(Z):
     raise RuntimeError(" | ".join(notes))
 """
 
-#: A seccomp profile without the Landlock system calls (they fail with EPERM, as under a
-#: profile that does not list them); everything else is allowed, so only Landlock is missing.
+#: A seccomp profile without the Landlock system calls: they fail with EPERM, as under a profile
+#: that does not list them. New namespaces are refused too, as Docker's default profile refuses
+#: them without CAP_SYS_ADMIN; everything else is allowed, so what is missing is Landlock.
 NO_LANDLOCK_PROFILE = {
     "defaultAction": "SCMP_ACT_ALLOW",
     "syscalls": [
         {
-            "names": ["landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self"],
+            "names": [
+                "landlock_create_ruleset",
+                "landlock_add_rule",
+                "landlock_restrict_self",
+                "unshare",
+                "setns",
+            ],
             "action": "SCMP_ACT_ERRNO",
             "errnoRet": 1,
         }

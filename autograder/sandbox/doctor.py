@@ -126,7 +126,11 @@ def probe(closed_file, reference_file, parent_pid):
         import socket
         socket.socket().connect(("127.0.0.1", 9))
     attempt("open a socket", connect)
-    attempt("signal the grader", lambda: os.kill(parent_pid, 0))
+    def signal():
+        if os.getpid() == parent_pid:  # the grader is pid 1 of a container, and so is the worker
+            raise ProcessLookupError("the grader is not visible: that pid is the worker's own")
+        os.kill(parent_pid, 0)
+    attempt("signal the grader", signal)
     try:
         os.stat(closed_file)
         results["stat"] = "allowed"
