@@ -198,17 +198,14 @@ def _class(tmp_path: Path) -> Path:
     return folder
 
 
+def _grade(folder: Path, out: Path, *flags: str, env: dict) -> subprocess.CompletedProcess:
+    return _course("grade", str(folder), "--out", str(out), "--quiet", *flags, env=env)
+
+
 @pytest.mark.parametrize("layer", ["landlock", "seccomp"])
 def test_course_grade_refuses_without_landlock_or_seccomp_by_default(tmp_path, layer):
     folder = _class(tmp_path)
-    done = _course(
-        "grade",
-        str(folder),
-        "--out",
-        str(tmp_path / "grades.csv"),
-        "--quiet",
-        env={"COURSE_SANDBOX_DISABLE": layer},
-    )
+    done = _grade(folder, tmp_path / "grades.csv", env={"COURSE_SANDBOX_DISABLE": layer})
     assert done.returncode == 2, (done.stdout, done.stderr)
     name = {"landlock": "Landlock", "seccomp": "seccomp"}[layer]
     assert f"refusing to grade untrusted work without {name} (disabled by" in done.stderr
@@ -223,15 +220,7 @@ def test_an_accepted_risk_is_recorded_in_the_results_and_the_feedback(tmp_path):
 
     folder = _class(tmp_path)
     out = tmp_path / "grades.csv"
-    done = _course(
-        "grade",
-        str(folder),
-        "--out",
-        str(out),
-        "--quiet",
-        "--allow-weak-isolation",
-        env={"COURSE_SANDBOX_DISABLE": "seccomp"},
-    )
+    done = _grade(folder, out, "--allow-weak-isolation", env={"COURSE_SANDBOX_DISABLE": "seccomp"})
     assert done.returncode == 0, (done.stdout, done.stderr)
     note = "graded without seccomp (disabled by COURSE_SANDBOX_DISABLE)"
     assert f"isolation: {note}" in done.stdout
@@ -245,24 +234,18 @@ def test_an_accepted_risk_is_recorded_in_the_results_and_the_feedback(tmp_path):
 
 def test_the_opt_out_is_one_name_as_a_flag_and_as_a_variable(tmp_path):
     folder = _class(tmp_path)
-    done = _course(
-        "grade",
-        str(folder),
-        "--out",
-        str(tmp_path / "grades.csv"),
-        "--quiet",
+    done = _grade(
+        folder,
+        tmp_path / "grades.csv",
         env={"COURSE_SANDBOX_DISABLE": "landlock", "COURSE_ALLOW_WEAK_ISOLATION": "1"},
     )
     assert done.returncode == 0, (done.stdout, done.stderr)
     assert (
         "**Isolation:** graded without Landlock" in (tmp_path / "feedback" / "alice.md").read_text()
     )
-    wrong = _course(
-        "grade",
-        str(folder),
-        "--out",
-        str(tmp_path / "again.csv"),
-        "--quiet",
+    wrong = _grade(
+        folder,
+        tmp_path / "again.csv",
         env={"COURSE_SANDBOX_DISABLE": "landlock", "COURSE_ALLOW_WEAK_ISOLATION": "maybe"},
     )
     assert wrong.returncode == 2 and "COURSE_ALLOW_WEAK_ISOLATION='maybe'" in wrong.stderr
