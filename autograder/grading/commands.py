@@ -7,9 +7,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.config import lessons_dir, load_course
 from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
+
+if TYPE_CHECKING:
+    from autograder.sandbox.doctor import Isolation
 
 
 def check(args: argparse.Namespace) -> int:
@@ -100,7 +104,7 @@ def grade_batch(args: argparse.Namespace) -> int:
     )
 
 
-def isolation_summary(allow_weak: bool):
+def isolation_summary(allow_weak: bool) -> Isolation:
     """Print the layers in force, and apply the rule for grading untrusted work
     (``sandbox.doctor.require_isolation``): refuse (exit 2) without Landlock and seccomp, unless
     ``allow_weak``. Returns the ``Isolation`` found."""
