@@ -232,23 +232,16 @@ def test_an_accepted_risk_is_recorded_in_the_results_and_the_feedback(tmp_path):
     assert kept.isolation.startswith(note) and kept.points == 7
 
 
-def test_the_opt_out_is_one_name_as_a_flag_and_as_a_variable(tmp_path):
-    folder = _class(tmp_path)
-    done = _grade(
-        folder,
-        tmp_path / "grades.csv",
-        env={"COURSE_SANDBOX_DISABLE": "landlock", "COURSE_ALLOW_WEAK_ISOLATION": "1"},
-    )
-    assert done.returncode == 0, (done.stdout, done.stderr)
-    assert (
-        "**Isolation:** graded without Landlock" in (tmp_path / "feedback" / "alice.md").read_text()
-    )
+def test_the_opt_out_variable_must_say_on_or_off(tmp_path):
+    """COURSE_ALLOW_WEAK_ISOLATION=1 is tested with run_autograder and nbgrader; a value that is
+    neither on nor off is refused, never taken as consent."""
     wrong = _grade(
-        folder,
-        tmp_path / "again.csv",
+        _class(tmp_path),
+        tmp_path / "grades.csv",
         env={"COURSE_SANDBOX_DISABLE": "landlock", "COURSE_ALLOW_WEAK_ISOLATION": "maybe"},
     )
     assert wrong.returncode == 2 and "COURSE_ALLOW_WEAK_ISOLATION='maybe'" in wrong.stderr
+    assert not (tmp_path / "grades.csv").exists()
 
 
 def test_a_learner_checking_their_own_notebook_is_not_refused(tmp_path):
@@ -287,48 +280,7 @@ def test_grading_as_root_without_capabilities_is_confined_by_landlock_and_seccom
     available, tmp_path
 ):
     _require(available.landlock_abi > 0 and available.seccomp, "Landlock and seccomp")
-    folder = _class(tmp_path)
-    done = _without_capabilities(
-        "grade", str(folder), "--out", str(tmp_path / "grades.csv"), "--quiet"
-    )
+    notebook = _class(tmp_path) / "alice" / "02_activations.ipynb"
+    done = _without_capabilities("check", str(notebook))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "alice" in (tmp_path / "grades.csv").read_text()
-    assert "**Total: 7 / 62 points**" in (tmp_path / "feedback" / "alice.md").read_text()
-
-
-def test_an_endless_loop_stops_at_its_cpu_limit_and_says_so():
-    """pid 1 of a namespace ignores SIGXCPU; the hard limit ends it, and the message says why."""
-    box = Sandbox.shared()
-    job = Job(
-        function="attempt",
-        statements=[
-            {
-                "source": "def attempt():\n    while True:\n        pass\n",
-                "filename": "<t>",
-                "line": 1,
-                "names": ["attempt"],
-            }
-        ],
-        cases=[("case", (), {})],
-    )
-    run = box.run(job, Limits(cpu_seconds=1), lambda *a: None)
-    assert run.grader_error is None, run.grader_error
-    assert run.fate and "more than 1 s of CPU time" in run.fate, run.fate
-
-
-def test_a_sleeper_stops_at_the_wall_clock():
-    job = Job(
-        function="attempt",
-        statements=[
-            {
-                "source": "import time\ndef attempt():\n    time.sleep(1000)\n",
-                "filename": "<t>",
-                "line": 1,
-                "names": ["attempt", "time"],
-            }
-        ],
-        cases=[("case", (), {})],
-    )
-    limits = Limits(cpu_seconds=0.1)
-    run = Sandbox.shared().run(job, limits, lambda *a: None)
-    assert run.fate and f"{limits.wall_seconds:g} s of wall-clock time" in run.fate, run.fate
+    assert "7/7" in done.stdout.replace(" ", ""), done.stdout
