@@ -27,6 +27,21 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def total_words(result) -> str:
+    """A result's total in words that cannot be misread, the same everywhere (feedback,
+    ``course check``, the class report): ``62/62 points``, ``62/62 required + 22 bonus = 84
+    points``, ``57.5/62 required + 22 bonus - 7.95 late penalty = 71.55 points``."""
+    required = f"{_points(result.points)}/{_points(result.max_points)}"
+    if not result.bonus_points and not result.penalty:
+        return f"{required} points"
+    words = f"{required} required"
+    if result.bonus_points:
+        words += f" + {_points(result.bonus_points)} bonus"
+    if result.penalty:
+        words += f" - {_points(result.penalty)} late penalty"
+    return f"{words} = {_points(result.total)} points"
+
+
 def render_function(report: FunctionReport) -> str:
     """Feedback for one function, as ``check("name")`` prints it."""
     lines = [printable(line, keep_newlines=True) for line in _function_lines(report)]
@@ -105,7 +120,10 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
             lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 13)
     summary = f"total: {_points(total)}/{_points(maximum)} points"
     if bonus:
-        summary += f" (+{_points(bonus)} bonus)"
+        summary = (
+            f"total: {_points(total)}/{_points(maximum)} required + {_points(bonus)} bonus "
+            f"= {_points(total + bonus)} points"
+        )
     lines.append("")
     lines.append(summary)
     if verbose:
@@ -127,11 +145,23 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
 def _summary_lines(result) -> list[str]:
     """The top of a student's feedback: total, how it was graded, problems, needs review."""
     lines = [f"# Feedback for {markdown(printable(result.submission))}", ""]
-    lines.append(
-        f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
-        + (f" (bonus included: {_points(_bonus(result))})" if _bonus(result) else "")
-    )
+    lines.append(f"**Total: {total_words(result)}**")
     lines.append("")
+    if result.late is not None:
+        lines += [markdown(result.late.note), ""]
+    overridden = [f for f in result.functions if f.override is not None]
+    if overridden:
+        lines.append(
+            "Changed by your instructor: "
+            + "; ".join(
+                f"`{f.function}` {_points(f.override.graded_points)} → "
+                f"{_points(f.override.points)} points ({markdown(f.override.reason)})"
+                for f in overridden
+                if f.override is not None
+            )
+            + "."
+        )
+        lines.append("")
     if result.mode == "hidden":
         lines.append(
             f"Graded with hidden checks on fresh random inputs (seed {result.seed}); "
@@ -171,9 +201,10 @@ def _lesson_lines(result, report: FunctionReport) -> list[str]:
         "|---|---|---|",
     ]
     for r in (f for f in result.functions if f.lesson == report.lesson):
-        lines.append(
-            f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |"
-        )
+        status = f"{MARK.get(r.status, '')} {r.status}"
+        if r.override is not None:
+            status += f" (set to {_points(r.override.points)} by your instructor)"
+        lines.append(f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {status} |")
     lines.append("")
     return lines
 
@@ -224,10 +255,6 @@ def render_markdown(result) -> str:
         if report.status != "passed":
             lines += [f"### `{report.function}`", "", *_check_lines(report), ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _bonus(result) -> float:
-    return result.bonus_points
 
 
 HTML_STYLE = (
