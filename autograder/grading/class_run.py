@@ -150,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             seed = args.seed
             to_grade = share(len(students), k, n)
+            clear_shard(out, k, n)
             run_kind = f"--shard {k}/{n}"
         elif args.only:
             to_grade = _resolve_only(args.only, names, folder)

@@ -36,6 +36,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from autograder.config import LateSettings
 from autograder.grading.results import GradingResult, Lateness, SubmissionTime
 
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's, in each submitted assignment folder
@@ -303,3 +304,27 @@ def read_extensions(path: Path, default_zone: tzinfo = UTC) -> dict[str, datetim
         except LateError as exc:
             raise LateError(f"{path}, line {number}: {exc}") from None
     return extensions
+
+
+def apply_gradescope(result: GradingResult, metadata: Path, late: LateSettings) -> str:
+    """Gradescope's ``run_autograder``: set ``result``'s submission time and lateness from
+    ``submission_metadata.json`` (its due date, a submitter's extension included), with
+    course.yml's penalty (``late.penalty_percent``, ``late.cap_percent``). Returns a line for
+    the log."""
+    if not Path(metadata).is_file():
+        return f"no {GRADESCOPE_METADATA}: lateness not judged"
+    try:
+        submitted, due = gradescope_metadata(metadata)
+    except LateError as exc:
+        return f"lateness not judged: {exc}"
+    result.submitted = submitted
+    if due is None:
+        return f"submitted {submitted.at}; the assignment has no due date"
+    policy = LatePolicy(
+        due=due,
+        timezone=zone(late.timezone),
+        penalty_percent=late.penalty_percent,
+        cap_percent=late.cap_percent,
+    )
+    result.late = policy.assess(result)
+    return result.late.note if result.late is not None else ""

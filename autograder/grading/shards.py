@@ -76,6 +76,11 @@ def save_shard(out_csv: Path, record: ShardRecord) -> Path:
     return path
 
 
+def clear_shard(out_csv: Path, k: int, n: int) -> None:
+    """Forget shard K of N's record before it runs again: a record means the shard finished."""
+    (shards_dir(out_csv) / f"{k}-of-{n}.json").unlink(missing_ok=True)
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
