@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from autograder.grading.shards import (
         ShardError,
         ShardRecord,
+        clear_shard,
         load_shards,
         now,
         parse_shard,
