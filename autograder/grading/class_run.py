@@ -256,24 +256,24 @@ def _print_warnings(graded: list, roster) -> None:
 
 
 def _print_stray(results: list, roster) -> None:
-    lines = []
     for name, functions in sorted(roster.stray.items()):
-        lines.append(
-            f"{one_line(printable(name))} (in the class folder, no student's name before the "
-            f"lesson's) defines {', '.join(functions)}"
-        )
-    for result in results:
-        for name, functions in sorted(result.stray.items()):
-            lines.append(
-                f"{one_line(printable(result.submission))}/{one_line(printable(name))} defines "
-                f"{', '.join(functions)}"
-            )
-    for line in lines:
         print(
-            f"stray notebook: {line} with code of its own, but was not graded (its name is no "
-            "lesson's). If it holds the work, rename it and regrade with --only.",
+            f"stray notebook: {one_line(printable(name))} defines {', '.join(functions)} with "
+            "code of its own, but lies in the class folder without a student's name before the "
+            "lesson's, so it was not graded: name it <student>_<lesson>.ipynb (or move it into "
+            "the student's folder) and regrade that student with --only.",
             file=sys.stderr,
         )
+    for result in results:
+        student = one_line(printable(result.submission))
+        for name, functions in sorted(result.stray.items()):
+            print(
+                f"stray notebook: {student}/{one_line(printable(name))} defines "
+                f"{', '.join(functions)} with code of its own, but its name is no lesson's, so it "
+                f"was not graded: if it holds the work, rename it and regrade with --only "
+                f"{student}.",
+                file=sys.stderr,
+            )
 
 
 def _print_regrade(name: str, before, after, policy, seed: int) -> None:

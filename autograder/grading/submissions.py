@@ -215,7 +215,8 @@ class Roster:
             students = sum(1 for work in self.students if work.lms.get("system") == system)
             lines.append(
                 f"{count} notebooks named by {LMS_NAMES[system]} download ({LMS_PATTERNS[system]}) "
-                f"were graded as their lessons, for {students} students"
+                f"were graded as their lessons, for {students} student"
+                + ("s" if students != 1 else "")
             )
         return lines
 
