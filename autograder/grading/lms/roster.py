@@ -10,8 +10,8 @@ A student is matched, in this order, by:
 3. the person's name, letters only (Canvas writes ``smithann`` for "Smith, Ann" in its download
    names, Moodle ``Ann Smith``), when exactly one roster row has it.
 
-A match at a step that two rows share is no match (it is listed as ambiguous); each roster row
-takes one student. What is left over is the reconciliation: roster rows without a submission,
+A step that finds two rows is no match (the student is listed, with the rows it could be);
+each roster row takes one student. What is left over is the reconciliation: roster rows without a submission,
 and student folders without a roster row.
 """
 
@@ -210,14 +210,13 @@ def reconcile(results: list[GradingResult], roster: LmsRoster) -> Reconciliation
         return [i for i, own in enumerate(forms) if own & spelled]
 
     for result in results:
-        found = [i for i in candidates(result) if i not in taken]
-        if len(found) == 1:
+        found = candidates(result)  # ambiguous is ambiguous, whichever row is taken already
+        if len(found) == 1 and found[0] not in taken:
             taken.add(found[0])
             outcome.matched[result.submission] = rows[found[0]]
-        elif found:
-            outcome.ambiguous[result.submission] = [roster.person(rows[i]) for i in found]
-            outcome.unmatched.append(result.submission)
         else:
+            if len(found) > 1:
+                outcome.ambiguous[result.submission] = [roster.person(rows[i]) for i in found]
             outcome.unmatched.append(result.submission)
     outcome.absent = [row for i, row in enumerate(rows) if i not in taken]
     return outcome
