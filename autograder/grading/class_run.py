@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         save_class,
         save_results,
     )
+    from autograder.grading.audit import load_state
     from autograder.grading.cases import fresh_seed
     from autograder.grading.commands import isolation_summary
     from autograder.grading.gradebook import grade_students
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     seed: int
     to_grade: list[int]
     kept: dict[int, object] = {}
-    previous: dict[int, object] = {}
+    previous: dict[int, dict | None] = {}
     run_kind = "full run"
     try:
         if args.merge:
@@ -160,11 +161,8 @@ def run(args: argparse.Namespace) -> int:
             others = [i for i in range(len(students)) if i not in to_grade]
             found = load_results(out, {names[i]: file_names[i] for i in others})
             kept = {i: found[names[i]] for i in others}
-            for i in to_grade:
-                try:
-                    previous[i] = load_results(out, {names[i]: file_names[i]})[names[i]]
-                except ArchiveError:
-                    pass  # new to the class since the last run
+            state = load_state(out) or {}
+            previous = {i: state.get(names[i]) for i in to_grade}
             run_kind = "--only " + ", ".join(names[i] for i in to_grade)
         else:
             seed = args.seed if args.seed is not None else fresh_seed()
@@ -222,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.only:
         effective = {r.submission: r for r in outputs.results}
         for i in to_grade:
-            _print_regrade(names[i], previous.get(i), effective[names[i]], policy, seed)
+            _print_regrade(names[i], previous.get(i), effective[names[i]], seed)
         print(f"updated {out} and the class report")
     else:
         print(
@@ -276,22 +274,30 @@ def _print_stray(results: list, roster) -> None:
             )
 
 
-def _print_regrade(name: str, before, after, policy, seed: int) -> None:
+def _print_regrade(name: str, before: dict | None, after, seed: int) -> None:
+    """Old and new, as the gradebook had them: ``before`` is the previous gradebook's entry."""
     from autograder.grading.feedback import total_words
 
     shown = one_line(printable(name))
     if before is None:
-        print(f"regraded {shown} (seed {seed}): {total_words(after)} (no earlier result)")
+        print(
+            f"regraded {shown} (seed {seed}): {total_words(after)} (not in the earlier gradebook)"
+        )
         return
-    old = policy.effective(before)
+    old = before.get("functions", {})
     changed = [
-        f"{f.function} {o.points:g} → {f.points:g}"
-        for f, o in zip(after.functions, old.functions, strict=False)
-        if abs(f.points - o.points) > 1e-9
+        f"{f.function} {old[f.function]:g} → {f.points:g}"
+        for f in after.functions
+        if f.function in old and abs(f.points - old[f.function]) > 1e-9
     ]
-    detail = f" ({'; '.join(changed)})" if changed else " (no function changed)"
-    print(f"regraded {shown} (seed {seed}): {total_words(old)} → {total_words(after)}{detail}")
-    print("  the earlier result is kept in results/history/ (see audit.csv)")
+    if abs(before.get("penalty", 0.0) - after.penalty) > 1e-9:
+        changed.append(f"late penalty {before.get('penalty', 0.0):g} → {after.penalty:g}")
+    detail = "; ".join(changed) if changed else "nothing changed"
+    print(
+        f"regraded {shown} (seed {seed}): total {before.get('total', 0.0):g} → "
+        f"{after.total:g} ({detail}); now {total_words(after)}"
+    )
+    print("  the earlier result is kept in results/history/, the change in audit.csv")
 
 
 def _print_policy(outputs, policy) -> None:
