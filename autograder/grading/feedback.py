@@ -29,17 +29,21 @@ def _points(value: float) -> str:
 
 def total_words(result) -> str:
     """A result's total in words that cannot be misread, the same everywhere (feedback,
-    ``course check``, the class report): ``62/62 points``, ``62/62 required + 22 bonus = 84
-    points``, ``57.5/62 required + 22 bonus - 7.95 late penalty = 71.55 points``."""
-    required = f"{_points(result.points)}/{_points(result.max_points)}"
-    if not result.bonus_points and not result.penalty:
-        return f"{required} points"
-    words = f"{required} required"
-    if result.bonus_points:
-        words += f" + {_points(result.bonus_points)} bonus"
-    if result.penalty:
-        words += f" - {_points(result.penalty)} late penalty"
-    return f"{words} = {_points(result.total)} points"
+    ``course check``, the class report, Gradescope): ``62/62 points``, ``62/62 required + 22
+    bonus = 84 points``, ``57.5/62 required + 22 bonus - 7.95 late penalty = 71.55 points``."""
+    return _total_phrase(result.points, result.max_points, result.bonus_points, result.penalty)
+
+
+def _total_phrase(required: float, maximum: float, bonus: float, penalty: float = 0.0) -> str:
+    words = f"{_points(required)}/{_points(maximum)}"
+    if not bonus and not penalty:
+        return f"{words} points"
+    words += " required"
+    if bonus:
+        words += f" + {_points(bonus)} bonus"
+    if penalty:
+        words += f" - {_points(penalty)} late penalty"
+    return f"{words} = {_points(required + bonus - penalty)} points"
 
 
 def render_function(report: FunctionReport) -> str:
@@ -118,12 +122,7 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
         lines.append("  ".join(cells).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 13)
-    summary = f"total: {_points(total)}/{_points(maximum)} points"
-    if bonus:
-        summary = (
-            f"total: {_points(total)}/{_points(maximum)} required + {_points(bonus)} bonus "
-            f"= {_points(total + bonus)} points"
-        )
+    summary = f"total: {_total_phrase(total, maximum, bonus)}"
     lines.append("")
     lines.append(summary)
     if verbose:
