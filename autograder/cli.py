@@ -338,6 +338,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="per-student due dates: a CSV with the columns student,due",
     )
     p.add_argument(
+        "--submission-times",
+        metavar="CSV",
+        help="when each student submitted, from an LMS's export: a CSV with the columns "
+        "student,submitted_at (used unless nbgrader's timestamp.txt says)",
+    )
+    p.add_argument(
         "--late-penalty",
         type=float,
         metavar="PERCENT",

@@ -49,6 +49,15 @@ def test_times_are_read_as_nbgrader_reads_timestamp_txt():
     )
 
 
+def test_a_due_date_without_a_time_is_the_end_of_that_day():
+    from autograder.grading.late import parse_due
+
+    assert parse_due("2026-12-01") == datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC)
+    assert parse_due("2026-12-01 America/New_York") == datetime(2026, 12, 2, 4, 59, 59, tzinfo=UTC)
+    assert parse_due("2026-12-01 18:00") == datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    assert parse_due("2026-12-01 00:00") == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+
+
 @pytest.mark.parametrize("text", ["", "yesterday-ish", "2026-13-45 10:00", "2026-12-01 Mars/Base"])
 def test_a_time_that_cannot_be_read_says_so(text):
     from autograder.grading.late import LateError, parse_time
@@ -263,3 +272,26 @@ def test_an_nbgrader_class_gets_the_penalties_its_policy_gives(tmp_path):
     assert "lateness was not judged" in (feedback / "nostamp.md").read_text()
     assert "late work: due 2026-12-01 23:59 UTC" in done.stdout
     assert "no submission time for (not judged late" in done.stderr and "nostamp" in done.stderr
+
+
+def test_an_lms_export_of_submission_times_is_a_source_nbgrader_outranks(tmp_path):
+    from autograder.config import load_course
+    from autograder.grading.policy import Settings, build_policy
+    from autograder.grading.results import SubmissionTime
+
+    times = tmp_path / "times.csv"
+    times.write_text("student,submitted_at\nann,2026-12-02 12:00\nbob,2026-12-02 12:00\n")
+    settings = Settings.given(
+        {"due": "2026-12-01 23:59", "late_penalty": 10, "submission_times": str(times)}
+    )
+    policy = build_policy(settings, load_course(), ["ann", "bob"])
+    ann = policy.effective(result_with(2, None, name="ann"))
+    assert ann.submitted.source == "times.csv (--submission-times)"
+    assert ann.late.late_days == 1 and ann.penalty == pytest.approx(0.2)
+    stamped = SubmissionTime(at="2026-12-01T20:00:00+00:00", source="nbgrader's timestamp.txt")
+    bob = policy.effective(result_with(2, stamped, name="bob"))
+    assert bob.submitted == stamped and bob.late.late_days == 0
+    from autograder.grading.late import LateError
+
+    with pytest.raises(LateError, match="names 'ann', who is not a student.*did you mean anne"):
+        build_policy(settings, load_course(), ["anne", "bob"])

@@ -33,6 +33,7 @@ def snapshot(results: list[GradingResult]) -> dict[str, dict]:
             "penalty": round(result.penalty, 6),
             "late": result.late.note if result.late is not None else "",
             "total": round(result.total, 6),
+            "absent": result.mode == "absent",
         }
         for result in results
     }
@@ -55,14 +56,11 @@ def changes(
 ) -> list[list[str]]:
     """The rows to log: ``[student, item, old, new, why]`` for each change."""
     rows: list[list[str]] = []
-    if previous is None:
-        for student, now in current.items():
-            rows.append([student, "total", "", _number(now["total"]), f"graded ({run})"])
-        return rows
     for student, now in current.items():
-        before = previous.get(student)
+        before = (previous or {}).get(student)
         if before is None:
-            rows.append([student, "total", "", _number(now["total"]), f"graded ({run})"])
+            why = "in the roster, no submission" if now.get("absent") else f"graded ({run})"
+            rows.append([student, "total", "", _number(now["total"]), why])
             continue
         for function, points in now["functions"].items():
             old = before.get("functions", {}).get(function)
@@ -86,10 +84,9 @@ def changes(
             rows.append(
                 [student, "total", _number(before.get("total")), _number(now["total"]), run]
             )
-    for student in sorted(set(previous) - set(current)):
-        rows.append(
-            [student, "total", _number(previous[student].get("total")), "", "no longer graded"]
-        )
+    for student, before in sorted((previous or {}).items()):
+        if student not in current:
+            rows.append([student, "total", _number(before.get("total")), "", "no longer graded"])
     return rows
 
 

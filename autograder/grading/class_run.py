@@ -33,6 +33,7 @@ def _settings(args: argparse.Namespace):
             "due": args.due,
             "timezone": args.timezone,
             "extensions": args.extensions,
+            "submission_times": args.submission_times,
             "late_penalty": args.late_penalty,
             "late_cap": args.late_cap,
             "overrides": args.overrides,

@@ -5,8 +5,10 @@
 1. nbgrader's ``timestamp.txt`` in the student's folder or an assignment folder below it
    (``submitted/<student>/<assignment>/timestamp.txt``; the latest, when there are several);
 2. Gradescope's ``submission_metadata.json`` (``created_at``), in ``run_autograder``;
-3. the LMS download's own file names: Blackboard's ``_attempt_2026-12-01-23-58-30``;
-4. Canvas's ``_LATE_`` marker: late, at an unknown time.
+3. an LMS's export of its submission times, made into a CSV of ``student,submitted_at``
+   (``--submission-times``);
+4. the LMS download's own file names: Blackboard's ``_attempt_2026-12-01-23-58-30``;
+5. Canvas's ``_LATE_`` marker: late, at an unknown time.
 
 File modification times are never used: copying, unzipping or a checkout changes them. A
 student without any source is "not judged" and the run says so.
@@ -90,6 +92,27 @@ def parse_time(text: str, default_zone: tzinfo = UTC) -> datetime:
     elif given_zone is not None:
         raise LateError(f"{text.strip()!r} gives its time zone twice.")
     return moment.astimezone(UTC)
+
+
+def parse_due(text: str, default_zone: tzinfo = UTC) -> datetime:
+    """A due date: as ``parse_time``, but a date without a time (``2026-12-01``) is the end of
+    that day (23:59:59), as an LMS's due dates are, never its first second."""
+    from dateutil import parser as date_parser
+
+    words = text.strip().split()
+    bare = (
+        " ".join(words[:-1])
+        if len(words) >= 2 and not any(c.isdigit() for c in words[-1])
+        else text
+    )
+    try:
+        early = date_parser.parse(bare, default=datetime(2000, 1, 1, 0, 0, 0))
+        late = date_parser.parse(bare, default=datetime(2000, 1, 1, 23, 59, 59))
+    except (ValueError, OverflowError):
+        return parse_time(text, default_zone)  # says what is wrong
+    if (early.hour, early.minute) != (late.hour, late.minute):  # no time of day was given
+        text = f"{late:%Y-%m-%d %H:%M:%S}" + (f" {words[-1]}" if bare != text else "")
+    return parse_time(text, default_zone)
 
 
 def shown(moment: datetime, in_zone: tzinfo = UTC) -> str:
@@ -277,33 +300,45 @@ class LatePolicy:
 
 def read_extensions(path: Path, default_zone: tzinfo = UTC) -> dict[str, datetime]:
     """``--extensions``: a CSV with the columns ``student`` and ``due``, one row per student."""
+    return _read_student_times(path, "due", "extensions", parse_due, default_zone)
+
+
+def read_submission_times(path: Path, default_zone: tzinfo = UTC) -> dict[str, datetime]:
+    """``--submission-times``: a CSV with the columns ``student`` and ``submitted_at`` (made
+    from an LMS's export of its submissions), one row per student."""
+    return _read_student_times(path, "submitted_at", "submission times", parse_time, default_zone)
+
+
+def _read_student_times(
+    path: Path, column: str, what: str, parse, default_zone: tzinfo
+) -> dict[str, datetime]:
     try:
         with Path(path).open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             columns = [c.strip().lower() for c in reader.fieldnames or []]
             rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise LateError(f"the extensions file {path} cannot be read ({exc}).") from None
-    if "student" not in columns or "due" not in columns:
+        raise LateError(f"the {what} file {path} cannot be read ({exc}).") from None
+    if "student" not in columns or column not in columns:
         raise LateError(
-            f"the extensions file {path} needs the columns student and due (it has "
+            f"the {what} file {path} needs the columns student and {column} (it has "
             f"{', '.join(columns) or 'none'})."
         )
-    extensions: dict[str, datetime] = {}
+    found: dict[str, datetime] = {}
     for number, row in enumerate(rows, start=2):
         cells = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        student, due = cells.get("student", ""), cells.get("due", "")
-        if not student and not due:
+        student, when = cells.get("student", ""), cells.get(column, "")
+        if not student and not when:
             continue
-        if not student or not due:
-            raise LateError(f"{path}, line {number}: give both a student and a due date.")
-        if student in extensions:
-            raise LateError(f"{path}, line {number}: {student} has a second extension.")
+        if not student or not when:
+            raise LateError(f"{path}, line {number}: give both a student and the {column}.")
+        if student in found:
+            raise LateError(f"{path}, line {number}: {student} is listed twice.")
         try:
-            extensions[student] = parse_time(due, default_zone)
+            found[student] = parse(when, default_zone)
         except LateError as exc:
             raise LateError(f"{path}, line {number}: {exc}") from None
-    return extensions
+    return found
 
 
 def apply_gradescope(result: GradingResult, metadata: Path, late: LateSettings) -> str:

@@ -13,13 +13,22 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 
 from autograder.config import Course
-from autograder.grading.late import LatePolicy, parse_time, read_extensions, zone
+from autograder.grading.late import (
+    LateError,
+    LatePolicy,
+    parse_due,
+    read_extensions,
+    read_submission_times,
+    zone,
+)
 from autograder.grading.lms import LmsRoster, read_roster
+from autograder.grading.near import did_you_mean
 from autograder.grading.overrides import OverrideRow, apply_overrides, read_overrides
-from autograder.grading.results import GradingResult
+from autograder.grading.results import GradingResult, SubmissionTime
 
 CLEAR = "none"
 
@@ -31,6 +40,7 @@ class Settings:
     due: str | None = None
     timezone: str | None = None
     extensions: str | None = None  # a file, as an absolute path
+    submission_times: str | None = None  # a file
     late_penalty: float | None = None
     late_cap: float | None = None
     overrides: str | None = None  # a file
@@ -39,7 +49,7 @@ class Settings:
     lms_roster: str | None = None  # a file
     feedback: str | None = None  # a folder
 
-    FILES = ("extensions", "overrides", "lms_roster", "feedback")
+    FILES = ("extensions", "submission_times", "overrides", "lms_roster", "feedback")
 
     @classmethod
     def given(cls, values: dict[str, object]) -> Settings:
@@ -84,6 +94,8 @@ class ClassPolicy:
 
     late: LatePolicy
     overrides: list[OverrideRow] = field(default_factory=list)
+    times: dict[str, datetime] = field(default_factory=dict)  # --submission-times
+    times_file: str = ""
     lms: str | None = None
     lms_assignment: str | None = None
     roster: LmsRoster | None = None
@@ -95,6 +107,13 @@ class ClassPolicy:
         for report in applied.functions:
             report.override = None  # kept results never carry one; this file decides
         apply_overrides(applied, self.overrides)
+        given = self.times.get(result.submission)
+        if given is not None and not (
+            result.submitted and result.submitted.source.startswith("nbgrader")
+        ):
+            applied.submitted = SubmissionTime(
+                at=given.isoformat(), source=f"{Path(self.times_file).name} (--submission-times)"
+            )
         applied.late = self.late.assess(applied) if result.mode != "absent" else None
         return applied
 
@@ -106,7 +125,7 @@ def build_policy(settings: Settings, course: Course, students: list[str]) -> Cla
     in_zone = zone(settings.timezone or late.timezone)
     due_text = settings.due or late.due
     policy = LatePolicy(
-        due=parse_time(due_text, in_zone) if due_text else None,
+        due=parse_due(due_text, in_zone) if due_text else None,
         timezone=in_zone,
         extensions=read_extensions(Path(settings.extensions), in_zone)
         if settings.extensions
@@ -116,15 +135,21 @@ def build_policy(settings: Settings, course: Course, students: list[str]) -> Cla
         ),
         cap_percent=float(settings.late_cap if settings.late_cap is not None else late.cap_percent),
     )
-    unknown = sorted(set(policy.extensions) - set(students))
-    if unknown:
-        from autograder.grading.late import LateError
-        from autograder.grading.near import did_you_mean
-
-        raise LateError(
-            f"the extensions file {settings.extensions} names {unknown[0]!r}, who is not a student "
-            f"of this class{did_you_mean(unknown[0], students)}."
-        )
+    times = (
+        read_submission_times(Path(settings.submission_times), in_zone)
+        if settings.submission_times
+        else {}
+    )
+    for what, file, named in (
+        ("extensions", settings.extensions, policy.extensions),
+        ("submission times", settings.submission_times, times),
+    ):
+        unknown = sorted(set(named) - set(students))
+        if unknown:
+            raise LateError(
+                f"the {what} file {file} names {unknown[0]!r}, who is not a student of this "
+                f"class{did_you_mean(unknown[0], students)}."
+            )
     overrides = (
         read_overrides(Path(settings.overrides), course, students) if settings.overrides else []
     )
@@ -138,6 +163,8 @@ def build_policy(settings: Settings, course: Course, students: list[str]) -> Cla
     return ClassPolicy(
         late=policy,
         overrides=overrides,
+        times=times,
+        times_file=settings.submission_times or "",
         lms=settings.lms,
         lms_assignment=settings.lms_assignment,
         roster=roster,
