@@ -235,6 +235,9 @@ def run(args: argparse.Namespace) -> int:
     if outputs.audit_rows:
         print(f"audit log: {outputs.audit_rows} change(s) recorded in {out.parent / 'audit.csv'}")
     _print_stray(outputs.results, roster)
+    if args.merge:  # what the shards found is the class's
+        graded = [r for r in outputs.results if r.mode != "absent"]
+        failures = sorted({name for record in records for name in record.failures})
     return _gates(args, graded, failures, course)
 
 

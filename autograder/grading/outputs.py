@@ -82,7 +82,7 @@ def write_outputs(
         absent = [absent_result(policy.roster, row, course) for row in reconciliation.absent]
     everyone = results + absent
     names = list(file_names) + [""] * len(absent)
-    write_gradebook(everyone, out_csv, course, seed=seed, file_names=names)
+    write_gradebook(everyone, out_csv, course, file_names=names)  # each row its own seed
     feedback_dir = policy.feedback or out_csv.parent / "feedback"
     feedback_dir.mkdir(parents=True, exist_ok=True)
     written = []
