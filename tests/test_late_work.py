@@ -47,6 +47,10 @@ def test_times_are_read_as_nbgrader_reads_timestamp_txt():
     assert parse_time("2026-12-01 23:59", zone("Europe/Zurich")) == datetime(
         2026, 12, 1, 22, 59, tzinfo=UTC
     )
+    assert parse_time("2026-12-01 11:59 PM") == datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
+    assert parse_time("Monday, December 1, 2026 11:58:30 PM EST") == datetime(
+        2026, 12, 2, 4, 58, 30, tzinfo=UTC
+    )
 
 
 def test_a_due_date_without_a_time_is_the_end_of_that_day():

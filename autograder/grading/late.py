@@ -68,6 +68,18 @@ def zone(name: str) -> tzinfo:
         ) from None
 
 
+def _split_zone(text: str) -> tuple[str, str]:
+    """``2026-12-01 23:58 America/Los_Angeles`` -> (the time, the zone's name); the zone is ""
+    when the last word is part of the time (a number, an offset, AM or PM)."""
+    words = text.strip().split()
+    last = words[-1] if len(words) >= 2 else ""
+    if not last or _OFFSET.match(last) or any(c.isdigit() for c in last):
+        return text.strip(), ""
+    if last.upper().strip(".") in ("AM", "PM"):
+        return text.strip(), ""
+    return " ".join(words[:-1]), last
+
+
 def parse_time(text: str, default_zone: tzinfo = UTC) -> datetime:
     """A point in time (aware, in UTC) from a due date or a timestamp, as nbgrader reads them.
 
@@ -76,15 +88,12 @@ def parse_time(text: str, default_zone: tzinfo = UTC) -> datetime:
     """
     from dateutil import parser as date_parser
 
-    words = text.strip().split()
-    if not words:
+    if not text.strip():
         raise LateError("an empty time.")
-    given_zone: tzinfo | None = None
-    if len(words) >= 2 and not _OFFSET.match(words[-1]) and not any(c.isdigit() for c in words[-1]):
-        given_zone = zone(words[-1])  # a zone name after the time, as nbgrader writes it
-        words = words[:-1]
+    moment_text, zone_name = _split_zone(text)
+    given_zone = zone(zone_name) if zone_name else None  # a zone after the time, as nbgrader's
     try:
-        moment = date_parser.parse(" ".join(words))
+        moment = date_parser.parse(moment_text)
     except (ValueError, OverflowError) as exc:
         raise LateError(f"{text.strip()!r} is not a date and time ({exc}).") from None
     if moment.tzinfo is None:
@@ -99,19 +108,14 @@ def parse_due(text: str, default_zone: tzinfo = UTC) -> datetime:
     that day (23:59:59), as an LMS's due dates are, never its first second."""
     from dateutil import parser as date_parser
 
-    words = text.strip().split()
-    bare = (
-        " ".join(words[:-1])
-        if len(words) >= 2 and not any(c.isdigit() for c in words[-1])
-        else text
-    )
+    moment_text, zone_name = _split_zone(text)
     try:
-        early = date_parser.parse(bare, default=datetime(2000, 1, 1, 0, 0, 0))
-        late = date_parser.parse(bare, default=datetime(2000, 1, 1, 23, 59, 59))
+        early = date_parser.parse(moment_text, default=datetime(2000, 1, 1, 0, 0, 0))
+        late = date_parser.parse(moment_text, default=datetime(2000, 1, 1, 23, 59, 59))
     except (ValueError, OverflowError):
         return parse_time(text, default_zone)  # says what is wrong
     if (early.hour, early.minute) != (late.hour, late.minute):  # no time of day was given
-        text = f"{late:%Y-%m-%d %H:%M:%S}" + (f" {words[-1]}" if bare != text else "")
+        text = f"{late:%Y-%m-%d %H:%M:%S} {zone_name}".strip()
     return parse_time(text, default_zone)
 
 
