@@ -21,6 +21,7 @@ with the two pipe ends, ``{"kind": "kill", "id"}``, ``{"kind": "stop"}``. To the
 from __future__ import annotations
 
 import collections
+import fcntl
 import json
 import os
 import selectors
@@ -48,15 +49,27 @@ import numpy.linalg
 import numpy.random  # noqa: F401
 import pandas  # noqa: F401
 
+from autograder.sandbox import cgroups, worker
 from autograder.sandbox import layers as layer_tools
-from autograder.sandbox import worker
+
+#: The jobs' cgroups, when the kernel lets this process make them (``cgroups``).
+CGROUPS: cgroups.Cgroups | None = None
 
 
 class Job:
-    def __init__(self, job_id: int, pid: int, pidfd: int, out_fd: int, limits: dict):
+    def __init__(
+        self,
+        job_id: int,
+        pid: int,
+        pidfd: int,
+        out_fd: int,
+        limits: dict,
+        group: cgroups.JobCgroup | None = None,
+    ):
         self.id = job_id
         self.pid = pid
         self.pidfd = pidfd
+        self.group = group
         self.out_fd: int | None = out_fd
         self.started = time.monotonic()
         self.deadline = self.started + float(limits["wall_seconds"])
@@ -68,11 +81,41 @@ class Job:
         self.drain_until: float | None = None
 
     def kill(self) -> None:
+        """Kill everything the job is: its cgroup, the worker (found as the supervisor's child,
+        whatever session it is in), the job's process group, the supervisor."""
+        if self.group is not None:
+            self.group.kill()
+        if self.status is None:
+            _kill_children(self.pid)
         for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, 9)):
             try:
                 target()
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+def _kill_children(pid: int) -> None:
+    """SIGKILL the children of ``pid`` (the job's supervisor), each through a pidfd opened while
+    it is still that process's child, so a reused pid is never hit."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            children = [int(n) for n in handle.read().split()]
+    except (OSError, ValueError):
+        return
+    for child in children:
+        try:
+            pidfd = os.pidfd_open(child)
+        except OSError:
+            continue
+        try:
+            with open(f"/proc/{child}/stat", encoding="utf-8", errors="replace") as handle:
+                stat = handle.read()
+            if int(stat[stat.rfind(")") + 2 :].split()[1]) == pid:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            pass
+        finally:
+            os.close(pidfd)
 
 
 def main(control_fd: int, settings: dict) -> None:
@@ -85,6 +128,12 @@ def main(control_fd: int, settings: dict) -> None:
     except Exception as exc:  # noqa: BLE001 - reported, the grader decides
         _send(control, {"kind": "failed", "why": f"{type(exc).__name__}: {exc}"})
         return
+    global CGROUPS
+    if found.cgroup:
+        try:
+            CGROUPS = cgroups.Cgroups(found.cgroup)
+        except OSError as exc:
+            found.cgroup, found.cgroup_why = "", f"the zygote's cgroup: {exc.strerror}"
     _send(control, {"kind": "ready", "layers": found.as_dict(), "pid": os.getpid()})
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ, ("control", None))
@@ -115,6 +164,8 @@ def main(control_fd: int, settings: dict) -> None:
                 del jobs[job.id]
         if not running and not jobs:
             break
+    if CGROUPS is not None:
+        CGROUPS.close()
 
 
 def _next_timeout(jobs: dict[int, Job]) -> float:
@@ -165,8 +216,8 @@ def _serve_control(reader: _ControlReader, selector, jobs: dict[int, Job], found
             job = jobs.get(int(request["id"]))
             if job is not None:
                 job.kill()
-        elif kind == "run" and len(reader.fds) >= 2:
-            fds = [reader.fds.popleft(), reader.fds.popleft()]
+        elif kind == "run" and len(reader.fds) >= int(request.get("fds", 2)):
+            fds = [reader.fds.popleft() for _ in range(int(request.get("fds", 2)))]
             job = _start(request, fds, found)
             jobs[job.id] = job
             selector.register(job.out_fd, selectors.EVENT_READ, ("output", job))
@@ -175,40 +226,52 @@ def _serve_control(reader: _ControlReader, selector, jobs: dict[int, Job], found
 
 
 def _start(request: dict, fds: list[int], found) -> Job:
-    job_r, result_w = fds
     out_r, out_w = os.pipe()
     limits = request["limits"]
+    job_id = int(request["id"])
+    group: cgroups.JobCgroup | str | None = None
+    if CGROUPS is not None:
+        try:
+            group = CGROUPS.make(job_id)
+        except OSError as exc:  # the layer is on: the job must not run without it
+            group = f"its cgroup could not be made ({exc.strerror})"
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child never returns
         try:
-            _child(request["scratch"], limits, found, job_r, result_w, out_w)
+            _child(request["scratch"], limits, found, fds, out_w, group)
         finally:
             os._exit(layer_tools.EXIT_CONFINEMENT_FAILED)
     os.close(out_w)
-    os.close(job_r)
-    os.close(result_w)
+    for fd in fds:
+        os.close(fd)
     pidfd = os.pidfd_open(pid)
-    return Job(int(request["id"]), pid, pidfd, out_r, limits)
+    return Job(job_id, pid, pidfd, out_r, limits, group if not isinstance(group, str) else None)
 
 
-def _child(scratch: str, limits: dict, found, job_r: int, result_w: int, out_w: int) -> None:
+def _child(scratch: str, limits: dict, found, fds: list[int], out_w: int, group) -> None:
     """In the forked child: confine, fork the worker, pass on how it ended. Never returns."""
     zygote = os.getppid()
     try:
         layer_tools.die_with_parent()  # the zygote's end is this job's end
         if os.getppid() != zygote:
             _refuse("the zygote ended before the job started")
+        if isinstance(group, str):
+            _refuse(group)
+        if group is not None:
+            group.enter()  # before anything else: the job's cgroup holds all it ever starts
         os.setsid()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_w, 1)
         os.dup2(out_w, 2)
-        # The pipes to the grader move to fixed numbers; every other descriptor (the control
-        # socket, other jobs' pipes) is closed.
-        job_copy, result_copy = os.dup(job_r), os.dup(result_w)
-        os.dup2(job_copy, worker.JOB_FD)
-        os.dup2(result_copy, worker.RESULT_FD)
-        os.closerange(worker.RESULT_FD + 1, 1 << 16)
+        # The pipes move to fixed numbers (job, results, then calls and replies when the job
+        # has any); every other descriptor (the control socket, other jobs' pipes) is closed.
+        # Copies above them first, so no pipe is overwritten before it is moved.
+        copies = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in fds]
+        targets = [worker.JOB_FD, worker.RESULT_FD, worker.CALL_FD, worker.REPLY_FD]
+        for copy, target in zip(copies, targets):
+            os.dup2(copy, target)
+        os.closerange(targets[len(copies) - 1] + 1, 1 << 16)
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
             signal.signal(number, signal.SIG_DFL)
         layer_tools.apply_limits(limits)
@@ -317,6 +380,8 @@ def _finish(job: Job, selector, control) -> None:
         selector.unregister(job.out_fd)
         os.close(job.out_fd)
         job.out_fd = None
+    if job.group is not None and CGROUPS is not None:
+        CGROUPS.release(job.group)
     status = job.status or 0
     report = {
         "kind": "done",
