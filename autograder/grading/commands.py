@@ -114,7 +114,20 @@ def isolation_summary(require: bool) -> None:
 
 
 def grade(args: argparse.Namespace) -> int:
-    """`course grade`: a class, its gradebook, feedback and report."""
+    """`course grade`: a class, its gradebook, feedback and report. Whatever happens, nothing
+    it started is left running when it returns (``sandbox.reaper``)."""
+    from autograder.grading.gradebook import stop_helpers
+    from autograder.sandbox.reaper import become_subreaper, end_descendants
+
+    become_subreaper()
+    try:
+        return _grade(args)
+    finally:
+        stop_helpers()
+        end_descendants()
+
+
+def _grade(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from autograder.grading.archive import ArchiveError, load_results, load_seed

@@ -164,7 +164,18 @@ def grade_batch(seed: int, reply_fd: int, *, jobs: int, timeout_seconds: float |
                 result = failed_result(name, course, f"{type(exc).__name__}: {exc}", seed)
             replies.write(result.to_json().replace("\n", " ").encode("utf-8") + b"\n")
             replies.flush()
+    stop_helpers()
     return 0
+
+
+def stop_helpers() -> None:
+    """Stop this process's zygote and reference server, and wait for them: every worker and
+    helper they ran has ended when this returns."""
+    from autograder.grading.reference_calls import ReferenceServer
+    from autograder.sandbox.runner import Sandbox
+
+    Sandbox.stop_shared()
+    ReferenceServer.stop_shared()
 
 
 @dataclass
@@ -220,6 +231,7 @@ def grade_class(
     parallel = max(1, min(parallel or cores, len(to_grade) or 1))
     jobs = max(2, cores // parallel + 1)
     idle: list[GradingProcess] = []
+    started: list[GradingProcess] = []
     lock = threading.Lock()
 
     def grade_one(work: StudentWork) -> tuple[GradingResult, bool]:
@@ -227,6 +239,8 @@ def grade_class(
             worker = idle.pop() if idle else None
         if worker is None:
             worker = GradingProcess(seed, timeout_seconds, jobs)
+            with lock:
+                started.append(worker)
         try:
             result = worker.grade(work)
         except RuntimeError as exc:
@@ -237,19 +251,30 @@ def grade_class(
 
     results: dict[int, GradingResult] = {}
     failures: list[str] = []
+    pool = ThreadPoolExecutor(max_workers=parallel)
+    futures: dict = {}
     try:
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = {pool.submit(grade_one, students[i]): i for i in to_grade}
-            for future in as_completed(futures):
-                index = futures[future]
-                result, ok = future.result()
-                result.submission = students[index].name
-                results[index] = result
-                if not ok:
-                    failures.append(students[index].name)
-                if progress:
-                    progress(students[index].name)
+        futures = {pool.submit(grade_one, students[i]): i for i in to_grade}
+        for future in as_completed(futures):
+            index = futures[future]
+            result, ok = future.result()
+            result.submission = students[index].name
+            results[index] = result
+            if not ok:
+                failures.append(students[index].name)
+            if progress:
+                progress(students[index].name)
+    except BaseException:
+        # Ctrl-C, or anything else: no grading process goes on (nor its workers).
+        for future in futures:
+            future.cancel()
+        with lock:
+            everyone = list(started)
+        for worker in everyone:
+            worker.kill()
+        raise
     finally:
+        pool.shutdown(wait=True)
         for worker in idle:
             worker.close()
     ordered = [results[i] if i in results else kept[i] for i in range(len(students))]

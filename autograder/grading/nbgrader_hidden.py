@@ -101,9 +101,17 @@ def casebook_for(course: Course, seed: int | None) -> CaseBook:
 
 
 def grade_notebook(
-    nb: NotebookNode, notebook_name: str, student: str, *, seed: int | None, timeout: float | None
+    nb: NotebookNode,
+    notebook_name: str,
+    student: str,
+    *,
+    seed: int | None,
+    timeout: float | None,
+    notebook_timeout: float | None = None,
 ) -> GradingResult:
-    """Grade one lesson notebook (as nbgrader holds it) with the hidden checks."""
+    """Grade one lesson notebook (as nbgrader holds it) with the hidden checks, within
+    ``notebook_timeout`` seconds of wall-clock time (default: course.yml's
+    ``submission_seconds``)."""
     from autograder.grading.run import grade_submission
     from autograder.grading.submissions import Submission
 
@@ -122,6 +130,7 @@ def grade_notebook(
             casebook=casebook,
             functions=[e.function for e in lesson.exercises],
             timeout_seconds=timeout,
+            deadline_seconds=notebook_timeout,
         )
 
 
@@ -154,6 +163,12 @@ class HiddenChecks(NbGraderPreprocessor):
         allow_none=True,
         help="Seconds each graded function may run (default: course.yml).",
     ).tag(config=True)
+    notebook_timeout = Float(
+        None,
+        allow_none=True,
+        help="Wall-clock seconds for one notebook; what is still running then is stopped and "
+        "fails (default: course.yml's submission_seconds).",
+    ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         from nbgrader import utils
@@ -171,7 +186,12 @@ class HiddenChecks(NbGraderPreprocessor):
         result = None
         if any(checked_function(cell.source) for cell in cells):
             result = grade_notebook(
-                nb, notebook_name, student, seed=self.seed, timeout=self.timeout
+                nb,
+                notebook_name,
+                student,
+                seed=self.seed,
+                timeout=self.timeout,
+                notebook_timeout=self.notebook_timeout,
             )
             self.log.info(
                 "hidden checks: %s of %s, %g points (seed %s)",

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from autograder import codec
 from autograder.config import Grading
@@ -111,7 +111,33 @@ class WorkerRun:
     misuse: str | None = None  # the worker broke the channel's rules: a zero, and review
     output: str = ""
     seconds: float = 0.0
-    reference_calls: int = 0
+    reference_seconds: float = 0.0  # CPU time the reference helper used for this job
+
+
+@dataclass
+class HelperEnd:
+    """How the helper that answered a job's calls of the course's functions ended."""
+
+    exceeded: str | None = None  # its budget ran out: the student's failure, with this reason
+    misuse: str | None = None  # the worker broke the rules on the call pipes
+    fault: str | None = None  # the helper failed: the grader's fault (needs review)
+    cpu_seconds: float = 0.0
+
+
+class CallHelper(Protocol):
+    """A process that answers one job's calls of the course's functions (the reference's)."""
+
+    def on_end(self, callback: Callable[[HelperEnd], None]) -> None: ...
+
+    def finish(self) -> HelperEnd: ...
+
+
+class CallServer(Protocol):
+    """Starts a ``CallHelper`` for a job, on the helper's ends of the job's call pipes."""
+
+    def start(
+        self, functions: list[str], limits: Limits, call_fd: int, reply_fd: int
+    ) -> CallHelper: ...
 
 
 @dataclass
@@ -286,18 +312,38 @@ class Sandbox:
 
     # -- one job ---------------------------------------------------------------------------
 
-    def run(self, job: Job, limits: Limits, serve: Callable[[str, tuple, dict], Any]) -> WorkerRun:
-        """Run ``job`` in a fresh confined worker; ``serve(name, args, kwargs)`` answers its calls."""
+    def run(
+        self,
+        job: Job,
+        limits: Limits,
+        serve: CallServer | None = None,
+        *,
+        deadline: float | None = None,
+        deadline_reason: str = "",
+    ) -> WorkerRun:
+        """Run ``job`` in a fresh confined worker; ``serve`` starts the helper that answers its
+        calls of the course's functions (``job.proxied_deps``). ``deadline`` (monotonic), when
+        earlier than the worker's own wall clock, stops it then, with ``deadline_reason``."""
         if self.dead:
             raise SandboxError(f"the worker zygote is not running ({self._dead})")
         scratch = Path(tempfile.mkdtemp(prefix="course-worker-"))
-        job_r, job_w = os.pipe()
-        result_r, result_w = os.pipe()
+        pipes = [*os.pipe(), *os.pipe()]
+        job_r, job_w, result_r, result_w = pipes
+        theirs = [job_r, result_w]  # the worker's ends
         future: Future = Future()
         run = WorkerRun()
+        helper: CallHelper | None = None
+        handed = list(theirs)  # closed here once the zygote and the reference server have them
         try:
             if self.layers.drop_to_uid is not None:
                 os.chown(scratch, self.layers.drop_to_uid, self.layers.drop_to_uid)
+            if job.proxied_deps and serve is not None:
+                call_r, call_w = os.pipe()
+                reply_r, reply_w = os.pipe()
+                pipes += [call_r, call_w, reply_r, reply_w]
+                theirs += [call_w, reply_r]
+                handed += [call_w, reply_r, call_r, reply_w]
+                helper = serve.start(list(job.proxied_deps), limits, call_r, reply_w)
             with self._lock:
                 self._next_id += 1
                 job_id = self._next_id
@@ -307,31 +353,44 @@ class Sandbox:
                 "id": job_id,
                 "scratch": str(scratch),
                 "limits": limits.for_zygote(),
+                "fds": len(theirs),
             }
-            self._send(request, [job_r, result_w])
-            os.close(job_r)
-            os.close(result_w)
-            job_r = result_w = -1
-            deadline = time.monotonic() + limits.wall_seconds + GRACE_SECONDS
-            _converse(job, limits, serve, job_w, result_r, deadline, run)
+            self._send(request, theirs)
+            for fd in handed:
+                os.close(fd)
+                pipes.remove(fd)
+            if helper is not None:
+                # A helper whose budget ran out stops the worker at once.
+                helper.on_end(lambda end: end.exceeded and self._kill_job(job_id))
+            own_deadline = time.monotonic() + limits.wall_seconds + GRACE_SECONDS
+            stop = min(own_deadline, deadline) if deadline is not None else own_deadline
+            _converse(job, limits, job_w, result_r, stop, run)
             os.close(job_w)
-            job_w = -1
-            remaining = max(1.0, deadline - time.monotonic())
+            pipes.remove(job_w)
             try:
-                report = future.result(timeout=remaining)
+                report = future.result(timeout=max(0.5, stop - time.monotonic()))
             except TimeoutError:
-                self._send({"kind": "kill", "id": job_id})
+                self._kill_job(job_id)
                 report = future.result(timeout=30)
+                if deadline is not None and deadline < own_deadline:
+                    report = {**report, "stopped": deadline_reason}
             _read_report(report, run, limits)
         finally:
-            for fd in (job_r, job_w, result_r, result_w):
-                if fd >= 0:
-                    try:
-                        os.close(fd)
-                    except OSError:
-                        pass
+            if helper is not None:
+                _read_helper_end(helper.finish(), run)
+            for fd in pipes:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
             shutil.rmtree(scratch, ignore_errors=True)
         return run
+
+    def _kill_job(self, job_id: int) -> None:
+        try:
+            self._send({"kind": "kill", "id": job_id})
+        except OSError:
+            pass
 
 
 def default_closed_paths() -> list[str]:
@@ -348,15 +407,9 @@ def default_closed_paths() -> list[str]:
 
 
 def _converse(
-    job: Job,
-    limits: Limits,
-    serve: Callable[[str, tuple, dict], Any],
-    job_fd: int,
-    result_fd: int,
-    deadline: float,
-    run: WorkerRun,
+    job: Job, limits: Limits, job_fd: int, result_fd: int, deadline: float, run: WorkerRun
 ) -> None:
-    """Send the job, then read the worker's frames until it ends; answer its calls."""
+    """Send the job, then read the worker's frames until it ends."""
     max_bytes = limits.max_result_mb << 20
     try:
         channel.send(
@@ -375,7 +428,6 @@ def _converse(
     except channel.ChannelClosed:
         return  # the worker ended before reading its job; its report says why
     names = {name for name, _, _ in job.cases}
-    allowed = set(job.proxied_deps)
     incoming = channel.Reader(result_fd)
     while True:
         try:
@@ -392,12 +444,11 @@ def _converse(
                 _read_load(frame.meta, run)
             elif kind == "case":
                 _read_case(frame, names, run)
-            elif kind == "call":
-                _answer_call(frame, allowed, serve, job_fd, run)
             else:
                 run.misuse = f"the worker sent a message of an unknown kind ({str(kind)[:40]!r})"
                 return
-        except channel.ChannelClosed:
+        except codec.CodecError as exc:  # what the worker sent: its fault, not the grader's
+            run.misuse = f"the worker's {str(kind)[:20]} message could not be read ({exc})"
             return
         except Exception as exc:  # noqa: BLE001 - a failure here is the grader's, never a pass
             run.grader_error = (
@@ -418,7 +469,7 @@ def _read_load(meta: dict, run: WorkerRun) -> None:
 def _read_case(frame: channel.Received, names: set[str], run: WorkerRun) -> None:
     meta = frame.meta
     name = meta.get("name")
-    if name not in names or name in run.results:
+    if not isinstance(name, str) or name not in names or name in run.results:
         run.misuse = (
             f"the worker sent a result for an unknown or repeated case ({str(name)[:40]!r})"
         )
@@ -448,31 +499,6 @@ def _read_case(frame: channel.Received, names: set[str], run: WorkerRun) -> None
     run.results[name] = result
 
 
-def _answer_call(
-    frame: channel.Received,
-    allowed: set[str],
-    serve: Callable[[str, tuple, dict], Any],
-    job_fd: int,
-    run: WorkerRun,
-) -> None:
-    name = frame.meta.get("name")
-    run.reference_calls += 1
-    if name not in allowed:
-        channel.send(job_fd, {"kind": "raised", "type": "RuntimeError", "message": "not available"})
-        return
-    try:
-        args = frame.decode("args")
-        kwargs = frame.decode("kwargs")
-        if not isinstance(args, tuple) or not isinstance(kwargs, dict):
-            raise TypeError("malformed arguments")
-        value = serve(name, args, kwargs)
-    except Exception as exc:  # noqa: BLE001 - the student passed something the function refuses
-        message = str(exc)[:500]
-        channel.send(job_fd, {"kind": "raised", "type": type(exc).__name__, "message": message})
-        return
-    channel.send(job_fd, {"kind": "return"}, value=value)
-
-
 def _read_report(report: dict, run: WorkerRun, limits: Limits) -> None:
     if report.get("kind") == "lost":
         run.grader_error = f"the worker zygote stopped ({report.get('why')})"
@@ -483,7 +509,21 @@ def _read_report(report: dict, run: WorkerRun, limits: Limits) -> None:
         tail = run.output.strip().splitlines()[-1:] or ["no reason given"]
         run.grader_error = f"the worker's isolation could not be applied ({tail[0][:300]})"
         return
-    run.fate = _fate(report, limits)
+    run.fate = report.get("stopped") or _fate(report, limits)
+
+
+def _read_helper_end(end: HelperEnd, run: WorkerRun) -> None:
+    """What the helper's end means for the run: a budget that ran out fails the function (every
+    case, with the reason); a helper's own failure is the grader's."""
+    run.reference_seconds = end.cpu_seconds
+    if end.fault and not run.grader_error:
+        run.grader_error = end.fault
+    elif end.exceeded:
+        run.fate = f"it was stopped: {end.exceeded}"
+        run.results.clear()
+    elif end.misuse and not run.misuse:
+        run.misuse = end.misuse
+        run.results.clear()
 
 
 def _fate(report: dict, limits: Limits) -> str | None:
@@ -537,13 +577,13 @@ def run_function(
     job: Job,
     *,
     limits: Limits | None = None,
-    serve: Callable[[str, tuple, dict], Any] | None = None,
+    serve: CallServer | None = None,
     sandbox: Sandbox | None = None,
+    deadline: float | None = None,
+    deadline_reason: str = "",
 ) -> WorkerRun:
     """Run ``job`` in a confined worker of the shared sandbox (see ``Sandbox.run``)."""
-
-    def refuse(name: str, args: tuple, kwargs: dict) -> Any:
-        raise RuntimeError(f"{name} is not available here")
-
     box = sandbox or Sandbox.shared()
-    return box.run(job, limits or Limits(), serve or refuse)
+    return box.run(
+        job, limits or Limits(), serve, deadline=deadline, deadline_reason=deadline_reason
+    )
