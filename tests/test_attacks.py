@@ -999,3 +999,60 @@ def test_nothing_a_worker_starts_outlives_course_grade(disabled, submission_fact
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert not left, f"processes left after course grade exited: {left}"
+
+
+def _long_relu(seed: int, size: int = 1_900_000) -> str:
+    """A relu of about 2 MB (just under the 2 MB of code the notebook reader takes from one
+    notebook): distinct assignments, then the right answer."""
+    import random
+
+    rng = random.Random(seed)
+    lines = ["def relu(Z):"]
+    length = 0
+    while length < size:
+        lines.append(f"    v{len(lines)} = {rng.randrange(10**6)} * {rng.randrange(10**6)}")
+        length += len(lines[-1]) + 1
+    return "\n".join(lines) + "\n    return np.maximum(Z, 0)\n"
+
+
+def test_two_colluding_two_megabyte_functions_do_not_stop_the_class_report(
+    submission_factory, tmp_path
+):
+    """Two students hand in the same 2 MB function, one lightly edited: `course grade` still
+    finishes and writes items.csv and report.html, and the pair is flagged. (The guard below
+    is for a run that never ends; docs/class-grading.md states the bound.)"""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    original = _long_relu(1)
+    edited = original.replace("v17 =", "w17 =").replace("v99 = ", "v99 = 1 + ")
+    assert len(original) > 1_900_000
+    students = tmp_path / "class"
+    students.mkdir()
+    for name, source in (("mallory", original), ("trudy", edited)):
+        submission_factory({"relu": source}, lessons=[LESSON]).rename(students / name)
+    out = tmp_path / "out"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "autograder.cli", "grade", str(students), "--quiet"]
+            + ["--out", str(out / "grades.csv"), "--seed", "3"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=400,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        done = None
+    finished = (
+        done is not None and (out / "report.html").is_file() and (out / "items.csv").is_file()
+    )
+    record("attacks", "two colluding 2 MB functions, then the class report", finished)
+    assert done is not None, "course grade did not finish"
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert finished, "items.csv or report.html was not written"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    similar = page[page.index("Identical or near-identical") :]
+    assert "<td>mallory</td><td>trudy</td>" in similar, similar[:2000]

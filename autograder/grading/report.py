@@ -429,6 +429,8 @@ def _similarity_section(report: ClassReport) -> str:
         parts.append("</ul>")
     if not similar.pairs:
         parts.append("<p>No pair reached the threshold.</p>")
+        if not similar.complete:
+            parts.append(f"<p>{_e(similar.note)}</p>")
         return "\n".join(parts)
     parts.append(
         "<table><tr><th>student</th><th>student</th><th>similarity</th>"
@@ -441,8 +443,11 @@ def _similarity_section(report: ClassReport) -> str:
             f"<td>{_e(', '.join(pair.identical))}</td></tr>"
         )
     parts.append("</table>")
-    if len(similar.pairs) > MAX_PAIRS:
-        parts.append(f"<p>… and {len(similar.pairs) - MAX_PAIRS} more pairs.</p>")
+    more = len(similar.pairs) - min(len(similar.pairs), MAX_PAIRS) + similar.more_pairs
+    if more:
+        parts.append(f"<p>… and {more} more pairs.</p>")
+    if not similar.complete:
+        parts.append(f"<p>{_e(similar.note)}</p>")
     return "\n".join(parts)
 
 
