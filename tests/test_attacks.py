@@ -1056,3 +1056,47 @@ def test_two_colluding_two_megabyte_functions_do_not_stop_the_class_report(
     page = (out / "report.html").read_text(encoding="utf-8")
     similar = page[page.index("Identical or near-identical") :]
     assert "<td>mallory</td><td>trudy</td>" in similar, similar[:2000]
+
+
+def test_an_interrupt_while_the_data_is_read_is_an_interrupt_not_a_data_error(tmp_path):
+    """Ctrl-C while pandas parses the data (its C parser turns the KeyboardInterrupt into
+    "Error tokenizing data") ends `course train` with exit 130 and one line, never with
+    "cannot be read as a CSV file ... Replace the file" and exit 2."""
+    from tests.test_cli import assert_interrupted, interrupted_at
+
+    out = tmp_path / "out"
+    done = interrupted_at("reading-data", "train", "--no-progress", "--out", str(out))
+    record("attacks", "Ctrl-C while the data is read", done.returncode == 130)
+    assert_interrupted(done, out)
+
+
+def test_an_interrupt_that_a_library_swallows_is_still_an_interrupt(monkeypatch, capsys):
+    """pandas' C parser can turn a KeyboardInterrupt into "Error tokenizing data": a real SIGINT
+    arrives while the data is read, the read ends in that ParserError, and the command still
+    ends as an interrupt (130, one line), not as "cannot be read as a CSV file ... Replace the
+    file" (exit 2)."""
+    import pandas as pd
+
+    from autograder import cli
+    from tests.conftest import ROOT
+
+    real_read_csv = pd.read_csv
+
+    def swallowing_read_csv(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, mid-read
+            time.sleep(1)
+        except KeyboardInterrupt:
+            raise pd.errors.ParserError(
+                "Error tokenizing data. C error: Calling read(nbytes) on source failed. "
+                "Try engine='python'."
+            ) from None
+        return real_read_csv(*args, **kwargs)
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(pd, "read_csv", swallowing_read_csv)
+    code = cli.main(["score", "data/sample/answer_key.csv"])
+    err = capsys.readouterr().err
+    record("attacks", "an interrupt pandas turns into a parser error", code == 130)
+    assert code == 130, err
+    assert err == "course: interrupted.\n", err

@@ -11,9 +11,9 @@ files, without regrading the rest.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.grading.results import GradingResult
 from autograder.grading.safe_text import printable
 
@@ -41,9 +41,11 @@ def save_results(
     folder = archive_dir(out_csv)
     folder.mkdir(parents=True, exist_ok=True)
     for file_name, result in results.items():
-        _write_atomically(result_path(folder, file_name), result.to_json())
+        interrupts.write_text(result_path(folder, file_name), result.to_json())
     if class_seed is not None:
-        _write_atomically(folder / CLASS_FILE, json.dumps({"seed": class_seed}, indent=1) + "\n")
+        interrupts.write_text(
+            folder / CLASS_FILE, json.dumps({"seed": class_seed}, indent=1) + "\n"
+        )
     return folder
 
 
@@ -85,9 +87,3 @@ def load_results(out_csv: Path, students: dict[str, str]) -> dict[str, GradingRe
             "first, or add them with their own run."
         )
     return found
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)

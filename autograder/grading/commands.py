@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.config import lessons_dir, load_course
 from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
 
@@ -48,7 +49,7 @@ def check(args: argparse.Namespace) -> int:
         timeout_seconds=args.timeout,
     )
     if args.json:
-        Path(args.json).write_text(result.to_json(), encoding="utf-8")
+        interrupts.write_text(Path(args.json), result.to_json())
     print(render_table([result], verbose=args.verbose))
     if result.problems:
         print()

@@ -18,6 +18,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.grading.results import GradingResult
 from autograder.grading.safe_text import csv_cell, printable
 
@@ -93,7 +94,10 @@ def write_canvas_csv(
             identity = [name, "", "", name, ""]
         rows.append([csv_cell(v) for v in identity] + [f"{score:g}"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with (
+        interrupts.replacing(path) as partial,
+        partial.open("w", newline="", encoding="utf-8") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow([*CANVAS_IDENTITY, csv_cell(assignment)])
         writer.writerow([POINTS_POSSIBLE, "", "", "", "", f"{points_possible:g}"])

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.config import Course, load_course
 from autograder.grading.archive import ArchiveError, load_results, load_seed, save_results
 from autograder.grading.cases import fresh_seed
@@ -264,6 +265,7 @@ def grade_class(
                 failures.append(students[index].name)
             if progress:
                 progress(students[index].name)
+            interrupts.point("grading")
     except BaseException:
         # Ctrl-C, or anything else: no grading process goes on (nor its workers).
         for future in futures:
@@ -285,8 +287,10 @@ def grade_class(
     feedback_dir.mkdir(parents=True, exist_ok=True)
     for i in to_grade:
         for suffix, render in ((".md", render_markdown), (".html", render_html)):
-            (feedback_dir / f"{file_names[i]}{suffix}").write_text(
-                render(results[i]), encoding="utf-8", errors="backslashreplace"
+            interrupts.write_text(
+                feedback_dir / f"{file_names[i]}{suffix}",
+                render(results[i]),
+                errors="backslashreplace",
             )
     save_results(
         {file_names[i]: results[i] for i in to_grade},
@@ -328,7 +332,10 @@ def write_gradebook(
     functions = [e.function for e in course.exercises]
     file_names = file_names or unique_file_names([r.submission for r in results])
     out_csv.parent.mkdir(parents=True, exist_ok=True)
-    with out_csv.open("w", newline="", encoding="utf-8") as handle:
+    with (
+        interrupts.replacing(out_csv) as partial,
+        partial.open("w", newline="", encoding="utf-8") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow(["student", *functions, *SUMMARY_COLUMNS])
         for result, file_name in zip(results, file_names, strict=True):

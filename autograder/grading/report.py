@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.config import Course
 from autograder.grading.results import FAILED, NEEDS_REVIEW, CheckRecord, GradingResult
 from autograder.grading.safe_text import csv_cell, one_line
@@ -195,7 +196,10 @@ def write_items(report: ClassReport, path: Path) -> None:
     by_function: dict[str, list[Item]] = {}
     for item in report.items:
         by_function.setdefault(item.function, []).append(item)
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with (
+        interrupts.replacing(path) as partial,
+        partial.open("w", newline="", encoding="utf-8") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow(ITEM_COLUMNS)
         for whole in report.function_items:
@@ -458,7 +462,7 @@ def write_class_report(
     report = analyse(results, course, seed)
     folder.mkdir(parents=True, exist_ok=True)
     write_items(report, folder / ITEMS_CSV)
-    (folder / REPORT_HTML).write_text(
-        render_report(report, course), encoding="utf-8", errors="backslashreplace"
+    interrupts.write_text(
+        folder / REPORT_HTML, render_report(report, course), errors="backslashreplace"
     )
     return report
