@@ -12,14 +12,9 @@ the sandbox is told at once (``on_end``) and stops the worker.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -27,6 +22,7 @@ from pathlib import Path
 
 from autograder.grading import reference_server
 from autograder.grading.call_bounds import CallBudget
+from autograder.sandbox.control import ControlError, ControlledProcess
 from autograder.sandbox.runner import HelperEnd, Limits
 
 SERVER = Path(reference_server.__file__).resolve()
@@ -54,7 +50,10 @@ class Helper:
     def finish(self) -> HelperEnd:
         """Kill the helper if it is still running; how it ended."""
         if not self.ended.done():
-            self.server.send({"kind": "kill", "id": self.number})
+            try:
+                self.server.send({"kind": "kill", "id": self.number})
+            except ControlError:
+                pass  # the server has gone, and its helpers with it
         try:
             report = self.ended.result(timeout=30)
         except FutureTimeout:
@@ -80,74 +79,32 @@ class Helper:
         return end
 
 
-class ReferenceServer:
-    """The reference server of this process. Thread-safe."""
+class ReferenceServer(ControlledProcess):
+    """The reference server of this process. Thread-safe; one per process (``shared``)."""
 
-    _shared: ReferenceServer | None = None
-    _shared_lock = threading.Lock()
+    END_KIND = "ended"
+    NAME = "the reference server"
 
     def __init__(self, solutions: Path):
         self.solutions = solutions
-        self._lock = threading.Lock()
-        self._waiting: dict[int, Future] = {}
-        self._next_id = 0
-        self._dead: str | None = None
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        command = [sys.executable, "-I", str(SERVER), str(child.fileno()), str(solutions)]
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
         env["MKL_NUM_THREADS"] = "1"
-        self.process = subprocess.Popen(
-            command,
-            pass_fds=[child.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=env,
-            start_new_session=True,
-        )
-        child.close()
-        self.control = parent
-        parent.settimeout(START_SECONDS)
+        command = [sys.executable, "-I", str(SERVER), str(solutions)]
         try:
-            ready = json.loads(parent.recv(1 << 16).decode("utf-8") or "{}")
-        except (OSError, ValueError):
-            ready = {}
-        parent.settimeout(None)
-        if ready.get("kind") != "ready":
-            self.process.kill()
-            self.process.wait()
-            why = ready.get("why") or self._stderr_tail() or "no message"
-            raise ReferenceServerError(f"the reference server did not start: {why}")
-        threading.Thread(target=self._dispatch, name="reference-reader", daemon=True).start()
+            self._launch(command, env, START_SECONDS)
+        except ControlError as exc:
+            raise ReferenceServerError(str(exc)) from None
 
     @classmethod
     def shared(cls, solutions: Path) -> ReferenceServer:
         with cls._shared_lock:
-            server = cls._shared
-            if server is None or server.dead or server.solutions != solutions:
-                if server is not None:
-                    server.stop()
-                cls._shared = cls(solutions)
-            return cls._shared
-
-    @classmethod
-    def stop_shared(cls) -> None:
-        with cls._shared_lock:
-            if cls._shared is not None:
-                cls._shared.stop()
-                cls._shared = None
-
-    @property
-    def dead(self) -> bool:
-        return self._dead is not None or self.process.poll() is not None
-
-    def send(self, message: dict, fds: list[int] | None = None) -> None:
-        data = json.dumps(message).encode("utf-8")
-        with self._lock:
-            try:
-                socket.send_fds(self.control, [data], fds or [])
-            except OSError as exc:
-                raise ReferenceServerError(f"the reference server is gone ({exc})") from None
+            server = cls._shared.get(cls)
+            if server is not None and (server.dead or server.solutions != solutions):
+                server.stop()
+                server = None
+            if server is None:
+                server = cls._shared[cls] = cls(solutions)
+            return server  # type: ignore[return-value]
 
     def start(self, functions: list[str], limits: Limits, call_fd: int, reply_fd: int) -> Helper:
         """A helper that answers the calls of ``functions`` arriving on ``call_fd``."""
@@ -157,56 +114,10 @@ class ReferenceServer:
             memory_mb=limits.memory_mb,
             max_result_mb=limits.max_result_mb,
         )
-        ended: Future = Future()
-        with self._lock:
-            if self._dead is not None:
-                raise ReferenceServerError(f"the reference server stopped ({self._dead})")
-            self._next_id += 1
-            number = self._next_id
-            self._waiting[number] = ended
-        self.send({"kind": "start", "id": number, "budget": budget.as_dict()}, [call_fd, reply_fd])
+        try:
+            number, ended = self.request(
+                {"kind": "start", "budget": budget.as_dict()}, [call_fd, reply_fd]
+            )
+        except ControlError as exc:
+            raise ReferenceServerError(str(exc)) from None
         return Helper(self, number, budget, ended)
-
-    def stop(self) -> None:
-        """Kill every helper, and wait for the server to end."""
-        try:
-            self.send({"kind": "stop"})
-        except ReferenceServerError:
-            pass
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.control.close()
-
-    def _dispatch(self) -> None:
-        while True:
-            try:
-                data = self.control.recv(1 << 16)
-            except OSError:
-                data = b""
-            if not data:
-                break
-            message = json.loads(data.decode("utf-8"))
-            if message.get("kind") == "ended":
-                with self._lock:
-                    future = self._waiting.pop(int(message["id"]), None)
-                if future is not None:
-                    future.set_result(message)
-        deadline = time.monotonic() + 5
-        while self.process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        with self._lock:
-            self._dead = self._stderr_tail() or "the reference server ended"
-            waiting, self._waiting = self._waiting, {}
-        for future in waiting.values():
-            future.set_result({"kind": "lost", "why": self._dead})
-
-    def _stderr_tail(self) -> str:
-        if self.process.poll() is None or self.process.stderr is None:
-            return ""
-        try:
-            return self.process.stderr.read().decode("utf-8", "replace").strip()[-500:]
-        except (OSError, ValueError):
-            return ""

@@ -18,7 +18,6 @@ To the grader: ``{"kind": "ready"}`` (or ``{"kind": "failed", "why"}``) once, th
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import resource
@@ -40,8 +39,10 @@ def _prepare_imports() -> None:
 
 
 def _send(control: socket.socket, message: dict) -> None:
+    from autograder.sandbox import control as control_messages
+
     try:
-        control.send(json.dumps(message).encode("utf-8"))
+        control_messages.send(control, message)
     except OSError:
         pass
 
@@ -77,13 +78,13 @@ def main(control_fd: int, solutions: str) -> None:
 
 
 def _serve_request(control: socket.socket, reference, helpers: dict[int, int], keep) -> bool:
-    try:
-        data, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
-    except OSError:
+    from autograder.sandbox import control as control_messages
+
+    request, fds = control_messages.receive(control)
+    if request is None:
+        for fd in fds:
+            os.close(fd)
         return False
-    if not data:
-        return False
-    request = json.loads(data.decode("utf-8"))
     kind = request.get("kind")
     if kind == "stop":
         return False

@@ -18,14 +18,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +29,7 @@ from typing import Any, Protocol
 from autograder import codec
 from autograder.config import Grading
 from autograder.sandbox import channel
+from autograder.sandbox.control import ControlError, ControlledProcess
 from autograder.sandbox.layers import (
     EXIT_CONFINEMENT_FAILED,
     EXIT_CPU_LIMIT,
@@ -152,11 +149,11 @@ class Job:
     own_deps: list[str] = field(default_factory=list)
 
 
-class Sandbox:
+class Sandbox(ControlledProcess):
     """One zygote and the jobs running in it. Thread-safe; one per process (``shared``)."""
 
-    _shared: Sandbox | None = None
-    _shared_lock = threading.Lock()
+    END_KIND = "done"
+    NAME = "the worker zygote"
 
     def __init__(
         self,
@@ -175,11 +172,6 @@ class Sandbox:
                 f"(known: {', '.join(SWITCHABLE)})"
             )
         settings = {"closed": self.closed, "disabled": list(disabled or []), "sabotage": sabotage}
-        self._lock = threading.Lock()
-        self._waiting: dict[int, Future] = {}
-        self._next_id = 0
-        self._dead: str | None = None
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = {
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
@@ -196,119 +188,21 @@ class Sandbox:
         for keep in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             if keep in os.environ:
                 env[keep] = os.environ[keep]
-        command = [sys.executable, "-I", str(ZYGOTE), str(child.fileno()), json.dumps(settings)]
-        self.process = subprocess.Popen(
-            command,
-            pass_fds=[child.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=env,
-            start_new_session=True,
-        )
-        child.close()
-        self.control = parent
-        self._buffer = bytearray()
-        ready = self._read_message(deadline=time.monotonic() + ZYGOTE_START_SECONDS)
-        if not ready or ready.get("kind") != "ready":
-            self.process.kill()
-            detail = (ready or {}).get("why") or self._stderr_tail()
-            raise SandboxError(f"the worker zygote did not start: {detail}")
+        command = [sys.executable, "-I", str(ZYGOTE), json.dumps(settings)]
+        try:
+            ready = self._launch(command, env, ZYGOTE_START_SECONDS)
+        except ControlError as exc:
+            raise SandboxError(str(exc)) from None
         self.layers = Layers.from_dict(ready["layers"])
-        self._reader = threading.Thread(target=self._dispatch, name="zygote-reader", daemon=True)
-        self._reader.start()
-
-    # -- the shared instance --------------------------------------------------------------
 
     @classmethod
     def shared(cls) -> Sandbox:
         with cls._shared_lock:
-            if cls._shared is None or cls._shared.dead:
+            box = cls._shared.get(cls)
+            if box is None or box.dead:
                 disabled = [d for d in os.environ.get(DISABLE_VARIABLE, "").split(",") if d]
-                cls._shared = cls(closed=default_closed_paths(), disabled=disabled)
-            return cls._shared
-
-    @classmethod
-    def stop_shared(cls) -> None:
-        with cls._shared_lock:
-            if cls._shared is not None:
-                cls._shared.stop()
-                cls._shared = None
-
-    @property
-    def dead(self) -> bool:
-        return self._dead is not None or self.process.poll() is not None
-
-    def stop(self) -> None:
-        try:
-            self._send({"kind": "stop"})
-        except OSError:
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.control.close()
-
-    # -- messages ----------------------------------------------------------------------------
-
-    def _send(self, message: dict, fds: list[int] | None = None) -> None:
-        data = json.dumps(message).encode("utf-8")
-        payload = len(data).to_bytes(4, "little") + data
-        with self._lock:
-            if fds:
-                socket.send_fds(self.control, [payload], fds)
-            else:
-                self.control.sendall(payload)
-
-    def _read_message(self, deadline: float | None = None) -> dict | None:
-        while True:
-            if len(self._buffer) >= 4:
-                length = int.from_bytes(self._buffer[:4], "little")
-                if len(self._buffer) >= 4 + length:
-                    text = bytes(self._buffer[4 : 4 + length])
-                    del self._buffer[: 4 + length]
-                    return json.loads(text.decode("utf-8"))
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self.control.settimeout(remaining)
-            try:
-                chunk = self.control.recv(1 << 16)
-            except TimeoutError:
-                return None
-            except OSError:
-                return None
-            finally:
-                self.control.settimeout(None)
-            if not chunk:
-                return None
-            self._buffer.extend(chunk)
-
-    def _dispatch(self) -> None:
-        while True:
-            message = self._read_message()
-            if message is None:
-                break
-            if message.get("kind") == "done":
-                with self._lock:
-                    future = self._waiting.pop(int(message["id"]), None)
-                if future is not None:
-                    future.set_result(message)
-        self._dead = self._stderr_tail() or "the worker zygote ended"
-        with self._lock:
-            waiting, self._waiting = self._waiting, {}
-        for future in waiting.values():
-            future.set_result({"kind": "lost", "why": self._dead})
-
-    def _stderr_tail(self) -> str:
-        if self.process.poll() is None or self.process.stderr is None:
-            return ""
-        try:
-            return self.process.stderr.read().decode("utf-8", "replace").strip()[-500:]
-        except (OSError, ValueError):
-            return ""
+                box = cls._shared[cls] = cls(closed=default_closed_paths(), disabled=disabled)
+            return box  # type: ignore[return-value]
 
     # -- one job ---------------------------------------------------------------------------
 
@@ -330,7 +224,6 @@ class Sandbox:
         pipes = [*os.pipe(), *os.pipe()]
         job_r, job_w, result_r, result_w = pipes
         theirs = [job_r, result_w]  # the worker's ends
-        future: Future = Future()
         run = WorkerRun()
         helper: CallHelper | None = None
         handed = list(theirs)  # closed here once the zygote and the reference server have them
@@ -344,18 +237,11 @@ class Sandbox:
                 theirs += [call_w, reply_r]
                 handed += [call_w, reply_r, call_r, reply_w]
                 helper = serve.start(list(job.proxied_deps), limits, call_r, reply_w)
-            with self._lock:
-                self._next_id += 1
-                job_id = self._next_id
-                self._waiting[job_id] = future
-            request = {
-                "kind": "run",
-                "id": job_id,
-                "scratch": str(scratch),
-                "limits": limits.for_zygote(),
-                "fds": len(theirs),
-            }
-            self._send(request, theirs)
+            request = {"kind": "run", "scratch": str(scratch), "limits": limits.for_zygote()}
+            try:
+                job_id, future = self.request(request, theirs)
+            except ControlError as exc:
+                raise SandboxError(str(exc)) from None
             for fd in handed:
                 os.close(fd)
                 pipes.remove(fd)
@@ -388,8 +274,8 @@ class Sandbox:
 
     def _kill_job(self, job_id: int) -> None:
         try:
-            self._send({"kind": "kill", "id": job_id})
-        except OSError:
+            self.send({"kind": "kill", "id": job_id})
+        except ControlError:
             pass
 
 

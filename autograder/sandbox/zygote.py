@@ -13,14 +13,13 @@ student code runs (exit code ``EXIT_CONFINEMENT_FAILED``). The zygote supervises
 collects the worker's output up to a limit, kills the job's process group at the wall-clock
 limit or when the output floods, reaps it, and reports how it ended.
 
-Messages on the socket are JSON. From the grader: ``{"kind": "run", "id", "scratch", "limits"}``
+Messages on the socket are JSON, one per packet (``control``). From the grader: ``{"kind": "run", "id", "scratch", "limits"}``
 with the two pipe ends, ``{"kind": "kill", "id"}``, ``{"kind": "stop"}``. To the grader:
 ``{"kind": "ready", "layers"}`` once, then ``{"kind": "done", "id", ...}`` per job.
 """
 
 from __future__ import annotations
 
-import collections
 import fcntl
 import json
 import os
@@ -30,7 +29,6 @@ import socket
 import sys
 import time
 
-MAX_MESSAGE = 1 << 16
 #: The tests of failing closed name a layer here to make it fail in every worker.
 SABOTAGE: str | None = None
 
@@ -50,6 +48,7 @@ import numpy.random  # noqa: F401
 import pandas  # noqa: F401
 
 from autograder.sandbox import cgroups, worker
+from autograder.sandbox import control as control_messages
 from autograder.sandbox import layers as layer_tools
 
 #: The jobs' cgroups, when the kernel lets this process make them (``cgroups``).
@@ -120,7 +119,6 @@ def _kill_children(pid: int) -> None:
 
 def main(control_fd: int, settings: dict) -> None:
     control = socket.socket(fileno=control_fd)
-    reader = _ControlReader(control)
     global SABOTAGE
     SABOTAGE = settings.get("sabotage")
     try:
@@ -144,7 +142,7 @@ def main(control_fd: int, settings: dict) -> None:
         for key, _ in selector.select(timeout):
             what, job = key.data
             if what == "control":
-                running = _serve_control(reader, selector, jobs, found) and running
+                running = _serve_control(control, selector, jobs, found) and running
                 if not running:
                     for job_left in jobs.values():
                         job_left.kill()
@@ -176,53 +174,29 @@ def _next_timeout(jobs: dict[int, Job]) -> float:
     return max(0.0, min(0.2, min(moments) - now))
 
 
-class _ControlReader:
-    """Length-prefixed JSON requests on a stream socket; the pipes of a run come with it."""
-
-    def __init__(self, control: socket.socket):
-        self.control = control
-        self.buffer = bytearray()
-        self.fds: collections.deque[int] = collections.deque()
-
-    def pump(self) -> bool:
-        """Read what is there; False once the grader has closed its end."""
-        try:
-            data, fds, _, _ = socket.recv_fds(self.control, MAX_MESSAGE, 16)
-        except OSError:
-            return False
-        self.fds.extend(fds)
-        if not data:
-            return False
-        self.buffer.extend(data)
-        return True
-
-    def requests(self):
-        while len(self.buffer) >= 4:
-            length = int.from_bytes(self.buffer[:4], "little")
-            if len(self.buffer) < 4 + length:
-                return
-            text = bytes(self.buffer[4 : 4 + length])
-            del self.buffer[: 4 + length]
-            yield json.loads(text.decode("utf-8"))
-
-
-def _serve_control(reader: _ControlReader, selector, jobs: dict[int, Job], found) -> bool:
-    alive = reader.pump()
-    for request in reader.requests():
-        kind = request.get("kind")
-        if kind == "stop":
-            alive = False
-        elif kind == "kill":
-            job = jobs.get(int(request["id"]))
-            if job is not None:
-                job.kill()
-        elif kind == "run" and len(reader.fds) >= int(request.get("fds", 2)):
-            fds = [reader.fds.popleft() for _ in range(int(request.get("fds", 2)))]
-            job = _start(request, fds, found)
-            jobs[job.id] = job
-            selector.register(job.out_fd, selectors.EVENT_READ, ("output", job))
-            selector.register(job.pidfd, selectors.EVENT_READ, ("exit", job))
-    return alive
+def _serve_control(control: socket.socket, selector, jobs: dict[int, Job], found) -> bool:
+    """One request (with the pipes of a run); False once the grader has gone or said stop."""
+    request, fds = control_messages.receive(control)
+    if request is None:
+        for fd in fds:
+            os.close(fd)
+        return False
+    kind = request.get("kind")
+    if kind == "stop":
+        return False
+    if kind == "kill":
+        job = jobs.get(int(request["id"]))
+        if job is not None:
+            job.kill()
+    elif kind == "run" and len(fds) in (2, 4):
+        job = _start(request, fds, found)
+        jobs[job.id] = job
+        selector.register(job.out_fd, selectors.EVENT_READ, ("output", job))
+        selector.register(job.pidfd, selectors.EVENT_READ, ("exit", job))
+    else:
+        for fd in fds:
+            os.close(fd)
+    return True
 
 
 def _start(request: dict, fds: list[int], found) -> Job:
@@ -397,9 +371,8 @@ def _finish(job: Job, selector, control) -> None:
 
 
 def _send(control, message: dict) -> None:
-    data = json.dumps(message).encode("utf-8")
     try:
-        control.sendall(len(data).to_bytes(4, "little") + data)
+        control_messages.send(control, message)
     except OSError:
         pass
 
