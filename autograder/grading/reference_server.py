@@ -1,7 +1,7 @@
 """The reference helpers: the course's reference, run for workers, in processes a limit can stop.
 
 ``python -I reference_server.py FD SOLUTIONS`` is started once per grading process by
-``reference_calls.ReferenceServer``, with one end of a ``SOCK_SEQPACKET`` pair as ``FD``. It
+``reference_calls.ReferenceServer``, with one end of a UNIX socket pair as ``FD``. It
 loads the reference solutions once (trusted code), then forks one *helper* per graded function
 whose worker calls the course's functions. The helper is given the two pipes that the worker's
 calls come in on and its answers go out on, and a ``CallBudget``; before it reads a call it
@@ -10,7 +10,7 @@ the budget) and how far its address space may grow. It checks each call before r
 (``call_bounds.check_call``), counts the calls, and answers with plain values only. The grader
 kills it when the worker's job ends, so nothing is computed for a worker that has gone.
 
-Messages on the socket are JSON, one per packet. From the grader: ``{"kind": "start", "id",
+Messages on the socket are JSON (``sandbox.control``). From the grader: ``{"kind": "start", "id",
 "budget"}`` with the helper's two pipe ends, ``{"kind": "kill", "id"}``, ``{"kind": "stop"}``.
 To the grader: ``{"kind": "ready"}`` (or ``{"kind": "failed", "why"}``) once, then ``{"kind":
 "ended", "id", "exit_code", "signal", "cpu_seconds"}`` per helper.
@@ -51,8 +51,10 @@ def main(control_fd: int, solutions: str) -> None:
     from pathlib import Path
 
     from autograder.reference import load_reference
+    from autograder.sandbox import control as control_messages
 
     control = socket.socket(fileno=control_fd)
+    receiver = control_messages.Receiver(control)
     try:
         reference = load_reference(Path(solutions))
     except Exception as exc:  # noqa: BLE001 - reported, the grader decides
@@ -70,21 +72,21 @@ def main(control_fd: int, solutions: str) -> None:
         if wake_r in ready:
             os.read(wake_r, 4096)
         if control in ready:
-            running = _serve_request(control, reference, helpers, (wake_r, wake_w))
+            running = _serve_request(receiver, reference, helpers, (wake_r, wake_w))
         _reap(control, helpers, block=False)
     for pid in helpers:
         _kill(pid)
     _reap(control, helpers, block=True)
 
 
-def _serve_request(control: socket.socket, reference, helpers: dict[int, int], keep) -> bool:
-    from autograder.sandbox import control as control_messages
+def _serve_request(receiver, reference, helpers: dict[int, int], keep) -> bool:
+    alive = receiver.pump()
+    for request, fds in receiver.messages():
+        alive = _serve_one(request, fds, receiver.control, reference, helpers, keep) and alive
+    return alive
 
-    request, fds = control_messages.receive(control)
-    if request is None:
-        for fd in fds:
-            os.close(fd)
-        return False
+
+def _serve_one(request: dict, fds: list[int], control, reference, helpers, keep) -> bool:
     kind = request.get("kind")
     if kind == "stop":
         return False

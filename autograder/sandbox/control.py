@@ -1,44 +1,84 @@
 """A process this one starts and speaks to over a UNIX socket pair: the zygote, the reference
 server.
 
-Messages are JSON documents, one per ``SOCK_SEQPACKET`` packet (a message is never split or
-merged with another), with file descriptors passed beside them (``SCM_RIGHTS``). The process
-says ``{"kind": "ready"}`` (or ``{"kind": "failed", "why"}``) once it has started; each request
-that carries an ``id`` is answered, when its work is over, by one message of the class's
-``END_KIND`` with that id. ``ControlledProcess`` keeps the futures of the requests still waiting,
-learns when the process ends (each of them then gets ``{"kind": "lost", "why"}``), and keeps one
-shared instance per class in each process.
+Messages are JSON documents, each after its length (4 bytes, little-endian), on a stream socket;
+a message that carries file descriptors (``SCM_RIGHTS``) says how many in its ``fds`` field, and
+they travel with its first bytes. The process says ``{"kind": "ready"}`` (or ``{"kind":
+"failed", "why"}``) once it has started; each request that carries an ``id`` is answered, when
+its work is over, by one message of the class's ``END_KIND`` with that id. ``ControlledProcess``
+keeps the futures of the requests still waiting, learns when the process ends (each of them then
+gets ``{"kind": "lost", "why"}``), and keeps one shared instance per class in each process.
 
 Standard library only: the zygote imports this before any student code exists.
 """
 
 from __future__ import annotations
 
+import collections
 import json
 import socket
 import subprocess
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
 from typing import ClassVar
 
-MAX_MESSAGE = 1 << 16
-MAX_FDS = 8
+CHUNK = 1 << 16
+MAX_FDS = 16
 
 
 def send(control: socket.socket, message: dict, fds: list[int] | None = None) -> None:
     """One message, with ``fds`` beside it; raises OSError when the other side has gone."""
-    socket.send_fds(control, [json.dumps(message).encode("utf-8")], list(fds or []))
+    if fds:
+        message = {**message, "fds": len(fds)}
+    data = json.dumps(message).encode("utf-8")
+    payload = len(data).to_bytes(4, "little") + data
+    if fds:
+        sent = socket.send_fds(control, [payload], list(fds))
+        payload = payload[sent:]
+    if payload:
+        control.sendall(payload)
 
 
-def receive(control: socket.socket) -> tuple[dict | None, list[int]]:
-    """One message and the descriptors that came with it; (None, []) at the end."""
-    try:
-        data, fds, _, _ = socket.recv_fds(control, MAX_MESSAGE, MAX_FDS)
-    except OSError:
-        return None, []
-    if not data:
-        return None, fds
-    return json.loads(data.decode("utf-8")), fds
+class Receiver:
+    """Messages from a stream socket, and the descriptors each one carries."""
+
+    def __init__(self, control: socket.socket):
+        self.control = control
+        self.buffer = bytearray()
+        self.fds: collections.deque[int] = collections.deque()
+
+    def pump(self) -> bool:
+        """Read what is there (blocking until something is); False at the end."""
+        try:
+            data, fds, _, _ = socket.recv_fds(self.control, CHUNK, MAX_FDS)
+        except OSError:
+            return False
+        self.fds.extend(fds)
+        if not data:
+            return False
+        self.buffer.extend(data)
+        return True
+
+    def messages(self) -> Iterator[tuple[dict, list[int]]]:
+        """The whole messages read so far, each with its descriptors."""
+        while len(self.buffer) >= 4:
+            length = int.from_bytes(self.buffer[:4], "little")
+            if len(self.buffer) < 4 + length:
+                return
+            message = json.loads(bytes(self.buffer[4 : 4 + length]).decode("utf-8"))
+            del self.buffer[: 4 + length]
+            count = int(message.get("fds", 0)) if isinstance(message, dict) else 0
+            fds = [self.fds.popleft() for _ in range(min(count, len(self.fds)))]
+            yield message, fds
+
+    def next(self) -> tuple[dict | None, list[int]]:
+        """The next message (blocking); (None, []) at the end."""
+        while True:
+            for found in self.messages():
+                return found
+            if not self.pump():
+                return None, []
 
 
 class ControlError(Exception):
@@ -60,7 +100,7 @@ class ControlledProcess:
         self._waiting: dict[int, Future] = {}
         self._next_id = 0
         self._dead: str | None = None
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.process = subprocess.Popen(
             [*command[:-1], str(child.fileno()), command[-1]],
             pass_fds=[child.fileno()],
@@ -72,9 +112,10 @@ class ControlledProcess:
         )
         child.close()
         self.control = parent
+        self._receiver = Receiver(parent)
         parent.settimeout(start_seconds)
         try:
-            ready, _ = receive(parent)
+            ready, _ = self._receiver.next()
         except (TimeoutError, ValueError):
             ready = None
         parent.settimeout(None)
@@ -131,7 +172,10 @@ class ControlledProcess:
 
     def _dispatch(self) -> None:
         while True:
-            message, _ = receive(self.control)
+            try:
+                message, _ = self._receiver.next()
+            except ValueError:  # not JSON: the process is broken
+                message = None
             if message is None:
                 break
             if message.get("kind") == self.END_KIND:

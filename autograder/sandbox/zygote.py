@@ -13,7 +13,7 @@ student code runs (exit code ``EXIT_CONFINEMENT_FAILED``). The zygote supervises
 collects the worker's output up to a limit, kills the job's process group at the wall-clock
 limit or when the output floods, reaps it, and reports how it ended.
 
-Messages on the socket are JSON, one per packet (``control``). From the grader: ``{"kind": "run", "id", "scratch", "limits"}``
+Messages on the socket are JSON, each after its length (``control``). From the grader: ``{"kind": "run", "id", "scratch", "limits"}``
 with the two pipe ends, ``{"kind": "kill", "id"}``, ``{"kind": "stop"}``. To the grader:
 ``{"kind": "ready", "layers"}`` once, then ``{"kind": "done", "id", ...}`` per job.
 """
@@ -119,6 +119,7 @@ def _kill_children(pid: int) -> None:
 
 def main(control_fd: int, settings: dict) -> None:
     control = socket.socket(fileno=control_fd)
+    receiver = control_messages.Receiver(control)
     global SABOTAGE
     SABOTAGE = settings.get("sabotage")
     try:
@@ -142,7 +143,7 @@ def main(control_fd: int, settings: dict) -> None:
         for key, _ in selector.select(timeout):
             what, job = key.data
             if what == "control":
-                running = _serve_control(control, selector, jobs, found) and running
+                running = _serve_control(receiver, selector, jobs, found) and running
                 if not running:
                     for job_left in jobs.values():
                         job_left.kill()
@@ -174,29 +175,29 @@ def _next_timeout(jobs: dict[int, Job]) -> float:
     return max(0.0, min(0.2, min(moments) - now))
 
 
-def _serve_control(control: socket.socket, selector, jobs: dict[int, Job], found) -> bool:
-    """One request (with the pipes of a run); False once the grader has gone or said stop."""
-    request, fds = control_messages.receive(control)
-    if request is None:
-        for fd in fds:
-            os.close(fd)
-        return False
-    kind = request.get("kind")
-    if kind == "stop":
-        return False
-    if kind == "kill":
-        job = jobs.get(int(request["id"]))
-        if job is not None:
-            job.kill()
-    elif kind == "run" and len(fds) in (2, 4):
-        job = _start(request, fds, found)
-        jobs[job.id] = job
-        selector.register(job.out_fd, selectors.EVENT_READ, ("output", job))
-        selector.register(job.pidfd, selectors.EVENT_READ, ("exit", job))
-    else:
-        for fd in fds:
-            os.close(fd)
-    return True
+def _serve_control(
+    receiver: control_messages.Receiver, selector, jobs: dict[int, Job], found
+) -> bool:
+    """The requests that have arrived (a run's pipes come with it); False once the grader has
+    gone or said stop."""
+    alive = receiver.pump()
+    for request, fds in receiver.messages():
+        kind = request.get("kind")
+        if kind == "stop":
+            alive = False
+        elif kind == "kill":
+            job = jobs.get(int(request["id"]))
+            if job is not None:
+                job.kill()
+        elif kind == "run" and len(fds) in (2, 4):
+            job = _start(request, fds, found)
+            jobs[job.id] = job
+            selector.register(job.out_fd, selectors.EVENT_READ, ("output", job))
+            selector.register(job.pidfd, selectors.EVENT_READ, ("exit", job))
+        else:
+            for fd in fds:
+                os.close(fd)
+    return alive
 
 
 def _start(request: dict, fds: list[int], found) -> Job:
