@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -65,6 +66,15 @@ def one_submission(seed: int, root: Path = ROOT) -> tuple[float, dict]:
         return seconds, json.loads(out.read_text())
 
 
+#: The CPU time (user + system) of the last class graded, all its processes together.
+LAST_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def whole_class(size: int, seed: int, root: Path = ROOT) -> tuple[float, list[list[str]]]:
     with tempfile.TemporaryDirectory() as tmp:
         submissions = Path(tmp) / "submissions"
@@ -74,10 +84,12 @@ def whole_class(size: int, seed: int, root: Path = ROOT) -> tuple[float, list[li
         command = [sys.executable, "-m", "autograder.cli", "grade", str(submissions)]
         command += ["--out", str(out), "--seed", str(seed), "--quiet"]
         started = time.perf_counter()
+        cpu_before = _children_cpu()
         done = subprocess.run(
             command, cwd=root, env=_env(root), capture_output=True, text=True, check=False
         )
         seconds = time.perf_counter() - started
+        LAST_CPU[0] = _children_cpu() - cpu_before
         if done.returncode != 0:
             raise SystemExit(done.stdout + done.stderr)
         rows = [line.split(",") for line in out.read_text().splitlines()]
@@ -88,6 +100,7 @@ def side_by_side(other: Path, size: int, repeats: int) -> None:
     """A class graded by this tree and by ``other`` in turn, ``repeats`` times each."""
     print(f"a class of {size} complete submissions, this tree ({ROOT}) and {other}, in turn:")
     times: dict[Path, list[float]] = {ROOT: [], other: []}
+    cpu: dict[Path, list[float]] = {ROOT: [], other: []}
     load_before = _load()
     for repeat in range(repeats):
         order = (ROOT, other) if repeat % 2 == 0 else (other, ROOT)
@@ -95,13 +108,22 @@ def side_by_side(other: Path, size: int, repeats: int) -> None:
             seconds, rows = whole_class(size, seed=7 + repeat, root=root)
             totals = sorted({row[rows[0].index("total")] for row in rows[1:]})
             times[root].append(seconds)
-            print(f"  run {repeat + 1}, {root}: {seconds:.1f} s (totals {totals}); load {_load()}")
+            cpu[root].append(LAST_CPU[0])
+            print(
+                f"  run {repeat + 1}, {root}: {seconds:.1f} s, CPU {LAST_CPU[0]:.1f} s "
+                f"(totals {totals}); load {_load()}"
+            )
     mine, theirs = statistics.median(times[ROOT]), statistics.median(times[other])
     ratios = [a / b for a, b in zip(times[ROOT], times[other], strict=True)]
     print(
         f"median: this tree {mine:.1f} s ({mine / size:.2f} s per student), the other "
         f"{theirs:.1f} s ({theirs / size:.2f} s per student); ratio of medians {mine / theirs:.3f}; "
         f"ratio per run {', '.join(f'{r:.3f}' for r in ratios)}; load {load_before} -> {_load()}"
+    )
+    mine, theirs = statistics.median(cpu[ROOT]), statistics.median(cpu[other])
+    print(
+        f"CPU time (all processes), median: this tree {mine:.1f} s, the other {theirs:.1f} s; "
+        f"ratio {mine / theirs:.3f}"
     )
 
 

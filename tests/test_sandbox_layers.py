@@ -160,7 +160,7 @@ def test_seccomp_alone_keeps_a_worker_in_its_session_and_its_parent_death_signal
 
 def test_the_cgroup_alone_ends_what_a_worker_started_outside_its_session(available):
     """With every other layer off, a worker forks a child that leaves the session and clears
-    its parent-death signal; the job's cgroup still ends it with the job."""
+    its parent-death signal; the run's cgroup still ends it with the run."""
     from tests.conftest import own_processes, stray_processes
 
     _require(bool(available.cgroup), available.cgroup_why)
@@ -176,9 +176,9 @@ def test_the_cgroup_alone_ends_what_a_worker_started_outside_its_session(availab
             "    time.sleep(1000)\n"
             "return 'forked'",
         )
-        left = stray_processes(before | {box.process.pid})
     finally:
         box.stop()
+    left = stray_processes(before)
     assert got == "returned 'forked'", got
     assert left == [], left
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -84,6 +85,7 @@ class ReferenceServer(ControlledProcess):
 
     END_KIND = "ended"
     NAME = "the reference server"
+    _shared_lock = threading.Lock()  # its own: starting one kind never waits for the other
 
     def __init__(self, solutions: Path):
         self.solutions = solutions

@@ -1,10 +1,12 @@
-"""A cgroup v2 per job: everything a worker is, or starts, ends when the job ends.
+"""A cgroup v2 per grading run: everything a worker is, or starts, ends when the run ends.
 
 The zygote makes a cgroup of its own (``course-zygote-PID``) beside itself in the cgroup v2
-tree, and one per job inside it (``job-ID``). A job's first process moves into its cgroup
-before it confines itself, so the worker and anything it could ever start are in it; at the
-job's end the zygote writes ``cgroup.kill`` (Linux 5.14+), which kills every process in the
-cgroup at once, whatever session, process group or parent-death signal they have. A worker
+tree and moves into it before it forks any job, so every worker and anything a worker could
+ever start is in it. When the zygote ends (its grader stops it, or goes), it writes
+``cgroup.kill`` (Linux 5.14+), which kills every process in the cgroup at once, whatever
+session, process group or parent-death signal they have, and the grader removes the cgroup
+(doing the same first, should the zygote itself have been killed). Within a run, each job ends
+through its process group, which seccomp keeps the worker in. A worker
 cannot move out: that needs write access to another cgroup's ``cgroup.procs``, which Landlock
 and the unprivileged user refuse. It works with namespaces off, as in Docker, wherever the
 cgroup tree is writable (root, or a delegated subtree); elsewhere this layer is off, and the
@@ -97,63 +99,41 @@ def _populated(folder: str) -> bool:
         return False
 
 
-class JobCgroup:
-    """One job's cgroup."""
-
-    def __init__(self, path: str):
-        self.path = path
-
-    def enter(self) -> None:
-        """Move the calling process in (the job's first process, before it confines itself)."""
-        _write(os.path.join(self.path, "cgroup.procs"), "0")
-
-    def kill(self) -> None:
-        try:
-            _write(os.path.join(self.path, "cgroup.kill"), "1")
-        except OSError:
-            pass
-
-    def remove(self) -> bool:
-        """Remove the cgroup once it is empty; False while processes are still leaving it."""
-        return _remove(self.path)
-
-
-class Cgroups:
-    """The zygote's cgroup and its jobs' cgroups."""
+class RunCgroup:
+    """The cgroup of one zygote and every job it runs: made beside the zygote, entered by it
+    once (a move between cgroups is slow, so never once per job), killed whole at its end."""
 
     def __init__(self, parent: str):
         _clean_stale(parent)
-        self.base = os.path.join(parent, f"{PREFIX}{os.getpid()}")
-        os.mkdir(self.base)
-        self.pending: list[JobCgroup] = []
+        self.path = os.path.join(parent, f"{PREFIX}{os.getpid()}")
+        os.mkdir(self.path)
+        try:
+            _write(os.path.join(self.path, "cgroup.procs"), "0")
+        except OSError:
+            _remove(self.path)
+            raise
 
-    def make(self, job_id: int) -> JobCgroup:
-        path = os.path.join(self.base, f"job-{job_id}")
-        os.mkdir(path)
-        return JobCgroup(path)
 
-    def release(self, group: JobCgroup) -> None:
-        """A finished job's cgroup: killed, and removed now or as soon as it is empty."""
-        group.kill()
-        if not group.remove():
-            self.pending.append(group)
-        self.pending = [g for g in self.pending if not g.remove()]
-
-    def close(self, wait_seconds: float = 5.0) -> None:
-        """Kill everything in every job's cgroup, wait until they are empty, remove them."""
-        JobCgroup(self.base).kill()
-        deadline = time.monotonic() + wait_seconds
-        while _populated(self.base) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        for name in os.listdir(self.base) if os.path.isdir(self.base) else []:
-            folder = os.path.join(self.base, name)
-            if os.path.isdir(folder):
-                _remove(folder)
-        _remove(self.base)
+def end(path: str, wait_seconds: float = 5.0, *, leave: bool = False) -> None:
+    """Kill every process in the cgroup at ``path``, wait until it is empty, remove it. With
+    ``leave``, the calling process (inside it) first moves back to the cgroup above."""
+    if leave:
+        try:
+            _write(os.path.join(os.path.dirname(path), "cgroup.procs"), "0")
+        except OSError:
+            pass  # then it ends with the others, and the grader removes the cgroup
+    try:
+        _write(os.path.join(path, "cgroup.kill"), "1")
+    except OSError:
+        pass
+    deadline = time.monotonic() + wait_seconds
+    while _populated(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _remove(path)
 
 
 def _clean_stale(parent: str) -> None:
-    """Remove the empty cgroups of zygotes that have gone (killed before they could)."""
+    """Remove the cgroups of zygotes that have gone (killed before theirs was removed)."""
     try:
         names = os.listdir(parent)
     except OSError:
@@ -169,8 +149,4 @@ def _clean_stale(parent: str) -> None:
             pass
         except PermissionError:
             continue
-        folder = os.path.join(parent, name)
-        for job in os.listdir(folder) if os.path.isdir(folder) else []:
-            if os.path.isdir(os.path.join(folder, job)):
-                _remove(os.path.join(folder, job))
-        _remove(folder)
+        end(os.path.join(parent, name), wait_seconds=1.0)

@@ -98,7 +98,7 @@ class Layers:
     unprivileged_why: str = ""
     read_only: list[str] = field(default_factory=list)
     limits: bool = True
-    cgroup: str = ""  # the folder the zygote makes its jobs' cgroups in ("" when off)
+    cgroup: str = ""  # where the zygote makes its run's cgroup; then the cgroup ("" when off)
     cgroup_why: str = ""
 
     def lines(self) -> list[str]:
@@ -130,7 +130,7 @@ class Layers:
             user = f"unprivileged user: off ({self.unprivileged_why})"
         limits = "limits: on (memory, CPU time, file size, open files, processes, wall clock)"
         cgroup = (
-            "cgroup: on (each job in a cgroup of its own, killed whole at its end)"
+            "cgroup: on (the grading run in a cgroup of its own, killed whole at its end)"
             if self.cgroup
             else f"cgroup: off ({self.cgroup_why}; the job's process group and parent-death "
             "signals end it instead)"

@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from typing import Any, Protocol
 
 from autograder import codec
 from autograder.config import Grading
-from autograder.sandbox import channel
+from autograder.sandbox import cgroups, channel
 from autograder.sandbox.control import ControlError, ControlledProcess
 from autograder.sandbox.layers import (
     EXIT_CONFINEMENT_FAILED,
@@ -154,6 +155,7 @@ class Sandbox(ControlledProcess):
 
     END_KIND = "done"
     NAME = "the worker zygote"
+    _shared_lock = threading.Lock()  # its own: starting one kind never waits for the other
 
     def __init__(
         self,
@@ -194,6 +196,12 @@ class Sandbox(ControlledProcess):
         except ControlError as exc:
             raise SandboxError(str(exc)) from None
         self.layers = Layers.from_dict(ready["layers"])
+
+    def stop(self, timeout: float = 10) -> None:
+        """Stop the zygote (it ends its jobs and its cgroup), then make sure of the cgroup."""
+        super().stop(timeout)
+        if self.layers.cgroup:
+            cgroups.end(self.layers.cgroup)
 
     @classmethod
     def shared(cls) -> Sandbox:

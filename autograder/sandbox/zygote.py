@@ -51,9 +51,6 @@ from autograder.sandbox import cgroups, worker
 from autograder.sandbox import control as control_messages
 from autograder.sandbox import layers as layer_tools
 
-#: The jobs' cgroups, when the kernel lets this process make them (``cgroups``).
-CGROUPS: cgroups.Cgroups | None = None
-
 
 class Job:
     def __init__(
@@ -63,12 +60,10 @@ class Job:
         pidfd: int,
         out_fd: int,
         limits: dict,
-        group: cgroups.JobCgroup | None = None,
     ):
         self.id = job_id
         self.pid = pid
         self.pidfd = pidfd
-        self.group = group
         self.out_fd: int | None = out_fd
         self.started = time.monotonic()
         self.deadline = self.started + float(limits["wall_seconds"])
@@ -80,10 +75,8 @@ class Job:
         self.drain_until: float | None = None
 
     def kill(self) -> None:
-        """Kill everything the job is: its cgroup, the worker (found as the supervisor's child,
-        whatever session it is in), the job's process group, the supervisor."""
-        if self.group is not None:
-            self.group.kill()
+        """Kill everything the job is: the worker (found as the supervisor's child, whatever
+        session it is in), the job's process group, the supervisor."""
         if self.status is None:
             _kill_children(self.pid)
         for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, 9)):
@@ -127,10 +120,9 @@ def main(control_fd: int, settings: dict) -> None:
     except Exception as exc:  # noqa: BLE001 - reported, the grader decides
         _send(control, {"kind": "failed", "why": f"{type(exc).__name__}: {exc}"})
         return
-    global CGROUPS
     if found.cgroup:
         try:
-            CGROUPS = cgroups.Cgroups(found.cgroup)
+            found.cgroup = cgroups.RunCgroup(found.cgroup).path
         except OSError as exc:
             found.cgroup, found.cgroup_why = "", f"the zygote's cgroup: {exc.strerror}"
     _send(control, {"kind": "ready", "layers": found.as_dict(), "pid": os.getpid()})
@@ -163,8 +155,8 @@ def main(control_fd: int, settings: dict) -> None:
                 del jobs[job.id]
         if not running and not jobs:
             break
-    if CGROUPS is not None:
-        CGROUPS.close()
+    if found.cgroup:
+        cgroups.end(found.cgroup, leave=True)  # the run's end: everything left in its cgroup
 
 
 def _next_timeout(jobs: dict[int, Job]) -> float:
@@ -204,36 +196,26 @@ def _start(request: dict, fds: list[int], found) -> Job:
     out_r, out_w = os.pipe()
     limits = request["limits"]
     job_id = int(request["id"])
-    group: cgroups.JobCgroup | str | None = None
-    if CGROUPS is not None:
-        try:
-            group = CGROUPS.make(job_id)
-        except OSError as exc:  # the layer is on: the job must not run without it
-            group = f"its cgroup could not be made ({exc.strerror})"
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child never returns
         try:
-            _child(request["scratch"], limits, found, fds, out_w, group)
+            _child(request["scratch"], limits, found, fds, out_w)
         finally:
             os._exit(layer_tools.EXIT_CONFINEMENT_FAILED)
     os.close(out_w)
     for fd in fds:
         os.close(fd)
     pidfd = os.pidfd_open(pid)
-    return Job(job_id, pid, pidfd, out_r, limits, group if not isinstance(group, str) else None)
+    return Job(job_id, pid, pidfd, out_r, limits)
 
 
-def _child(scratch: str, limits: dict, found, fds: list[int], out_w: int, group) -> None:
+def _child(scratch: str, limits: dict, found, fds: list[int], out_w: int) -> None:
     """In the forked child: confine, fork the worker, pass on how it ended. Never returns."""
     zygote = os.getppid()
     try:
         layer_tools.die_with_parent()  # the zygote's end is this job's end
         if os.getppid() != zygote:
             _refuse("the zygote ended before the job started")
-        if isinstance(group, str):
-            _refuse(group)
-        if group is not None:
-            group.enter()  # before anything else: the job's cgroup holds all it ever starts
         os.setsid()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -355,8 +337,6 @@ def _finish(job: Job, selector, control) -> None:
         selector.unregister(job.out_fd)
         os.close(job.out_fd)
         job.out_fd = None
-    if job.group is not None and CGROUPS is not None:
-        CGROUPS.release(job.group)
     status = job.status or 0
     report = {
         "kind": "done",
