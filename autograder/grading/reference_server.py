@@ -2,8 +2,9 @@
 
 ``python -I reference_server.py FD SOLUTIONS`` is started once per grading process by
 ``reference_calls.ReferenceServer``, with one end of a UNIX socket pair as ``FD``. It
-loads the reference solutions once (trusted code), then forks one *helper* per graded function
-whose worker calls the course's functions. The helper is given the two pipes that the worker's
+loads the reference solutions once (trusted code), then hands one *helper* per graded function
+whose worker calls the course's functions (a process forked ahead of need, ``SPARES`` of them
+waiting at any time, so a job's first call does not wait for a fork). The helper is given the two pipes that the worker's
 calls come in on and its answers go out on, and a ``CallBudget``; before it reads a call it
 limits itself with the kernel's ``setrlimit``: its CPU time (``SIGXCPU`` and then ``SIGKILL`` at
 the budget) and how far its address space may grow. It checks each call before running it
@@ -47,67 +48,142 @@ def _send(control: socket.socket, message: dict) -> None:
         pass
 
 
+#: Helpers forked ahead of need, waiting for a job: a job's first call is answered at once.
+SPARES = 2
+
+
 def main(control_fd: int, solutions: str) -> None:
     from pathlib import Path
 
+    # Everything a helper uses is imported here, once, before any helper is forked.
+    import autograder.grading.call_bounds
+    import autograder.sandbox.channel
+    import autograder.sandbox.layers  # noqa: F401
     from autograder.reference import load_reference
     from autograder.sandbox import control as control_messages
 
     control = socket.socket(fileno=control_fd)
-    receiver = control_messages.Receiver(control)
     try:
         reference = load_reference(Path(solutions))
     except Exception as exc:  # noqa: BLE001 - reported, the grader decides
         _send(control, {"kind": "failed", "why": f"{type(exc).__name__}: {exc}"})
         return
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
+    server = _Server(control, control_messages.Receiver(control), reference)
     _send(control, {"kind": "ready", "pid": os.getpid()})
-    helpers: dict[int, int] = {}  # pid -> id
-    running = True
-    while running:
-        ready, _, _ = select.select([control, wake_r], [], [], 1.0)
-        if wake_r in ready:
-            os.read(wake_r, 4096)
-        if control in ready:
-            running = _serve_request(receiver, reference, helpers, (wake_r, wake_w))
-        _reap(control, helpers, block=False)
-    for pid in helpers:
-        _kill(pid)
-    _reap(control, helpers, block=True)
+    server.loop()
 
 
-def _serve_request(receiver, reference, helpers: dict[int, int], keep) -> bool:
-    alive = receiver.pump()
-    for request, fds in receiver.messages():
-        alive = _serve_one(request, fds, receiver.control, reference, helpers, keep) and alive
-    return alive
+class _Server:
+    """The server's state: its socket, the reference, the helpers at work and the spares."""
 
+    def __init__(self, control: socket.socket, receiver, reference):
+        self.control = control
+        self.receiver = receiver
+        self.reference = reference
+        self.helpers: dict[int, int] = {}  # pid -> id of the job it serves
+        self.spares: list[tuple[int, socket.socket]] = []
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        self._refill()
 
-def _serve_one(request: dict, fds: list[int], control, reference, helpers, keep) -> bool:
-    kind = request.get("kind")
-    if kind == "stop":
-        return False
-    if kind == "kill":
-        for pid, number in helpers.items():
-            if number == request.get("id"):
-                _kill(pid)
-    elif kind == "start" and len(fds) == 2:
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the helper never returns
+    def loop(self) -> None:
+        running = True
+        while running:
+            ready, _, _ = select.select([self.control, self.wake_r], [], [], 1.0)
+            if self.wake_r in ready:
+                os.read(self.wake_r, 4096)
+            if self.control in ready:
+                running = self.receiver.pump()
+                for request, fds in self.receiver.messages():
+                    running = self._serve(request, fds) and running
+            self._reap(block=False)
+            if running:
+                self._refill()
+        for pid in [*self.helpers, *(pid for pid, _ in self.spares)]:
+            _kill(pid)
+        self._reap(block=True)
+
+    def _serve(self, request: dict, fds: list[int]) -> bool:
+        from autograder.sandbox import control as control_messages
+
+        kind = request.get("kind")
+        if kind == "stop":
+            return False
+        if kind == "kill":
+            for pid, number in self.helpers.items():
+                if number == request.get("id"):
+                    _kill(pid)
+        elif kind == "start" and len(fds) == 2:
+            if not self.spares:
+                self._fork_spare()
+            pid, channel_to_spare = self.spares.pop(0)
             try:
-                for fd in keep:
+                control_messages.send(channel_to_spare, {"budget": request["budget"]}, fds)
+            except OSError:
+                _kill(pid)  # a spare that has gone: the job's helper ends at once, a fault
+            channel_to_spare.close()
+            self.helpers[pid] = int(request["id"])
+        for fd in fds:
+            os.close(fd)
+        return True
+
+    def _refill(self) -> None:
+        while len(self.spares) < SPARES:
+            self._fork_spare()
+
+    def _fork_spare(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the spare never returns
+            try:
+                for fd in (self.wake_r, self.wake_w, self.control.fileno(), ours.fileno()):
                     os.close(fd)
-                control.close()
-                _helper(fds[0], fds[1], request["budget"], reference)
+                for _, other in self.spares:
+                    other.close()
+                _spare(theirs, self.reference)
             finally:
                 os._exit(EXIT_FAULT)
-        helpers[pid] = int(request["id"])
-    for fd in fds:
-        os.close(fd)
-    return True
+        theirs.close()
+        self.spares.append((pid, ours))
+
+    def _reap(self, *, block: bool) -> None:
+        while self.helpers or self.spares:
+            try:
+                pid, status, usage = os.wait4(-1, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            for spare in [s for s in self.spares if s[0] == pid]:
+                spare[1].close()
+                self.spares.remove(spare)
+            number = self.helpers.pop(pid, None)
+            if number is None:
+                continue
+            _send(
+                self.control,
+                {
+                    "kind": "ended",
+                    "id": number,
+                    "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                    "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+                    "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 4),
+                    "max_rss_kb": usage.ru_maxrss,
+                },
+            )
+
+
+def _spare(channel_to_server: socket.socket, reference) -> None:
+    """A helper forked ahead of need: wait for a job (its pipes and budget), then serve it."""
+    from autograder.sandbox import control as control_messages
+
+    job, fds = control_messages.Receiver(channel_to_server).next()
+    channel_to_server.close()
+    if job is None or len(fds) != 2:
+        os._exit(0)  # the server stopped before giving it a job
+    _helper(fds[0], fds[1], job["budget"], reference)
 
 
 def _kill(pid: int) -> None:
@@ -115,30 +191,6 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-
-
-def _reap(control: socket.socket, helpers: dict[int, int], *, block: bool) -> None:
-    while helpers:
-        try:
-            pid, status, usage = os.wait4(-1, 0 if block else os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        number = helpers.pop(pid, None)
-        if number is None:
-            continue
-        _send(
-            control,
-            {
-                "kind": "ended",
-                "id": number,
-                "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-                "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-                "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 4),
-                "max_rss_kb": usage.ru_maxrss,
-            },
-        )
 
 
 def _limit_self(budget) -> None:
@@ -158,14 +210,7 @@ def _helper(call_fd: int, reply_fd: int, raw_budget: dict, reference) -> None:
 
     from autograder.grading.call_bounds import CallBudget, CallRefused, check_call
     from autograder.sandbox import channel
-    from autograder.sandbox.layers import die_with_parent
 
-    server = os.getppid()
-    die_with_parent()
-    if os.getppid() != server:
-        os._exit(EXIT_FAULT)
-    signal.set_wakeup_fd(-1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     budget = CallBudget.from_dict(raw_budget)
     _limit_self(budget)
     calls = channel.Reader(call_fd)
