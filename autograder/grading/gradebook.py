@@ -124,13 +124,20 @@ class GradingProcess:
         return text[-1][:300] if text else ""
 
     def close(self) -> None:
+        self.finish_input()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.replies.close()
+
+    def finish_input(self) -> None:
+        """No more students: the process stops its workers and helpers, then ends."""
         try:
             if self.process.stdin is not None:
                 self.process.stdin.close()
-            self.process.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            self.kill()
-        self.replies.close()
+        except OSError:
+            pass
 
     def kill(self) -> None:
         try:
@@ -175,8 +182,11 @@ def stop_helpers() -> None:
     from autograder.grading.reference_calls import ReferenceServer
     from autograder.sandbox.runner import Sandbox
 
-    Sandbox.stop_shared()
-    ReferenceServer.stop_shared()
+    both = [threading.Thread(target=kind.stop_shared) for kind in (Sandbox, ReferenceServer)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
 
 
 @dataclass
@@ -277,6 +287,8 @@ def grade_class(
         raise
     finally:
         pool.shutdown(wait=True)
+        for worker in idle:  # all of them stop at once, then each is waited for
+            worker.finish_input()
         for worker in idle:
             worker.close()
     ordered = [results[i] if i in results else kept[i] for i in range(len(students))]
