@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import os
 import random
 import re
 import shutil
@@ -515,3 +516,25 @@ def test_html_feedback_shows_the_graded_code_escaped_beside_its_checks():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     section = page[page.index('<section class="function">') :]
     assert section.index('class="checks"') < section.index('class="code"')
+
+
+def test_a_similarity_is_the_same_in_every_process():
+    """Shards and regrades run in other processes, where Python's string hashes differ: the
+    fingerprints must not depend on them, or one pair gets two similarities."""
+    script = (
+        "from autograder.grading.similarity import _Vocabulary, _fingerprint, _function_similarity"
+        ", normalise\n"
+        "v = _Vocabulary()\n"
+        f"a = _fingerprint(tuple(normalise({SOFTMAX + FORWARD!r})), v)\n"
+        f"b = _fingerprint(tuple(normalise({RENAMED + FORWARD.replace('Z2', 'out')!r})), v)\n"
+        "print(repr(_function_similarity(a, b)))\n"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120,
+        )  # fmt: skip
+        seen.add(done.stdout.strip())
+    assert len(seen) == 1, seen
+    assert 0.5 < float(seen.pop()) < 1.0

@@ -289,8 +289,9 @@ def _model_tolerance(float32, scale=1.0):
 
 def _close(a, b, *, rtol, atol):
     with np.errstate(all="ignore"):
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-        return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+        left = np.asarray(a, dtype=np.float64)
+        right = np.asarray(b, dtype=np.float64)
+        return left.shape == right.shape and bool(np.allclose(left, right, rtol=rtol, atol=atol))
 
 
 def test_adam_update_state(outcome):

@@ -31,6 +31,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+import numpy as np
+
 from autograder.grading.results import NOT_DEFINED, NOT_IMPLEMENTED, GradingResult
 from autograder.notebooks import parse_python
 
@@ -144,7 +146,7 @@ def normalise(source: str) -> list[str]:
 class _Function:
     tokens: tuple[str, ...]
     digest: bytes
-    print: object | None  # copydetect's CodeFingerprint, None when shorter than K tokens
+    print: _Print | None  # None when shorter than K tokens
 
 
 class _Vocabulary:
@@ -165,15 +167,55 @@ class _Vocabulary:
         return "".join(out)
 
 
-def _fingerprint(tokens: tuple[str, ...], vocabulary: _Vocabulary) -> _Function:
-    from copydetect import CodeFingerprint
+@dataclass
+class _Print:
+    """What copydetect's ``compare_files`` reads from a ``CodeFingerprint``."""
 
+    hashes: set
+    hash_idx: dict
+    k: int
+    filtered_code: str
+    offsets: object
+    token_coverage: float
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _kgram_hashes(text: str, k: int) -> np.ndarray:
+    """A hash of every k-gram of ``text``, the same in every process.
+
+    copydetect hashes k-grams with Python's ``hash()``, which ``PYTHONHASHSEED`` changes from one
+    process to the next; winnowing keeps the smallest hash of each window, so a class graded in
+    shards (or twice) would keep different fingerprints and report different similarities."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - k + 1
+    out = np.zeros(max(n, 0), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(k):
+            out = (out * _MIX) ^ codes[offset : offset + n]
+        out ^= out >> np.uint64(29)
+        out *= _MIX
+        out ^= out >> np.uint64(32)
+    return out.view(np.int64)
+
+
+def _print_of(text: str) -> _Print:
+    from copydetect.utils import get_token_coverage, winnow
+
+    hashes, idx = winnow(_kgram_hashes(text, K), window_size=WINDOW, remove_duplicates=False)
+    hash_idx: dict = defaultdict(list)
+    for value, i in zip(hashes.tolist(), idx.tolist()):
+        hash_idx[value].append(i)
+    return _Print(
+        set(hash_idx), dict(hash_idx), K, text, np.array([]),
+        get_token_coverage(hash_idx, K, len(text)),
+    )  # fmt: skip
+
+
+def _fingerprint(tokens: tuple[str, ...], vocabulary: _Vocabulary) -> _Function:
     digest = hashlib.blake2b("\x00".join(tokens).encode("utf-8", "replace")).digest()
-    code = None
-    if len(tokens) >= K:
-        code = CodeFingerprint(
-            "function.py", K, WINDOW, filter=False, fp=io.StringIO(vocabulary.text(tokens))
-        )
+    code = _print_of(vocabulary.text(tokens)) if len(tokens) >= K else None
     return _Function(tokens, digest, code)
 
 
