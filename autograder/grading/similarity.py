@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import io
 import re
 import time
 from collections import defaultdict
