@@ -57,7 +57,6 @@ from autograder.checking import (
     describe,
     expect,
     expect_close,
-    expect_dtype,
     expect_equal,
     expect_ndarray,
     expect_shape,
@@ -67,6 +66,7 @@ from autograder.checking import (
     requires,
     result_or_named_error,
 )
+from autograder.checks.factors import as_ratio, constant_factor
 from autograder.codec import Unsupported
 
 # -- split_features_labels ----------------------------------------------------------------------
@@ -210,13 +210,21 @@ def test_split_features_labels_labels(outcome):
             )
         y = expect_ndarray(y, what, mistakes=mistakes)
         expect_shape(y, want_y.shape, what, mistakes=mistakes, hint="")
-        expect_dtype(
-            y,
-            "iu",
-            what,
-            hint="Labels are class ids: keep them as integers (one_hot indexes its columns "
-            "with them).",
-        )
+        if y.dtype.kind not in "iu":
+            raise failure(
+                f"{what} has dtype {y.dtype}; expected an integer array.",
+                [
+                    Mistake(
+                        "The labels were converted to floats: keep them as integers (one_hot "
+                        "indexes its columns with them).",
+                        matches=lambda got, want=want_y: np.array_equal(got, want),
+                        id="split_features_labels.float_labels",
+                    )
+                ],
+                y,
+                "Labels are class ids: keep them as integers (one_hot indexes its columns "
+                "with them).",
+            )
         expect_equal(y, want_y, what, hint="y is the 'label' column, in row order.")
 
 
@@ -372,8 +380,22 @@ def _right_for_int64(fn) -> np.ndarray | None:
     return got if right else None
 
 
+def _other_divisor(got, want: np.ndarray) -> str | None:
+    """The hint for v / d with another constant d than 255, when the output is that."""
+    factor = constant_factor(got, want, rtol=1e-5)
+    if factor is None or factor <= 0:
+        return None
+    divisor = 255.0 / factor
+    shown = f"{round(divisor)}" if abs(divisor - round(divisor)) < 1e-3 else f"{divisor:.4g}"
+    return (
+        f"Every value is {as_ratio(factor)} times v / 255: the pixels were divided by "
+        f"{shown}, not by 255 (so 255 does not become exactly 1.0)."
+    )
+
+
 def _normalize_mistakes(fn, case: str, X: np.ndarray) -> list[Mistake]:
     wide = X.astype(np.float64)
+    want = wide / 255.0
     mistakes = [
         Mistake(
             IN_PLACE_DIVISION_HINT,
@@ -386,6 +408,16 @@ def _normalize_mistakes(fn, case: str, X: np.ndarray) -> list[Mistake]:
             id="normalize.by_256",
         ),
         Mistake(INTEGER_DIVISION_HINT, np.floor(wide / 255), id="normalize.integer_division"),
+        Mistake(
+            "The pixels are not scaled at all: divide them by 255.",
+            wide,
+            id="normalize.not_scaled",
+        ),
+        Mistake(
+            "The pixels were multiplied by 255; divide them by 255 instead.",
+            wide * 255.0,
+            id="normalize.multiplied",
+        ),
         Mistake(
             "Divide by the constant 255, not by X.max(): the scale must not depend on the batch.",
             wide / max(wide.max(), 1),
@@ -409,6 +441,13 @@ def _normalize_mistakes(fn, case: str, X: np.ndarray) -> list[Mistake]:
             id="normalize.standardised",
         ),
     ]
+    divisor = [
+        Mistake(
+            "",
+            matches=lambda got: _other_divisor(got, want) is not None,
+            id="normalize.wrong_divisor",
+        )
+    ]
     if case == "uint8":
         int64_result = _right_for_int64(fn)
         mistakes.append(
@@ -426,7 +465,7 @@ def _normalize_mistakes(fn, case: str, X: np.ndarray) -> list[Mistake]:
                 id="normalize.uint8_overflow",
             )
         )
-    return mistakes
+    return mistakes + divisor
 
 
 def test_normalize_values(outcome):
@@ -437,6 +476,7 @@ def test_normalize_values(outcome):
         mistakes = _normalize_mistakes(fn, case, X)
         got = result_or_named_error(fn, case, mistakes)
         want = np.asarray(fn.expected(case))
+        mistakes[-1].hint = _other_divisor(got, X.astype(np.float64) / 255.0) or ""
         what = f"normalize(X) on the '{case}' case ({X.dtype} input)"
         got = expect_ndarray(got, what, mistakes=mistakes)
         expect_shape(got, want.shape, what, mistakes=mistakes, hint="")
@@ -473,6 +513,7 @@ def test_normalize_float32(outcome):
             f"normalize(X) on the '{case}' case ({X.dtype} input) has dtype {got.dtype}; expected float32.",
             "Convert to float32 (X.astype(np.float32)) and divide by np.float32(255) or 255: "
             "float32 halves the memory and is what the network computes in.",
+            mistake="normalize.float64" if got.dtype == np.float64 else None,
         )
 
 
@@ -529,6 +570,41 @@ ORDER_HINT = "Return (X_train, y_train, X_dev, y_dev) in this order."
 RANDOM_DEV_SETS = ("seed_a", "seed_b", "default_dev_size")
 
 
+def _expected_shapes(X: np.ndarray, dev: int) -> tuple:
+    n = len(X)
+    return ((n - dev,) + X.shape[1:], (n - dev,), (dev,) + X.shape[1:], (dev,))
+
+
+def _shapes(got) -> tuple:
+    return tuple(np.shape(part) if isinstance(part, np.ndarray) else None for part in got)
+
+
+def _explicit_sizes_right(fn) -> bool:
+    """Every case that passes dev_size gets parts of the right shapes."""
+    for case in fn.cases:
+        call = fn.call(case)
+        if "dev_size" not in call.kwargs:
+            continue
+        got = fn.result(case) if fn.raised(case) is None else None
+        if not isinstance(got, (tuple, list)) or len(got) != 4:
+            return False
+        if _shapes(got) != _expected_shapes(call.args[0], call.kwargs["dev_size"]):
+            return False
+    return True
+
+
+def _off_by_one(got_shapes: tuple, shapes: tuple) -> bool:
+    """The right parts in the right order, with a row too many or too few in some of them."""
+    if any(g is None or len(g) != len(w) for g, w in zip(got_shapes, shapes)):
+        return False
+    rows = [g[0] - w[0] for g, w in zip(got_shapes, shapes)]
+    return (
+        all(g[1:] == w[1:] for g, w in zip(got_shapes, shapes))
+        and all(abs(r) <= 1 for r in rows)
+        and any(rows)
+    )
+
+
 def _split_parts(fn, case: str):
     """The four arrays, checked for type and shape."""
     call = fn.call(case)
@@ -543,9 +619,12 @@ def _split_parts(fn, case: str):
             ORDER_HINT,
         )
     names = ("X_train", "y_train", "X_dev", "y_dev")
-    shapes = ((n - dev,) + X.shape[1:], (n - dev,), (dev,) + X.shape[1:], (dev,))
-    got_shapes = tuple(np.shape(part) if isinstance(part, np.ndarray) else None for part in got)
-    orders = [
+    shapes = _expected_shapes(X, dev)
+    got_shapes = _shapes(got)
+    other_default = [
+        size for size in range(n + 1) if size != dev and got_shapes == _expected_shapes(X, size)
+    ]
+    models = [
         Mistake(
             ORDER_HINT + " (scikit-learn's train_test_split returns X_train, X_dev, y_train, "
             "y_dev.)",
@@ -558,11 +637,45 @@ def _split_parts(fn, case: str):
             matches=lambda _: got_shapes == (shapes[2], shapes[3], shapes[0], shapes[1]),
             id="train_dev_split.sizes_swapped",
         ),
+        Mistake(
+            ORDER_HINT + " The four parts are there, in another order.",
+            matches=lambda _: (
+                None not in got_shapes
+                and got_shapes != shapes
+                and sorted(got_shapes) == sorted(shapes)
+            ),
+            id="train_dev_split.order",
+        ),
     ]
+    if "dev_size" in call.kwargs:
+        models.append(
+            Mistake(
+                "A part is a row too long or too short: the dev part is order[:dev_size] "
+                "(exactly dev_size rows) and the training part order[dev_size:] (the rest).",
+                matches=lambda _: _off_by_one(got_shapes, shapes),
+                id="train_dev_split.off_by_one",
+            )
+        )
+    elif other_default:
+        models.append(
+            Mistake(
+                f"Without a dev_size argument the dev part has {other_default[0]} rows; the "
+                f"default is dev_size=1000, as in the signature.",
+                matches=lambda _: _explicit_sizes_right(fn),
+                id="train_dev_split.default_dev_size",
+            )
+        )
     parts = []
     for name, part, shape in zip(names, got, shapes):
-        part = expect_ndarray(part, f"{name} from {what}", mistakes=orders)
-        expect_shape(part, shape, f"{name} from {what}", mistakes=orders, hint=ORDER_HINT)
+        part = expect_ndarray(part, f"{name} from {what}", mistakes=models)
+        expect_shape(
+            part,
+            shape,
+            f"{name} from {what}",
+            mistakes=models,
+            hint=f"X_dev has dev_size = {dev} rows and X_train the other {n - dev}; the "
+            "parts come back as (X_train, y_train, X_dev, y_dev).",
+        )
         parts.append(part)
     return X, y, parts
 
@@ -672,19 +785,32 @@ def _plain(value) -> str:
 def test_train_dev_split_deterministic(outcome):
     """The same seed gives the same split, and the default seed is 0."""
     fn = outcome("train_dev_split")
-    for first_case, again_case, what in (
-        ("seed_a", "seed_a_again", "on two calls with the same seed"),
-        ("seed_zero", "default_seed", "with seed=0 and with the default seed"),
+    for first_case, again_case, what, mistake in (
+        ("seed_a", "seed_a_again", "on two calls with the same seed", None),
+        (
+            "seed_zero",
+            "default_seed",
+            "with seed=0 and with the default seed",
+            "train_dev_split.default_seed",
+        ),
     ):
         _, _, first = _split_parts(fn, first_case)
         _, _, again = _split_parts(fn, again_case)
         for name, a, b in zip(("X_train", "y_train", "X_dev", "y_dev"), first, again):
+            if mistake:  # the same seed gives the same split; the default is another seed
+                expect(
+                    np.array_equal(a, b),
+                    f"train_dev_split gave a different {name} {what}, while two calls with "
+                    "the same seed agree.",
+                    "The default seed is 0, as in the signature: train_dev_split(X, y, "
+                    "dev_size=1000, seed=0).",
+                    mistake=mistake,
+                )
             expect(
                 np.array_equal(a, b),
                 f"train_dev_split gave a different {name} {what}.",
                 "Make the generator from the seed inside the function, "
-                "np.random.default_rng(seed), draw the permutation from it, and keep the "
-                "default seed=0.",
+                "np.random.default_rng(seed), and draw the permutation from it.",
             )
 
 
@@ -826,6 +952,17 @@ def _one_hot_mistakes(y: np.ndarray, want: np.ndarray) -> list[Mistake]:
             ten if c != 10 else None,
             id="one_hot.fixed_ten",
         ),
+        Mistake(
+            "Every entry is 0: the 1s were never set. Set Y[i, y[i]] = 1 for every row i "
+            "(Y[np.arange(N), y] = 1).",
+            np.zeros((n, c)),
+            id="one_hot.no_ones",
+        ),
+        Mistake(
+            "Every entry is 1: start from zeros (np.zeros), then set one 1 per row.",
+            np.ones((n, c)),
+            id="one_hot.all_ones",
+        ),
     ]
 
 
@@ -869,11 +1006,15 @@ def test_one_hot_float32(outcome):
     fn = outcome("one_hot")
     for case in fn.cases:
         got = expect_ndarray(fn.result(case), f"one_hot(y) on the '{case}' case")
+        kind = {"f": "float64" if got.dtype == np.float64 else "", "i": "integers"}.get(
+            got.dtype.kind, ""
+        )
         expect(
             got.dtype == np.float32,
             f"one_hot(y) on the '{case}' case has dtype {got.dtype}; expected float32.",
             "Create it with dtype=np.float32 (np.zeros and np.eye make float64 unless told "
             "otherwise): one_hot is subtracted from float32 probabilities in backprop.",
+            mistake=f"one_hot.{kind}" if kind else None,
         )
 
 

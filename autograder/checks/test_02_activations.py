@@ -8,8 +8,8 @@ relu(Z)
   - an ndarray of Z's shape, for any shape (2-D, one row, 3-D) ........... test_relu_values
   - Z where Z > 0 and 0 elsewhere: all-negative, zeros, very large values . test_relu_values
   - float32 Z gives float32, float64 Z gives float64 ...................... test_relu_returns_floats
-  - integer Z gives float64: not graded; the network never feeds integers to
-    ReLU, so np.maximum(Z, 0) and Z * (Z > 0) keep full marks (values still checked)
+  - integer Z (float64 out): not graded, neither values nor dtype; the network never feeds
+    integers to ReLU, so np.maximum(Z, 0) and Z * (Z > 0) keep full marks
   - Z is not modified .................................................... test_relu_keeps_input
 
 relu_derivative(Z)
@@ -17,7 +17,7 @@ relu_derivative(Z)
     large magnitudes included ............................................ test_relu_derivative_values
   - 0.0 where Z == 0 exactly (the course's convention) ..................... test_relu_derivative_at_zero
   - floats (not booleans) in Z's float dtype: float32 stays float32 ......... test_relu_derivative_float_dtype
-  - integer Z gives float64: not graded, as for relu (values still checked)
+  - integer Z (float64 out): not graded, as for relu
   - Z is not modified .................................................... test_relu_derivative_keeps_input
 
 softmax(Z)
@@ -40,7 +40,6 @@ from autograder.checking import (
     CheckFailed,
     Mistake,
     cases_for,
-    expect,
     expect_close,
     expect_ndarray,
     expect_shape,
@@ -74,12 +73,8 @@ def relu_cases(rng, ref):
         "one_row": Call(rng.normal(size=(1, 10))),
         "all_negative": Call(-rng.uniform(0.1, 3.0, size=(3, 4))),
         "large": Call(_signed_magnitudes(rng, (3, 4), 0.5, 30.0)),  # far beyond any cap
-        "integers": Call(rng.integers(-5, 6, size=(3, 5))),
         "three_dimensional": Call(rng.normal(size=(2, 3, 4))),  # any shape
     }
-
-
-FLOAT_CASES = ("random", "float32", "one_row", "all_negative", "large", "three_dimensional")
 
 
 def _leaky(Z: np.ndarray, got) -> bool:
@@ -115,11 +110,6 @@ IN_PLACE_RELU_HINT = (
 def _relu_mistakes(Z: np.ndarray) -> list[Mistake]:
     wide = Z.astype(np.float64)
     return [
-        Mistake(
-            IN_PLACE_RELU_HINT,
-            matches=raises_like(lambda: np.maximum(Z, 0.0, out=Z.copy())),
-            id="relu.in_place",
-        ),
         Mistake(
             "np.max(Z, 0) reduces Z to its largest value along axis 0; np.maximum(Z, 0) "
             "compares every entry with 0.",
@@ -177,21 +167,40 @@ def test_relu_values(outcome):
         )
 
 
+def _dtype_mistakes(function: str, Z: np.ndarray, got: np.ndarray, how: str) -> list[Mistake]:
+    """Models of a result in the wrong float dtype: what the output's dtype shows."""
+    return [
+        Mistake(
+            f"float32 Z gave float64: a float64 operand or a conversion (astype(float), "
+            f"np.float64, dtype=float) upcasts everything after it; {how} keeps float32.",
+            matches=lambda _: Z.dtype == np.float32 and got.dtype == np.float64,
+            id=f"{function}.float64",
+        ),
+        Mistake(
+            f"float64 Z gave float32: a fixed float32 conversion loses float64's precision; "
+            f"{how} keeps Z's dtype.",
+            matches=lambda _: Z.dtype == np.float64 and got.dtype == np.float32,
+            id=f"{function}.float32",
+        ),
+    ]
+
+
 @requires("test_relu_values")
 def test_relu_returns_floats(outcome):
     """relu keeps a float Z's dtype: float32 stays float32 and float64 stays float64."""
     relu = outcome("relu")
-    for case in FLOAT_CASES:
+    for case in relu.cases:
         (Z,) = relu.call(case).args
         what = f"relu(Z) on the '{case}' case ({Z.dtype} Z)"
         got = expect_ndarray(relu.result(case), what)
         want = np.asarray(relu.expected(case)).dtype
-        expect(
-            got.dtype == want,
-            f"{what} has dtype {got.dtype}; expected {want}, the dtype of Z.",
-            f"Return {want} for {Z.dtype} input: np.maximum(Z, 0.0) keeps Z's dtype (lesson 01: "
-            "one float64 operand upcasts everything after it).",
-        )
+        if got.dtype != want:
+            raise failure(
+                f"{what} has dtype {got.dtype}; expected {want}, the dtype of Z.",
+                _dtype_mistakes("relu", Z, got, "np.maximum(Z, 0.0)"),
+                got,
+                f"Return {want} for {Z.dtype} input: np.maximum(Z, 0.0) keeps Z's dtype.",
+            )
 
 
 @requires("test_relu_values")
@@ -229,13 +238,11 @@ def relu_derivative_cases(rng, ref):
         "with_zeros": Call(with_zeros),
         "tiny_and_zeros": Call(tiny),
         "all_zero": Call(np.zeros((2, 3))),
-        "integers": Call(rng.integers(-3, 4, size=(4, 5))),  # float64 out, 0 at the zeros
     }
 
 
 NO_EXACT_ZEROS = ("random", "float32", "one_row", "large", "three_dimensional")
-WITH_ZEROS = ("with_zeros", "tiny_and_zeros", "all_zero", "integers")
-DERIVATIVE_FLOAT_CASES = NO_EXACT_ZEROS + ("with_zeros", "tiny_and_zeros", "all_zero")
+WITH_ZEROS = ("with_zeros", "tiny_and_zeros", "all_zero")
 
 
 def _wrong_step(Z: np.ndarray, got) -> bool:
@@ -354,7 +361,7 @@ def test_relu_derivative_at_zero(outcome):
 def test_relu_derivative_float_dtype(outcome):
     """relu_derivative returns floats in Z's float dtype: float32 stays float32."""
     fn = outcome("relu_derivative")
-    for case in DERIVATIVE_FLOAT_CASES:
+    for case in fn.cases:
         (Z,) = fn.call(case).args
         what = f"relu_derivative(Z) on the '{case}' case ({Z.dtype} Z)"
         got = expect_ndarray(fn.result(case), what)
@@ -363,13 +370,16 @@ def test_relu_derivative_float_dtype(outcome):
                 f"{what} returns booleans (dtype bool); expected floats 0.0 and 1.0.",
                 "Comparisons like Z > 0 give booleans: convert them with .astype(Z.dtype) "
                 "(or multiply by 1.0), as the lesson asks.",
+                mistake="relu_derivative.booleans",
             )
         want = np.asarray(fn.expected(case)).dtype
-        expect(
-            got.dtype == want,
-            f"{what} has dtype {got.dtype}; expected {want}, the dtype of Z.",
-            f"Return {want} for {Z.dtype} input: (Z > 0).astype(Z.dtype) keeps Z's dtype.",
-        )
+        if got.dtype != want:
+            raise failure(
+                f"{what} has dtype {got.dtype}; expected {want}, the dtype of Z.",
+                _dtype_mistakes("relu_derivative", Z, got, "(Z > 0).astype(Z.dtype)"),
+                got,
+                f"Return {want} for {Z.dtype} input: (Z > 0).astype(Z.dtype) keeps Z's dtype.",
+            )
 
 
 @requires("test_relu_derivative_values")
@@ -425,20 +435,34 @@ def softmax_cases(rng, ref):
 ORDINARY = ("random", "float32", "one_row", "square")
 
 
-def _softmax_with(Z: np.ndarray, *, axis: int = 1, shift="row", keep_max=True, keep_sum=True):
-    """A softmax as a mistaken version computes it (float64; nan and inf as they come)."""
+def _softmax_with(
+    Z: np.ndarray,
+    *,
+    axis: int | None = 1,
+    shift: str | None = "row",
+    shift_axis: int | None = None,
+    keep_max=True,
+    keep_sum=True,
+    exp=np.exp,
+):
+    """A softmax as a mistaken version computes it (float64; nan and inf as they come):
+    the shift by a maximum over ``shift_axis`` (``axis`` unless given), the global maximum,
+    the row minimum or nothing; the sum over ``axis`` (None: the whole array)."""
     Z = Z.astype(np.float64)
+    over = axis if shift_axis is None else shift_axis
     with np.errstate(all="ignore"):
         if shift == "row":
-            top = Z.max(axis=axis, keepdims=keep_max)
+            top = Z.max(axis=over, keepdims=keep_max)
+        elif shift == "min":
+            top = Z.min(axis=over, keepdims=True)
         elif shift == "global":
             top = Z.max()
         else:
             top = 0.0
-        exp = np.exp(Z - top)
+        e = exp(Z - top)
         if axis is None:
-            return exp / exp.sum()
-        return exp / exp.sum(axis=axis, keepdims=keep_sum)
+            return e / e.sum()
+        return e / e.sum(axis=axis, keepdims=keep_sum)
 
 
 def _row_proportional(want: np.ndarray, got) -> bool:
@@ -466,6 +490,25 @@ def _softmax_mistakes(Z: np.ndarray, want: np.ndarray) -> list[Mistake]:
     mistakes = [
         Mistake(axis_hint, _softmax_with(Z, axis=0), id="softmax.columns"),
         Mistake(axis_hint, _softmax_with(Z, axis=0, shift=None), id="softmax.columns"),
+        Mistake(axis_hint, _softmax_with(Z, axis=0, shift_axis=1), id="softmax.columns"),
+        Mistake(
+            "The maximum is taken over each column (axis=0) but the sum over each row: "
+            "subtract each row's own maximum, Z.max(axis=1, keepdims=True).",
+            _softmax_with(Z, shift_axis=0),
+            id="softmax.max_over_columns",
+        ),
+        Mistake(
+            "Subtract each row's maximum, not its minimum: after subtracting the minimum "
+            "every exponent is 0 or more, and exp overflows to inf for a row of wide range.",
+            _softmax_with(Z, shift="min"),
+            id="softmax.min_shift",
+        ),
+        Mistake(
+            "np.exp is missing: softmax divides the exponentials of the shifted logits by "
+            "their row's sum.",
+            _softmax_with(Z, exp=lambda shifted: shifted),
+            id="softmax.no_exp",
+        ),
         Mistake(
             "Each row must be normalised by its own sum (axis=1, keepdims=True), not by the "
             "total of the whole array.",
@@ -557,13 +600,28 @@ def test_softmax_values(outcome):
         )
 
 
+def _right_on_ordinary(fn) -> bool:
+    """softmax is right on every ordinary case (no logit near +-1000)."""
+    for case in ORDINARY:
+        got = fn.result(case) if fn.raised(case) is None else None
+        want = np.asarray(fn.expected(case), dtype=np.float64)
+        if not isinstance(got, np.ndarray) or got.shape != want.shape:
+            return False
+        with np.errstate(all="ignore"):
+            if not np.allclose(np.asarray(got, dtype=np.float64), want, rtol=1e-4, atol=1e-6):
+                return False
+    return True
+
+
 def test_softmax_large_logits(outcome):
     """softmax stays finite and right for logits near +1000 and -1000."""
     fn = outcome("softmax")
     case = "large_logits"
     (Z,) = fn.call(case).args
     want = np.asarray(fn.expected(case), dtype=np.float64)
-    mistakes = [
+    # These mistakes are right wherever no logit is large: when softmax is right on the
+    # ordinary cases only they can fit, otherwise only the others.
+    large_only = [
         Mistake(
             "Subtract each row's own maximum (Z.max(axis=1, keepdims=True)), not the maximum of "
             "the whole array: a row far below the global maximum underflows to 0 / 0.",
@@ -576,8 +634,14 @@ def test_softmax_large_logits(outcome):
             _softmax_with(Z, shift=None),
             id="softmax.no_shift",
         ),
-        *_softmax_mistakes(Z, want),
     ]
+    everywhere = _softmax_mistakes(Z, want)
+    large_only += [m for m in everywhere if m.id == "softmax.min_shift"]
+    mistakes = (
+        large_only
+        if _right_on_ordinary(fn)
+        else [m for m in everywhere if m.id != "softmax.min_shift"]
+    )
     got = result_or_named_error(fn, case, mistakes)
     expect_close(
         got,
@@ -625,10 +689,12 @@ def test_softmax_float32(outcome):
     fn = outcome("softmax")
     case = "float32"
     what = f"softmax(Z) on the '{case}' case (float32 logits)"
+    (Z,) = fn.call(case).args
     got = expect_ndarray(fn.result(case), what)
-    expect(
-        got.dtype == np.float32,
-        f"{what} has dtype {got.dtype}; expected float32.",
-        "float32 in should give float32 out: np.exp and the division keep float32 unless a "
-        "float64 array or a conversion (astype(float), np.float64) comes in.",
-    )
+    if got.dtype != np.float32:
+        raise failure(
+            f"{what} has dtype {got.dtype}; expected float32.",
+            _dtype_mistakes("softmax", Z, got, "Z - Z.max(axis=1, keepdims=True), np.exp and /"),
+            got,
+            "float32 in should give float32 out: np.exp and the division keep float32.",
+        )

@@ -131,7 +131,7 @@ def split_features_labels(df):
     return X, y
 """,
         hint="keep them as integers",
-        mistake="",
+        mistake="split_features_labels.float_labels",
     ),
     Mistake(
         "split_features_labels",
@@ -231,7 +231,7 @@ def normalize(X):
     return X / 255.0
 """,
         hint="float64",
-        mistake="",
+        mistake="normalize.float64",
     ),
     Mistake(
         "normalize",
@@ -295,8 +295,8 @@ def normalize(X):
         return X
     return (X / 255).astype(np.float32)
 """,
-        hint="should lie in [0, 1]",
-        mistake="",
+        hint="not scaled",
+        mistake="normalize.not_scaled",
     ),
     # -- train_dev_split --
     Mistake(
@@ -438,7 +438,7 @@ def train_dev_split(X, y, dev_size=1000, seed=None):
     return X[order[dev_size:]], y[order[dev_size:]], X[order[:dev_size]], y[order[:dev_size]]
 """,
         hint="default seed",
-        mistake="",
+        mistake="train_dev_split.default_seed",
     ),
     Mistake(
         "train_dev_split",
@@ -472,7 +472,7 @@ def train_dev_split(X, y, dev_size=100, seed=0):
     return X[order[dev_size:]], y[order[dev_size:]], X[order[:dev_size]], y[order[:dev_size]]
 """,
         hint="dev_size=1000",
-        mistake="",
+        mistake="train_dev_split.default_dev_size",
     ),
     # -- one_hot --
     Mistake(
@@ -497,7 +497,7 @@ def one_hot(y, num_classes=10):
     return Y
 """,
         hint="has dtype int64",
-        mistake="",
+        mistake="one_hot.integers",
     ),
     Mistake(
         "one_hot",
@@ -507,7 +507,7 @@ def one_hot(y, num_classes=10):
     return np.eye(num_classes)[y]
 """,
         hint="float64",
-        mistake="",
+        mistake="one_hot.float64",
     ),
     Mistake(
         "one_hot",

@@ -63,7 +63,7 @@ def relu(Z):
     return np.maximum(Z, 0).astype(float)
 """,
         hint="expected float32, the dtype of z",
-        mistake="",
+        mistake="relu.float64",
     ),
     Mistake(
         "relu",
@@ -144,7 +144,7 @@ def relu_derivative(Z):
     return Z > 0
 """,
         hint="booleans",
-        mistake="",
+        mistake="relu_derivative.booleans",
     ),
     Mistake(
         "relu_derivative",
@@ -196,7 +196,7 @@ def relu_derivative(Z):
     return (Z > 0).astype(np.float32)
 """,
         hint="expected float64, the dtype of z",
-        mistake="",
+        mistake="relu_derivative.float32",
     ),
     Mistake(
         "relu_derivative",
@@ -206,7 +206,7 @@ def relu_derivative(Z):
     return np.where(Z > 0, 1.0, 0.0)
 """,
         hint="expected float32, the dtype of z",
-        mistake="",
+        mistake="relu_derivative.float64",
     ),
     Mistake(
         "relu_derivative",
@@ -336,7 +336,7 @@ def softmax(Z):
     return expZ / expZ.sum(axis=1, keepdims=True)
 """,
         hint="float32",
-        mistake="",
+        mistake="softmax.float64",
     ),
     Mistake(
         "softmax",
@@ -402,8 +402,8 @@ def softmax(Z):
     e = np.exp(Z - Z.min(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 """,
-        hint="contains nan",
-        mistake="",
+        hint="not its minimum",
+        mistake="softmax.min_shift",
     ),
     Mistake(
         "softmax",
