@@ -40,6 +40,12 @@ one_hot(y, num_classes=10)
   - float32 ............................................................... test_one_hot_float32
   - y is not modified ...................................................... test_one_hot_keeps_input
 
+Lucky passes: a correct split is declared "not shuffled" only when all three random dev sets
+(6 of 24 rows twice, 1000 of 1010) are the first or last rows at once (below 1e-20), and a split
+that pairs images with labels of another permutation keeps every pair by chance with a
+probability far below 1e-6 (24 labels of 10 classes). Indices drawn with replacement repeat a
+row inside a part of the 1010-row case almost surely.
+
 A hint names a mistake (``Mistake.id``) only when the student's output, exception or argument
 after the call is what that mistake computes on the same inputs.
 """
@@ -337,18 +343,23 @@ def test_split_features_labels_keeps_input(outcome):
 
 @cases_for("normalize")
 def normalize_cases(rng, ref):
-    pixels = rng.integers(0, 256, size=(3, 40)).astype(np.uint8)
-    pixels[0, :3] = [0, 255, 128]
-    dark = rng.integers(0, 181, size=(2, 30)).astype(np.uint8)
-    dark[0, :2] = [0, 180]
+    def pixels(shape, dtype, top: int = 255):
+        """Pixels from 0 to ``top``, both present: a scale taken from the batch (X.max())
+        coincides with 255 only where the brightest pixel is 255."""
+        values = rng.integers(0, top + 1, size=shape)
+        values.flat[:2] = [0, top]
+        return values.astype(dtype)
+
+    uint8 = pixels((3, 40), np.uint8)
+    uint8[0, 2] = 128
     return {
-        "uint8": Call(pixels),
-        "int64": Call(pixels.astype(np.int64)),  # the same values as read_csv gives them
-        "dark_uint8": Call(dark),  # nothing brighter than 180
-        "one_row": Call(rng.integers(0, 256, size=(1, 784)).astype(np.uint8)),
-        "float64": Call(rng.integers(0, 256, size=(2, 20)).astype(np.float64)),
-        "float32": Call(rng.integers(0, 256, size=(2, 20)).astype(np.float32)),
-        "images_28x28": Call(rng.integers(0, 256, size=(2, 28, 28)).astype(np.uint8)),  # any shape
+        "uint8": Call(uint8),
+        "int64": Call(uint8.astype(np.int64)),  # the same values as read_csv gives them
+        "dark_uint8": Call(pixels((2, 30), np.uint8, top=180)),  # nothing brighter than 180
+        "one_row": Call(pixels((1, 784), np.uint8)),
+        "float64": Call(pixels((2, 20), np.float64)),
+        "float32": Call(pixels((2, 20), np.float32)),
+        "images_28x28": Call(pixels((2, 28, 28), np.uint8)),  # any shape
     }
 
 
@@ -647,7 +658,10 @@ def _split_parts(fn, case: str):
             id="train_dev_split.order",
         ),
     ]
-    if "dev_size" in call.kwargs:
+    # On the default case, a dev part of 999 or 1001 rows is a wrong default when every
+    # explicit dev_size is obeyed, and a slice off by one otherwise.
+    explicit_right = "dev_size" not in call.kwargs and _explicit_sizes_right(fn)
+    if not explicit_right:
         models.append(
             Mistake(
                 "A part is a row too long or too short: the dev part is order[:dev_size] "
@@ -661,7 +675,7 @@ def _split_parts(fn, case: str):
             Mistake(
                 f"Without a dev_size argument the dev part has {other_default[0]} rows; the "
                 f"default is dev_size=1000, as in the signature.",
-                matches=lambda _: _explicit_sizes_right(fn),
+                matches=lambda _: True,
                 id="train_dev_split.default_dev_size",
             )
         )
