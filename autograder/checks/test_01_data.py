@@ -71,6 +71,7 @@ from autograder.checking import (
     raises_like,
     requires,
     result_or_named_error,
+    right_on,
 )
 from autograder.checks.factors import as_ratio, constant_factor
 from autograder.codec import Unsupported
@@ -378,19 +379,6 @@ def _in_place_division(X: np.ndarray) -> None:
     copy /= 255
 
 
-def _right_for_int64(fn) -> np.ndarray | None:
-    """The student's result on the int64 case, when it is right (the same pixels as 'uint8')."""
-    if fn.raised("int64") is not None:
-        return None
-    got = fn.result("int64")
-    want = fn.expected("int64")
-    if not isinstance(got, np.ndarray) or got.shape != want.shape:
-        return None
-    with np.errstate(all="ignore"):
-        right = np.allclose(np.asarray(got, dtype=np.float64), want, rtol=1e-6, atol=1e-7)
-    return got if right else None
-
-
 def _other_divisor(got, want: np.ndarray) -> str | None:
     """The hint for v / d with another constant d than 255, when the output is that."""
     factor = constant_factor(got, want, rtol=1e-5)
@@ -460,7 +448,7 @@ def _normalize_mistakes(fn, case: str, X: np.ndarray) -> list[Mistake]:
         )
     ]
     if case == "uint8":
-        int64_result = _right_for_int64(fn)
+        int64_result = fn.result("int64") if right_on(fn, ["int64"], rtol=1e-6, atol=1e-7) else None
         mistakes.append(
             Mistake(
                 "uint8 overflow: the same pixels give the right values as int64 and wrong ones "

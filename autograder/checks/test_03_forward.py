@@ -72,6 +72,7 @@ from autograder.checking import (
     raises_like,
     requires,
     result_or_named_error,
+    right_on,
     tolerance_for,
 )
 
@@ -593,29 +594,10 @@ def _fits_forward(model: dict, probs, cache, tol: dict) -> bool:
 LARGE_LOGITS_ONLY = ("forward.unstable_softmax",)
 
 
-def _right_elsewhere(fn, case: str) -> bool:
-    """forward's whole output (probs and the cache) is right on every case but ``case``."""
-    for other in fn.cases:
-        if other == case:
-            continue
-        got = fn.result(other) if fn.raised(other) is None else None
-        if not isinstance(got, (tuple, list)) or len(got) != 2 or not isinstance(got[1], dict):
-            return False
-        want_probs, want_cache = fn.expected(other)
-        pairs = [(got[0], want_probs)] + [(got[1].get(k), want_cache[k]) for k in CACHE]
-        for have, want in pairs:
-            want = np.asarray(want, dtype=np.float64)
-            if not isinstance(have, np.ndarray) or have.shape != want.shape:
-                return False
-            with np.errstate(all="ignore"):
-                if not np.allclose(np.asarray(have, dtype=np.float64), want, rtol=1e-3, atol=1e-5):
-                    return False
-    return True
-
-
 def _forward_mistakes(fn, case, X, params, probs, cache) -> list[Mistake]:
     tol = tolerance_for(X)
-    edge = _right_elsewhere(fn, case)  # then only a mistake of large logits can fit
+    # Right on the other cases: then only a mistake of large logits can fit.
+    edge = right_on(fn, [other for other in fn.cases if other != case], rtol=1e-3, atol=1e-5)
     return [
         Mistake(hint, matches=lambda _, m=model: _fits_forward(m, probs, cache, tol), id=id_)
         for id_, hint, model in _forward_models(X, params)
@@ -974,21 +956,10 @@ def _same_number(a: float, b: float) -> bool:
     return bool(np.isclose(a, b, rtol=1e-6, atol=1e-12, equal_nan=True))
 
 
-def _ordinary_right(fn) -> bool:
-    """The loss is right on every ordinary case (no probability below 1e-12)."""
-    for case in ORDINARY_LOSS:
-        got = fn.result(case) if fn.raised(case) is None else None
-        if not isinstance(got, (int, float, np.floating)) or not _same_number(
-            float(got), float(fn.expected(case))
-        ):
-            return False
-    return True
-
-
 def _loss_case(fn, case: str, what_extra: str = ""):
     probs, y = fn.call(case).args
     want = float(fn.expected(case))
-    ordinary_right = case not in ORDINARY_LOSS and _ordinary_right(fn)
+    ordinary_right = case not in ORDINARY_LOSS and right_on(fn, ORDINARY_LOSS, rtol=1e-4, atol=1e-7)
     mistakes = _loss_mistakes(probs, y, want, ordinary_right=ordinary_right)
     what = f"cross_entropy(probs, y) on the '{case}' case{what_extra}"
     got = fn.result(case)
