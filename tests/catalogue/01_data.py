@@ -298,6 +298,26 @@ def normalize(X):
         hint="not scaled",
         mistake="normalize.not_scaled",
     ),
+    Mistake(
+        "normalize",
+        "multiplied_by_255",
+        """
+def normalize(X):
+    return np.asarray(X).astype(np.float32) * np.float32(255)
+""",
+        hint="multiplied by 255",
+        mistake="normalize.multiplied",
+    ),
+    Mistake(
+        "normalize",
+        "divides_by_254",
+        """
+def normalize(X):
+    return np.asarray(X).astype(np.float32) / np.float32(254)
+""",
+        hint="divided by 254",
+        mistake="normalize.wrong_divisor",
+    ),
     # -- train_dev_split --
     Mistake(
         "train_dev_split",
@@ -474,6 +494,30 @@ def train_dev_split(X, y, dev_size=100, seed=0):
         hint="dev_size=1000",
         mistake="train_dev_split.default_dev_size",
     ),
+    Mistake(
+        "train_dev_split",
+        "dev_slice_one_too_long",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    dev, train = order[:dev_size + 1], order[dev_size:]
+    return X[train], y[train], X[dev], y[dev]
+""",
+        hint="a row too long or too short",
+        mistake="train_dev_split.off_by_one",
+    ),
+    Mistake(
+        "train_dev_split",
+        "y_train_first",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    dev, train = order[:dev_size], order[dev_size:]
+    return y[train], X[train], X[dev], y[dev]
+""",
+        hint="in another order",
+        mistake="train_dev_split.order",
+    ),
     # -- one_hot --
     Mistake(
         "one_hot",
@@ -591,6 +635,29 @@ def one_hot(y, num_classes=10):
 """,
         hint="all zeros except a 1",
         mistake="",
+    ),
+    Mistake(
+        "one_hot",
+        "starts_from_ones",
+        """
+def one_hot(y, num_classes=10):
+    Y = np.ones((len(y), num_classes), dtype=np.float32)
+    Y[np.arange(len(y)), y] = 1
+    return Y
+""",
+        hint="start from zeros",
+        mistake="one_hot.all_ones",
+    ),
+    Mistake(
+        "one_hot",
+        "ones_never_set",
+        """
+def one_hot(y, num_classes=10):
+    Y = np.zeros((len(y), num_classes), dtype=np.float32)
+    return Y
+""",
+        hint="never set",
+        mistake="one_hot.no_ones",
     ),
 ]
 

@@ -258,6 +258,16 @@ def relu_derivative(Z):
         hint="other way round",
         mistake="relu_derivative.inverted",
     ),
+    Mistake(
+        "relu_derivative",
+        "always_float64",
+        """
+def relu_derivative(Z):
+    return (Z > 0).astype(np.float64)
+""",
+        hint="float32 z gave float64",
+        mistake="relu_derivative.float64",
+    ),
     # -- softmax --
     Mistake(
         "softmax",
@@ -415,6 +425,39 @@ def softmax(Z):
 """,
         hint="contains nan",
         mistake="",
+    ),
+    Mistake(
+        "softmax",
+        "row_shift_column_maximum",
+        """
+def softmax(Z):
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+""",
+        hint="maximum is taken over each column",
+        mistake="softmax.max_over_columns",
+    ),
+    Mistake(
+        "softmax",
+        "exp_forgotten",
+        """
+def softmax(Z):
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted / shifted.sum(axis=1, keepdims=True)
+""",
+        hint="np.exp is missing",
+        mistake="softmax.no_exp",
+    ),
+    Mistake(
+        "softmax",
+        "row_shift_column_sum",
+        """
+def softmax(Z):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+""",
+        hint="normalises each column",
+        mistake="softmax.columns",
     ),
 ]
 

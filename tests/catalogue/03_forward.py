@@ -281,6 +281,34 @@ def init_params(n_in=784, n_hidden=10, n_out=10, seed=0):
         hint="every weight is positive",
         mistake="init_params.not_centred",
     ),
+    Mistake(
+        "init_params",
+        "spread_as_mean",
+        """
+def init_params(n_in=784, n_hidden=10, n_out=10, seed=0):
+    rng = np.random.default_rng(seed)
+    W1 = rng.normal(np.sqrt(2.0 / n_in), size=(n_in, n_hidden))
+    W2 = rng.normal(np.sqrt(2.0 / n_hidden), size=(n_hidden, n_out))
+    return {"W1": W1.astype(np.float32), "b1": np.zeros(n_hidden, np.float32),
+            "W2": W2.astype(np.float32), "b2": np.zeros(n_out, np.float32)}
+""",
+        hint="went in as the mean",
+        mistake="init_params.loc_for_scale",
+    ),
+    Mistake(
+        "init_params",
+        "w2_not_scaled",
+        """
+def init_params(n_in=784, n_hidden=10, n_out=10, seed=0):
+    rng = np.random.default_rng(seed)
+    W1 = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_hidden))
+    W2 = rng.standard_normal((n_hidden, n_out))
+    return {"W1": W1.astype(np.float32), "b1": np.zeros(n_hidden, np.float32),
+            "W2": W2.astype(np.float32), "b2": np.zeros(n_out, np.float32)}
+""",
+        hint="standard deviation 1",
+        mistake="init_params.std_one",
+    ),
     # -- forward --
     Mistake(
         "forward",
@@ -501,6 +529,32 @@ def forward(X, params):
         mistake="forward.float64",
     ),
     Mistake(
+        "forward",
+        "no_b1",
+        """
+def forward(X, params):
+    Z1 = X @ params["W1"]
+    A1 = relu(Z1)
+    Z2 = A1 @ params["W2"] + params["b2"]
+    return softmax(Z2), {"Z1": Z1, "A1": A1, "Z2": Z2}
+""",
+        hint="bias b1 is missing",
+        mistake="forward.no_b1",
+    ),
+    Mistake(
+        "forward",
+        "no_b2",
+        """
+def forward(X, params):
+    Z1 = X @ params["W1"] + params["b1"]
+    A1 = relu(Z1)
+    Z2 = A1 @ params["W2"]
+    return softmax(Z2), {"Z1": Z1, "A1": A1, "Z2": Z2}
+""",
+        hint="bias b2 is missing",
+        mistake="forward.no_b2",
+    ),
+    Mistake(
         "cross_entropy",
         "divides_by_N_twice",
         """
@@ -694,6 +748,17 @@ def cross_entropy(probs, y):
 """,
         hint="np.minimum",
         mistake="cross_entropy.minimum_for_maximum",
+    ),
+    Mistake(
+        "cross_entropy",
+        "log2",
+        """
+def cross_entropy(probs, y):
+    correct = probs[np.arange(len(y)), y]
+    return float(-np.mean(np.log2(np.maximum(correct, 1e-12))))
+""",
+        hint="natural log",
+        mistake="cross_entropy.log_base",
     ),
 ]
 
