@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from autograder import interrupts
 from autograder.config import load_course
 from autograder.errors import (
     EXIT_ERROR,
@@ -610,18 +611,28 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = stdout, stderr
 
 
+def _interrupted() -> int:
+    print("course: interrupted.", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
 def _run(argv: list[str] | None) -> int:
+    previous = interrupts.install()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         load_course()
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        # An interrupt that a library swallowed (pytest, say) still ends the command as one.
+        return _interrupted() if interrupts.received() else code
     except KeyboardInterrupt:
-        print("course: interrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except UserError as exc:
-        return _error(str(exc))
+        # pandas turns an interrupted read into "cannot be read as a CSV file": not a data error.
+        return _interrupted() if interrupts.received() else _error(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a bare traceback for a user
+        if interrupts.received():
+            return _interrupted()
         import traceback
 
         detail = traceback.format_exc(limit=-3)
@@ -629,6 +640,8 @@ def _run(argv: list[str] | None) -> int:
             f"an internal error stopped this command: {type(exc).__name__}: {exc}\n"
             f"(please report it with these lines)\n{detail}"
         )
+    finally:
+        interrupts.uninstall(previous)
 
 
 if __name__ == "__main__":

@@ -79,6 +79,9 @@ class Grading:
     memory_mb: int = 2048
     output_kb: int = 256
     max_result_mb: int = 64
+    #: Wall-clock seconds for one submission (`course check`, a student of `course grade`, a
+    #: notebook under nbgrader): what has not finished by then is stopped, the student's failure.
+    submission_seconds: float = 600.0
 
 
 @dataclass(frozen=True)

@@ -163,16 +163,22 @@ def test_a_kill_on_some_seeds_only_is_a_survivor():
 
 
 def test_a_name_that_changes_with_the_case_or_seed_is_a_wrong_guess():
-    """A check that names a mistake on one reading and another (or none) on the next guessed
-    wrongly; a name that holds on every reading counts as named."""
+    """A check that names a mistake on one reading and another (or none) on the next, where it
+    fails too, guessed wrongly; a name that holds on every reading counts as named."""
     steady = {"test_values": ["softmax.columns", "softmax.columns"]}
     assert mutants.verdict([_result(1.0, steady), _result(1.0, steady)], [1, 2])["named"]
     drifting = {"test_values": ["softmax.columns", ""]}
     verdict = mutants.verdict([_result(1.0, steady), _result(1.0, drifting)], [1, 2])
     assert not verdict["named"]
     assert verdict["wrong"] == {"test_values": ["", "softmax.columns"]}
-    elsewhere = mutants.verdict([_result(1.0, steady), _result(1.0, {})], [1, 2])
+    unnamed = {"test_values": [""], "test_keeps_input": [""]}
+    elsewhere = mutants.verdict([_result(1.0, steady), _result(1.0, unnamed)], [1, 2])
     assert elsewhere["wrong"] == {"test_values": ["", "softmax.columns"]}
+    # Where the check passes (another check kills the mutant), it has nothing to name.
+    passed = {"test_keeps_input": [""]}
+    quiet = mutants.verdict([_result(1.0, steady), _result(1.0, passed)], [1, 2])
+    assert quiet["wrong"] == {}
+    assert not quiet["named"]
 
 
 def _mutant(function, source):

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from autograder import interrupts
 from autograder.config import lessons_dir, load_course
 from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
 
@@ -52,7 +53,7 @@ def check(args: argparse.Namespace) -> int:
         timeout_seconds=args.timeout,
     )
     if args.json:
-        Path(args.json).write_text(result.to_json(), encoding="utf-8")
+        interrupts.write_text(Path(args.json), result.to_json())
     print(render_table([result], verbose=args.verbose))
     if result.problems:
         print()
@@ -124,10 +125,19 @@ def isolation_summary(allow_weak: bool) -> Isolation:
 
 def grade(args: argparse.Namespace) -> int:
     """`course grade`: a class, its gradebook, feedback and report; or one share of it
-    (``--shard``), or the shares merged (``--merge``); or a regrade of some students (``--only``)."""
+    (``--shard``), or the shares merged (``--merge``); or a regrade of some students
+    (``--only``). Whatever happens, nothing it started is left running when it returns
+    (``sandbox.reaper``)."""
     from autograder.grading import class_run
+    from autograder.grading.gradebook import stop_helpers
+    from autograder.sandbox.reaper import become_subreaper, end_descendants
 
-    return class_run.run(args)
+    become_subreaper()
+    try:
+        return class_run.run(args)
+    finally:
+        stop_helpers()
+        end_descendants()
 
 
 def doctor(args: argparse.Namespace) -> int:

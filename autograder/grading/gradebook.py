@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.config import Course, load_course
 from autograder.grading.results import NEEDS_REVIEW, CheckRecord, FunctionReport, GradingResult
 from autograder.grading.safe_text import csv_cell, printable, unique_file_names
@@ -127,13 +128,20 @@ class GradingProcess:
         return text[-1][:300] if text else ""
 
     def close(self) -> None:
+        self.finish_input()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.replies.close()
+
+    def finish_input(self) -> None:
+        """No more students: the process stops its workers and helpers, then ends."""
         try:
             if self.process.stdin is not None:
                 self.process.stdin.close()
-            self.process.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            self.kill()
-        self.replies.close()
+        except OSError:
+            pass
 
     def kill(self) -> None:
         try:
@@ -186,7 +194,21 @@ def grade_batch(
             result.isolation = isolation.note
             replies.write(result.to_json().replace("\n", " ").encode("utf-8") + b"\n")
             replies.flush()
+    stop_helpers()
     return 0
+
+
+def stop_helpers() -> None:
+    """Stop this process's zygote and reference server, and wait for them: every worker and
+    helper they ran has ended when this returns."""
+    from autograder.grading.reference_calls import ReferenceServer
+    from autograder.sandbox.runner import Sandbox
+
+    both = [threading.Thread(target=kind.stop_shared) for kind in (Sandbox, ReferenceServer)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
 
 
 def grade_students(
@@ -209,6 +231,7 @@ def grade_students(
     parallel = max(1, min(parallel or cores, len(to_grade) or 1))
     jobs = max(2, cores // parallel + 1)
     idle: list[GradingProcess] = []
+    started: list[GradingProcess] = []
     lock = threading.Lock()
 
     def grade_one(work: StudentWork) -> tuple[GradingResult, bool]:
@@ -216,6 +239,8 @@ def grade_students(
             worker = idle.pop() if idle else None
         if worker is None:
             worker = GradingProcess(seed, timeout_seconds, jobs, allow_weak_isolation)
+            with lock:
+                started.append(worker)
         try:
             result = worker.grade(work)
         except RuntimeError as exc:
@@ -228,23 +253,37 @@ def grade_students(
 
     results: dict[int, GradingResult] = {}
     failures: list[str] = []
+    pool = ThreadPoolExecutor(max_workers=parallel)
+    futures: dict = {}
     try:
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = {pool.submit(grade_one, students[i]): i for i in to_grade}
-            for future in as_completed(futures):
-                index = futures[future]
-                result, ok = future.result()
-                work = students[index]
-                result.submission = work.name
-                result.submitted = work.submitted
-                result.lms = dict(work.lms)
-                result.graded_at = datetime.now(UTC).isoformat(timespec="seconds")
-                results[index] = result
-                if not ok:
-                    failures.append(work.name)
-                if progress:
-                    progress(work.name)
+        futures = {pool.submit(grade_one, students[i]): i for i in to_grade}
+        for future in as_completed(futures):
+            index = futures[future]
+            result, ok = future.result()
+            work = students[index]
+            result.submission = work.name
+            result.submitted = work.submitted
+            result.lms = dict(work.lms)
+            result.graded_at = datetime.now(UTC).isoformat(timespec="seconds")
+            results[index] = result
+            if not ok:
+                failures.append(work.name)
+            if progress:
+                progress(work.name)
+            interrupts.point("grading")
+    except BaseException:
+        # Ctrl-C, or anything else: no grading process goes on (nor its workers).
+        for future in futures:
+            future.cancel()
+        with lock:
+            everyone = list(started)
+        for worker in everyone:
+            worker.kill()
+        raise
     finally:
+        pool.shutdown(wait=True)
+        for worker in idle:  # all of them stop at once, then each is waited for
+            worker.finish_input()
         for worker in idle:
             worker.close()
     return results, sorted(failures)
@@ -296,7 +335,10 @@ def write_gradebook(
     functions = [e.function for e in course.exercises]
     file_names = file_names or unique_file_names([r.submission for r in results])
     out_csv.parent.mkdir(parents=True, exist_ok=True)
-    with out_csv.open("w", newline="", encoding="utf-8") as handle:
+    with (
+        interrupts.replacing(out_csv) as partial,
+        partial.open("w", newline="", encoding="utf-8") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow(["student", *functions, *SUMMARY_COLUMNS])
         for result, file_name in zip(results, file_names, strict=True):

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.config import Course
 from autograder.grading.results import (
     FAILED,
@@ -329,7 +330,10 @@ def write_items(report: ClassReport, path: Path) -> None:
     by_function: dict[str, list[Item]] = {}
     for item in report.items:
         by_function.setdefault(item.function, []).append(item)
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with (
+        interrupts.replacing(path) as partial,
+        partial.open("w", newline="", encoding="utf-8") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow(ITEM_COLUMNS)
         for whole in report.function_items:
@@ -669,6 +673,8 @@ def _similarity_section(report: ClassReport) -> str:
         parts.append("</ul>")
     if not similar.pairs:
         parts.append("<p>No pair reached the threshold.</p>")
+        if not similar.complete:
+            parts.append(f"<p>{_e(similar.note)}</p>")
         return "\n".join(parts)
     parts.append(
         "<table><tr><th>student</th><th>student</th><th>similarity</th>"
@@ -681,8 +687,11 @@ def _similarity_section(report: ClassReport) -> str:
             f"<td>{_e(', '.join(pair.identical))}</td></tr>"
         )
     parts.append("</table>")
-    if len(similar.pairs) > MAX_PAIRS:
-        parts.append(f"<p>… and {len(similar.pairs) - MAX_PAIRS} more pairs.</p>")
+    more = len(similar.pairs) - min(len(similar.pairs), MAX_PAIRS) + similar.more_pairs
+    if more:
+        parts.append(f"<p>… and {more} more pairs.</p>")
+    if not similar.complete:
+        parts.append(f"<p>{_e(similar.note)}</p>")
     return "\n".join(parts)
 
 
@@ -699,7 +708,7 @@ def write_class_report(
     report = analyse(results, course, seed, feedback)
     folder.mkdir(parents=True, exist_ok=True)
     write_items(report, folder / ITEMS_CSV)
-    (folder / REPORT_HTML).write_text(
-        render_report(report, course), encoding="utf-8", errors="backslashreplace"
+    interrupts.write_text(
+        folder / REPORT_HTML, render_report(report, course), errors="backslashreplace"
     )
     return report
