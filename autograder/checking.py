@@ -598,6 +598,116 @@ def directional_derivatives(
     return np.array(slopes)
 
 
+# -- known mistakes seen in what was raised and in what an argument holds after the call --------
+# A mistake leaves evidence beyond its return value: the exception it raises on the same inputs
+# (a broadcast of (N, C) against (N,)), or what it writes into its caller's array. These models
+# name a mistake only when that evidence is exactly what the mistaken code produces.
+
+
+def raises_like(model: Callable[[], Any]) -> Callable[[Any], bool]:
+    """A ``Mistake.matches`` for an exception: ``model()`` runs the mistaken code on the case's
+    inputs, and the student's ``Raised`` fits when it has the same type and message."""
+    try:
+        with np.errstate(all="ignore"):
+            model()
+    except Exception as exc:  # noqa: BLE001 - the model's exception is the evidence
+        expected: tuple[str, str] | None = (type(exc).__name__, str(exc)[:480])
+    else:
+        expected = None
+
+    def matches(raised: Any) -> bool:
+        return (
+            expected is not None
+            and isinstance(raised, Raised)
+            and (raised.type, raised.message[:480]) == expected
+        )
+
+    return matches
+
+
+def result_or_named_error(fn: Any, case: str, mistakes: Iterable[Mistake] = ()) -> Any:
+    """What the student's function returned; when it raised, the known mistake whose model
+    raises the same exception on the same inputs is named (``raises_like``)."""
+    raised = fn.raised(case)
+    if raised is not None:
+        found = matching_mistake(mistakes, raised)
+        if found is not None:
+            where = f"; {raised.where}" if raised.where else ""
+            raise CheckFailed(
+                f"`{fn.function}` raised {raised.type}: {raised.message} (on the '{case}' case{where}).",
+                mistake=found,
+            )
+    return fn.result(case)
+
+
+def expect_unchanged_or_named(
+    before: Any,
+    after: Any,
+    what: str,
+    *,
+    mistakes: Iterable[Mistake] = (),
+    hint: str | None = None,
+) -> None:
+    """``expect_unchanged``, naming the in-place mistake whose model fits what the argument
+    holds after the call (the result written into it, a shift applied to it, ...)."""
+    try:
+        expect_unchanged(before, after, what, hint=hint)
+    except CheckFailed as failed:
+        raise failure(failed.message, mistakes, after, failed.hint) from None
+
+
+def result_written_into(got: Any, hint: str, id: str) -> Mistake:
+    """The in-place mistake whose evidence is an argument that holds the function's own result
+    after the call (``Z[Z < 0] = 0; return Z``): a model for ``expect_unchanged_or_named``."""
+
+    def holds_result(after: Any) -> bool:
+        return (
+            isinstance(after, np.ndarray)
+            and isinstance(got, np.ndarray)
+            and after.shape == got.shape
+            and bool(np.array_equal(after, got, equal_nan=after.dtype.kind in "fc"))
+        )
+
+    return Mistake(hint, matches=holds_result, id=id)
+
+
+def right_on(fn: Any, cases: Iterable[str], *, rtol: float = 1e-4, atol: float = 1e-6) -> bool:
+    """The student's function returned what the reference returned on every one of ``cases``
+    (numbers and arrays within the tolerance, and tuples, lists and dicts of them), raising on
+    none. A mistake that gives the right answer except on an edge case (a missing clip, a naive
+    softmax) is named on that case only when this holds on the others."""
+    for case in cases:
+        if fn.raised(case) is not None or not _agrees(
+            fn.result(case), fn.expected(case), rtol, atol
+        ):
+            return False
+    return True
+
+
+def _agrees(got: Any, want: Any, rtol: float, atol: float) -> bool:
+    if isinstance(want, dict):
+        return (
+            isinstance(got, dict)
+            and set(got) >= set(want)
+            and all(_agrees(got[k], want[k], rtol, atol) for k in want)
+        )
+    if isinstance(want, (tuple, list)):
+        return (
+            isinstance(got, (tuple, list))
+            and len(got) == len(want)
+            and all(_agrees(g, w, rtol, atol) for g, w in zip(got, want))
+        )
+    try:
+        have = np.asarray(got, dtype=np.float64)
+        target = np.asarray(want, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    if have.shape != target.shape:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(have, target, rtol=rtol, atol=atol, equal_nan=True))
+
+
 # -- naming a mistake only where its model fits every failing case ------------------------------
 
 

@@ -241,7 +241,9 @@ def _where_in_notebook(exc: BaseException) -> str:
 
 
 def call_locally(target: Callable, call: Call) -> CallResult:
-    """Call ``target`` here; the result crosses the codec, so it is what the grader would see."""
+    """Call ``target`` here; the result crosses the codec, so it is what the grader would see.
+    The arguments after the call are the ones ``target`` received (``resolve`` rebuilds the
+    dicts and lists around them), so a key added to a dict argument shows, as in a worker."""
     args = probes.resolve(call.args)
     kwargs = probes.resolve(call.kwargs)
     started = time.perf_counter()
@@ -249,7 +251,7 @@ def call_locally(target: Callable, call: Call) -> CallResult:
         value = target(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any student exception becomes feedback
         raised = codec.Raised(type(exc).__name__, str(exc)[:500], _where_in_notebook(exc))
-        return CallResult(raised=raised, args_after=call.args, kwargs_after=call.kwargs)
+        return CallResult(raised=raised, args_after=args, kwargs_after=kwargs)
     arrays: dict[str, np.ndarray] = {}
 
     def put(array: np.ndarray) -> str:
@@ -261,8 +263,6 @@ def call_locally(target: Callable, call: Call) -> CallResult:
         decoded = codec.decode(codec.encode(value, put), lambda key: arrays[key].copy())
     except codec.CodecError as exc:
         raised = codec.Raised("InvalidResult", f"the result could not be read back: {exc}")
-        return CallResult(raised=raised, args_after=call.args, kwargs_after=call.kwargs)
+        return CallResult(raised=raised, args_after=args, kwargs_after=kwargs)
     seconds = time.perf_counter() - started
-    return CallResult(
-        value=decoded, args_after=call.args, kwargs_after=call.kwargs, seconds=seconds
-    )
+    return CallResult(value=decoded, args_after=args, kwargs_after=kwargs, seconds=seconds)

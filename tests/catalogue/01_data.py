@@ -14,6 +14,7 @@ def split_features_labels(df):
     return X, y
 """,
         hint="pixel0",
+        mistake="split_features_labels.drops_first_column",
     ),
     Mistake(
         "split_features_labels",
@@ -25,6 +26,7 @@ def split_features_labels(df):
     return X, y
 """,
         hint="no 'label' column",
+        mistake="split_features_labels.label_always_there",
     ),
     Mistake(
         "split_features_labels",
@@ -36,6 +38,7 @@ def split_features_labels(df):
     return df, None
 """,
         hint="to_numpy",
+        mistake="split_features_labels.returns_pandas",
     ),
     Mistake(
         "split_features_labels",
@@ -47,6 +50,7 @@ def split_features_labels(df):
     return X, y
 """,
         hint="label column",
+        mistake="split_features_labels.keeps_label",
     ),
     Mistake(
         "split_features_labels",
@@ -57,6 +61,7 @@ def split_features_labels(df):
     return df.to_numpy(), y
 """,
         hint="df.pop",
+        mistake="split_features_labels.removes_label_in_place",
     ),
     Mistake(
         "split_features_labels",
@@ -68,6 +73,7 @@ def split_features_labels(df):
     return X, y
 """,
         hint="normalize",
+        mistake="split_features_labels.scaled",
     ),
     Mistake(
         "split_features_labels",
@@ -79,6 +85,7 @@ def split_features_labels(df):
     return X, y
 """,
         hint="(n, 1)",
+        mistake="split_features_labels.label_table",
     ),
     Mistake(
         "split_features_labels",
@@ -90,6 +97,68 @@ def split_features_labels(df):
     return y, X
 """,
         hint="return x first",
+        mistake="split_features_labels.y_first",
+    ),
+    Mistake(
+        "split_features_labels",
+        "label_attribute",
+        """
+def split_features_labels(df):
+    X = df.drop(columns="label", errors="ignore").to_numpy()
+    return X, df.label.to_numpy()
+""",
+        hint="no 'label' column",
+        mistake="split_features_labels.label_always_there",
+    ),
+    Mistake(
+        "split_features_labels",
+        "values_slices",
+        """
+def split_features_labels(df):
+    values = df.values
+    return values[:, 1:], values[:, 0]
+""",
+        hint="pixel0",
+        mistake="split_features_labels.drops_first_column",
+    ),
+    Mistake(
+        "split_features_labels",
+        "float_labels",
+        """
+def split_features_labels(df):
+    X = df.drop(columns="label", errors="ignore").to_numpy()
+    y = df["label"].to_numpy(dtype=float) if "label" in df.columns else None
+    return X, y
+""",
+        hint="keep them as integers",
+        mistake="split_features_labels.float_labels",
+    ),
+    Mistake(
+        "split_features_labels",
+        "drop_in_place",
+        """
+def split_features_labels(df):
+    y = None
+    if "label" in df.columns:
+        y = df["label"].to_numpy()
+        df.drop(columns="label", inplace=True)
+    return df.to_numpy(), y
+""",
+        hint="inplace=true",
+        mistake="split_features_labels.removes_label_in_place",
+    ),
+    Mistake(
+        "split_features_labels",
+        "sorted_by_label",
+        """
+def split_features_labels(df):
+    if "label" in df.columns:
+        df = df.sort_values("label")
+        return df.drop(columns="label").to_numpy(), df["label"].to_numpy()
+    return df.to_numpy(), None
+""",
+        hint="values unchanged",
+        mistake="",
     ),
     # -- normalize --
     Mistake(
@@ -100,6 +169,7 @@ def normalize(X):
     return (X / 256).astype(np.float32)
 """,
         hint="not 256",
+        mistake="normalize.by_256",
     ),
     Mistake(
         "normalize",
@@ -109,6 +179,7 @@ def normalize(X):
     return (X // 255).astype(np.float32)
 """,
         hint="integer division",
+        mistake="normalize.integer_division",
     ),
     Mistake(
         "normalize",
@@ -118,6 +189,7 @@ def normalize(X):
     return (X / 255).astype(np.uint8)
 """,
         hint="integer division",
+        mistake="normalize.integer_division",
     ),
     Mistake(
         "normalize",
@@ -128,6 +200,7 @@ def normalize(X):
     return X.astype(np.float32)
 """,
         hint="in place",
+        mistake="normalize.in_place",
     ),
     Mistake(
         "normalize",
@@ -138,6 +211,7 @@ def normalize(X):
     return (X * 100 / 25500).astype(np.float32)
 """,
         hint="uint8 overflow",
+        mistake="normalize.uint8_overflow",
     ),
     Mistake(
         "normalize",
@@ -147,6 +221,7 @@ def normalize(X):
     return (X / X.max()).astype(np.float32)
 """,
         hint="x.max()",
+        mistake="normalize.by_max",
     ),
     Mistake(
         "normalize",
@@ -156,6 +231,7 @@ def normalize(X):
     return X / 255.0
 """,
         hint="float64",
+        mistake="normalize.float64",
     ),
     Mistake(
         "normalize",
@@ -166,6 +242,81 @@ def normalize(X):
     return (X - X.mean()) / X.std()
 """,
         hint="[0, 1]",
+        mistake="normalize.standardised",
+    ),
+    Mistake(
+        "normalize",
+        "minus_one_to_one",
+        """
+def normalize(X):
+    return (X.astype(np.float32) / 127.5 - 1).astype(np.float32)
+""",
+        hint="[-1, 1]",
+        mistake="normalize.minus_one_to_one",
+    ),
+    Mistake(
+        "normalize",
+        "float16_division",
+        """
+def normalize(X):
+    return (X.astype(np.float16) / 255).astype(np.float32)
+""",
+        hint="v / 255",
+        mistake="",
+    ),
+    Mistake(
+        "normalize",
+        "in_place_on_float32",
+        """
+def normalize(X):
+    X = X.astype(np.float32, copy=False)
+    X /= 255
+    return X
+""",
+        hint="divides in place",
+        mistake="normalize.in_place",
+    ),
+    Mistake(
+        "normalize",
+        "int8_cast",
+        """
+def normalize(X):
+    return (X.astype(np.int8) / 255).astype(np.float32)
+""",
+        hint="should lie in [0, 1]",
+        mistake="",
+    ),
+    Mistake(
+        "normalize",
+        "float32_passes_through",
+        """
+def normalize(X):
+    if X.dtype == np.float32:
+        return X
+    return (X / 255).astype(np.float32)
+""",
+        hint="not scaled",
+        mistake="normalize.not_scaled",
+    ),
+    Mistake(
+        "normalize",
+        "multiplied_by_255",
+        """
+def normalize(X):
+    return np.asarray(X).astype(np.float32) * np.float32(255)
+""",
+        hint="multiplied by 255",
+        mistake="normalize.multiplied",
+    ),
+    Mistake(
+        "normalize",
+        "divides_by_254",
+        """
+def normalize(X):
+    return np.asarray(X).astype(np.float32) / np.float32(254)
+""",
+        hint="divided by 254",
+        mistake="normalize.wrong_divisor",
     ),
     # -- train_dev_split --
     Mistake(
@@ -179,18 +330,34 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[dev_size:], y[dev_size:], X[:dev_size], y[:dev_size]
 """,
         hint="same permutation",
+        mistake="train_dev_split.separate_shuffles",
     ),
     Mistake(
         "train_dev_split",
-        "shuffles_in_place",
+        "reorders_in_place",
         """
 def train_dev_split(X, y, dev_size=1000, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    X[:] = X[order]
+    y[:] = y[order]
+    return X[dev_size:], y[dev_size:], X[:dev_size], y[:dev_size]
+""",
+        hint="in place",
+        mistake="train_dev_split.shuffles_in_place",
+    ),
+    Mistake(
+        "train_dev_split",
+        "shuffles_separately_in_place",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    X, y = X.copy(), y.copy()
     rng = np.random.default_rng(seed)
     rng.shuffle(X)
     rng.shuffle(y)
     return X[dev_size:], y[dev_size:], X[:dev_size], y[:dev_size]
 """,
         hint="same permutation",
+        mistake="train_dev_split.separate_shuffles",
     ),
     Mistake(
         "train_dev_split",
@@ -202,6 +369,7 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[dev_size:], y[dev_size:], X[:dev_size], y[:dev_size]
 """,
         hint="in place",
+        mistake="train_dev_split.shuffles_in_place",
     ),
     Mistake(
         "train_dev_split",
@@ -211,6 +379,7 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[dev_size:], y[dev_size:], X[:dev_size], y[:dev_size]
 """,
         hint="shuffle",
+        mistake="",
     ),
     Mistake(
         "train_dev_split",
@@ -221,6 +390,7 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[order[dev_size:]], y[order[dev_size:]], X[order[:dev_size]], y[order[:dev_size]]
 """,
         hint="default_rng(seed)",
+        mistake="",
     ),
     Mistake(
         "train_dev_split",
@@ -231,6 +401,7 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[order[dev_size:]], y[order[dev_size:]], X[order[:dev_size]], y[order[:dev_size]]
 """,
         hint="seed argument",
+        mistake="",
     ),
     Mistake(
         "train_dev_split",
@@ -241,6 +412,7 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[order[dev_size:]], y[order[dev_size:]], X[order[:dev_size]], y[order[:dev_size]]
 """,
         hint="with replacement",
+        mistake="train_dev_split.with_replacement",
     ),
     Mistake(
         "train_dev_split",
@@ -252,6 +424,7 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[train], X[dev], y[train], y[dev]
 """,
         hint="in this order",
+        mistake="train_dev_split.sklearn_order",
     ),
     Mistake(
         "train_dev_split",
@@ -263,6 +436,87 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[train], y[train], X[dev], y[dev]
 """,
         hint="other way round",
+        mistake="train_dev_split.sizes_swapped",
+    ),
+    Mistake(
+        "train_dev_split",
+        "last_rows",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    n = len(X)
+    return X[:n - dev_size], y[:n - dev_size], X[n - dev_size:], y[n - dev_size:]
+""",
+        hint="last",
+        mistake="",
+    ),
+    Mistake(
+        "train_dev_split",
+        "default_seed_none",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=None):
+    order = np.random.default_rng(seed).permutation(len(X))
+    return X[order[dev_size:]], y[order[dev_size:]], X[order[:dev_size]], y[order[:dev_size]]
+""",
+        hint="default seed",
+        mistake="train_dev_split.default_seed",
+    ),
+    Mistake(
+        "train_dev_split",
+        "labels_not_shuffled",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    return X[order[dev_size:]], y[dev_size:], X[order[:dev_size]], y[:dev_size]
+""",
+        hint="y was not",
+        mistake="train_dev_split.labels_not_shuffled",
+    ),
+    Mistake(
+        "train_dev_split",
+        "overlapping_slices",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    train = order[dev_size - 1:-1]
+    return X[train], y[train], X[order[:dev_size]], y[order[:dev_size]]
+""",
+        hint="in both",
+        mistake="",
+    ),
+    Mistake(
+        "train_dev_split",
+        "default_dev_size_100",
+        """
+def train_dev_split(X, y, dev_size=100, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    return X[order[dev_size:]], y[order[dev_size:]], X[order[:dev_size]], y[order[:dev_size]]
+""",
+        hint="dev_size=1000",
+        mistake="train_dev_split.default_dev_size",
+    ),
+    Mistake(
+        "train_dev_split",
+        "dev_slice_one_too_long",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    dev, train = order[:dev_size + 1], order[dev_size:]
+    return X[train], y[train], X[dev], y[dev]
+""",
+        hint="a row too long or too short",
+        mistake="train_dev_split.off_by_one",
+    ),
+    Mistake(
+        "train_dev_split",
+        "y_train_first",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    dev, train = order[:dev_size], order[dev_size:]
+    return y[train], X[train], X[dev], y[dev]
+""",
+        hint="in another order",
+        mistake="train_dev_split.order",
     ),
     # -- one_hot --
     Mistake(
@@ -275,6 +529,7 @@ def one_hot(y, num_classes=10):
     return Y
 """,
         hint="transposed",
+        mistake="one_hot.transposed",
     ),
     Mistake(
         "one_hot",
@@ -285,7 +540,8 @@ def one_hot(y, num_classes=10):
     Y[np.arange(len(y)), y] = 1
     return Y
 """,
-        hint="integer dtype",
+        hint="has dtype int64",
+        mistake="one_hot.integers",
     ),
     Mistake(
         "one_hot",
@@ -295,6 +551,7 @@ def one_hot(y, num_classes=10):
     return np.eye(num_classes)[y]
 """,
         hint="float64",
+        mistake="one_hot.float64",
     ),
     Mistake(
         "one_hot",
@@ -306,6 +563,7 @@ def one_hot(y, num_classes=10):
     return Y
 """,
         hint="y.max() + 1",
+        mistake="one_hot.max_plus_one",
     ),
     Mistake(
         "one_hot",
@@ -317,6 +575,7 @@ def one_hot(y, num_classes=10):
     return Y
 """,
         hint="fixed 10",
+        mistake="one_hot.fixed_ten",
     ),
     Mistake(
         "one_hot",
@@ -328,6 +587,7 @@ def one_hot(y, num_classes=10):
     return Y
 """,
         hint="whole columns",
+        mistake="one_hot.whole_columns",
     ),
     Mistake(
         "one_hot",
@@ -339,6 +599,65 @@ def one_hot(y, num_classes=10):
     return Y
 """,
         hint="count from 0",
+        mistake="one_hot.one_based",
+    ),
+    Mistake(
+        "one_hot",
+        "eye_ten",
+        """
+def one_hot(y, num_classes=10):
+    return np.eye(10, dtype=np.float32)[y]
+""",
+        hint="fixed 10",
+        mistake="one_hot.fixed_ten",
+    ),
+    Mistake(
+        "one_hot",
+        "sorts_labels",
+        """
+def one_hot(y, num_classes=10):
+    Y = np.zeros((len(y), num_classes), dtype=np.float32)
+    Y[np.arange(len(y)), y] = 1
+    y.sort()
+    return Y
+""",
+        hint="do not write into y",
+        mistake="",
+    ),
+    Mistake(
+        "one_hot",
+        "zeros_and_ones_swapped",
+        """
+def one_hot(y, num_classes=10):
+    Y = np.ones((len(y), num_classes), dtype=np.float32)
+    Y[np.arange(len(y)), y] = 0
+    return Y
+""",
+        hint="all zeros except a 1",
+        mistake="",
+    ),
+    Mistake(
+        "one_hot",
+        "starts_from_ones",
+        """
+def one_hot(y, num_classes=10):
+    Y = np.ones((len(y), num_classes), dtype=np.float32)
+    Y[np.arange(len(y)), y] = 1
+    return Y
+""",
+        hint="start from zeros",
+        mistake="one_hot.all_ones",
+    ),
+    Mistake(
+        "one_hot",
+        "ones_never_set",
+        """
+def one_hot(y, num_classes=10):
+    Y = np.zeros((len(y), num_classes), dtype=np.float32)
+    return Y
+""",
+        hint="never set",
+        mistake="one_hot.no_ones",
     ),
 ]
 
@@ -367,6 +686,26 @@ def split_features_labels(df):
     return df.to_numpy(), y
 """,
     ),
+    Variant(
+        "split_features_labels",
+        "float_pixels",
+        """
+def split_features_labels(df):
+    X = df.drop(columns="label", errors="ignore").to_numpy(dtype=np.float32)
+    y = df["label"].to_numpy() if "label" in df.columns else None
+    return X, y
+""",
+    ),
+    Variant(
+        "split_features_labels",
+        "iloc_when_labelled",
+        """
+def split_features_labels(df):
+    if "label" in df.columns:
+        return df.iloc[:, 1:].to_numpy(), df.iloc[:, 0].to_numpy()
+    return df.to_numpy(), None
+""",
+    ),
     # -- normalize --
     Variant(
         "normalize",
@@ -383,6 +722,22 @@ def normalize(X):
 def normalize(X):
     scaled = np.divide(X, 255.0)
     return scaled.astype("float32")
+""",
+    ),
+    Variant(
+        "normalize",
+        "clip_after_division",
+        """
+def normalize(X):
+    return np.clip(X / 255, 0, 1).astype(np.float32)
+""",
+    ),
+    Variant(
+        "normalize",
+        "float64_then_float32",
+        """
+def normalize(X):
+    return (X * (1.0 / 255)).astype(np.float32)
 """,
     ),
     # -- train_dev_split --
@@ -426,6 +781,36 @@ def train_dev_split(X, y, dev_size=1000, seed=0):
     return X[dev_size:], y[dev_size:], X[:dev_size], y[:dev_size]
 """,
     ),
+    Variant(
+        "train_dev_split",
+        "random_subset_in_order",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    rng = np.random.default_rng(seed)
+    chosen = np.zeros(len(X), dtype=bool)
+    chosen[rng.choice(len(X), dev_size, replace=False)] = True
+    return X[~chosen], y[~chosen], X[chosen], y[chosen]
+""",
+    ),
+    Variant(
+        "train_dev_split",
+        "negative_slices",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    order = np.random.default_rng(seed).permutation(len(X))
+    return X[order[:-dev_size]], y[order[:-dev_size]], X[order[-dev_size:]], y[order[-dev_size:]]
+""",
+    ),
+    Variant(
+        "train_dev_split",
+        "legacy_global_seed",
+        """
+def train_dev_split(X, y, dev_size=1000, seed=0):
+    np.random.seed(seed)
+    order = np.random.permutation(len(X))
+    return X[order[dev_size:]], y[order[dev_size:]], X[order[:dev_size]], y[order[:dev_size]]
+""",
+    ),
     # -- one_hot --
     Variant(
         "one_hot",
@@ -452,6 +837,14 @@ def one_hot(y, num_classes=10):
         """
 def one_hot(y, num_classes=10):
     return (np.asarray(y)[:, None] == np.arange(num_classes)[None, :]).astype(np.float32)
+""",
+    ),
+    Variant(
+        "one_hot",
+        "identity_rows",
+        """
+def one_hot(y, num_classes=10):
+    return np.identity(num_classes, dtype=np.float32)[np.asarray(y)]
 """,
     ),
 ]
