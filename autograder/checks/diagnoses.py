@@ -22,7 +22,7 @@ Every mistake's id is the graded function's name, a dot, and the mistake ("backw
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,82 @@ import numpy as np
 
 from autograder.checking import CheckFailed, Mistake, expect_unchanged
 from autograder.checks.factors import constant_factor, how_far, same_factor
+
+
+def named_or_advice(message: str, mistake: Mistake | None, advice: str | None) -> CheckFailed:
+    """A failure that names ``mistake`` when one fitted (found by the caller), else gives
+    ``advice``, which names none."""
+    if mistake is not None:
+        return CheckFailed(message, mistake=mistake)
+    return CheckFailed(message, advice)
+
+
+# -- naming across the cases of a check ---------------------------------------------------------
+
+
+def first_named(failures: list[CheckFailed]) -> CheckFailed:
+    """The first failure that names a mistake, else the first: a model may not be computable
+    on every case (the dZ behind a gradient needs inputs of full rank), and one case that
+    shows which mistake it is is enough."""
+    return next((f for f in failures if f.mistake), failures[0])
+
+
+def check_every_case(cases: Iterable[str], check: Callable[[str], None]) -> None:
+    """Run ``check`` on every case; raise ``first_named`` of the failures, if any."""
+    failures = []
+    for case in cases:
+        try:
+            check(case)
+        except CheckFailed as failed:
+            failures.append(failed)
+    if failures:
+        raise first_named(failures)
+
+
+def consistent_mistakes(
+    fn: Any,
+    cases: Iterable[str],
+    mistakes_of: Callable[[str], list[Mistake]],
+    case: str,
+    number_of: Callable[[Any], Any] = lambda result: result,
+) -> list[Mistake]:
+    """The mistakes of ``case`` for a function that returns one number, each named only when
+    its model fits the student's number on every one of ``cases`` (one number can match a
+    wrong model by chance; several cannot). Where a model is missing from a case (it gives
+    the right number there), the student's number must be right. ``number_of`` picks the
+    number out of a result (and out of the expected value)."""
+    cases = list(cases)
+    models: dict[str, dict[str, list[Mistake]]] = {}
+    for c in cases:
+        models[c] = {}
+        for model in mistakes_of(c):
+            models[c].setdefault(model.id, []).append(model)
+    results = {
+        c: (None if fn.raised(c) is not None else _number(number_of, fn.result(c))) for c in cases
+    }
+
+    def fits_everywhere(mistake: str) -> bool:
+        for c in cases:
+            if fn.raised(c) is not None:
+                return False
+            right = _number(number_of, fn.expected(c))
+            options = models[c].get(mistake) or [Mistake("", right, rtol=1e-6, atol=1e-12)]
+            if not any(model.fits(results[c]) for model in options):
+                return False
+        return True
+
+    return [
+        Mistake(group[0].hint, matches=lambda _, m=mistake: fits_everywhere(m), id=mistake)
+        for mistake, group in models[case].items()
+    ]
+
+
+def _number(number_of: Callable[[Any], Any], result: Any) -> Any:
+    try:
+        return number_of(result)
+    except Exception:  # noqa: BLE001 - a result of another shape has no number to compare
+        return None
+
 
 # -- an argument changed in place ---------------------------------------------------------------
 
@@ -358,14 +434,20 @@ def _weight_mistakes(
     if dZ is None:
         return mistakes
     if layer > 1:
-        mistakes.append(
+        mistakes += [
             Mistake(
                 f"dW{layer} = {source}.T @ dZ{layer} uses the activations {source} (after the "
                 f"ReLU), not Z{layer - 1}.",
                 net.Z[layer - 1].T @ dZ,
                 id=f"{function}.Z_as_input",
-            )
-        )
+            ),
+            Mistake(
+                f"dW{layer} = {source}.T @ dZ{layer}: the input of layer {layer} is {source}; X "
+                "is the input of the first layer only.",
+                net.X.T @ dZ,
+                id=f"{function}.X_as_input",
+            ),
+        ]
     if layer < net.depth:
         mistakes.append(
             Mistake(
@@ -455,6 +537,18 @@ def gradient_exceptions(function: str, net: Network) -> list[tuple[str | None, s
     known: list[tuple[str | None, str, str, str]] = [
         ("ValueError", f"shapes ({n},{classes}) ({n},)", labels, f"{function}.labels_not_one_hot")
     ]
+    if classes != 10:
+        known.append(
+            (
+                "ValueError",
+                f"shapes ({n},{classes}) ({n},10)",
+                (
+                    f"one_hot(y, num_classes) needs the number of classes, n_L = {classes} here "
+                    "(the width of the last layer); its default is 10."
+                ),
+                f"{function}.classes_fixed_at_10",
+            )
+        )
     for l in range(2, L + 1):
         below, width = net.W[l].shape
         hint = (

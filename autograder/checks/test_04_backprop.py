@@ -62,10 +62,12 @@ from autograder.checking import (
     result_or_known_error,
     tolerance_for,
 )
-from autograder.checks.deep_networks import random_network
+from autograder.checks.deep_networks import random_network, with_large_logits
 from autograder.checks.diagnoses import (
     Factor,
     Network,
+    check_every_case,
+    consistent_mistakes,
     expect_kept,
     factor_mistake,
     gradient_exceptions,
@@ -82,7 +84,7 @@ GRADS = ("dW1", "db1", "dW2", "db2")
 
 
 def _backward_call(
-    rng, ref, n: int, n_in: int, n_hidden: int, dtype, *, blank: int = 0, logits: float = 0.0
+    rng, ref, n: int, n_in: int, n_hidden: int, dtype, *, blank: int = 0, large: bool = False
 ) -> Call:
     X = rng.random((n, n_in))
     X[:, rng.choice(n_in, size=blank, replace=False)] = 0.0  # pixels blank in every image
@@ -90,9 +92,8 @@ def _backward_call(
     y = rng.integers(0, 10, size=n)
     # Hidden unit 0 is dead for every example: no gradient may reach W1[:, 0] or b1[0].
     params = random_network(rng, [n_in, n_hidden, 10], dtype, dead=True)
-    if logits:
-        params["W2"] = (params["W2"] * (logits / 2)).astype(dtype)
-        params["b2"] = (params["b2"] * logits).astype(dtype)
+    if large:
+        params = with_large_logits(ref.forward, X, params)
     _, cache = ref.forward(X, params)
     return Call(X, y, params, cache)
 
@@ -100,13 +101,13 @@ def _backward_call(
 @cases_for("backward")
 def backward_cases(rng, ref):
     # N, n_in, H and 10 differ, so a transposed or wrongly summed gradient shows in its shape;
-    # n_in > N and H > N + 1 let the checks trace a gradient back to the dZ behind it.
+    # n_in and H well above N let the checks trace a gradient back to the dZ behind it.
     return {
-        "float64": _backward_call(rng, ref, 5, 9, 7, np.float64),
-        "float32": _backward_call(rng, ref, 6, 12, 8, np.float32),
+        "float64": _backward_call(rng, ref, 5, 9, 11, np.float64),
+        "float32": _backward_call(rng, ref, 6, 12, 13, np.float32),
         "one_row": _backward_call(rng, ref, 1, 9, 7, np.float64),
-        "ten_rows": _backward_call(rng, ref, 10, 24, 12, np.float64, blank=8),
-        "large_logits": _backward_call(rng, ref, 4, 8, 6, np.float64, logits=1500.0),
+        "ten_rows": _backward_call(rng, ref, 10, 24, 21, np.float64, blank=8),
+        "large_logits": _backward_call(rng, ref, 4, 8, 9, np.float64, large=True),
     }
 
 
@@ -169,12 +170,11 @@ def _grads(fn, case: str, names: tuple[str, ...] = GRADS) -> dict:
 def test_backward_returns_gradients(outcome):
     """backward returns a dict of dW1, db1, dW2, db2, each shaped like its parameter."""
     fn = outcome("backward")
-    for case in fn.cases:
-        _grads(fn, case)
+    check_every_case(fn.cases, lambda case: _grads(fn, case))
 
 
 def _compare_layer(fn, names: tuple[str, str]) -> None:
-    for case in fn.cases:
+    def compare(case: str) -> None:
         X = fn.call(case).args[0]
         got = _grads(fn, case, names)
         want = fn.expected(case)
@@ -190,6 +190,8 @@ def _compare_layer(fn, names: tuple[str, str]) -> None:
                 **tolerance_for(X),
             )
 
+    check_every_case(fn.cases, compare)
+
 
 def test_backward_output_layer(outcome):
     """dW2 and db2 match the reference."""
@@ -204,38 +206,40 @@ def test_backward_hidden_layer(outcome):
 def test_backward_gradient_check(outcome):
     """Every gradient agrees with centered differences of the loss along random directions."""
     fn = outcome("backward")
-    for case in fn.cases:
-        X, y, params, _ = fn.call(case).args
-        got = _grads(fn, case)
-        limit = 1e-4 if X.dtype == np.float32 else 1e-6
-        want = fn.expected(case)
-        net = _network(fn, case)
-        directions_rng = np.random.default_rng(len(X))
-        for name in ("dW2", "db2", "dW1", "db1"):  # from the output down: the first wrong one
-            mine = np.asarray(got[name], dtype=np.float64)
-            mistakes = gradient_mistakes("backward", name, net, want, got)
-            if not np.all(np.isfinite(mine)):
-                raise failure(
-                    f"{name} from backward on the '{case}' case contains nan or inf.",
-                    mistakes,
-                    got[name],
-                )
-            directions = [
-                d / np.linalg.norm(d) for d in directions_rng.normal(size=(4,) + mine.shape)
-            ]
-            numeric = directional_derivatives(X, y, params, name[1:], directions)
-            analytic = np.array([np.sum(mine * d) for d in directions])
-            scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
-            error = np.linalg.norm(analytic - numeric) / max(scale, 1e-12)
-            if error >= limit:
-                raise failure(
-                    f"'{name}' on the '{case}' case: relative error {error:.1e} against centered "
-                    f"differences of the loss along random directions (want < {limit:.0e}).",
-                    mistakes,
-                    got[name],
-                    "Compare each line with the chain rule: dZ2, then dW2 and db2, dA1, dZ1, dW1 "
-                    "and db1.",
-                )
+    check_every_case(fn.cases, lambda case: _gradient_check(fn, case))
+
+
+def _gradient_check(fn, case: str) -> None:
+    """backward's gradients on ``case`` against centered differences of the loss."""
+    X, y, params, _ = fn.call(case).args
+    got = _grads(fn, case)
+    limit = 1e-4 if X.dtype == np.float32 else 1e-6
+    want = fn.expected(case)
+    net = _network(fn, case)
+    directions_rng = np.random.default_rng(len(X))
+    for name in ("dW2", "db2", "dW1", "db1"):  # from the output down: the first wrong one
+        mine = np.asarray(got[name], dtype=np.float64)
+        mistakes = gradient_mistakes("backward", name, net, want, got)
+        if not np.all(np.isfinite(mine)):
+            raise failure(
+                f"{name} from backward on the '{case}' case contains nan or inf.",
+                mistakes,
+                got[name],
+            )
+        directions = [d / np.linalg.norm(d) for d in directions_rng.normal(size=(4,) + mine.shape)]
+        numeric = directional_derivatives(X, y, params, name[1:], directions)
+        analytic = np.array([np.sum(mine * d) for d in directions])
+        scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+        error = np.linalg.norm(analytic - numeric) / max(scale, 1e-12)
+        if error >= limit:
+            raise failure(
+                f"'{name}' on the '{case}' case: relative error {error:.1e} against centered "
+                f"differences of the loss along random directions (want < {limit:.0e}).",
+                mistakes,
+                got[name],
+                "Compare each line with the chain rule: dZ2, then dW2 and db2, dA1, dZ1, dW1 "
+                "and db1.",
+            )
 
 
 @requires("test_backward_gradient_check")
@@ -685,31 +689,32 @@ def _same_number(got, want: float) -> bool:
     return bool(np.isclose(value, want, rtol=1e-6, atol=1e-15, equal_nan=True))
 
 
-def _expect_relative(fn, case: str, hint: str, right_elsewhere: bool = False) -> None:
-    a, b = fn.call(case).args
-    expect_number(
-        result_or_known_error(fn, case),
-        fn.expected(case),
-        f"relative_error(a, b) on the '{case}' case",
-        rtol=1e-6,
-        atol=1e-12,
-        mistakes=_relative_mistakes(a, b, right_elsewhere),
-        hint=hint,
-    )
+def _expect_relative(fn, cases: tuple[str, ...], hint: str, right_elsewhere: bool = False) -> None:
+    def mistakes_of(case: str) -> list[Mistake]:
+        return _relative_mistakes(*fn.call(case).args, right_elsewhere)
+
+    for case in cases:
+        expect_number(
+            result_or_known_error(fn, case),
+            fn.expected(case),
+            f"relative_error(a, b) on the '{case}' case",
+            rtol=1e-6,
+            atol=1e-12,
+            mistakes=consistent_mistakes(fn, cases, mistakes_of, case),
+            hint=hint,
+        )
 
 
 def test_relative_error_value(outcome):
     """The value is the largest elementwise |a - b| / max(1e-8, |a| + |b|)."""
     fn = outcome("relative_error")
-    for case in NONZERO:
-        _expect_relative(fn, case, "max over the elements of |a - b| / max(1e-8, |a| + |b|).")
+    _expect_relative(fn, NONZERO, "max over the elements of |a - b| / max(1e-8, |a| + |b|).")
 
 
 def test_relative_error_zeros(outcome):
     """Entries that are 0 in both arrays count as equal, and the floor is 1e-8."""
     fn = outcome("relative_error")
-    for case in ZEROS:
-        _expect_relative(fn, case, FLOOR_HINT, _relative_right(fn))
+    _expect_relative(fn, ZEROS, FLOOR_HINT, _relative_right(fn))
 
 
 def _relative_right(fn) -> bool:
