@@ -64,6 +64,11 @@ SPREADS: list[tuple[Callable[[int, int], float], str, str]] = [
         "glorot",
     ),
     (
+        lambda fan_in, fan_out: math.sqrt(2.0),
+        "That is sqrt(2) in every layer: the fan-in is missing, sqrt(2 / fan_in).",
+        "fan_in_missing",
+    ),
+    (
         lambda fan_in, fan_out: 1.0,
         "Standard deviation 1 is far too large: He initialisation uses sqrt(2 / fan_in).",
         "unit_std",
@@ -100,19 +105,27 @@ def spread_mistake(layers: list[tuple[float, int, int, float]]) -> Mistake | Non
     return None
 
 
-def positive_draws(layers: list[tuple[float, float, int]]) -> Mistake | None:
-    """Every layer's mean is sqrt(3) standard deviations: uniform draws from [0, s).
-    ``layers`` holds (mean, std, size)."""
-    fits = all(
+def mean_mistake(layers: list[tuple[float, float, int, int]]) -> Mistake | None:
+    """The model every layer's mean fits, if one does. ``layers`` holds (mean, std, size,
+    fan_in)."""
+    if all(
         std > 0 and abs(mean / std - math.sqrt(3.0)) <= 6.0 / math.sqrt(size)
-        for mean, std, size in layers
-    )
-    if not fits:
-        return None
-    return Mistake(
-        "rng.random draws from [0, 1), all positive: draw from a normal with mean 0.",
-        id="init_deep.positive_draws",
-    )
+        for mean, std, size, _ in layers
+    ):  # uniform draws from [0, s): the mean is sqrt(3) standard deviations
+        return Mistake(
+            "rng.random draws from [0, 1), all positive: draw from a normal with mean 0.",
+            id="init_deep.positive_draws",
+        )
+    if all(
+        abs(mean - math.sqrt(2.0 / fan_in)) <= 6.0 * max(std, 1e-3) / math.sqrt(size)
+        for mean, std, size, fan_in in layers
+    ):  # the spread passed as rng.normal's first argument, the mean
+        return Mistake(
+            "rng.normal's first argument is the mean (loc), its second the standard deviation "
+            "(scale): rng.normal(0.0, np.sqrt(2 / fan_in), size=...).",
+            id="init_deep.std_as_mean",
+        )
+    return None
 
 
 # -- forward_deep -------------------------------------------------------------------------------
@@ -129,6 +142,11 @@ def hidden_layer_mistakes(X, params, caches, tol) -> list[Mistake]:
     def unbiased(l) -> bool:  # Z_l is A_(l-1) @ W_l alone
         product = previous(l) @ np.asarray(params[f"W{l}"], dtype=np.float64)
         return bool(np.allclose(caches[f"Z{l}"], product, **tol))
+
+    def bias_subtracted(l) -> bool:  # Z_l is A_(l-1) @ W_l - b_l
+        product = previous(l) @ np.asarray(params[f"W{l}"], dtype=np.float64)
+        b = np.asarray(params[f"b{l}"], dtype=np.float64)
+        return bool(np.any(b)) and bool(np.allclose(caches[f"Z{l}"], product - b, **tol))
 
     def relu_plus_bias(l) -> bool:  # A_l = relu(Z_l) + b_l
         Z = np.asarray(caches[f"Z{l}"], dtype=np.float64)
@@ -163,6 +181,11 @@ def hidden_layer_mistakes(X, params, caches, tol) -> list[Mistake]:
                 for l in range(1, n_layers + 1)
             ),
             id="forward_deep.no_bias",
+        ),
+        Mistake(
+            "Z_l = A_(l-1) @ W_l + b_l: add the bias, do not subtract it.",
+            matches=lambda _: any(bias_subtracted(l) for l in range(1, n_layers + 1)),
+            id="forward_deep.bias_subtracted",
         ),
     ]
 
@@ -302,6 +325,22 @@ def l2_mistakes(params: dict, decay: float) -> list[Mistake]:
         ),
         ("Multiply by the weight_decay argument lambda.", 0.5 * squares, "decay_ignored"),
         (
+            "The penalty is (lambda / 2) times the sum of squares: multiply it by lambda / 2.",
+            squares,
+            "factor_missing",
+        ),
+        (
+            "Penalise the weights W, not the biases b: keep the keys that start with 'W'.",
+            0.5 * decay * sum(float(np.sum(b**2)) for b in biases),
+            "biases_only",
+        ),
+        (
+            "Square the entries before adding them up: the penalty adds up W**2, not W.",
+            0.5 * decay * sum(float(np.sum(W)) for W in weights),
+            "not_squared",
+        ),
+        ("The penalty is added to the loss: it is positive.", -0.5 * decay * squares, "negative"),
+        (
             "Add up the penalties of the layers, not their mean.",
             0.5 * decay * squares / len(weights),
             "mean_over_layers",
@@ -338,8 +377,26 @@ def step_mistakes(name: str, call: Call, want: dict) -> list[Mistake]:
     n = len(X)
     old = np.asarray(params[name], dtype=np.float64)
     right = np.asarray(want[name], dtype=np.float64)
+    default = (
+        [] if decay_given(call) or not name.startswith("W") else [default_decay(old, right, rate)]
+    )
+    unstepped = [
+        (
+            (
+                "Take the step: the new parameter is params[k] - learning_rate * (its gradient), "
+                "not params[k] itself."
+            ),
+            old,
+            "no_step",
+        )
+    ]
     if name.startswith("b"):
-        models = [
+        models = unstepped + [
+            (
+                "The step is learning_rate times the gradient: b - learning_rate * db.",
+                old - (old - right) / rate,
+                "learning_rate_missing",
+            ),
             (
                 (
                     "Only the weights decay: the biases take the plain step "
@@ -356,7 +413,31 @@ def step_mistakes(name: str, call: Call, want: dict) -> list[Mistake]:
         ]
     else:
         plain = right + rate * decay * old  # the step without the penalty's gradient
-        models = [
+        dW = (old - plain) / rate
+        models = unstepped + [
+            (
+                (
+                    "The step is learning_rate times the gradient: W - learning_rate * (dW + lambda * "
+                    "W)."
+                ),
+                old - (dW + decay * old),
+                "learning_rate_missing",
+            ),
+            (
+                "The weight's gradient is dW + lambda * W: backward_deep's dW is missing from it.",
+                old - rate * decay * old,
+                "weight_gradient_dropped",
+            ),
+            (
+                "The penalty's gradient is lambda * W, not lambda alone.",
+                plain - rate * decay,
+                "decay_not_times_W",
+            ),
+            (
+                "The penalty's gradient is lambda * W: the weight decay lambda is missing from it.",
+                plain - rate * old,
+                "decay_factor_missing",
+            ),
             (
                 (
                     "The penalty's gradient is missing: add lambda * W to each weight gradient (the "
@@ -417,28 +498,55 @@ def step_mistakes(name: str, call: Call, want: dict) -> list[Mistake]:
                 "step_uphill",
             ),
         ]
-    return [
+    return default + [
         Mistake(hint, value, id=f"sgd_step_deep.{mistake}")
         for hint, value, mistake in models
         if not np.allclose(value, right, rtol=1e-6, atol=1e-12)
     ]
 
 
+def decay_given(call: Call) -> bool:
+    return len(call.args) > 4 or "weight_decay" in call.kwargs
+
+
+def default_decay(old: np.ndarray, right: np.ndarray, rate: float) -> Mistake:
+    """With no weight_decay given, the weights decayed all the same: a default other than 0."""
+
+    def fits(got) -> bool:
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != right.shape:
+            return False
+        shrink, pull = (right - got).ravel(), (rate * old).ravel()
+        d = float(shrink @ pull / (pull @ pull))
+        return abs(d) > 1e-9 and bool(
+            np.allclose(right - d * rate * old, got, rtol=1e-5, atol=1e-9)
+        )
+
+    return Mistake(
+        "weight_decay defaults to 0.0: called without it, the step has no penalty.",
+        matches=fits,
+        id="sgd_step_deep.default_decay",
+    )
+
+
 def expect_step(fn, kind: str) -> None:
-    for case in fn.cases:
-        call = fn.call(case)
-        new_params, _ = step_result(fn, case)
-        want, _ = fn.expected(case)
-        for name in (k for k in call.args[2] if k.startswith(kind)):
-            expect_close(
-                new_params[name],
-                want[name],
-                f"the new '{name}' from sgd_step_deep on the '{case}' case",
-                mistakes=step_mistakes(name, call, want),
-                hint="W - learning_rate * (dW + lambda * W) for a weight, b - learning_rate * db "
-                "for a bias, with dW and db from backward_deep.",
-                **tolerance_for(call.args[0]),
-            )
+    check_every_case(fn.cases, lambda case: _expect_step(fn, case, kind))
+
+
+def _expect_step(fn, case: str, kind: str) -> None:
+    call = fn.call(case)
+    new_params, _ = step_result(fn, case)
+    want, _ = fn.expected(case)
+    for name in (k for k in call.args[2] if k.startswith(kind)):
+        expect_close(
+            new_params[name],
+            want[name],
+            f"the new '{name}' from sgd_step_deep on the '{case}' case",
+            mistakes=step_mistakes(name, call, want),
+            hint="W - learning_rate * (dW + lambda * W) for a weight, b - learning_rate * db "
+            "for a bias, with dW and db from backward_deep.",
+            **tolerance_for(call.args[0]),
+        )
 
 
 def loss_mistakes(call: Call, want_params: dict, want: float) -> list[Mistake]:
@@ -483,6 +591,22 @@ def loss_mistakes(call: Call, want_params: dict, want: float) -> list[Mistake]:
             ),
             want - penalty(params),
             "loss_without_penalty",
+        ),
+        (
+            (
+                "The loss is J = cross_entropy(probs, y) + l2_penalty(params, weight_decay): add the "
+                "penalty, do not subtract it."
+            ),
+            want - 2 * penalty(params),
+            "penalty_subtracted_from_loss",
+        ),
+        (
+            (
+                "The loss is J = cross_entropy(probs, y) + l2_penalty(params, weight_decay): the "
+                "cross-entropy is missing."
+            ),
+            penalty(params),
+            "cross_entropy_missing",
         ),
         (
             "The penalty is added once, l2_penalty(params, weight_decay), not divided by N.",

@@ -92,6 +92,12 @@ def with_large_logits(forward, X, params: dict, top: float = 1200.0) -> dict:
     return scaled
 
 
+FLOAT_LAYERS = (
+    "TypeError",
+    "'float' object cannot be interpreted as an integer",
+    "len(params) / 2 is a float (3.0): range needs a whole number; L = len(params) // 2.",
+)
+
 LAYERS_HINT = (
     "Every layer has two entries, W and b: the number of layers is L = len(params) // 2, "
     "and the layers are numbered 1 to L."
@@ -177,7 +183,16 @@ def init_result(fn, case: str) -> dict:
             ),
         )
     names = param_names(n_layers)
-    if isinstance(got, dict) and n_layers > 1 and set(got) == set(param_names(n_layers - 1)):
+    if isinstance(got, dict) and n_layers > 1 and set(got) == set(names[2:]):
+        raise CheckFailed(
+            f"{what} has the keys {list(got)}: the first layer is missing.",
+            mistake=Mistake(
+                "The layers are numbered from 1: loop over l = 1, ..., L, that is "
+                "range(1, len(layer_sizes)).",
+                id="init_deep.first_layer_missing",
+            ),
+        )
+    if isinstance(got, dict) and set(got) == set(param_names(n_layers - 1)):
         raise CheckFailed(
             f"{what} has the keys {list(got)}: {n_layers - 1} layers, one too few.",
             mistake=Mistake(
@@ -212,6 +227,16 @@ def init_result(fn, case: str) -> dict:
                         id="init_deep.bias_2d",
                     )
                 )
+            elif name[0] == "W" and array.shape == (shape[1], shape[1]) != shape:
+                mistakes.append(
+                    Mistake(
+                        f"{name} has one row per input of layer {l}, layer_sizes[{l - 1}] = "
+                        f"{shape[0]}, and one column per unit, layer_sizes[{l}] = {shape[1]}: "
+                        f"{shape}.",
+                        matches=lambda _: True,
+                        id="init_deep.fan_in_from_own_width",
+                    )
+                )
             elif name[0] == "W" and array.shape == shape[::-1] and shape[0] != shape[1]:
                 mistakes.append(
                     Mistake(
@@ -236,7 +261,8 @@ def forward_result(fn, case: str):
         case,
         known=[
             ("KeyError", f"W{n_layers + 1}", LAYERS_HINT, "forward_deep.layers_miscounted"),
-            ("KeyError", "W0", LAYERS_HINT, "forward_deep.layers_from_zero"),
+            ("KeyError", "W0", LAYERS_HINT, "forward_deep.layers_miscounted"),
+            (*FLOAT_LAYERS, "forward_deep.layers_not_whole"),
             (None, "matmul", FORWARD_SHAPES_HINT),
             (None, "aligned", FORWARD_SHAPES_HINT),
             (None, "broadcast", FORWARD_SHAPES_HINT),
@@ -261,7 +287,7 @@ def forward_result(fn, case: str):
             mistake=Mistake(
                 f"Apply all {n_layers} layers: the hidden ones (l = 1, ..., L - 1) with ReLU, "
                 "then the output layer L with softmax. " + LAYERS_HINT,
-                id="forward_deep.layers_skipped",
+                id="forward_deep.layers_miscounted",
             ),
         )
     expect_shape(probs, (n, sizes[-1]), f"probs from {what}")
@@ -313,6 +339,17 @@ def backward_result(fn, case: str) -> dict:
                 "backward_deep.asks_for_A0",
             ),
             ("KeyError", f"W{n_layers + 1}", LAYERS_HINT, "backward_deep.layers_miscounted"),
+            (*FLOAT_LAYERS, "backward_deep.layers_not_whole"),
+            (
+                "KeyError",
+                f"'A{n_layers}'",
+                (
+                    f"dW_l = A_(l-1).T @ dZ_l: the input of layer l is the activation of the layer "
+                    f"below, A_(l-1) (X for the first layer), not its own output; caches has no "
+                    f"A{n_layers}, the output layer has none."
+                ),
+                "backward_deep.output_as_input",
+            ),
             *gradient_exceptions("backward_deep", net),
             (None, "matmul", BACKWARD_SHAPES_HINT),
             (None, "aligned", BACKWARD_SHAPES_HINT),

@@ -4,6 +4,10 @@ A check names a mistake only when the student's output fits that mistake's model
 case (``checking.Mistake``). Some models are the same wherever they are met, and live here, so
 that one diagnosis gives one feedback, with one id, in every lesson that makes it:
 
+* ``check_every_case`` and ``consistent_mistakes``: naming across a check's cases. A model
+  that cannot be computed on one case (too few inputs to trace a gradient back) may be on the
+  next; a single number can fit a wrong model by chance, so a function that returns one is
+  named only when the model fits on every case;
 * ``expect_kept``: an argument the function changed in place (compared before and after);
 * ``factor_mistake``: the answer is the right one times a constant. The hint gives the factor
   and, when one of the meanings the check offers fits it, what it means; ``mean_factors`` are
@@ -44,10 +48,17 @@ def named_or_advice(message: str, mistake: Mistake | None, advice: str | None) -
 
 
 def first_named(failures: list[CheckFailed]) -> CheckFailed:
-    """The first failure that names a mistake, else the first: a model may not be computable
-    on every case (the dZ behind a gradient needs inputs of full rank), and one case that
-    shows which mistake it is is enough."""
-    return next((f for f in failures if f.mistake), failures[0])
+    """The first failure, naming a mistake only when every failure names that same mistake.
+
+    The name must not depend on which case is read first, or on the draw: a case on which the
+    model fits by coincidence (one active hidden unit makes any two gradients proportional)
+    would name a mistake another case contradicts. The cases are drawn so that every model can
+    be computed on each of them (inputs wide enough to trace a gradient back to its dZ)."""
+    first = failures[0]
+    named = {f.mistake for f in failures}
+    if len(named) == 1 and first.mistake:
+        return first
+    return CheckFailed(first.message) if first.mistake else first
 
 
 def check_every_case(cases: Iterable[str], check: Callable[[str], None]) -> None:
@@ -549,16 +560,60 @@ def gradient_exceptions(function: str, net: Network) -> list[tuple[str | None, s
                 f"{function}.classes_fixed_at_10",
             )
         )
+    if n not in (1, classes):
+        known.append(
+            (
+                "ValueError",
+                f"shapes ({n},{classes}) ({n},{n})",
+                (
+                    f"one_hot(y, num_classes) needs the number of classes, {classes} (P.shape[1]); "
+                    f"yours has N = {n} columns, the number of examples (shape[0])."
+                ),
+                f"{function}.classes_miscounted",
+            )
+        )
     for l in range(2, L + 1):
         below, width = net.W[l].shape
+        # dA_(l-1) * relu_derivative(Z_l): the mask of the layer above. (dZ_L times the mask of
+        # layer L - 1, without W_L, raises the words that one_hot(y, n_(L-1)) raises: no name.)
+        if below != width:
+            known.append(
+                (
+                    "ValueError",
+                    f"shapes ({n},{below}) ({n},{width})",
+                    (
+                        f"dZ{l - 1} = dA{l - 1} * relu_derivative(Z{l - 1}): the derivative of the "
+                        f"layer's own Z{l - 1}, ({n}, {below}), not of Z{l}."
+                    ),
+                    f"{function}.mask_of_wrong_layer",
+                )
+            )
+            if l < L:
+                known.append(
+                    (
+                        "ValueError",
+                        f"shapes ({n},{width}) ({n},{below})",
+                        (
+                            f"dA{l - 1} = dZ{l} @ W{l}.T comes first, ({n}, {width}) @ ({width}, "
+                            f"{below}); then the product with relu_derivative(Z{l - 1})."
+                        ),
+                        f"{function}.W_missing_in_step",
+                    )
+                )
         hint = (
             f"dA{l - 1} = dZ{l} @ W{l}.T is (N, {width}) @ ({width}, {below}): W{l} is "
             f"({below}, {width}), so it needs the .T."
         )
-        mistake = f"{function}.W_not_transposed"
+        # np.dot's message gives both shapes: dZ_l and W_l exactly. The @ operator's gives only
+        # the sizes that disagree, which another product (dZ_l @ W_(l-1).T) can share: the
+        # general advice on products covers it, without a name.
         if below != width:
-            known.append(("ValueError", f"(size {below} is different from {width})", hint, mistake))
             known.append(
-                ("ValueError", f"({n},{width}) and ({below},{width}) not aligned", hint, mistake)
+                (
+                    "ValueError",
+                    f"shapes ({n},{width}) and ({below},{width}) not aligned",
+                    hint,
+                    f"{function}.W_not_transposed",
+                )
             )
     return known

@@ -32,8 +32,8 @@ relative_error(a, b) -> float
     - entries that are 0 in both count as equal; the floor is 1e-8 .... test_relative_error_zeros
     - a single float ............................................ test_relative_error_python_float
     - a and b are not modified .................................... test_relative_error_keeps_inputs
-    Cases: close, different, opposite signs, one element, large values, equal, zeros in both,
-    zero in one, entries below the floor.
+    Cases: close, different, opposite signs, one element, large values, b above a everywhere,
+    equal, zeros in both, zero in one, entries below the floor.
 
 Not graded: the dtype of backward's gradients (the docstring promises none; one-hot by np.eye
 gives float64 from float32 inputs, and that is right).
@@ -101,13 +101,15 @@ def _backward_call(
 @cases_for("backward")
 def backward_cases(rng, ref):
     # N, n_in, H and 10 differ, so a transposed or wrongly summed gradient shows in its shape;
-    # n_in and H well above N let the checks trace a gradient back to the dZ behind it.
+    # n_in and H well above N let the checks trace a gradient back to the dZ behind it (a row
+    # of A1 all zero, an example with no active unit, would hide its dZ: with H - 1 live units
+    # that happens with probability N / 2^(H - 1)).
     return {
-        "float64": _backward_call(rng, ref, 5, 9, 11, np.float64),
-        "float32": _backward_call(rng, ref, 6, 12, 13, np.float32),
-        "one_row": _backward_call(rng, ref, 1, 9, 7, np.float64),
-        "ten_rows": _backward_call(rng, ref, 10, 24, 21, np.float64, blank=8),
-        "large_logits": _backward_call(rng, ref, 4, 8, 9, np.float64, large=True),
+        "float64": _backward_call(rng, ref, 5, 9, 20, np.float64),
+        "float32": _backward_call(rng, ref, 6, 12, 21, np.float32),
+        "one_row": _backward_call(rng, ref, 1, 9, 18, np.float64),
+        "ten_rows": _backward_call(rng, ref, 10, 26, 24, np.float64, blank=8),
+        "large_logits": _backward_call(rng, ref, 4, 8, 19, np.float64, large=True),
     }
 
 
@@ -321,6 +323,17 @@ def _one_sided(f, x: np.ndarray, h: float, forward: bool) -> np.ndarray:
     return grad
 
 
+def _both_points(f, x: np.ndarray, h: float, sign: float) -> np.ndarray:
+    """f(x + h e_i) + sign * f(x - h e_i), element by element."""
+    out = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[index] += h
+        down[index] -= h
+        out[index] = f(up) + sign * f(down)
+    return out
+
+
 def _numerical_mistakes(call: Call, want: np.ndarray, got=None) -> list[Mistake]:
     _, f = _probe_of(call)
     x = np.array(call.args[1], dtype=np.float64)
@@ -343,7 +356,17 @@ def _numerical_mistakes(call: Call, want: np.ndarray, got=None) -> list[Mistake]
             )
         ]
     )
-    mistakes = aliased + [
+    rounded = Mistake(
+        "The estimates are rounded to float32: keep them in float64 (np.zeros(x.shape) is "
+        "float64), or the rounding hides the very differences a gradient check looks for.",
+        matches=lambda g: (
+            np.asarray(call.args[1]).dtype == np.float64 and np.asarray(g).dtype == np.float32
+        ),
+        id="numerical_gradient.float32_estimates",
+    )
+    mistakes = [
+        rounded,
+        *aliased,
         Mistake(
             "That is a forward difference (f(x + h) - f(x)) / h, which is less accurate; use centered "
             "differences (f(x + h e_i) - f(x - h e_i)) / (2h).",
@@ -357,6 +380,32 @@ def _numerical_mistakes(call: Call, want: np.ndarray, got=None) -> list[Mistake]
             _one_sided(f, x, h, False),
             **tight,
             id="numerical_gradient.backward_difference",
+        ),
+    ]
+    mistakes.append(
+        Mistake(
+            "The numerator is the difference f(x + h e_i) - f(x - h e_i), not the sum.",
+            _both_points(f, x, h, 1.0) / (2 * h),
+            **tight,
+            id="numerical_gradient.sum_not_difference",
+        )
+    )
+    one_point = (
+        "One of the two evaluations is at x itself: move x[i] to old + h for the first and to "
+        "old - h for the second (x[i] = old - h, not x[i] -= h after restoring it)."
+    )
+    mistakes += [
+        Mistake(
+            one_point,
+            _one_sided(f, x, h, True) / 2,
+            **tight,
+            id="numerical_gradient.one_point_at_x",
+        ),
+        Mistake(
+            one_point,
+            _one_sided(f, x, h, False) / 2,
+            **tight,
+            id="numerical_gradient.one_point_at_x",
         ),
     ]
     if x.size > 1:
@@ -422,7 +471,12 @@ def _drifted(fn, case: str) -> Mistake:
     )
 
 
-def _expect_estimates(fn, case: str, extra: list[Mistake] = (), *, rtol=1e-7, atol=1e-9) -> None:
+#: Estimates of float64 x agree with the reference's to float64 rounding (the differences and the
+#: division are the same); float32 ones would not: checking needs float64 (the lesson).
+ESTIMATES = {"rtol": 1e-9, "atol": 1e-12}
+
+
+def _expect_estimates(fn, case: str, extra: list[Mistake] = (), *, rtol=1e-9, atol=1e-12) -> None:
     call = fn.call(case)
     x = call.args[1]
     want = np.asarray(fn.expected(case), dtype=np.float64)
@@ -446,29 +500,30 @@ def _h_text(call: Call) -> str:
 def test_numerical_gradient_values(outcome):
     """The estimates match centered differences (f(x + h e_i) - f(x - h e_i)) / (2h), element by element."""
     fn = outcome("numerical_gradient")
-    for case in DEFAULT_H:
-        _expect_estimates(fn, case)
+    check_every_case(DEFAULT_H, lambda case: _expect_estimates(fn, case))
 
 
 def test_numerical_gradient_close_to_exact(outcome):
     """The estimates are close to the exact gradients of known functions."""
     fn = outcome("numerical_gradient")
-    for case in DEFAULT_H:
-        call = fn.call(case)
-        name, _ = _probe_of(call)
-        x = np.array(call.args[1], dtype=np.float64)
-        got = result_or_known_error(fn, case)
-        want = np.asarray(fn.expected(case))
-        expect_close(
-            got,
-            exact_gradient(name, x),
-            f"numerical_gradient({name}, x) on the '{case}' case, against the "
-            f"exact gradient of {name}",
-            rtol=1e-6,
-            atol=1e-6,
-            mistakes=[_drifted(fn, case), *_numerical_mistakes(call, want, got)],
-            hint=STEP_HINT,
-        )
+    check_every_case(DEFAULT_H, lambda case: _expect_exact(fn, case))
+
+
+def _expect_exact(fn, case: str) -> None:
+    call = fn.call(case)
+    name, _ = _probe_of(call)
+    x = np.array(call.args[1], dtype=np.float64)
+    got = result_or_known_error(fn, case)
+    want = np.asarray(fn.expected(case))
+    expect_close(
+        got,
+        exact_gradient(name, x),
+        f"numerical_gradient({name}, x) on the '{case}' case, against the exact gradient of {name}",
+        rtol=1e-6,
+        atol=1e-6,
+        mistakes=[_drifted(fn, case), *_numerical_mistakes(call, want, got)],
+        hint=STEP_HINT,
+    )
 
 
 def test_numerical_gradient_uses_h(outcome):
@@ -494,23 +549,24 @@ def test_numerical_gradient_nudges_x_itself(outcome):
     """f sees every nudge through x itself, as a loss that reads the parameters does."""
     fn = outcome("numerical_gradient")
     plain_right = _right_without_sharing(fn)
-    for case in SHARED_X:
-        call = fn.call(case)
-        shape = np.shape(call.args[1])
-        copy = Mistake(
-            "f here reads the caller's array x (as the lesson's loss reads the parameters), so "
-            "it sees only nudges made to x itself: change x[i] in place, evaluate f, then put "
-            "the saved value back. Nudging a copy (x.copy(), x + step, x.astype(...)) leaves "
-            "what f reads unchanged.",
-            matches=lambda got, shape=shape: (
-                plain_right
-                and np.shape(got) == shape
-                and not np.any(np.asarray(got, dtype=np.float64))
-            ),
-            id="numerical_gradient.nudges_copy",
-        )
-        tol = {"rtol": 1e-4, "atol": 1e-6} if call.args[1].dtype == np.float32 else {}
-        _expect_estimates(fn, case, [copy], **tol)
+    check_every_case(SHARED_X, lambda case: _expect_shared(fn, case, plain_right))
+
+
+def _expect_shared(fn, case: str, plain_right: bool) -> None:
+    call = fn.call(case)
+    shape = np.shape(call.args[1])
+    copy = Mistake(
+        "f here reads the caller's array x (as the lesson's loss reads the parameters), so "
+        "it sees only nudges made to x itself: change x[i] in place, evaluate f, then put "
+        "the saved value back. Nudging a copy (x.copy(), x + step, x.astype(...)) leaves "
+        "what f reads unchanged.",
+        matches=lambda got, shape=shape: (
+            plain_right and np.shape(got) == shape and not np.any(np.asarray(got, dtype=np.float64))
+        ),
+        id="numerical_gradient.nudges_copy",
+    )
+    tol = {"rtol": 1e-4, "atol": 1e-6} if call.args[1].dtype == np.float32 else {}
+    _expect_estimates(fn, case, [copy], **tol)
 
 
 def _right_without_sharing(fn) -> bool:
@@ -522,7 +578,7 @@ def _right_without_sharing(fn) -> bool:
         want = np.asarray(fn.expected(case), dtype=np.float64)
         if not isinstance(got, np.ndarray) or got.shape != want.shape:
             return False
-        if not np.allclose(np.asarray(got, dtype=np.float64), want, rtol=1e-7, atol=1e-9):
+        if not np.allclose(np.asarray(got, dtype=np.float64), want, **ESTIMATES):
             return False
     return True
 
@@ -567,6 +623,7 @@ def relative_error_cases(rng, ref):
     b = rng.normal(size=5)
     c = rng.normal(size=6)
     big = rng.normal(size=4) * 1e6
+    d = rng.normal(size=5)
     one_zero_a = np.array([0.0, 0.0, 1.5, -2.0])
     one_zero_b = np.array([0.0, 0.7, 1.5, -2.0 + 1e-3])
     # Entries smaller than the floor: the ratio there is |a - b| / 1e-8, less than 1.
@@ -578,6 +635,8 @@ def relative_error_cases(rng, ref):
         "opposite_signs": Call(c, -c * rng.uniform(0.5, 1.5, size=6)),
         "one_element": Call(rng.normal(size=1), rng.normal(size=1)),
         "large_values": Call(big, big * (1 + 1e-3 * rng.normal(size=4))),
+        # b above a everywhere: a - b < 0, so a signed difference shows
+        "b_larger": Call(d, d + rng.uniform(0.1, 1.0, size=5)),
         "equal": Call(a, a.copy()),
         "both_zero": Call(np.zeros(3), np.zeros(3)),
         "one_zero": Call(one_zero_a, one_zero_b),
@@ -585,7 +644,7 @@ def relative_error_cases(rng, ref):
     }
 
 
-NONZERO = ("close", "different", "opposite_signs", "one_element", "large_values")
+NONZERO = ("close", "different", "opposite_signs", "one_element", "large_values", "b_larger")
 ZEROS = ("equal", "both_zero", "one_zero", "below_the_floor")
 FLOOR_HINT = (
     "The denominator is max(1e-8, |a| + |b|): where a and b are both 0 it is 1e-8, and the ratio 0."
@@ -661,6 +720,27 @@ def _relative_mistakes(a: np.ndarray, b: np.ndarray, right_elsewhere: bool) -> l
             ),
             (FLOOR_ADDED, np.max(diff / (np.abs(a) + np.abs(b) + floor)), "floor_added"),
             ("Reduce the elementwise ratios to one number with np.max.", ratio, "elementwise"),
+            (
+                "Report the worst element, np.max of the ratios, not the best (np.min).",
+                np.min(ratio),
+                "min_not_max",
+            ),
+            (
+                (
+                    "That is the absolute difference max|a - b|: divide each by max(1e-8, |a| + |b|) "
+                    "for the relative one."
+                ),
+                np.max(diff),
+                "absolute_difference",
+            ),
+            (
+                (
+                    "The floor is np.maximum(1e-8, |a| + |b|): it keeps the denominator at least 1e-8; "
+                    "np.minimum caps it at 1e-8."
+                ),
+                np.max(diff / np.minimum(floor, np.abs(a) + np.abs(b))),
+                "minimum_floor",
+            ),
         ]
     # The detectors compare relative errors, small numbers, tightly.
     mistakes = [

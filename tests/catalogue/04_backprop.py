@@ -96,7 +96,7 @@ def backward(X, y, params, cache):
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
 """,
         hint="w2.t",
-        mistake="backward.W_not_transposed",
+        mistake="",
     ),
     Mistake(
         "backward",
@@ -497,6 +497,19 @@ def relative_error(a, b):
         mistake="relative_error.one_sided",
     ),
     # -- backward: mistakes the checks name from their models --
+    Mistake(
+        "backward",
+        "W2_not_transposed_with_np_dot",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = np.dot(dZ2, params["W2"]) * relu_derivative(cache["Z1"])
+    return {"dW1": np.dot(X.T, dZ1), "db1": dZ1.sum(axis=0), "dW2": np.dot(cache["A1"].T, dZ2), "db2": dZ2.sum(axis=0)}
+""",
+        hint="so it needs the .t",
+        mistake="backward.W_not_transposed",
+    ),
     Mistake(
         "backward",
         "logits_not_probabilities",

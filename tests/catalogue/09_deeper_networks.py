@@ -255,7 +255,7 @@ def forward_deep(X, params):
     return softmax(Z2), {"Z1": Z1, "A1": A1, "Z2": Z2}
 """,
         hint="apply all 3 layers",
-        mistake="forward_deep.layers_skipped",
+        mistake="forward_deep.layers_miscounted",
     ),
     Mistake(
         "forward_deep",
@@ -379,7 +379,7 @@ def forward_deep(X, params):
         "W_not_transposed",
         _backward_deep(down='(dZ @ params[f"W{l}"]) * relu_derivative(caches[f"Z{l - 1}"])'),
         hint="check each product's shapes",
-        mistake="backward_deep.W_not_transposed",
+        mistake="",
     ),
     Mistake(
         "backward_deep",
