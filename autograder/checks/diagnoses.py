@@ -48,16 +48,17 @@ def named_or_advice(message: str, mistake: Mistake | None, advice: str | None) -
 
 
 def first_named(failures: list[CheckFailed]) -> CheckFailed:
-    """The first failure, naming a mistake only when every failure names that same mistake.
+    """The first failure that names a mistake, when every failure that names one names the same;
+    else the first failure, naming nothing. Whichever case is read first, the name is the same.
 
-    The name must not depend on which case is read first, or on the draw: a case on which the
-    model fits by coincidence (one active hidden unit makes any two gradients proportional)
-    would name a mistake another case contradicts. The cases are drawn so that every model can
-    be computed on each of them (inputs wide enough to trace a gradient back to its dZ)."""
+    A model may not apply to every case (a bias summed over the wrong axis has the right shape
+    when N is the number of units), or not be computable on it (the dZ behind a gradient needs
+    inputs of full rank): one case that shows which mistake it is is enough. Two cases that
+    name different mistakes mean that one fitted by chance: then nothing is named."""
+    named = {f.mistake for f in failures if f.mistake}
+    if len(named) == 1:
+        return next(f for f in failures if f.mistake)
     first = failures[0]
-    named = {f.mistake for f in failures}
-    if len(named) == 1 and first.mistake:
-        return first
     return CheckFailed(first.message) if first.mistake else first
 
 
@@ -160,7 +161,7 @@ def factor_mistake(
     answer, which fitted here.
     """
     c = constant_factor(got, want)
-    if c is None:
+    if c is None or _degenerate(want):
         return None
     found = next((f for f in factors if same_factor(f.value, c)), None)
     meaning, mistake = (found.meaning, found.id) if found else (otherwise, "constant_factor")
@@ -172,6 +173,19 @@ def factor_mistake(
 
 def _always(_: Any) -> bool:
     return True
+
+
+def _degenerate(want: Any) -> bool:
+    """Whether any answer of the same form is a multiple of ``want`` by construction: a vector
+    with one entry that is not 0, or a matrix of rank 1 (a gradient from one example, or through
+    one active unit). A factor found there is a coincidence, not a diagnosis."""
+    if isinstance(want, dict):
+        return all(_degenerate(v) for v in want.values())
+    w = np.asarray(want, dtype=np.float64)
+    scale = float(np.max(np.abs(w), initial=0.0))
+    if w.ndim == 2 and min(w.shape) > 1:
+        return bool(np.linalg.matrix_rank(w, tol=1e-9 * scale * max(w.shape)) < 2)
+    return bool(np.count_nonzero(np.abs(w) > 1e-9 * scale) < 2)
 
 
 def mean_factors(n: int, *, once: str, counts: Iterable[tuple[int, str, str]] = ()) -> list[Factor]:
@@ -574,8 +588,9 @@ def gradient_exceptions(function: str, net: Network) -> list[tuple[str | None, s
         )
     for l in range(2, L + 1):
         below, width = net.W[l].shape
-        # dA_(l-1) * relu_derivative(Z_l): the mask of the layer above. (dZ_L times the mask of
-        # layer L - 1, without W_L, raises the words that one_hot(y, n_(L-1)) raises: no name.)
+        # dA_(l-1) * relu_derivative(Z_l): the mask of the layer above. (dZ_l times the mask of
+        # layer l - 1, W_l forgotten, raises the words of dA_(l-2) times the mask of layer l - 1,
+        # and, at the output, those of one_hot(y, n_(L-1)): those are left unnamed.)
         if below != width:
             known.append(
                 (
@@ -588,18 +603,6 @@ def gradient_exceptions(function: str, net: Network) -> list[tuple[str | None, s
                     f"{function}.mask_of_wrong_layer",
                 )
             )
-            if l < L:
-                known.append(
-                    (
-                        "ValueError",
-                        f"shapes ({n},{width}) ({n},{below})",
-                        (
-                            f"dA{l - 1} = dZ{l} @ W{l}.T comes first, ({n}, {width}) @ ({width}, "
-                            f"{below}); then the product with relu_derivative(Z{l - 1})."
-                        ),
-                        f"{function}.W_missing_in_step",
-                    )
-                )
         hint = (
             f"dA{l - 1} = dZ{l} @ W{l}.T is (N, {width}) @ ({width}, {below}): W{l} is "
             f"({below}, {width}), so it needs the .T."

@@ -654,11 +654,13 @@ def sgd_step_deep_cases(rng, ref):
 
     return {
         "three_layers": Call(*batch(6, [10, 7, 5, 10]), 0.1, 0.05),
-        "float32": Call(*batch(5, [12, 6, 10], np.float32), 0.5, weight_decay=0.01),
+        "float32": Call(*batch(5, [12, 6, 10], np.float32), 0.3, weight_decay=0.01),
         "no_decay": Call(*batch(4, [8, 5, 10]), learning_rate=0.3),  # weight_decay left at 0
         "one_row": Call(*batch(1, [9, 6, 4, 10]), 0.2, 0.3),
-        # learning_rate * weight_decay = 0.25: where the decay sits in the step shows clearly
-        "strong_decay": Call(*batch(7, [8, 6, 10]), 0.5, weight_decay=0.5),
+        # learning_rate * weight_decay = 0.14: where the decay sits in the step shows clearly.
+        # (No rate and no lambda of 0.5: 2 * rate * lambda would equal lambda, or 2 * lambda
+        # one, and two mistakes would give the same step.)
+        "strong_decay": Call(*batch(7, [8, 6, 10]), 0.4, weight_decay=0.35),
     }
 
 
