@@ -58,7 +58,7 @@ def test_a_constant_factor_is_named_with_its_meaning_and_id():
     want = np.arange(1.0, 7.0).reshape(2, 3)
     factors = mean_factors(5, once="in dZ2", counts=[(9, "X.shape[1] = 9", "inputs_not_N")])
     mistake = factor_mistake(
-        "backward", 5 * want, want, factors, subject="every gradient is", otherwise="?"
+        "backward", 5 * want, want, factors, subject="Every gradient is", otherwise="?"
     )
     assert mistake.id == "backward.missing_mean" and "5 times too large" in mistake.hint
     assert factor_mistake("backward", want / 25, want, factors, subject="x", otherwise="?").id == (

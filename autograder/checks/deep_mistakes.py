@@ -23,7 +23,7 @@ from autograder.checks.deep_networks import (
     step_result,
     step_settings,
 )
-from autograder.checks.diagnoses import Network, check_every_case, gradient_mistakes
+from autograder.checks.diagnoses import Network, check_every_case, expect_gradient_values
 
 # -- init_deep: the spread of the weights -------------------------------------------------------
 
@@ -285,19 +285,18 @@ def _expect_layers(fn, case: str, output_layer: bool) -> None:
     net = Network(X, y, params, caches)
     n_layers = depth_of(params)
     got = backward_result(fn, case)
-    want = fn.expected(case)
     layers = [n_layers] if output_layer else range(n_layers - 1, 0, -1)
-    for l in layers:
-        for name in (f"dW{l}", f"db{l}"):
-            expect_close(
-                got[name],
-                want[name],
-                f"{name} from backward_deep on the '{case}' case",
-                mistakes=gradient_mistakes("backward_deep", name, net, want, got),
-                hint="Compare the line with the lesson's formulas, from the output layer "
-                "down: the formula, and each factor in it.",
-                **tolerance_for(X),
-            )
+    expect_gradient_values(
+        "backward_deep",
+        case,
+        net,
+        fn.expected(case),
+        got,
+        [name for l in layers for name in (f"dW{l}", f"db{l}")],
+        tolerance_for(X),
+        "Compare the line with the lesson's formulas, from the output layer down: the formula, "
+        "and each factor in it.",
+    )
 
 
 # -- l2_penalty ---------------------------------------------------------------------------------

@@ -22,10 +22,9 @@ from autograder.checking import (
     expect_dict,
     expect_ndarray,
     expect_shape,
-    failure,
     result_or_known_error,
 )
-from autograder.checks.diagnoses import Network, gradient_exceptions, gradient_mistakes
+from autograder.checks.diagnoses import Network, expect_gradient_shapes, gradient_exceptions
 
 # -- Names and shapes --------------------------------------------------------------------------
 
@@ -385,20 +384,7 @@ def backward_result(fn, case: str) -> dict:
         what,
         hint=f"Return {{'dW1': ..., 'db1': ..., ..., 'dW{n_layers}': ..., 'db{n_layers}': ...}}.",
     )
-    want = fn.expected(case)
-    for name in names:
-        shape = params[name[1:]].shape
-        mistakes = gradient_mistakes("backward_deep", name, net, want, got)
-        if np.ndim(got[name]) == 0 and name.startswith("db"):
-            raise failure(
-                f"{name} from {what} is a single number ({describe(got[name])}); it should have "
-                f"one entry per unit, shape {shape}.",
-                mistakes,
-                got[name],
-                f"Sum dZ{name[2:]} over the batch axis only, axis=0.",
-            )
-        array = expect_ndarray(got[name], f"{name} from {what}", mistakes=mistakes)
-        expect_shape(array, shape, f"{name} from {what}", mistakes=mistakes)
+    expect_gradient_shapes("backward_deep", net, params, fn.expected(case), got, what, names)
     return got
 
 

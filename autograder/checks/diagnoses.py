@@ -19,7 +19,9 @@ that one diagnosis gives one feedback, with one id, in every lesson that makes i
   model what follows from a mistake without a backward pass of its own;
 * ``gradient_mistakes`` and ``gradient_exceptions``: the mistakes of a backward pass through a
   ReLU network of any depth (lesson 04's two layers, lesson 09's L), each computed from the
-  inputs, the right gradients and the student's own ones.
+  inputs, the right gradients and the student's own ones; ``expect_gradient_shapes``,
+  ``expect_gradient_values`` and ``expect_gradient_check`` are the checks both lessons make
+  of a backward pass with them.
 
 Every mistake's id is the graded function's name, a dot, and the mistake ("backward.missing_mean").
 """
@@ -32,7 +34,17 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checking import CheckFailed, Mistake, expect_unchanged
+from autograder.checking import (
+    CheckFailed,
+    Mistake,
+    describe,
+    directional_derivatives,
+    expect_close,
+    expect_ndarray,
+    expect_shape,
+    expect_unchanged,
+    failure,
+)
 from autograder.checks.factors import constant_factor, how_far, same_factor
 
 
@@ -131,6 +143,20 @@ def expect_kept(before: Any, after: Any, what: str, *, hint: str, id: str) -> No
         raise CheckFailed(failed.message, mistake=Mistake(failed.hint or hint, id=id)) from None
 
 
+def expect_args_kept(fn: Any, names: Iterable[str], *, hint: str, id: str) -> None:
+    """On every case, the positional arguments ``names`` (in order: "X", "y", "params") left as
+    they were given, naming ``id`` for one changed in place."""
+    names = list(names)
+    for case in fn.cases:
+        before = fn.call(case).args
+        fn.result(case)
+        after = fn.args_after(case)
+        for index, what in enumerate(names[: len(before)]):
+            expect_kept(
+                before[index], after[index], f"the '{case}' case's {what}", hint=hint, id=id
+            )
+
+
 # -- off by a constant factor -------------------------------------------------------------------
 
 
@@ -154,8 +180,8 @@ def factor_mistake(
 ) -> Mistake | None:
     """The mistake "``subject`` is c times the right answer", when ``got`` == c * ``want``.
 
-    ``got`` and ``want`` are arrays or dicts of arrays (one factor for all their entries). The
-    hint names c and, when one of ``factors`` has that value, its meaning; otherwise it says
+    ``got`` and ``want`` are arrays or dicts of arrays (one factor for all their entries);
+    ``subject`` starts the hint as written ("Every gradient is", "dW1 is"). The hint names c and, when one of ``factors`` has that value, its meaning; otherwise it says
     ``otherwise`` (what to look at, without a guess), and the id is ``function.constant_factor``.
     The mistake fits whatever part of the answer a check then shows: its model is the whole
     answer, which fitted here.
@@ -166,9 +192,7 @@ def factor_mistake(
     found = next((f for f in factors if same_factor(f.value, c)), None)
     meaning, mistake = (found.meaning, found.id) if found else (otherwise, "constant_factor")
     said = f"{subject} {how_far(c)}"
-    return Mistake(
-        f"{said[0].upper()}{said[1:]}: {meaning}.", matches=_always, id=f"{function}.{mistake}"
-    )
+    return Mistake(f"{said}: {meaning}.", matches=_always, id=f"{function}.{mistake}")
 
 
 def _always(_: Any) -> bool:
@@ -350,7 +374,7 @@ def gradient_mistakes(
             want,
             [Factor(-1.0, f"dZ{L} = (P - Y) / N, not (Y - P) / N", "sign_flipped")]
             + mean_factors(n, once=once, counts=_counts(net)),
-            subject="every gradient is",
+            subject="Every gradient is",
             otherwise=f"dZ{L} is (P - Y) / N with N = X.shape[0] = {n}, and no other factor "
             "comes after it",
         ),
@@ -575,6 +599,14 @@ def gradient_exceptions(function: str, net: Network) -> list[tuple[str | None, s
             )
         )
     if n not in (1, classes):
+        rows = (
+            f"one_hot(y, num_classes) needs the number of classes, {classes} (P.shape[1]); yours "
+            f"has N = {n} columns, the number of examples (shape[0])."
+        )
+        # a label of N or more does not fit N columns: one_hot raises before the subtraction
+        known.append(
+            ("IndexError", f"axis 1 with size {n}", rows, f"{function}.classes_miscounted")
+        )
         known.append(
             (
                 "ValueError",
@@ -620,3 +652,74 @@ def gradient_exceptions(function: str, net: Network) -> list[tuple[str | None, s
                 )
             )
     return known
+
+
+# -- the checks of a backward pass (lessons 04 and 09), written once -----------------------------
+
+
+def expect_gradient_shapes(
+    function: str, net: Network, params: dict, want: dict, got: dict, what: str, names
+) -> None:
+    """Each gradient of ``names`` an array shaped like its parameter (a bias gradient has one
+    entry per unit, never a single number), naming the mistake whose model fits."""
+    for name in names:
+        shape = params[name[1:]].shape
+        mistakes = gradient_mistakes(function, name, net, want, got)
+        if np.ndim(got[name]) == 0 and name.startswith("db"):
+            raise failure(
+                f"{name} from {what} is a single number ({describe(got[name])}); it should have "
+                f"one entry per unit, shape {shape}.",
+                mistakes,
+                got[name],
+                f"Sum dZ{name[2:]} over the batch axis only, axis=0, which leaves one entry per "
+                "unit.",
+            )
+        array = expect_ndarray(got[name], f"{name} from {what}", mistakes=mistakes)
+        expect_shape(array, shape, f"{name} from {what}", mistakes=mistakes)
+
+
+def expect_gradient_values(
+    function: str, case: str, net: Network, want: dict, got: dict, names, tolerance: dict, hint: str
+) -> None:
+    """Each gradient of ``names`` equal to the reference's, within ``tolerance``."""
+    for name in names:
+        expect_close(
+            got[name],
+            want[name],
+            f"{name} from {function} on the '{case}' case",
+            mistakes=gradient_mistakes(function, name, net, want, got),
+            hint=hint,
+            **tolerance,
+        )
+
+
+def expect_gradient_check(
+    function: str, case: str, X, y, params: dict, net: Network, want: dict, got: dict, names, hint
+) -> None:
+    """Each gradient of ``names`` (from the output layer down: the first wrong one is where the
+    mistake is) against centered differences of the loss along four random directions: a
+    relative error below 1e-6 in float64, 1e-4 in float32."""
+    limit = 1e-4 if np.asarray(X).dtype == np.float32 else 1e-6
+    directions_rng = np.random.default_rng(len(X))
+    for name in names:
+        mine = np.asarray(got[name], dtype=np.float64)
+        mistakes = gradient_mistakes(function, name, net, want, got)
+        if not np.all(np.isfinite(mine)):
+            raise failure(
+                f"{name} from {function} on the '{case}' case contains nan or inf.",
+                mistakes,
+                got[name],
+            )
+        directions = [d / np.linalg.norm(d) for d in directions_rng.normal(size=(4,) + mine.shape)]
+        numeric = directional_derivatives(X, y, params, name[1:], directions)
+        analytic = np.array([np.sum(mine * d) for d in directions])
+        scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+        error = np.linalg.norm(analytic - numeric) / max(scale, 1e-12)
+        if error >= limit:
+            raise failure(
+                f"'{name}' on the '{case}' case: relative error {error:.1e} against centered "
+                f"differences of the loss along random directions (want < {limit:.0e}).",
+                mistakes,
+                got[name],
+                hint,
+            )

@@ -50,14 +50,10 @@ from autograder.checking import (
     Probe,
     cases_for,
     describe,
-    directional_derivatives,
     expect,
     expect_close,
     expect_dict,
-    expect_ndarray,
     expect_number,
-    expect_shape,
-    failure,
     requires,
     result_or_known_error,
     tolerance_for,
@@ -68,10 +64,13 @@ from autograder.checks.diagnoses import (
     Network,
     check_every_case,
     consistent_mistakes,
+    expect_args_kept,
+    expect_gradient_check,
+    expect_gradient_shapes,
+    expect_gradient_values,
     expect_kept,
     factor_mistake,
     gradient_exceptions,
-    gradient_mistakes,
 )
 from autograder.sandbox.probes import PROBES, probe_name, reading_argument
 from autograder.sandbox.probes import gradient as exact_gradient
@@ -151,21 +150,7 @@ def _grads(fn, case: str, names: tuple[str, ...] = GRADS) -> dict:
     got = expect_dict(
         got, GRADS, what, hint="Return {'dW1': dW1, 'db1': db1, 'dW2': dW2, 'db2': db2}."
     )
-    want = fn.expected(case)
-    for name in names:
-        shape = params[name[1:]].shape
-        mistakes = gradient_mistakes("backward", name, net, want, got)
-        if np.ndim(got[name]) == 0 and name.startswith("db"):
-            raise failure(
-                f"{name} from {what} is a single number ({describe(got[name])}); it should have "
-                f"one entry per unit, shape {shape}.",
-                mistakes,
-                got[name],
-                f"Sum dZ{name[-1]} over the batch axis only, axis=0, which leaves one entry "
-                "per unit.",
-            )
-        array = expect_ndarray(got[name], f"{name} from {what}", mistakes=mistakes)
-        expect_shape(array, shape, f"{name} from {what}", mistakes=mistakes)
+    expect_gradient_shapes("backward", net, params, fn.expected(case), got, what, names)
     return got
 
 
@@ -177,20 +162,17 @@ def test_backward_returns_gradients(outcome):
 
 def _compare_layer(fn, names: tuple[str, str]) -> None:
     def compare(case: str) -> None:
-        X = fn.call(case).args[0]
         got = _grads(fn, case, names)
-        want = fn.expected(case)
-        net = _network(fn, case)
-        for name in names:
-            expect_close(
-                got[name],
-                want[name],
-                f"{name} from backward on the '{case}' case",
-                mistakes=gradient_mistakes("backward", name, net, want, got),
-                hint="Compare the line with the table of the lesson: the formula, and each "
-                "factor in it.",
-                **tolerance_for(X),
-            )
+        expect_gradient_values(
+            "backward",
+            case,
+            _network(fn, case),
+            fn.expected(case),
+            got,
+            names,
+            tolerance_for(fn.call(case).args[0]),
+            "Compare the line with the table of the lesson: the formula, and each factor in it.",
+        )
 
     check_every_case(fn.cases, compare)
 
@@ -214,57 +196,30 @@ def test_backward_gradient_check(outcome):
 def _gradient_check(fn, case: str) -> None:
     """backward's gradients on ``case`` against centered differences of the loss."""
     X, y, params, _ = fn.call(case).args
-    got = _grads(fn, case)
-    limit = 1e-4 if X.dtype == np.float32 else 1e-6
-    want = fn.expected(case)
-    net = _network(fn, case)
-    directions_rng = np.random.default_rng(len(X))
-    for name in ("dW2", "db2", "dW1", "db1"):  # from the output down: the first wrong one
-        mine = np.asarray(got[name], dtype=np.float64)
-        mistakes = gradient_mistakes("backward", name, net, want, got)
-        if not np.all(np.isfinite(mine)):
-            raise failure(
-                f"{name} from backward on the '{case}' case contains nan or inf.",
-                mistakes,
-                got[name],
-            )
-        directions = [d / np.linalg.norm(d) for d in directions_rng.normal(size=(4,) + mine.shape)]
-        numeric = directional_derivatives(X, y, params, name[1:], directions)
-        analytic = np.array([np.sum(mine * d) for d in directions])
-        scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
-        error = np.linalg.norm(analytic - numeric) / max(scale, 1e-12)
-        if error >= limit:
-            raise failure(
-                f"'{name}' on the '{case}' case: relative error {error:.1e} against centered "
-                f"differences of the loss along random directions (want < {limit:.0e}).",
-                mistakes,
-                got[name],
-                "Compare each line with the chain rule: dZ2, then dW2 and db2, dA1, dZ1, dW1 "
-                "and db1.",
-            )
+    expect_gradient_check(
+        "backward",
+        case,
+        X,
+        y,
+        params,
+        _network(fn, case),
+        fn.expected(case),
+        _grads(fn, case),
+        ("dW2", "db2", "dW1", "db1"),
+        "Compare each line with the chain rule: dZ2, then dW2 and db2, dA1, dZ1, dW1 and db1.",
+    )
 
 
 @requires("test_backward_gradient_check")
 def test_backward_keeps_inputs(outcome):
     """backward leaves X, y, the parameters and the cache unchanged."""
-    fn = outcome("backward")
-    for case in fn.cases:
-        X, y, params, cache = fn.call(case).args
-        fn.result(case)
-        after = fn.args_after(case)
-        hint = (
-            "backward must not change its inputs (the cache and parameters are used again): "
-            "build new arrays instead of writing into Z1, Z2 or the parameters."
-        )
-        for what, before, now in (
-            ("X", X, after[0]),
-            ("y", y, after[1]),
-            ("params", params, after[2]),
-            ("cache", cache, after[3]),
-        ):
-            expect_kept(
-                before, now, f"the '{case}' case's {what}", hint=hint, id="backward.changes_inputs"
-            )
+    expect_args_kept(
+        outcome("backward"),
+        ("X", "y", "params", "cache"),
+        hint="backward must not change its inputs (the cache and parameters are used again): "
+        "build new arrays instead of writing into Z1, Z2 or the parameters.",
+        id="backward.changes_inputs",
+    )
 
 
 # -- numerical_gradient -------------------------------------------------------------------------
@@ -447,7 +402,7 @@ def _numerical_mistakes(call: Call, want: np.ndarray, got=None) -> list[Mistake]
                    "precedence"),
             Factor(h, "divide by 2h, not by 2: the h of the step is missing", "h_missing"),
         ],
-        subject="every entry is",
+        subject="Every entry is",
         otherwise=f"the differences are right up to a constant, so look at what you divide them "
         f"by: 2h, with h = {h:g}",
     )  # fmt: skip
@@ -824,17 +779,10 @@ def test_relative_error_python_float(outcome):
 @requires("test_relative_error_value")
 def test_relative_error_keeps_inputs(outcome):
     """relative_error leaves a and b unchanged."""
-    fn = outcome("relative_error")
-    for case in fn.cases:
-        a, b = fn.call(case).args
-        fn.result(case)
-        after = fn.args_after(case)
-        for what, before, now in (("a", a, after[0]), ("b", b, after[1])):
-            expect_kept(
-                before,
-                now,
-                f"{what} (the '{case}' case)",
-                hint="Compute with expressions that make new arrays (np.abs(a - b)), not in "
-                "place (a -= b, np.abs(a, out=a)).",
-                id="relative_error.changes_inputs",
-            )
+    expect_args_kept(
+        outcome("relative_error"),
+        ("a", "b"),
+        hint="Compute with expressions that make new arrays (np.abs(a - b)), not in place "
+        "(a -= b, np.abs(a, out=a)).",
+        id="relative_error.changes_inputs",
+    )

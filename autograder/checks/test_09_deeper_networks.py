@@ -74,7 +74,6 @@ from autograder.checking import (
     Mistake,
     cases_for,
     describe,
-    directional_derivatives,
     expect,
     expect_close,
     expect_number,
@@ -109,8 +108,8 @@ from autograder.checks.diagnoses import (
     Network,
     check_every_case,
     consistent_mistakes,
-    expect_kept,
-    gradient_mistakes,
+    expect_args_kept,
+    expect_gradient_check,
     named_or_advice,
 )
 
@@ -389,20 +388,12 @@ def test_forward_deep_float32(outcome):
 @requires("test_forward_deep_probs")
 def test_forward_deep_keeps_inputs(outcome):
     """forward_deep leaves X and the parameters unchanged."""
-    fn = outcome("forward_deep")
-    for case in fn.cases:
-        X, params = fn.call(case).args
-        fn.result(case)
-        X_after, params_after = fn.args_after(case)[:2]
-        hint = "Read the parameters from the dict; do not reassign or modify its entries."
-        for what, before, now in (("X", X, X_after), ("params", params, params_after)):
-            expect_kept(
-                before,
-                now,
-                f"the '{case}' case's {what}",
-                hint=hint,
-                id="forward_deep.changes_inputs",
-            )
+    expect_args_kept(
+        outcome("forward_deep"),
+        ("X", "params"),
+        hint="Read the parameters from the dict; do not reassign or modify its entries.",
+        id="forward_deep.changes_inputs",
+    )
 
 
 # -- backward_deep ------------------------------------------------------------------------------
@@ -463,62 +454,31 @@ def test_backward_deep_gradient_check(outcome):
 def _gradient_check(fn, case: str) -> None:
     """backward_deep's gradients on ``case`` against centered differences of the loss."""
     X, y, params, caches = fn.call(case).args
-    net = Network(X, y, params, caches)
-    got = backward_result(fn, case)
-    want = fn.expected(case)
-    limit = 1e-4 if X.dtype == np.float32 else 1e-6
-    directions_rng = np.random.default_rng(len(X))
-    # From the output layer down: the first wrong layer is where the mistake is.
-    for name in reversed(grad_names(depth_of(params))):
-        mine = np.asarray(got[name], dtype=np.float64)
-        mistakes = gradient_mistakes("backward_deep", name, net, want, got)
-        if not np.all(np.isfinite(mine)):
-            raise failure(
-                f"{name} from backward_deep on the '{case}' case contains nan or inf.",
-                mistakes,
-                got[name],
-            )
-        directions = [d / np.linalg.norm(d) for d in directions_rng.normal(size=(4,) + mine.shape)]
-        numeric = directional_derivatives(X, y, params, name[1:], directions)
-        analytic = np.array([np.sum(mine * d) for d in directions])
-        scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
-        error = np.linalg.norm(analytic - numeric) / max(scale, 1e-12)
-        if error >= limit:
-            raise failure(
-                f"'{name}' on the '{case}' case: relative error {error:.1e} against centered "
-                f"differences of the loss along random directions (want < {limit:.0e}).",
-                mistakes,
-                got[name],
-                "Compare each line with the chain rule, from the output layer down: dZ_L, "
-                "then for each layer dW_l, db_l, dA_(l-1) and dZ_(l-1).",
-            )
+    expect_gradient_check(
+        "backward_deep",
+        case,
+        X,
+        y,
+        params,
+        Network(X, y, params, caches),
+        fn.expected(case),
+        backward_result(fn, case),
+        list(reversed(grad_names(depth_of(params)))),
+        "Compare each line with the chain rule, from the output layer down: dZ_L, then for "
+        "each layer dW_l, db_l, dA_(l-1) and dZ_(l-1).",
+    )
 
 
 @requires("test_backward_deep_gradient_check")
 def test_backward_deep_keeps_inputs(outcome):
     """backward_deep leaves X, y, the parameters and the caches unchanged."""
-    fn = outcome("backward_deep")
-    hint = (
-        "backward_deep must not change its inputs (the caches and parameters are used again): "
-        "build new arrays instead of writing into the Z's, A's or the parameters."
+    expect_args_kept(
+        outcome("backward_deep"),
+        ("X", "y", "params", "caches"),
+        hint="backward_deep must not change its inputs (the caches and parameters are used "
+        "again): build new arrays instead of writing into the Z's, A's or the parameters.",
+        id="backward_deep.changes_inputs",
     )
-    for case in fn.cases:
-        X, y, params, caches = fn.call(case).args
-        fn.result(case)
-        after = fn.args_after(case)
-        for what, before, now in (
-            ("X", X, after[0]),
-            ("y", y, after[1]),
-            ("params", params, after[2]),
-            ("caches", caches, after[3]),
-        ):
-            expect_kept(
-                before,
-                now,
-                f"the '{case}' case's {what}",
-                hint=hint,
-                id="backward_deep.changes_inputs",
-            )
 
 
 # -- l2_penalty ---------------------------------------------------------------------------------
@@ -630,17 +590,12 @@ def test_l2_penalty_python_float(outcome):
 @requires("test_l2_penalty_value")
 def test_l2_penalty_keeps_inputs(outcome):
     """l2_penalty leaves the parameters unchanged."""
-    fn = outcome("l2_penalty")
-    for case in fn.cases:
-        params = fn.call(case).args[0]
-        fn.result(case)
-        expect_kept(
-            params,
-            fn.args_after(case)[0],
-            f"the '{case}' case's params",
-            hint="Square into new arrays (W ** 2), not in place (W **= 2).",
-            id="l2_penalty.changes_inputs",
-        )
+    expect_args_kept(
+        outcome("l2_penalty"),
+        ("params",),
+        hint="Square into new arrays (W ** 2), not in place (W **= 2).",
+        id="l2_penalty.changes_inputs",
+    )
 
 
 # -- sgd_step_deep ------------------------------------------------------------------------------
@@ -712,24 +667,10 @@ def test_sgd_step_deep_loss(outcome):
 @requires("test_sgd_step_deep_weights", "test_sgd_step_deep_biases")
 def test_sgd_step_deep_keeps_inputs(outcome):
     """sgd_step_deep leaves X, y and the parameters unchanged."""
-    fn = outcome("sgd_step_deep")
-    hint = (
-        "Build new arrays, params[k] - learning_rate * ..., in a new dict; `-=` changes the "
-        "caller's parameters."
+    expect_args_kept(
+        outcome("sgd_step_deep"),
+        ("X", "y", "params"),
+        hint="Build new arrays, params[k] - learning_rate * ..., in a new dict; `-=` changes the "
+        "caller's parameters.",
+        id="sgd_step_deep.changes_inputs",
     )
-    for case in fn.cases:
-        X, y, params = fn.call(case).args[:3]
-        fn.result(case)
-        after = fn.args_after(case)
-        for what, before, now in (
-            ("params", params, after[2]),
-            ("X", X, after[0]),
-            ("y", y, after[1]),
-        ):
-            expect_kept(
-                before,
-                now,
-                f"the '{case}' case's {what}",
-                hint=hint,
-                id="sgd_step_deep.changes_inputs",
-            )

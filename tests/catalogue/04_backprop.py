@@ -15,7 +15,7 @@ def backward(X, y, params, cache):
     dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
     return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": dW2, "db2": db2}
 """,
-        hint="divide dz2 by n",
+        hint="the loss is the mean over the n",
         mistake="backward.missing_mean",
     ),
     Mistake(
@@ -695,6 +695,221 @@ def relative_error(a, b):
         hint="not in place",
         mistake="relative_error.changes_inputs",
     ),
+    Mistake(
+        "backward",
+        "dW2_divided_by_N_again",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2 / N, "db2": dZ2.sum(axis=0)}
+""",
+        hint="1/n is applied twice",
+        mistake="backward.mean_repeated",
+    ),
+    Mistake(
+        "backward",
+        "W1_in_the_step_down",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W1"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+""",
+        hint="check each product's shapes",
+        mistake="",
+    ),
+    Mistake(
+        "backward",
+        "num_classes_from_the_rows",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y, num_classes=cache["Z2"].shape[0])) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+""",
+        hint="the number of examples (shape[0])",
+        mistake="backward.classes_miscounted",
+    ),
+    Mistake(
+        "backward",
+        "mask_of_the_output_layer",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    dZ2 = (softmax(cache["Z2"]) - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z2"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+""",
+        hint="not of z2",
+        mistake="backward.mask_of_wrong_layer",
+    ),
+    Mistake(
+        "backward",
+        "softmax_in_place_on_Z2",
+        """
+def backward(X, y, params, cache):
+    N = X.shape[0]
+    P = cache["Z2"]
+    P -= P.max(axis=1, keepdims=True)
+    np.exp(P, out=P)
+    P /= P.sum(axis=1, keepdims=True)
+    dZ2 = (P - one_hot(y)) / N
+    dZ1 = (dZ2 @ params["W2"].T) * relu_derivative(cache["Z1"])
+    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0), "dW2": cache["A1"].T @ dZ2, "db2": dZ2.sum(axis=0)}
+""",
+        hint="must not change its inputs",
+        mistake="backward.changes_inputs",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "second_point_at_x",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old
+        down = f(x)
+        grad[i] = (up - down) / (2 * h)
+    return grad
+""",
+        hint="one of the two evaluations is at x itself",
+        mistake="numerical_gradient.one_point_at_x",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "copies_x_once_then_nudges_the_copy",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+""",
+        hint="nudging a copy",
+        mistake="numerical_gradient.nudges_copy",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "sum_of_the_two_points",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up + down) / (2 * h)
+    return grad
+""",
+        hint="not the sum",
+        mistake="numerical_gradient.sum_not_difference",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "estimates_in_float32",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape, dtype=np.float32)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+""",
+        hint="rounded to float32",
+        mistake="numerical_gradient.float32_estimates",
+    ),
+    Mistake(
+        "numerical_gradient",
+        "step_relative_to_x",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        step = h * max(1.0, abs(old))
+        x[i] = old + step
+        up = f(x)
+        x[i] = old - step
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * step)
+    return grad
+""",
+        hint="(f(x + h e_i) - f(x - h e_i)) / (2h)",
+        mistake="",
+    ),
+    Mistake(
+        "relative_error",
+        "smallest_ratio",
+        """
+def relative_error(a, b):
+    return float(np.min(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+""",
+        hint="not the best (np.min)",
+        mistake="relative_error.min_not_max",
+    ),
+    Mistake(
+        "relative_error",
+        "absolute_difference",
+        """
+def relative_error(a, b):
+    return float(np.max(np.abs(a - b)))
+""",
+        hint="absolute difference",
+        mistake="relative_error.absolute_difference",
+    ),
+    Mistake(
+        "relative_error",
+        "np_minimum_for_the_floor",
+        """
+def relative_error(a, b):
+    return float(np.max(np.abs(a - b) / np.minimum(1e-8, np.abs(a) + np.abs(b))))
+""",
+        hint="np.minimum caps it",
+        mistake="relative_error.minimum_floor",
+    ),
+    Mistake(
+        "relative_error",
+        "floor_of_1e_7",
+        """
+def relative_error(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(1e-7, np.abs(a) + np.abs(b))))
+""",
+        hint="max(1e-8, |a| + |b|)",
+        mistake="",
+    ),
+    Mistake(
+        "relative_error",
+        "sum_of_the_ratios",
+        """
+def relative_error(a, b):
+    return float(np.sum(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+""",
+        hint="max over the elements",
+        mistake="",
+    ),
 ]
 
 VARIANTS = [
@@ -876,6 +1091,48 @@ def numerical_gradient(f, x, h=1e-5):
 def relative_error(a, b):
     a, b = np.asarray(a, float), np.asarray(b, float)
     return float((np.abs(a - b) / np.clip(np.abs(a) + np.abs(b), 1e-8, None)).max())
+""",
+    ),
+    Variant(
+        "backward",
+        "range_index_and_float_mask",
+        """
+def backward(X, y, params, cache):
+    n = len(X)
+    delta = softmax(cache["Z2"])
+    delta[range(n), y] -= 1
+    delta = delta / n
+    hidden = delta.dot(params["W2"].T) * (cache["A1"] > 0).astype(float)
+    return {"dW2": cache["A1"].T.dot(delta), "db2": delta.sum(axis=0),
+            "dW1": X.T.dot(hidden), "db1": hidden.sum(axis=0)}
+""",
+    ),
+    Variant(
+        "numerical_gradient",
+        "unravel_index",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in range(x.size):
+        idx = np.unravel_index(i, x.shape)
+        keep = x[idx]
+        x[idx] = keep + h
+        fp = f(x)
+        x[idx] = keep - h
+        fm = f(x)
+        x[idx] = keep
+        grad[idx] = (fp - fm) / (2 * h)
+    return grad
+""",
+    ),
+    Variant(
+        "relative_error",
+        "fmax_and_item",
+        """
+def relative_error(a, b):
+    num = np.abs(np.subtract(a, b, dtype=np.float64))
+    den = np.fmax(np.abs(a) + np.abs(b), 1e-8)
+    return (num / den).max().item()
 """,
     ),
 ]

@@ -329,7 +329,7 @@ def forward_deep(X, params):
         _backward_deep(
             dZ='(one_hot(y, params[f"W{L}"].shape[1]) - softmax(caches[f"Z{L}"])) / X.shape[0]'
         ),
-        hint="the sign is flipped",
+        hint="with the sign flipped",
         mistake="backward_deep.sign_flipped",
     ),
     Mistake(
@@ -725,6 +725,236 @@ def sgd_step_deep(X, y, params, learning_rate, weight_decay=0.0):
         hint="not divided by n",
         mistake="sgd_step_deep.penalty_over_N",
     ),
+    Mistake(
+        "init_deep",
+        "spread_passed_as_the_mean",
+        _init_deep("rng.normal(np.sqrt(2.0 / n_in), size=(n_in, n_out)).astype(np.float32)"),
+        hint="first argument is the mean",
+        mistake="init_deep.std_as_mean",
+    ),
+    Mistake(
+        "init_deep",
+        "sqrt_2_without_the_fan_in",
+        _init_deep("rng.normal(0.0, np.sqrt(2.0), size=(n_in, n_out)).astype(np.float32)"),
+        hint="the fan-in is missing",
+        mistake="init_deep.fan_in_missing",
+    ),
+    Mistake(
+        "init_deep",
+        "layers_from_2",
+        _init_deep(HE, loop="range(2, len(layer_sizes))"),
+        hint="the layers are numbered from 1",
+        mistake="init_deep.first_layer_missing",
+    ),
+    Mistake(
+        "init_deep",
+        "rows_from_the_layer_width",
+        """
+def init_deep(layer_sizes, seed=0):
+    rng = np.random.default_rng(seed)
+    params = {}
+    for l in range(1, len(layer_sizes)):
+        n = layer_sizes[l]
+        params[f"W{l}"] = rng.normal(0.0, np.sqrt(2.0 / n), size=(n, n)).astype(np.float32)
+        params[f"b{l}"] = np.zeros(n, dtype=np.float32)
+    return params
+""",
+        hint="one row per input of layer",
+        mistake="init_deep.fan_in_from_own_width",
+    ),
+    Mistake(
+        "forward_deep",
+        "sigmoid_hidden_layers",
+        _forward_deep(hidden="1 / (1 + np.exp(-Z))"),
+        hint="each hidden layer: z = a_prev @ w + b, then a = relu(z)",
+        mistake="",
+    ),
+    Mistake(
+        "forward_deep",
+        "Z_and_A_swapped_in_the_caches",
+        """
+def forward_deep(X, params):
+    L = len(params) // 2
+    caches = {}
+    A = X
+    for l in range(1, L):
+        Z = A @ params[f"W{l}"] + params[f"b{l}"]
+        A = relu(Z)
+        caches[f"Z{l}"], caches[f"A{l}"] = A, Z
+    Z = A @ params[f"W{L}"] + params[f"b{L}"]
+    caches[f"Z{L}"] = Z
+    return softmax(Z), caches
+""",
+        hint="holds the activations",
+        mistake="forward_deep.Z_and_A_swapped",
+    ),
+    Mistake(
+        "forward_deep",
+        "layers_as_a_float",
+        """
+def forward_deep(X, params):
+    L = len(params) / 2
+    caches = {}
+    A = X
+    for l in range(1, L):
+        Z = A @ params[f"W{l}"] + params[f"b{l}"]
+        A = relu(Z)
+        caches[f"Z{l}"], caches[f"A{l}"] = Z, A
+    Z = A @ params[f"W{L}"] + params[f"b{L}"]
+    caches[f"Z{L}"] = Z
+    return softmax(Z), caches
+""",
+        hint="range needs a whole number",
+        mistake="forward_deep.layers_not_whole",
+    ),
+    Mistake(
+        "forward_deep",
+        "bias_subtracted",
+        _forward_deep(z='A @ params[f"W{l}"] - params[f"b{l}"]'),
+        hint="do not subtract it",
+        mistake="forward_deep.bias_subtracted",
+    ),
+    Mistake(
+        "backward_deep",
+        "the_layers_own_output_as_input",
+        _backward_deep(A_prev='X if l == 1 else caches[f"A{l}"]'),
+        hint="not its own output",
+        mistake="backward_deep.output_as_input",
+    ),
+    Mistake(
+        "backward_deep",
+        "mask_of_the_layer_above",
+        _backward_deep(down='(dZ @ params[f"W{l}"].T) * relu_derivative(caches[f"Z{l}"])'),
+        hint="the derivative of the layer's own",
+        mistake="backward_deep.mask_of_wrong_layer",
+    ),
+    Mistake(
+        "backward_deep",
+        "mask_two_layers_down",
+        _backward_deep(
+            down='(dZ @ params[f"W{l}"].T) * relu_derivative(caches[f"Z{max(l - 2, 1)}"])'
+        ),
+        hint="shapes",
+        mistake="",
+    ),
+    Mistake(
+        "backward_deep",
+        "layers_as_a_float",
+        """
+def backward_deep(X, y, params, caches):
+    L = len(params) / 2
+    dZ = (softmax(caches[f"Z{int(L)}"]) - one_hot(y, params[f"W{int(L)}"].shape[1])) / X.shape[0]
+    grads = {}
+    for l in range(L, 0, -1):
+        A_prev = X if l == 1 else caches[f"A{l - 1}"]
+        grads[f"dW{l}"] = A_prev.T @ dZ
+        grads[f"db{l}"] = dZ.sum(axis=0)
+        if l > 1:
+            dZ = (dZ @ params[f"W{l}"].T) * relu_derivative(caches[f"Z{l - 1}"])
+    return grads
+""",
+        hint="range needs a whole number",
+        mistake="backward_deep.layers_not_whole",
+    ),
+    Mistake(
+        "l2_penalty",
+        "weights_of_the_biases_only",
+        _l2_penalty(keep='name.startswith("b")'),
+        hint="not the biases b",
+        mistake="l2_penalty.biases_only",
+    ),
+    Mistake(
+        "l2_penalty",
+        "entries_not_squared",
+        _l2_penalty(term="np.sum(value)"),
+        hint="not w.",
+        mistake="l2_penalty.not_squared",
+    ),
+    Mistake(
+        "l2_penalty",
+        "minus_the_penalty",
+        _l2_penalty(factor="-0.5 * weight_decay"),
+        hint="it is positive",
+        mistake="l2_penalty.negative",
+    ),
+    Mistake(
+        "l2_penalty",
+        "the_sum_of_squares_alone",
+        _l2_penalty(factor="1.0"),
+        hint="multiply it by lambda / 2",
+        mistake="l2_penalty.factor_missing",
+    ),
+    Mistake(
+        "l2_penalty",
+        "lambda_squared",
+        _l2_penalty(factor="0.5 * weight_decay ** 2"),
+        hint="(lambda / 2) times the sum",
+        mistake="",
+    ),
+    Mistake(
+        "sgd_step_deep",
+        "decay_on_every_parameter",
+        """
+def sgd_step_deep(X, y, params, learning_rate, weight_decay=0.0):
+    probs, caches = forward_deep(X, params)
+    grads = backward_deep(X, y, params, caches)
+    new = {k: v - learning_rate * (grads["d" + k] + weight_decay * v) for k, v in params.items()}
+    return new, float(cross_entropy(probs, y) + l2_penalty(params, weight_decay))
+""",
+        hint="only the weights decay",
+        mistake="sgd_step_deep.biases_decayed",
+    ),
+    Mistake(
+        "sgd_step_deep",
+        "default_decay_not_zero",
+        """
+def sgd_step_deep(X, y, params, learning_rate, weight_decay=0.01):
+    probs, caches = forward_deep(X, params)
+    grads = backward_deep(X, y, params, caches)
+    new_params = {}
+    for name, value in params.items():
+        gradient = grads["d" + name]
+        if name.startswith("W"):
+            gradient = gradient + weight_decay * value
+        new_params[name] = value - learning_rate * gradient
+    return new_params, float(cross_entropy(probs, y) + l2_penalty(params, weight_decay))
+""",
+        hint="defaults to 0.0",
+        mistake="sgd_step_deep.default_decay",
+    ),
+    Mistake(
+        "sgd_step_deep",
+        "loss_after_the_step_with_its_penalty",
+        _sgd_step_deep(
+            loss="cross_entropy(forward_deep(X, new_params)[0], y) + l2_penalty(new_params, weight_decay)"
+        ),
+        hint="before the step",
+        mistake="sgd_step_deep.loss_after_the_step",
+    ),
+    Mistake(
+        "sgd_step_deep",
+        "penalty_subtracted_from_the_loss",
+        _sgd_step_deep(loss="cross_entropy(probs, y) - l2_penalty(params, weight_decay)"),
+        hint="add the penalty, do not subtract it",
+        mistake="sgd_step_deep.penalty_subtracted_from_loss",
+    ),
+    Mistake(
+        "sgd_step_deep",
+        "lambda_without_W",
+        _sgd_step_deep(weight="value - learning_rate * (grads['d' + name] + weight_decay)"),
+        hint="not lambda alone",
+        mistake="sgd_step_deep.decay_not_times_W",
+    ),
+    Mistake(
+        "sgd_step_deep",
+        "learning_rate_forgotten",
+        _sgd_step_deep(
+            weight="value - (grads['d' + name] + weight_decay * value)",
+            bias="value - grads['d' + name]",
+        ),
+        hint="learning_rate times the gradient",
+        mistake="sgd_step_deep.learning_rate_missing",
+    ),
 ]
 
 VARIANTS = [
@@ -970,6 +1200,66 @@ def sgd_step_deep(X, y, params, learning_rate, weight_decay=0.0):
         new_params[f"W{l}"] = (1 - learning_rate * weight_decay) * W - learning_rate * grads[f"dW{l}"]
         new_params[f"b{l}"] = b - learning_rate * grads[f"db{l}"]
     return new_params, cross_entropy(probs, y) + l2_penalty(params, weight_decay)
+""",
+    ),
+    Variant(
+        "init_deep",
+        "legacy_random_state",
+        """
+def init_deep(layer_sizes, seed=0):
+    rs = np.random.RandomState(seed)
+    out = {}
+    for l, (a, b) in enumerate(zip(layer_sizes, layer_sizes[1:]), 1):
+        out["W" + str(l)] = (rs.randn(a, b) * np.sqrt(2.0 / a)).astype("float32")
+        out["b" + str(l)] = np.zeros(b, dtype="float32")
+    return out
+""",
+    ),
+    Variant(
+        "forward_deep",
+        "matmul_and_percent_names",
+        """
+def forward_deep(X, params):
+    depth = len(params) // 2
+    caches, out = {}, X
+    for l in range(1, depth + 1):
+        z = np.matmul(out, params["W%d" % l]) + params["b%d" % l]
+        caches["Z%d" % l] = z
+        if l < depth:
+            out = relu(z)
+            caches["A%d" % l] = out
+    return softmax(caches["Z%d" % depth]), caches
+""",
+    ),
+    Variant(
+        "l2_penalty",
+        "vdot_per_layer",
+        """
+def l2_penalty(params, weight_decay):
+    s = 0.0
+    for key in sorted(params):
+        if key[0] == "W":
+            w = params[key].ravel().astype(np.float64)
+            s += np.vdot(w, w)
+    return float(weight_decay * s / 2)
+""",
+    ),
+    Variant(
+        "sgd_step_deep",
+        "shrink_then_step_in_copies",
+        """
+def sgd_step_deep(X, y, params, learning_rate, weight_decay=0.0):
+    probs, caches = forward_deep(X, params)
+    J = cross_entropy(probs, y) + l2_penalty(params, weight_decay)
+    g = backward_deep(X, y, params, caches)
+    out = {}
+    for k in params:
+        p = params[k].copy()
+        if k.startswith("W"):
+            p *= (1.0 - learning_rate * weight_decay)
+        p -= learning_rate * g["d" + k]
+        out[k] = p
+    return out, J
 """,
     ),
 ]
