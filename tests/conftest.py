@@ -163,12 +163,15 @@ def own_processes() -> set[int]:
 
 def stray_processes(before: set[int]) -> list[int]:
     """Processes that appeared below this test process since ``before``, other than the shared
-    sandbox's zygote (which lives as long as the test session)."""
+    sandbox's zygote and reference server (which live as long as the test session)."""
+    from autograder.grading.reference_calls import ReferenceServer
     from autograder.sandbox.runner import Sandbox
 
     keep = set(before)
-    if Sandbox._shared is not None:
-        keep.add(Sandbox._shared.process.pid)
+    for kind in (Sandbox, ReferenceServer):  # the shared ones live as long as the test session
+        shared = kind._shared.get(kind)
+        if shared is not None:
+            keep.add(shared.process.pid)
     deadline = time.monotonic() + 2
     while True:  # a job's processes may take a moment to be reaped
         stray = sorted(own_processes() - keep)
@@ -182,6 +185,20 @@ def pytest_configure(config):
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def pytest_collection_modifyitems(config, items):
+    """The container tests build an image with every requirement (minutes) and need a Docker
+    daemon: they run only when asked for by their marker (``-m container``)."""
+    if "container" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(
+        reason="container tests run with `python -m pytest -m container`, after "
+        "`bash scripts/container-setup.sh` (see docs/platforms.md)"
+    )
+    for item in items:
+        if "container" in item.keywords:
+            item.add_marker(skip)
 
 
 def distinctive_solution_lines(min_characters: int = 16) -> set[str]:

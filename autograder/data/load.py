@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 
+from autograder import interrupts
 from autograder.data.files import (
     FETCH_HINT,
     SUBMISSION_COLUMNS,
@@ -64,6 +66,10 @@ def count_rows(path: Path) -> int:
 def read_csv(path: Path, **kwargs) -> pd.DataFrame:
     """pandas.read_csv with errors turned into DataError naming the file."""
     try:
+        if os.environ.get(interrupts.HOOK_VARIABLE) == "reading-data":
+            # The test hook: SIGINT arrives inside pandas' parser, as a Ctrl-C mid-read does.
+            with open_bytes(path) as handle:
+                return pd.read_csv(_InterruptedReader(handle), compression=None, **kwargs)
         return pd.read_csv(path, **kwargs)
     except FileNotFoundError as e:
         raise DataError(f"{path}: no such file. {FETCH_HINT}, or check the path.") from e
@@ -74,6 +80,39 @@ def read_csv(path: Path, **kwargs) -> pd.DataFrame:
         raise DataError(
             f"{path.name}: cannot be read as a CSV file ({msg}). Replace the file."
         ) from e
+
+
+class _InterruptedReader:
+    """A file whose second read sends SIGINT (``interrupts.point``), for the interrupt tests."""
+
+    mode = "rb"
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+        self.reads = 0
+
+    def _count(self) -> None:
+        self.reads += 1
+        if self.reads == 2:
+            interrupts.point("reading-data")
+
+    def read(self, size: int = -1) -> bytes:
+        self._count()
+        return self.handle.read(size)
+
+    def read1(self, size: int = -1) -> bytes:
+        self._count()
+        return self.handle.read1(size)
+
+    def readinto(self, buffer) -> int:
+        self._count()
+        return self.handle.readinto(buffer)
+
+    def __iter__(self):
+        return iter(self.handle)
+
+    def __getattr__(self, name: str):
+        return getattr(self.handle, name)
 
 
 def expect_columns(name: str, got: Sequence[str], expected: Sequence[str]) -> None:
