@@ -55,6 +55,14 @@ STUDENT_CODE = {
         ),
     ),
     "relu, raises": ("relu", "def relu(Z):\n    return Z.maximum(0)"),
+    "l2_penalty, the 1/2 missing": (
+        "l2_penalty",
+        (
+            "def l2_penalty(params, weight_decay):\n"
+            "    return weight_decay * sum(float(np.sum(v ** 2)) for k, v in params.items() "
+            "if k[0] == 'W')"
+        ),
+    ),
 }
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from autograder.checking import (
     Call,
     CheckFailed,
+    Mistake,
     describe,
     expect,
     expect_dict,
@@ -23,6 +24,7 @@ from autograder.checking import (
     expect_shape,
     result_or_known_error,
 )
+from autograder.checks.diagnoses import Network, expect_gradient_shapes, gradient_exceptions
 
 # -- Names and shapes --------------------------------------------------------------------------
 
@@ -73,6 +75,28 @@ def random_network(rng, sizes, dtype=np.float64, dead: bool = False) -> dict:
     return params
 
 
+def with_large_logits(forward, X, params: dict, top: float = 1200.0) -> dict:
+    """``params`` with the last layer scaled so that the largest logit forward(X, params) gives
+    is ``top``: 1200 is beyond exp's range in float64 (709), where an unshifted softmax
+    overflows."""
+    L = depth_of(params)
+    _, caches = forward(X, params)
+    logits = np.asarray(caches[f"Z{L}"], dtype=np.float64)
+    largest, smallest = float(np.max(logits)), float(np.min(logits))
+    sign = 1.0 if largest >= -smallest else -1.0  # flip the sign if the negatives are larger
+    factor = sign * top / max(abs(largest), abs(smallest))
+    scaled = dict(params)
+    for name in (f"W{L}", f"b{L}"):
+        scaled[name] = (np.asarray(params[name]) * factor).astype(np.asarray(params[name]).dtype)
+    return scaled
+
+
+FLOAT_LAYERS = (
+    "TypeError",
+    "'float' object cannot be interpreted as an integer",
+    "len(params) / 2 is a float (3.0): range needs a whole number; L = len(params) // 2.",
+)
+
 LAYERS_HINT = (
     "Every layer has two entries, W and b: the number of layers is L = len(params) // 2, "
     "and the layers are numbered 1 to L."
@@ -91,8 +115,13 @@ BROADCAST_HINT = (
     "Shapes do not match in an elementwise step: subtract one_hot(y), an (N, n_L) array, from the "
     "probabilities (y itself is (N,)); dA_(l-1) and relu_derivative(Z_(l-1)) are both (N, n_(l-1))."
 )
-RELU_NOT_DERIVATIVE_HINT = (
-    "Multiply dA_(l-1) by relu_derivative(Z_(l-1)) (0 or 1), not by relu(Z_(l-1))."
+STEP_SHAPES_HINT = (
+    "Each parameter takes its own step, params[k] - learning_rate * (its gradient): "
+    "grads['d' + k] has the shape of params[k]."
+)
+NO_RELU_HERE_HINT = (
+    "backward_deep builds on softmax, one_hot and relu_derivative; the ReLU's outputs it needs are "
+    "in the caches (the A's)."
 )
 
 
@@ -135,44 +164,88 @@ def init_result(fn, case: str) -> dict:
             (
                 "IndexError",
                 "out of range",
-                "layer_sizes has L + 1 entries for L layers: loop over l = 1, ..., L, "
-                + "that is range(1, len(layer_sizes)).",
+                (
+                    "layer_sizes has L + 1 entries for L layers: loop over l = 1, ..., L, "
+                    "that is range(1, len(layer_sizes))."
+                ),
+                "init_deep.one_layer_too_many",
             )
         ],
     )
     if isinstance(got, dict) and ("W0" in got or "b0" in got):
         raise CheckFailed(
             f"{what} has the keys {list(got)}.",
-            "Number the layers from 1, like the equations: 'W1' and 'b1' are the first layer's, "
-            f"'W{n_layers}' and 'b{n_layers}' the last's.",
+            mistake=Mistake(
+                "Number the layers from 1, like the equations: 'W1' and 'b1' are the first "
+                f"layer's, 'W{n_layers}' and 'b{n_layers}' the last's.",
+                id="init_deep.counted_from_zero",
+            ),
+        )
+    names = param_names(n_layers)
+    if isinstance(got, dict) and n_layers > 1 and set(got) == set(names[2:]):
+        raise CheckFailed(
+            f"{what} has the keys {list(got)}: the first layer is missing.",
+            mistake=Mistake(
+                "The layers are numbered from 1: loop over l = 1, ..., L, that is "
+                "range(1, len(layer_sizes)).",
+                id="init_deep.first_layer_missing",
+            ),
+        )
+    if isinstance(got, dict) and set(got) == set(param_names(n_layers - 1)):
+        raise CheckFailed(
+            f"{what} has the keys {list(got)}: {n_layers - 1} layers, one too few.",
+            mistake=Mistake(
+                f"{len(sizes)} sizes make {n_layers} layers: loop over l = 1, ..., L, that is "
+                "range(1, len(layer_sizes)), which stops before len(layer_sizes).",
+                id="init_deep.last_layer_missing",
+            ),
         )
     got = expect_dict(
         got,
-        param_names(n_layers),
+        names,
         what,
-        hint=f"{len(sizes)} sizes make {n_layers} layer{'s' * (n_layers > 1)}: "
-        "loop over l = 1, ..., L (range(1, len(layer_sizes))) and store f'W{l}' and f'b{l}'.",
+        hint=f"Return one dict with the keys {names}: 'W{{l}}' and 'b{{l}}' for each layer "
+        "l = 1, ..., L.",
     )
-    extra = [k for k in got if k not in param_names(n_layers)]
+    extra = [k for k in got if k not in names]
     expect(
         not extra,
-        f"{what} has extra keys {extra}; expected exactly {param_names(n_layers)}.",
+        f"{what} has extra keys {extra}; expected exactly {names}.",
         f"{len(sizes)} sizes make {n_layers} layers, each with one W and one b.",
     )
     for l in range(1, n_layers + 1):
         for name, shape in ((f"W{l}", (sizes[l - 1], sizes[l])), (f"b{l}", (sizes[l],))):
             array = expect_ndarray(got[name], f"{name} from {what}")
-            hint = None
+            mistakes = []
             if name[0] == "b" and array.ndim == 2 and array.size == shape[0]:
-                hint = (
-                    f"Biases are 1-D: shape {shape}, which broadcasts over the rows of the batch."
+                mistakes.append(
+                    Mistake(
+                        f"Biases are 1-D: shape {shape}, which broadcasts over the rows of the "
+                        "batch.",
+                        matches=lambda _: True,
+                        id="init_deep.bias_2d",
+                    )
                 )
-            elif name[0] == "W" and array.shape == shape[::-1]:
-                hint = (
-                    f"It looks transposed: {name} is (inputs, outputs) = {shape}, so that a batch "
-                    f"(N, {shape[0]}) @ {name} gives (N, {shape[1]})."
+            elif name[0] == "W" and array.shape == (shape[1], shape[1]) != shape:
+                mistakes.append(
+                    Mistake(
+                        f"{name} has one row per input of layer {l}, layer_sizes[{l - 1}] = "
+                        f"{shape[0]}, and one column per unit, layer_sizes[{l}] = {shape[1]}: "
+                        f"{shape}.",
+                        matches=lambda _: True,
+                        id="init_deep.fan_in_from_own_width",
+                    )
                 )
-            expect_shape(array, shape, f"{name} from {what}", hint=hint)
+            elif name[0] == "W" and array.shape == shape[::-1] and shape[0] != shape[1]:
+                mistakes.append(
+                    Mistake(
+                        f"It looks transposed: {name} is (inputs, outputs) = {shape}, so that a "
+                        f"batch (N, {shape[0]}) @ {name} gives (N, {shape[1]}).",
+                        matches=lambda _: True,
+                        id="init_deep.transposed",
+                    )
+                )
+            expect_shape(array, shape, f"{name} from {what}", mistakes=mistakes)
     return got
 
 
@@ -186,13 +259,12 @@ def forward_result(fn, case: str):
         fn,
         case,
         known=[
-            ("KeyError", f"W{n_layers + 1}", LAYERS_HINT),
-            ("KeyError", "W0", LAYERS_HINT),
-            (
-                None,
-                "matmul",
-                FORWARD_SHAPES_HINT,
-            ),
+            ("KeyError", f"W{n_layers + 1}", LAYERS_HINT, "forward_deep.layers_miscounted"),
+            ("KeyError", "W0", LAYERS_HINT, "forward_deep.layers_miscounted"),
+            (*FLOAT_LAYERS, "forward_deep.layers_not_whole"),
+            (None, "matmul", FORWARD_SHAPES_HINT),
+            (None, "aligned", FORWARD_SHAPES_HINT),
+            (None, "broadcast", FORWARD_SHAPES_HINT),
         ],
     )
     if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -203,26 +275,36 @@ def forward_result(fn, case: str):
     probs, caches = got
     if isinstance(probs, dict) and isinstance(caches, np.ndarray):
         raise CheckFailed(
-            f"{what} returned (caches, probs).", "Return probs first, then the caches."
+            f"{what} returned (caches, probs).",
+            mistake=Mistake("Return probs first, then the caches.", id="forward_deep.swapped"),
         )
     probs = expect_ndarray(probs, f"probs from {what}")
     if probs.ndim == 2 and probs.shape[0] == n and probs.shape[1] in sizes[1:-1]:
         raise CheckFailed(
             f"probs from {what} has shape {probs.shape}, expected {(n, sizes[-1])}: that is the "
             "width of a hidden layer.",
-            f"Apply all {n_layers} layers: the hidden ones (l = 1, ..., L - 1) with ReLU, then "
-            "the output layer L with softmax. " + LAYERS_HINT,
+            mistake=Mistake(
+                f"Apply all {n_layers} layers: the hidden ones (l = 1, ..., L - 1) with ReLU, "
+                "then the output layer L with softmax. " + LAYERS_HINT,
+                id="forward_deep.layers_miscounted",
+            ),
         )
     expect_shape(probs, (n, sizes[-1]), f"probs from {what}")
     if isinstance(caches, (list, tuple)):
         raise CheckFailed(
             f"the caches from {what} are {describe(caches)}.",
-            f"Return one dict with the keys {cache_names(n_layers)}.",
+            mistake=Mistake(
+                f"Return one dict with the keys {cache_names(n_layers)}.",
+                id="forward_deep.caches_not_a_dict",
+            ),
         )
     if isinstance(caches, dict) and "ZL" in caches and n_layers != 1:
         raise CheckFailed(
             f"the caches from {what} have a key 'ZL'.",
-            f"Name the output logits with the layer's number, f'Z{{L}}': 'Z{n_layers}' here.",
+            mistake=Mistake(
+                f"Name the output logits with the layer's number, f'Z{{L}}': 'Z{n_layers}' here.",
+                id="forward_deep.ZL_key",
+            ),
         )
     caches = expect_dict(
         caches,
@@ -240,9 +322,10 @@ def forward_result(fn, case: str):
 
 def backward_result(fn, case: str) -> dict:
     """The gradients, checked for keys, type and shape."""
-    X, _, params, _ = fn.call(case).args
+    X, y, params, caches = fn.call(case).args
     sizes = layer_sizes_of(params)
-    n, n_layers = len(X), len(sizes) - 1
+    n_layers = len(sizes) - 1
+    net = Network(X, y, params, caches)
     what = f"backward_deep(X, y, params, caches) on the '{case}' case ({'-'.join(map(str, sizes))})"
     got = result_or_known_error(
         fn,
@@ -252,67 +335,63 @@ def backward_result(fn, case: str) -> dict:
                 "KeyError",
                 "A0",
                 "A_0 is X itself: caches has no 'A0'; the first layer's input is X.",
+                "backward_deep.asks_for_A0",
             ),
-            ("KeyError", f"W{n_layers + 1}", LAYERS_HINT),
+            ("KeyError", f"W{n_layers + 1}", LAYERS_HINT, "backward_deep.layers_miscounted"),
+            (*FLOAT_LAYERS, "backward_deep.layers_not_whole"),
             (
-                None,
-                "matmul",
-                BACKWARD_SHAPES_HINT,
+                "KeyError",
+                f"'A{n_layers}'",
+                (
+                    f"dW_l = A_(l-1).T @ dZ_l: the input of layer l is the activation of the layer "
+                    f"below, A_(l-1) (X for the first layer), not its own output; caches has no "
+                    f"A{n_layers}, the output layer has none."
+                ),
+                "backward_deep.output_as_input",
             ),
-            (
-                None,
-                "could not be broadcast",
-                BROADCAST_HINT,
-            ),
-            ("NameError", "'relu'", RELU_NOT_DERIVATIVE_HINT),
+            *gradient_exceptions("backward_deep", net),
+            (None, "matmul", BACKWARD_SHAPES_HINT),
+            (None, "aligned", BACKWARD_SHAPES_HINT),
+            (None, "broadcast", BROADCAST_HINT),
+            ("NameError", "'relu'", NO_RELU_HERE_HINT),
         ],
     )
     names = grad_names(n_layers)
     if isinstance(got, dict) and all(k in got for k in params) and not any(k in got for k in names):
         raise CheckFailed(
             f"{what} returned keys {sorted(got)}.",
-            "Name each gradient 'd' + its parameter: 'dW1', 'db1', ...",
+            mistake=Mistake(
+                "Name each gradient 'd' + its parameter: 'dW1', 'db1', ...",
+                id="backward_deep.keys_without_d",
+            ),
         )
-    missing_first = isinstance(got, dict) and "dW1" not in got and f"dW{n_layers}" in got
+    if (
+        isinstance(got, dict)
+        and n_layers > 1
+        and "dW1" not in got
+        and all(k in got for k in names if not k.endswith("1"))
+    ):
+        raise CheckFailed(
+            f"{what} is missing the keys 'dW1' and 'db1' (it has {sorted(got)}).",
+            mistake=Mistake(
+                "The loop must go all the way down to the first layer: l = L, L - 1, ..., 1.",
+                id="backward_deep.stops_before_the_first_layer",
+            ),
+        )
     got = expect_dict(
         got,
         names,
         what,
-        hint="The loop must go all the way down to the first layer: l = L, L - 1, ..., 1."
-        if missing_first
-        else f"Return {{'dW1': ..., 'db1': ..., ..., 'dW{n_layers}': ..., 'db{n_layers}': ...}}.",
+        hint=f"Return {{'dW1': ..., 'db1': ..., ..., 'dW{n_layers}': ..., 'db{n_layers}': ...}}.",
     )
-    for name in names:
-        shape = params[name[1:]].shape
-        array = expect_ndarray(got[name], f"{name} from {what}")
-        hint = None
-        if name.startswith("db") and array.shape == (n,) and n != shape[0]:
-            hint = (
-                "A bias gradient sums dZ over the batch axis 0 (one entry per unit), not over "
-                "axis 1 (one entry per example)."
-            )
-        elif name.startswith("db") and array.ndim == 2 and array.size == shape[0]:
-            hint = (
-                f"A bias gradient has the bias's shape {shape}: sum over axis 0 without "
-                "keepdims=True."
-            )
-        elif (
-            name.startswith("dW")
-            and array.ndim == 2
-            and array.shape[0] == array.shape[1] == shape[1] != shape[0]
-        ):
-            hint = (
-                f"{name} = A_(l-1).T @ dZ_l: the input of layer l is A_(l-1) (X for the first "
-                "layer), not its own output."
-            )
-        expect_shape(array, shape, f"{name} from {what}", hint=hint)
+    expect_gradient_shapes("backward_deep", net, params, fn.expected(case), got, what, names)
     return got
 
 
 def step_result(fn, case: str) -> tuple[dict, object]:
     params = fn.call(case).args[2]
     what = f"sgd_step_deep(X, y, params, ...) on the '{case}' case"
-    got = result_or_known_error(fn, case)
+    got = result_or_known_error(fn, case, known=[(None, "broadcast", STEP_SHAPES_HINT)])
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise CheckFailed(
             f"{what} should return a pair (new_params, loss); got {describe(got)}.",
@@ -322,7 +401,9 @@ def step_result(fn, case: str) -> tuple[dict, object]:
     if isinstance(loss, dict) and not isinstance(new_params, dict):
         raise CheckFailed(
             f"{what} returned (loss, new_params).",
-            "Return the new parameters first, then the loss.",
+            mistake=Mistake(
+                "Return the new parameters first, then the loss.", id="sgd_step_deep.swapped"
+            ),
         )
     new_params = expect_dict(
         new_params,

@@ -18,26 +18,62 @@ import numpy as np
 def constant_factor(got: Any, want: Any, *, rtol: float = 1e-3) -> float | None:
     """The number c with got == c * want (to ``rtol`` of the size of got), when there is one.
 
-    None when the shapes differ, when ``want`` is all zeros, when got is not a multiple of
-    want, or when c is 1 or 0 (a right answer, or an answer of zeros, is no wrong scale).
+    ``got`` and ``want`` are arrays, or dicts of arrays with the same keys (then one c for all
+    of them: "every gradient is 5 times too large"). None when the shapes or keys differ, when
+    ``want`` is all zeros, when got is not a multiple of want, or when c is 1 or 0 (a right
+    answer, or an answer of zeros, is no wrong scale).
     """
+    g, w = _flat(got, want)
+    if g is None or w is None or g.size < 2:
+        return None
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(w))):
+        return None
+    norm = float(np.dot(w, w))
+    if norm == 0.0:
+        return None
+    c = float(np.dot(g, w) / norm)
+    if abs(c) < 1e-12 or abs(c - 1.0) <= rtol:
+        return None
+    residual = float(np.linalg.norm(g - c * w))
+    # The factor must explain the difference from the right answer, not only approximate it:
+    # near c = 1 any small smooth error is "about 1.003 times" the right answer.
+    if residual > min(rtol * abs(c), 0.05 * abs(c - 1.0)) * np.sqrt(norm):
+        return None
+    return c
+
+
+def _flat(got: Any, want: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """got and want as two flat float64 vectors of the same length, or (None, None)."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict) or any(k not in got for k in want):
+            return None, None
+        pairs = [_flat(got[k], want[k]) for k in want]
+        if not pairs or any(g is None for g, _ in pairs):
+            return None, None
+        return np.concatenate([g for g, _ in pairs]), np.concatenate([w for _, w in pairs])
     try:
         g = np.asarray(got, dtype=np.float64)
         w = np.asarray(want, dtype=np.float64)
     except (TypeError, ValueError):
+        return None, None
+    if g.shape != w.shape:
+        return None, None
+    return g.ravel(), w.ravel()
+
+
+def same_factor(c: float, other: float | None, *, rtol: float = 1e-3) -> bool:
+    """Whether ``other`` is the factor ``c`` (to ``rtol``)."""
+    return other is not None and abs(other / c - 1.0) <= rtol
+
+
+def power_of(c: float, base: float, *, most: int = 4) -> int | None:
+    """k when c == base ** k for a whole k with 0 < |k| <= most (to 1e-3), else None."""
+    if base <= 1 or c <= 0:
         return None
-    if g.shape != w.shape or g.size < 2 or not (np.all(np.isfinite(g)) and np.all(np.isfinite(w))):
+    k = round(np.log(c) / np.log(base))
+    if k == 0 or abs(k) > most or not same_factor(float(base) ** k, c):
         return None
-    norm = float(np.dot(w.ravel(), w.ravel()))
-    if norm == 0.0:
-        return None
-    c = float(np.dot(g.ravel(), w.ravel()) / norm)
-    if abs(c) < 1e-12 or abs(c - 1.0) <= rtol:
-        return None
-    residual = float(np.linalg.norm(g - c * w))
-    if residual > rtol * abs(c) * np.sqrt(norm):
-        return None
-    return c
+    return int(k)
 
 
 def as_ratio(value: float) -> str:

@@ -112,13 +112,52 @@ PROBES.update(
 )
 
 
+# -- probes that read an argument of the call they are passed with -----------------------------
+
+#: "cubic_sum@1" names cubic_sum of the call's positional argument 1, whatever the probe itself
+#: is called with: a callable that reads an array it shares with its caller, as lesson 04's loss
+#: reads the parameters that numerical_gradient nudges. A function that nudges a copy of that
+#: array, rather than the array itself, leaves what such a callable reads as it was.
+BOUND = "@"
+
+
+def reading_argument(name: str, position: int) -> codec.Probe:
+    """The probe ``name`` evaluated on positional argument ``position`` of the same call."""
+    if name not in PROBES:
+        raise KeyError(name)
+    return codec.Probe(f"{name}{BOUND}{position}")
+
+
+def probe_name(probe: codec.Probe) -> str:
+    """The function a probe computes ("cubic_sum" for "cubic_sum@1")."""
+    return probe.name.partition(BOUND)[0]
+
+
+def _is_bound(value: object) -> bool:
+    return isinstance(value, codec.Probe) and BOUND in value.name
+
+
+def _bind(probe: codec.Probe, arguments: list) -> object:
+    name, _, position = probe.name.partition(BOUND)
+    function, shared = PROBES[name], arguments[int(position)]
+
+    def reads_shared(*_args: object, **_kwargs: object) -> float:
+        return function(shared)
+
+    reads_shared.__name__ = reads_shared.__qualname__ = name
+    return reads_shared
+
+
 def resolve(value: object) -> object:
     """A case's arguments with every probe name (``codec.Probe``) replaced by its function, at
-    any depth: the one way the grader, a notebook's ``check`` and the worker pass them."""
+    any depth: the one way the grader, a notebook's ``check`` and the worker pass them. A bound
+    probe ("cubic_sum@1", in a tuple of positional arguments) reads the very object passed as
+    that argument."""
     if isinstance(value, codec.Probe):
-        return PROBES[value.name]
+        return PROBES[probe_name(value)]
     if isinstance(value, tuple):
-        return tuple(resolve(v) for v in value)
+        items = [v if _is_bound(v) else resolve(v) for v in value]
+        return tuple(_bind(v, items) if _is_bound(v) else v for v in items)
     if isinstance(value, list):
         return [resolve(v) for v in value]
     if isinstance(value, dict):
