@@ -159,6 +159,9 @@ class Outcome(Protocol):
     def args_after(self, case: str) -> tuple:
         """The positional arguments as they were after the student's call (to spot mutation)."""
 
+    def kwargs_after(self, case: str) -> dict:
+        """The keyword arguments as they were after the student's call (to spot mutation)."""
+
 
 def requires(*checks: str) -> Callable:
     """Award this check only when ``checks`` (of the same function) pass too.

@@ -114,6 +114,14 @@ class _OutcomeBase:
             )
         return got.args_after
 
+    def kwargs_after(self, case: str) -> dict:
+        got = self._student(case)
+        if got.kwargs_after is None:
+            raise CheckFailed(
+                f"the inputs of the '{case}' case could not be read back after the call."
+            )
+        return got.kwargs_after
+
     def _unfinished(self, raised: codec.Raised) -> NotImplementedYet:
         """A stub's NotImplementedError: this function's own, or one it calls (named)."""
         named = raised.message.strip().strip("'\"")
