@@ -18,6 +18,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="bias correction",
+        mistake="adam_update.no_bias_correction",
     ),
     Mistake(
         "adam_update",
@@ -36,6 +37,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="increase t first",
+        mistake="adam_update.t_not_incremented",
     ),
     Mistake(
         "adam_update",
@@ -54,6 +56,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="outside the square root",
+        mistake="adam_update.eps_inside_sqrt",
     ),
     Mistake(
         "adam_update",
@@ -72,6 +75,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="square root of v_hat",
+        mistake="adam_update.no_sqrt",
     ),
     Mistake(
         "adam_update",
@@ -93,6 +97,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, state
 """,
         hint="changed its input in place",
+        mistake="adam_update.moments_updated_in_place",
     ),
     Mistake(
         "adam_update",
@@ -111,6 +116,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="store the raw moving averages",
+        mistake="adam_update.stores_bias_corrected",
     ),
     Mistake(
         "adam_update",
@@ -129,6 +135,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="squared gradients",
+        mistake="adam_update.v_without_square",
     ),
     Mistake(
         "adam_update",
@@ -147,6 +154,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="changed its input in place",
+        mistake="adam_update.params_updated_in_place",
     ),
     Mistake(
         "adam_update",
@@ -165,6 +173,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="against the gradient",
+        mistake="adam_update.wrong_sign",
     ),
 ]
 
