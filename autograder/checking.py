@@ -599,3 +599,17 @@ def directional_derivatives(
         down[name] = point[name] - h * direction
         slopes.append((network_loss(X, y, up) - network_loss(X, y, down)) / (2 * h))
     return np.array(slopes)
+
+
+# -- a network's outputs, for models of mistakes that need them (lessons 05-06) ---------------
+
+
+def network_logits(X: np.ndarray, params: dict) -> np.ndarray:
+    """The logits (the last layer's outputs, before softmax) of a ReLU network ("W1", "b1", ...,
+    "WL", "bL"), in float64: what a mistake that skips or changes a step of the forward pass
+    is compared against."""
+    depth = len(params) // 2
+    signal = np.asarray(X, dtype=np.float64)
+    for layer in range(1, depth):
+        signal = np.maximum(signal @ params[f"W{layer}"] + params[f"b{layer}"], 0.0)
+    return signal @ params[f"W{depth}"] + params[f"b{depth}"]
