@@ -669,26 +669,87 @@ def _grade_batch(
     return graded
 
 
+def grading_key(mutant: Mutant, seeds: list[int]) -> str:
+    """What a mutant's grade depends on, as a digest: its source, the seeds, the check modules
+    (its lesson's and the shared helpers), the grading code, its exercise in course.yml, and
+    the reference of the functions it builds on. A cached grade with the same key still holds."""
+    from autograder.config import CHECKS_DIR, load_course
+    from autograder.reference import load_reference
+
+    course = load_course()
+    exercise = course.exercise(mutant.function)
+    lesson = course.lesson(exercise.lesson)
+    reference = load_reference()
+    package = CHECKS_DIR.parent
+    files = [CHECKS_DIR / f"{lesson.checks_module}.py", package / "checking.py"]
+    files += sorted(p for p in CHECKS_DIR.glob("*.py") if not p.name.startswith("test_"))
+    files += sorted((package / "grading").glob("*.py"))
+    digest = hashlib.sha256()
+    for part in [mutant.source, repr(seeds), repr(exercise)] + [p.read_text() for p in files]:
+        digest.update(part.encode() + b"\0")
+    for dep in reference.deps_of(mutant.function):
+        digest.update(reference.function_body(dep).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path | None) -> dict[str, list[SeedResult]]:
+    if path is None or not path.is_file():
+        return {}
+    cached = {}
+    for line in path.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+            cached[entry["key"]] = [SeedResult(**r) for r in entry["results"]]
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut short by an interrupted run
+    return cached
+
+
 def grade_mutants(
     mutants: dict[str, list[Mutant]],
     seeds: list[int],
     *,
     parallel: int = 1,
+    cache: Path | None = None,
     progress: Callable[[str], None] = lambda text: None,
 ) -> dict[str, list[SeedResult]]:
     """Every mutant graded on every seed: mutant id -> one result per seed, in seed order.
 
     With ``parallel`` > 1, that many rounds are graded at once, each in a process of its own:
     the grading process also answers the workers' calls of the reference (a training loop
-    makes thousands), so one process cannot keep two cores busy.
+    makes thousands), so one process cannot keep two cores busy. With ``cache``, each round's
+    grades are appended there as they come, and a mutant whose grade is there under the same
+    ``grading_key`` is not graded again: an interrupted run resumes, and after a change to one
+    lesson's checks only that lesson's mutants are graded again.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from dataclasses import asdict
 
+    keys = {m.id: grading_key(m, seeds) for ms in mutants.values() for m in ms}
+    stored = _read_cache(cache)
+    graded: dict[str, list[SeedResult]] = {
+        mutant_id: stored[key] for mutant_id, key in keys.items() if key in stored
+    }
+    pending = {f: [m for m in ms if m.id not in graded] for f, ms in mutants.items()}
+    if graded:
+        progress(
+            f"{len(graded)} mutants graded before (cache {cache}), {len(keys) - len(graded)} to grade"
+        )
     notebooks = _solution_notebooks()
-    rounds = schedule(mutants)
-    key = tuple(seeds)
-    graded: dict[str, list[SeedResult]] = {}
+    rounds = schedule(pending)
+    seed_key = tuple(seeds)
+
+    def keep(results: dict[str, list[SeedResult]]) -> None:
+        graded.update(results)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            with cache.open("a") as out:
+                for mutant_id, seed_results in results.items():
+                    line = {"key": keys[mutant_id], "id": mutant_id}
+                    line["results"] = [asdict(r) for r in seed_results]
+                    out.write(json.dumps(line) + "\n")
+
     with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
         folders = []
         for number, batch in enumerate(rounds):
@@ -696,17 +757,17 @@ def grade_mutants(
             _write_round(folders[-1], batch, notebooks)
         if parallel <= 1:
             for number, batch in enumerate(rounds):
-                graded.update(_grade_batch(batch, folders[number], key))
+                keep(_grade_batch(batch, folders[number], seed_key))
                 progress(f"round {number + 1} of {len(rounds)}: {len(batch)} mutants")
         else:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=parallel, mp_context=context) as pool:
                 futures = [
-                    pool.submit(_grade_batch, batch, folders[number], key)
+                    pool.submit(_grade_batch, batch, folders[number], seed_key)
                     for number, batch in enumerate(rounds)
                 ]
                 for done, future in enumerate(as_completed(futures), start=1):
-                    graded.update(future.result())
+                    keep(future.result())
                     progress(f"{done} of {len(rounds)} rounds graded")
     return graded
 
@@ -832,7 +893,6 @@ def same(want: Any, got: Any) -> bool:
         return (
             isinstance(got, pd.DataFrame)
             and list(want.columns) == list(got.columns)
-            and list(want.dtypes) == list(got.dtypes)
             and all(same(want[c].to_numpy(), got[c].to_numpy()) for c in want.columns)
             and same(want.index.to_numpy(), got.index.to_numpy())
         )
@@ -1096,6 +1156,25 @@ def figures(data: dict) -> list[str]:
     return lines
 
 
+def markdown(data: dict) -> list[str]:
+    """The figures of a run (its JSON) as a Markdown table, for benchmarks/RESULTS.md."""
+    lines = [
+        "| function | mutants | killed | equivalent | survived | named (of killed) | wrong guesses |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rows = list(data["functions"].items()) + [("**all**", data["totals"])]
+    for name, entry in rows:
+        count = lambda value: value if isinstance(value, int) else len(value)
+        killed = entry["killed"]
+        share = f" ({entry['named'] / killed:.0%})" if killed else ""
+        lines.append(
+            f"| {name} | {entry['mutants']} | {killed} | {entry['equivalent']} | "
+            f"{count(entry['survived'])} | {entry['named']}{share} | "
+            f"{count(entry['wrong_guesses'])} |"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--function", action="append", help="a graded function (repeatable)")
@@ -1107,12 +1186,25 @@ def main(argv: list[str] | None = None) -> int:
         "--budget", type=float, default=30.0, help="differential testing: seconds per function"
     )
     parser.add_argument("--parallel", type=int, default=2, help="rounds graded at once")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=ROOT / "out" / "mutants-cache.jsonl",
+        help="grades kept between runs (default out/mutants-cache.jsonl)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="grade every mutant afresh")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument(
+        "--markdown", type=Path, metavar="RUN.json", help="print a run's figures as Markdown"
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("COURSE_DATA", str(ROOT / "data" / "sample"))
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     say = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
+    if args.markdown:
+        print("\n".join(markdown(json.loads(args.markdown.read_text()))))
+        return 0
     started = time.perf_counter()
     mutants = course_mutants(args.function)
     if args.list:
@@ -1126,7 +1218,13 @@ def main(argv: list[str] | None = None) -> int:
     ]
     equivalents = load_equivalents(args.equivalents)
     say(f"{sum(map(len, mutants.values()))} mutants of {len(mutants)} functions, seeds {seeds}")
-    graded = grade_mutants(mutants, seeds, parallel=args.parallel, progress=say)
+    graded = grade_mutants(
+        mutants,
+        seeds,
+        parallel=args.parallel,
+        cache=None if args.no_cache else args.cache,
+        progress=say,
+    )
     graded_seconds = time.perf_counter() - started
     data = report(
         mutants,

@@ -324,47 +324,77 @@ LABEL_CASES = (
     "label_missing",
     "label_bool_column",
 )
-#: What a validator that lets these (and only these) of a group through has missed: a model on
-#: the set of broken cases it accepts, so whichever case is read first, the name is the same.
+#: What a validator that lets exactly one of these sets of broken files through has missed: a
+#: model on the set it accepts, so whichever case is read first, the name is the same.
 ACCEPTED = {
     "validate_submission.accepts_extra_columns": (
-        {"extra_column", "written_with_index"},
+        [{"extra_column"}, {"written_with_index"}, {"extra_column", "written_with_index"}],
         (
             "Reject every column other than 'ImageId' and 'Label': a file written without "
             "index=False gains an 'Unnamed: 0' column when read back."
         ),
     ),
     "validate_submission.image_ids_as_a_set": (
-        {"image_id_shuffled"},
+        [{"image_id_shuffled"}],
         (
-            "A set (or a sorted copy) ignores the order: compare ImageId with np.arange(1, n_rows + 1) "
-            "element by element (np.array_equal)."
+            "A set (or a sorted copy) ignores the order: compare ImageId with "
+            "np.arange(1, n_rows + 1) element by element (np.array_equal)."
         ),
     ),
     "validate_submission.image_ids_not_compared": (
-        {"image_id_repeated", "image_id_shuffled"},
+        [{"image_id_repeated"}, {"image_id_repeated", "image_id_shuffled"}],
         (
-            "Compare ImageId with 1, 2, ..., n_rows element by element (np.array_equal), not only its "
-            "first and last values or its length: an id may repeat while another is missing."
+            "Compare ImageId with 1, 2, ..., n_rows element by element (np.array_equal), not only "
+            "its first and last values or its length: an id may repeat while another is missing."
         ),
     ),
     "validate_submission.image_id_dtype_not_checked": (
-        {"image_id_float_column"},
+        [{"image_id_float_column"}],
         (
             "ImageId must be a column of integers; 1.0, 2.0, ... compare equal to 1, 2, ... but are "
             "floats: check the column's dtype, not only its values."
         ),
     ),
-    "validate_submission.label_dtype_not_checked": (
-        {"label_float_column", "label_bool_column"},
+    "validate_submission.image_ids_not_checked": (
+        [set(IMAGE_ID_CASES)],
         (
-            "Check the Label column's dtype, not only its values: 3.0 and True compare equal to 3 and "
-            "1 but are no integer digits (pd.api.types.is_integer_dtype, and not is_bool_dtype)."
+            "Check the ImageId column: exactly the integers 1, 2, ..., n_rows, in order "
+            "(pd.api.types.is_integer_dtype and np.array_equal with np.arange(1, n_rows + 1))."
+        ),
+    ),
+    "validate_submission.label_dtype_not_checked": (
+        [
+            {"label_float_column"},
+            {"label_bool_column"},
+            {"label_float_column", "label_bool_column"},
+        ],
+        (
+            "Check the Label column's dtype, not only its values: 3.0 and True compare equal to 3 "
+            "and 1 but are no integer digits (pd.api.types.is_integer_dtype, and not is_bool_dtype)."
         ),
     ),
     "validate_submission.accepts_missing_labels": (
-        {"label_missing"},
+        [{"label_missing"}],
         "A missing Label (NaN) is not a digit: check for missing values (isna()).",
+    ),
+    "validate_submission.label_range_not_checked": (
+        [{"label_10", "label_negative"}],
+        (
+            "Check that every Label lies from 0 to 9: ((labels < 0) | (labels > 9)).any() means a "
+            "label that is no digit."
+        ),
+    ),
+    "validate_submission.accepts_label_10": (
+        [{"label_10"}],
+        "9 is the largest digit: reject a Label above 9 (labels > 9, not labels > 10).",
+    ),
+    "validate_submission.accepts_negative_labels": (
+        [{"label_negative"}],
+        "0 is the smallest digit: reject a Label below 0 (labels < 0).",
+    ),
+    "validate_submission.labels_not_checked": (
+        [set(LABEL_CASES)],
+        "Check the Label column: integers (its dtype), no missing value, every one from 0 to 9.",
     ),
 }
 
@@ -379,8 +409,7 @@ def _accepted(fn, cases):
 
 
 def _acceptance_mistakes(fn, cases):
-    """The known mistakes whose model fits the set of broken ``cases`` the validator accepted:
-    exactly that set, or a part of it, for the mistakes that accept a family of cases."""
+    """The known mistakes whose model is the set of broken ``cases`` the validator accepted."""
     accepted = _accepted(fn, cases)
     mistakes = [
         Mistake(
@@ -393,14 +422,8 @@ def _acceptance_mistakes(fn, cases):
             id="validate_submission.returns_instead_of_raising",
         )
     ]
-    for mistake_id, (family, hint) in ACCEPTED.items():
-        mistakes.append(
-            Mistake(
-                hint,
-                matches=lambda _, family=family: bool(accepted) and accepted <= family,
-                id=mistake_id,
-            )
-        )
+    for mistake_id, (sets, hint) in ACCEPTED.items():
+        mistakes.append(Mistake(hint, matches=lambda _, sets=sets: accepted in sets, id=mistake_id))
     return mistakes
 
 
@@ -454,8 +477,10 @@ def test_validate_submission_accepts_valid(outcome):
             raise CheckFailed(
                 f"validate_submission rejected a valid submission of {len(call.args[0])} rows with "
                 f"n_rows={_n_rows(call)} (the '{case}' case): {raised.type}: {raised.message.rstrip('.')}.",
-                "Compare with the n_rows argument, not a fixed 28000, and accept integer labels 0-9 "
-                "(0 and 9 included, of any integer dtype).",
+                None
+                if fixed
+                else "Compare with the n_rows argument, not a fixed 28000, and accept integer "
+                "labels 0-9 (0 and 9 included, of any integer dtype).",
                 mistake=HARD_CODED_ROWS if fixed else None,
             )
         got = fn.result(case)
@@ -487,6 +512,23 @@ def test_validate_submission_rejects_bad_labels(outcome):
     _check_rejects(
         outcome("validate_submission"), LABEL_CASES, "a label that is not an integer 0-9"
     )
+
+
+ROWS_NOT_CHECKED = Mistake(
+    "Compare len(df) with n_rows first, and say both numbers: the ImageId check catches a file "
+    "of the wrong length too, but its message does not say what is wrong.",
+    id="validate_submission.rows_not_checked",
+)
+
+
+def _rows_left_to_ids(fn):
+    """The model of a validator without a row count: every file of the wrong length is refused
+    by the ImageId check (a ValueError about ImageId that gives no row numbers)."""
+    for case in ROW_CASES:
+        raised = fn.raised(case)
+        if raised is None or raised.type != "ValueError" or "imageid" not in raised.message.lower():
+            return False
+    return True
 
 
 def _names(message, words):
@@ -522,10 +564,14 @@ def test_validate_submission_messages_name_the_problem(outcome):
             ok = words[0].lower() in message.lower()
         else:
             ok = _names(message, words)
+        known = ROWS_NOT_CHECKED if case in ROW_CASES and _rows_left_to_ids(fn) else None
         expect(
             ok,
             f"validate_submission's message on the '{case}' case is {message!r}; it should {what}.",
-            'Say what is wrong so a student can fix it, e.g. f"expected {n_rows} rows, got {len(df)}".',
+            None
+            if known
+            else 'Say what is wrong so a student can fix it, e.g. f"expected {n_rows} rows, got {len(df)}".',
+            mistake=known,
         )
     expect(
         read > 0,

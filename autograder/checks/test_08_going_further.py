@@ -26,6 +26,8 @@ rules, but the lesson does not ask for it), parameter names other than the four 
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from autograder.checking import (
@@ -37,6 +39,7 @@ from autograder.checking import (
     expect,
     expect_close,
     expect_dict,
+    expect_each,
     expect_unchanged,
     requires,
 )
@@ -131,6 +134,15 @@ def _pair(fn, case):
         f"got {describe(got)}.",
         "End with `return new_params, new_state`.",
     )
+    first = got[0]
+    expect(
+        not (isinstance(first, dict) and {"t", "m", "v"} <= set(first)),
+        f"adam_update(...) on the '{case}' case returned the state first: its first item has "
+        f"the keys {sorted(map(str, first)) if isinstance(first, dict) else []}.",
+        mistake=Mistake(
+            "Return the pair in the order new_params, new_state.", id="adam_update.pair_swapped"
+        ),
+    )
     return got
 
 
@@ -150,6 +162,40 @@ def _wrong_params(call, want_state):
             old_m_hat, old_v_hat = m / (1 - b1**t_old), v / (1 - b2**t_old)
             v_unsquared = (b2 * state["v"][k] + (1 - b2) * g) / (1 - b2**t_new)
             wrong[k] = [
+                (
+                    "adam_update.m_not_bias_corrected",
+                    "Bias-correct m too: m_hat = m / (1 - beta1**t).",
+                    p - lr * m / (np.sqrt(v_hat) + eps),
+                ),
+                (
+                    "adam_update.v_not_bias_corrected",
+                    "Bias-correct v too: v_hat = v / (1 - beta2**t).",
+                    p - lr * m_hat / (np.sqrt(v) + eps),
+                ),
+                (
+                    "adam_update.bias_correction_without_t",
+                    (
+                        "The bias correction divides by 1 - beta**t, beta to the power of the step "
+                        "number t, not by 1 - beta."
+                    ),
+                    p - lr * (m / (1 - b1)) / (np.sqrt(v / (1 - b2)) + eps),
+                ),
+                (
+                    "adam_update.no_eps",
+                    (
+                        "Add eps to the denominator, np.sqrt(v_hat) + eps: it keeps the step finite "
+                        "where v_hat is 0 or tiny."
+                    ),
+                    p - lr * m_hat / np.sqrt(v_hat),
+                ),
+                (
+                    "adam_update.momentum_only",
+                    (
+                        "Divide by np.sqrt(v_hat) + eps: without it the step is momentum SGD, not "
+                        "Adam."
+                    ),
+                    p - lr * m_hat,
+                ),
                 (
                     "adam_update.no_bias_correction",
                     "Divide by (1 - beta1**t) and (1 - beta2**t): the bias correction of m and v.",
@@ -195,6 +241,7 @@ def _wrong_params(call, want_state):
 def test_adam_update_params(outcome):
     """adam_update's new parameters match one bias-corrected Adam step."""
     fn = outcome("adam_update")
+    readings = []
     for case in fn.cases:
         call = fn.call(case)
         got_params, _ = _pair(fn, case)
@@ -207,24 +254,37 @@ def test_adam_update_params(outcome):
         )
         wrong = _wrong_params(call, want_state)
         float32 = call.args[0]["W1"].dtype == np.float32
-        # A model is what the mistaken code computes: it fits to rounding, far tighter than
-        # the check's tolerance (float32 code rounds in float32).
-        model = {"rtol": 1e-5, "atol": 1e-7} if float32 else {"rtol": 1e-9, "atol": 1e-12}
+        model = _model_tolerance(float32)
         for k in PARAM_NAMES:
-            mistakes = [
-                Mistake(hint, value, id=mistake_id, **model)
-                for mistake_id, hint, value in wrong[k]
-                # A model that gives the right values on this case tells nothing here.
-                if not _close(value, want_params[k], **model)
-            ]
-            expect_close(
-                got_params[k],
-                want_params[k],
-                f"the new '{k}' on the '{case}' case",
-                rtol=1e-4 if float32 else 1e-7,
-                atol=1e-6 if float32 else 1e-12,
-                mistakes=mistakes,
+            readings.append(
+                (
+                    partial(
+                        expect_close,
+                        got_params[k],
+                        want_params[k],
+                        f"the new '{k}' on the '{case}' case",
+                        rtol=1e-4 if float32 else 1e-7,
+                        atol=1e-6 if float32 else 1e-12,
+                    ),
+                    got_params[k],
+                    [
+                        Mistake(hint, value, id=mistake_id, **model)
+                        for mistake_id, hint, value in wrong[k]
+                        # A model that gives the right values on this case tells nothing here.
+                        if not _close(value, want_params[k], **model)
+                    ],
+                )
             )
+    expect_each(readings)
+
+
+def _model_tolerance(float32, scale=1.0):
+    """A model is what the mistaken code computes: it fits to rounding, far tighter than the
+    check's tolerance (float32 code rounds in float32). ``scale``: the size of the values (the
+    moments of tiny gradients are near 1e-17)."""
+    if float32:
+        return {"rtol": 1e-5, "atol": 1e-7 * scale}
+    return {"rtol": 1e-9, "atol": 1e-12 * scale}
 
 
 def _close(a, b, *, rtol, atol):
@@ -236,6 +296,7 @@ def _close(a, b, *, rtol, atol):
 def test_adam_update_state(outcome):
     """adam_update's new state has t + 1 and the raw moving averages m and v."""
     fn = outcome("adam_update")
+    readings = []
     for case in fn.cases:
         call = fn.call(case)
         grads, state = call.args[1], call.args[2]
@@ -258,7 +319,7 @@ def test_adam_update_state(outcome):
             int(t) == want_state["t"],
             f"{what}: 't' is {int(t)}; expected {want_state['t']} "
             f"(it was {state['t']} before this step).",
-            "Each step increases t by one: t = state['t'] + 1.",
+            None if int(t) == state["t"] else "Each step increases t by one: t = state['t'] + 1.",
             mistake=(
                 Mistake(
                     "Increase t first (t = state['t'] + 1) and return the new t in the state.",
@@ -284,14 +345,15 @@ def test_adam_update_state(outcome):
                     corrected = want / (
                         1 - (s["beta1"] if moment == "m" else s["beta2"]) ** want_state["t"]
                     )
+                size = float(np.max(np.abs(want), initial=0.0)) if np.size(want) else 0.0
+                model = _model_tolerance(float32, scale=min(1.0, size) or 1e-30)
                 mistakes = [
                     Mistake(
                         "Store the raw moving averages m and v in the state; the bias-corrected "
                         "m_hat and v_hat are only for this step's update.",
                         corrected,
-                        rtol=1e-6,
-                        atol=1e-12,
                         id="adam_update.stores_bias_corrected",
+                        **model,
                     )
                 ]
                 if moment == "v":
@@ -299,8 +361,7 @@ def test_adam_update_state(outcome):
                         Mistake(
                             "v averages the squared gradients: (1 - beta2) * g**2.",
                             s["beta2"] * state["v"][k] + (1 - s["beta2"]) * g,
-                            rtol=1e-6,
-                            atol=1e-12,
+                            **model,
                             id="adam_update.v_without_square",
                         )
                     )
@@ -308,8 +369,7 @@ def test_adam_update_state(outcome):
                         Mistake(
                             "v uses beta2 (and m uses beta1).",
                             s["beta1"] * state["v"][k] + (1 - s["beta1"]) * g**2,
-                            rtol=1e-6,
-                            atol=1e-12,
+                            **model,
                             id="adam_update.betas_swapped",
                         )
                     )
@@ -318,19 +378,25 @@ def test_adam_update_state(outcome):
                         Mistake(
                             "m uses beta1 (and v uses beta2).",
                             s["beta2"] * state["m"][k] + (1 - s["beta2"]) * g,
-                            rtol=1e-6,
-                            atol=1e-12,
+                            **model,
                             id="adam_update.betas_swapped",
                         )
                     )
-                expect_close(
-                    got[k],
-                    want,
-                    f"{what}: {moment}['{k}']",
-                    rtol=1e-4 if float32 else 1e-7,
-                    atol=1e-7 if float32 else 1e-14,
-                    mistakes=mistakes,
+                readings.append(
+                    (
+                        partial(
+                            expect_close,
+                            got[k],
+                            want,
+                            f"{what}: {moment}['{k}']",
+                            rtol=1e-4 if float32 else 1e-7,
+                            atol=1e-7 if float32 else 1e-14,
+                        ),
+                        got[k],
+                        [m for m in mistakes if not _close(m.value, want, **model)],
+                    )
                 )
+    expect_each(readings)
 
 
 @requires("test_adam_update_params", "test_adam_update_state")

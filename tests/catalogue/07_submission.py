@@ -160,7 +160,7 @@ def validate_submission(df, n_rows=28000):
         raise ValueError("ImageId must be 1..n_rows")
 """,
         hint="should raise valueerror",
-        mistake="",
+        mistake="validate_submission.labels_not_checked",
     ),
     Mistake(
         "validate_submission",
@@ -290,6 +290,60 @@ def validate_submission(df, n_rows=28000):
     ),
 ]
 
+# Found by mutation testing (benchmarks/mutants.py): one changed line of the reference each.
+MISTAKES += [
+    Mistake(
+        "validate_submission",
+        "label_upper_bound_off_by_one",
+        """
+def validate_submission(df, n_rows=28000):
+    if list(df.columns) != ["ImageId", "Label"]:
+        raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
+    if len(df) != n_rows:
+        raise ValueError(f"expected {n_rows} rows, got {len(df)}")
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
+        raise ValueError("ImageId must be 1..n_rows in order")
+    labels = df["Label"]
+    if labels.dtype.kind not in "iu" or ((labels < 0) | (labels > 10)).any():
+        raise ValueError("Label must hold integers 0-9")
+""",
+        hint="9 is the largest digit",
+        mistake="validate_submission.accepts_label_10",
+    ),
+    Mistake(
+        "validate_submission",
+        "no_image_id_check",
+        """
+def validate_submission(df, n_rows=28000):
+    if list(df.columns) != ["ImageId", "Label"]:
+        raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
+    if len(df) != n_rows:
+        raise ValueError(f"expected {n_rows} rows, got {len(df)}")
+    labels = df["Label"]
+    if labels.dtype.kind not in "iu" or ((labels < 0) | (labels > 9)).any():
+        raise ValueError("Label must hold integers 0-9")
+""",
+        hint="check the imageid column",
+        mistake="validate_submission.image_ids_not_checked",
+    ),
+    Mistake(
+        "validate_submission",
+        "rows_left_to_the_image_id_check",
+        """
+def validate_submission(df, n_rows=28000):
+    if list(df.columns) != ["ImageId", "Label"]:
+        raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
+        raise ValueError("ImageId must be 1..n_rows in order")
+    labels = df["Label"]
+    if labels.dtype.kind not in "iu" or ((labels < 0) | (labels > 9)).any():
+        raise ValueError("Label must hold integers 0-9")
+""",
+        hint="compare len(df) with n_rows first",
+        mistake="validate_submission.rows_not_checked",
+    ),
+]
+
 VARIANTS = [
     # -- make_submission ------------------------------------------------------------------------
     Variant(
@@ -369,6 +423,36 @@ def validate_submission(df, n_rows=28000):
     if not pd.api.types.is_integer_dtype(labels) or not labels.between(0, 9).all():
         raise ValueError("Label must contain integers from 0 to 9")
     return None
+""",
+    ),
+    # Found by mutation testing: the reference with one line changed, still correct.
+    Variant(
+        "make_submission",
+        "labels_as_given",
+        """
+def make_submission(predictions):
+    predictions = np.asarray(predictions)
+    return pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": predictions})
+""",
+    ),
+    Variant(
+        "validate_submission",
+        "column_count_catches_extras",
+        """
+def validate_submission(df, n_rows=28000):
+    for name in ["ImageId", "Label"]:
+        if name not in df.columns:
+            raise ValueError(f"the column {name!r} is missing")
+    if len(df.columns) != 2:
+        raise ValueError(f"a submission has exactly two columns; this one has {list(df.columns)}")
+    if len(df) != n_rows:
+        raise ValueError(f"the submission has {len(df)} rows; expected {n_rows}")
+    ids = df["ImageId"]
+    if not pd.api.types.is_integer_dtype(ids) or not np.array_equal(ids, np.arange(1, n_rows + 1)):
+        raise ValueError("ImageId must be the integers 1, 2, ..., n_rows in order")
+    labels = df["Label"]
+    if not pd.api.types.is_integer_dtype(labels) or ((labels < 0) | (labels > 9)).any():
+        raise ValueError("Label must hold integers from 0 to 9")
 """,
     ),
 ]
