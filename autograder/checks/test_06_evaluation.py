@@ -56,11 +56,11 @@ from autograder.checking import (
     describe,
     expect,
     expect_dtype,
+    expect_each,
     expect_equal,
     expect_ndarray,
     expect_scalar,
     expect_unchanged,
-    failure,
     network_logits,
     requires,
 )
@@ -111,18 +111,26 @@ def _random_params(rng, n_in, n_hidden, *, b1=0.5, b2=0.5, w2=1.0, dtype=np.floa
 
 
 def _clear_argmax(X, params) -> bool:
-    """Every row's largest logit leads the next by a margin no rounding can close."""
-    top = np.sort(network_logits(X, params), axis=1)[:, -2:]
-    return bool(np.all(top[:, 1] - top[:, 0] > 1e-2 * np.maximum(1.0, np.abs(top[:, 1]))))
+    """No near-tie decides a label model: each row's largest and smallest logits, and each
+    column's largest probability, lead the next by a margin no rounding can close, and no
+    probability underflows to 0 in float32 (whose ties np.argmin would break its own way)."""
+    logits = network_logits(X, params)
+    rows = np.sort(logits, axis=1)
+    scale = 1.0 + 1e-2 * np.abs(logits).max(axis=1)  # float32 rounds 500 to 3e-5
+    probs = np.sort(_softmax(logits), axis=0)
+    return bool(
+        np.all(rows[:, -1] - rows[:, -2] > 1e-2 * scale)
+        and np.all(rows[:, 1] - rows[:, 0] > 1e-2 * scale)
+        and np.all(rows[:, -1] - rows[:, 0] < 80.0)
+        and (len(X) < 2 or np.all(probs[-1] - probs[-2] > 1e-3 * probs[-1]))
+    )
 
 
 def _shows_overflow(X, params) -> bool:
-    """At least three rows have a logit that overflows exp in float32 (over 89) before their
-    largest one: an unshifted softmax gets nan there, and np.argmax the first nan."""
+    """Every logit overflows exp in float32 (over 89), so an unshifted softmax gives nan
+    everywhere and np.argmax class 0; at least three rows predict another class."""
     logits = network_logits(X, params)
-    best = np.argmax(logits, axis=1)
-    early = [bool(np.any(row[:b] > 89.0)) for row, b in zip(logits, best)]
-    return sum(early) >= 3
+    return bool(np.all(logits > 100.0) and np.sum(np.argmax(logits, axis=1) != 0) >= 3)
 
 
 def _shows_negative(X, params) -> bool:
@@ -132,53 +140,60 @@ def _shows_negative(X, params) -> bool:
     return bool(np.all(logits < 0) and np.sum(np.argmax(logits, axis=1) == 0) <= 2)
 
 
-def _each_model_named(cases: dict[str, Call]) -> bool:
-    """Every label model differs from the right answer on some case, and on the first such
-    case (the one its check fails on) from every other mistake's output, so it is named."""
-    first = {}
-    for call in cases.values():
-        models = _label_models(*call.args)
-        right = np.argmax(network_logits(*call.args), axis=1)
-        for name, _, value in models:
-            if name not in first and not np.array_equal(value, right):
-                first[name] = all(
-                    other_name == name or not np.array_equal(value, other)
-                    for other_name, _, other in models
-                )
-    names = {name for name, _, _ in _label_models(*next(iter(cases.values())).args)}
-    return set(first) == names and all(first.values())
+def _unambiguous(X, params) -> bool:
+    """No near-tie decides a label model, and every mistake whose labels differ from the right
+    ones gives labels no other mistake gives: whichever case a check reads first, the output
+    fits one mistake only."""
+    if not _clear_argmax(X, params):
+        return False
+    models = _label_models(X, params)
+    right = np.argmax(network_logits(X, params), axis=1)
+    return all(
+        np.array_equal(value, right)
+        or not any(other != name and np.array_equal(value, v) for other, _, v in models)
+        for name, _, value in models
+    )
+
+
+def _draw(make: Callable[[], Call], ok: Callable[..., bool] = lambda X, params: True) -> Call:
+    """A case drawn again until it is unambiguous and ``ok`` (the region it is for)."""
+    for _ in range(500):
+        call = make()
+        if _unambiguous(*call.args) and ok(*call.args):
+            return call
+    return call
 
 
 @cases_for("predict")
 def predict_cases(rng, ref):
-    for _ in range(200):
-        params = _random_params(rng, 5, 4)
-        negative = _random_params(rng, 5, 6)
-        negative["b2"] = (-40.0 + 3.0 * rng.standard_normal(10)).astype(np.float32)
-        large = _random_params(rng, 5, 4, w2=300.0)
-        decided = _random_params(rng, 6, 8, b1=1.5, b2=3.0, w2=0.3, dtype=np.float64)
-        decided["b1"] -= 0.5
-        cases = {
-            "random": Call(rng.uniform(0, 1, size=(7, 5)).astype(np.float32), params),
-            # N = 10 rows, so a wrong axis gives an array of the right shape.
-            "ten_rows": Call(rng.uniform(0, 1, size=(10, 8)), _random_params(rng, 8, 12)),
-            "one_row": Call(rng.uniform(0, 1, size=(1, 5)).astype(np.float32), params),
-            "all_negative_logits": Call(
-                rng.uniform(0, 1, size=(9, 5)).astype(np.float32), negative
-            ),
-            # Logits near +-1000: exp overflows without the shift by the maximum.
-            "large_logits": Call(rng.uniform(0, 1, size=(8, 5)).astype(np.float32), large),
-            # Hidden units that are off for some rows, and output biases that tip the answer.
-            "biases_decide": Call(rng.uniform(0, 1, size=(12, 6)), decided),
-        }
-        if (
-            all(_clear_argmax(*call.args) for call in cases.values())
-            and _each_model_named(cases)
-            and _shows_negative(*cases["all_negative_logits"].args)
-            and _shows_overflow(*cases["large_logits"].args)
-        ):
-            break
-    return cases
+    X = lambda n, n_in, dtype=np.float32: rng.uniform(0, 1, size=(n, n_in)).astype(dtype)
+
+    def negative():
+        params = _random_params(rng, 5, 6)
+        params["b2"] = (-40.0 + 3.0 * rng.standard_normal(10)).astype(np.float32)
+        return Call(X(9, 5), params)
+
+    def large():
+        params = _random_params(rng, 5, 4, w2=6.0)
+        params["b2"] = (500.0 + 3.0 * rng.standard_normal(10)).astype(np.float32)
+        return Call(X(8, 5), params)
+
+    def decided():
+        params = _random_params(rng, 6, 8, b1=1.5, b2=3.0, w2=0.3, dtype=np.float64)
+        params["b1"] -= 0.5
+        return Call(X(12, 6, np.float64), params)
+
+    return {
+        "random": _draw(lambda: Call(X(7, 5), _random_params(rng, 5, 4))),
+        # N = 10 rows, so a wrong axis gives an array of the right shape.
+        "ten_rows": _draw(lambda: Call(X(10, 8, np.float64), _random_params(rng, 8, 12))),
+        "one_row": _draw(lambda: Call(X(1, 5), _random_params(rng, 5, 4))),
+        "all_negative_logits": _draw(negative, _shows_negative),
+        # Logits near 500: exp overflows without the shift by the maximum.
+        "large_logits": _draw(large, _shows_overflow),
+        # Hidden units that are off for some rows, and output biases that tip the answer.
+        "biases_decide": _draw(decided),
+    }
 
 
 def _label_models(X: np.ndarray, params: dict) -> list[tuple[str, str, np.ndarray]]:
@@ -239,6 +254,15 @@ def _label_models(X: np.ndarray, params: dict) -> list[tuple[str, str, np.ndarra
             np.argmax(linear, axis=1),
         ),
         (
+            "predict.unshifted_softmax",
+            (
+                "Those are the predictions of a softmax without the shift by the row's maximum: "
+                "exp overflows to inf for large logits, inf / inf is nan, and np.argmax returns "
+                "the first nan. Take the argmax of forward's probabilities (or of the logits)."
+            ),
+            _unshifted_argmax(logits, X, params),
+        ),
+        (
             "predict.relu_on_output",
             (
                 "Those are the predictions of a ReLU applied to the logits too: a row whose logits "
@@ -248,6 +272,15 @@ def _label_models(X: np.ndarray, params: dict) -> list[tuple[str, str, np.ndarra
             np.argmax(np.maximum(logits, 0.0), axis=1),
         ),
     ]
+
+
+def _unshifted_argmax(logits: np.ndarray, X: np.ndarray, params: dict) -> np.ndarray:
+    """What np.argmax gives on a softmax without the shift: in a row where some logit
+    overflows exp (in the precision forward computes in), the first such logit (a nan)."""
+    single = np.result_type(X, *params.values()) == np.float32
+    limit = np.log(np.finfo(np.float32 if single else np.float64).max)
+    over = logits > limit
+    return np.where(over.any(axis=1), np.argmax(over, axis=1), np.argmax(logits, axis=1))
 
 
 def _distinct_models(X: np.ndarray, params: dict) -> list[tuple[str, str, np.ndarray]]:
@@ -306,15 +339,24 @@ def _predict_mistakes(X: np.ndarray, params: dict) -> list[Mistake]:
 def test_predict_values(outcome):
     """The predictions are the most probable class of each row."""
     fn = outcome("predict")
+    readings = []
     for case in fn.cases:
         X, params = fn.call(case).args[:2]
-        expect_equal(
-            fn.result(case),
-            fn.expected(case),
-            f"predict(X, params) on the '{case}' case",
-            hint="Run forward(X, params) and take np.argmax(probs, axis=1).",
-            mistakes=_predict_mistakes(X, params),
+        got, want = fn.result(case), fn.expected(case)
+        what = f"predict(X, params) on the '{case}' case"
+        readings.append(
+            (
+                lambda got=got, want=want, what=what: expect_equal(
+                    got,
+                    want,
+                    what,
+                    hint="Run forward(X, params) and take np.argmax(probs, axis=1).",
+                ),
+                got,
+                _predict_mistakes(X, params),
+            )
         )
+    expect_each(readings)
 
 
 @requires("test_predict_values")
@@ -438,25 +480,27 @@ def _accuracy_mistakes(y_pred: np.ndarray, y_true: np.ndarray, want: float) -> l
 def test_accuracy_value(outcome):
     """The value is the fraction of predictions that match, in [0, 1]."""
     fn = outcome("accuracy")
+    readings = []
     for case in fn.cases:
         y_pred, y_true = fn.call(case).args[:2]
-        want = float(fn.expected(case))
+        got, want = fn.result(case), float(fn.expected(case))
         n = len(y_true)
         what = f"accuracy(y_pred, y_true) on the '{case}' case"
-        mistakes = _accuracy_mistakes(y_pred, y_true, want)
-        got = expect_scalar(
-            fn.result(case),
-            what,
-            mistakes=mistakes,
-            hint="Compare the two arrays and reduce to one number: np.mean(y_pred == y_true).",
-        )
-        if not np.isclose(got, want, rtol=1e-9, atol=1e-12):
-            raise failure(
-                f"{what} is {got:.6g}; expected {want:.6g} ({round(want * n)} of {n} correct).",
-                mistakes,
+
+        def compare(got=got, want=want, what=what, n=n) -> None:
+            value = expect_scalar(
                 got,
+                what,
+                hint="Compare the two arrays and reduce to one number: np.mean(y_pred == y_true).",
+            )
+            expect(
+                bool(np.isclose(value, want, rtol=1e-9, atol=1e-12)),
+                f"{what} is {value:.6g}; expected {want:.6g} ({round(want * n)} of {n} correct).",
                 "The accuracy is the fraction of positions where y_pred equals y_true.",
             )
+
+        readings.append((compare, got, _accuracy_mistakes(y_pred, y_true, want)))
+    expect_each(readings)
 
 
 @requires("test_accuracy_value")
@@ -544,9 +588,19 @@ def _confusion_mistakes(call: Call, want: np.ndarray) -> list[Mistake]:
             id="confusion_matrix.diagonal_only",
         ),
         Mistake(
+            "Nothing was counted: add 1 at cm[y_true[i], y_pred[i]] for every example.",
+            np.zeros_like(want),
+            id="confusion_matrix.nothing_counted",
+        ),
+        Mistake(
+            "Every count is one too many: start from np.zeros, not np.ones.",
+            want + 1,
+            id="confusion_matrix.starts_from_ones",
+        ),
+        Mistake(
             "The last example was not counted: the loop runs over all N examples, "
             "range(len(y_true)).",
-            _count(y_true[:-1], y_pred[:-1], C) if len(y_true) > 1 else None,
+            _count(y_true[:-1], y_pred[:-1], C),
             id="confusion_matrix.misses_last_example",
         ),
     ]
@@ -574,33 +628,46 @@ def _shape_mistakes(call: Call, C: int) -> list[Mistake]:
 def test_confusion_matrix_shape(outcome):
     """The matrix is num_classes x num_classes."""
     fn = outcome("confusion_matrix")
+    readings = []
     for case in fn.cases:
         call = fn.call(case)
         C = call.kwargs.get("num_classes", 10)
         what = f"confusion_matrix(...) on the '{case}' case (num_classes={C})"
-        mistakes = _shape_mistakes(call, C)
-        got = expect_ndarray(fn.result(case), what, mistakes=mistakes)
-        if tuple(got.shape) != (C, C):
-            raise failure(
-                f"{what} has shape {tuple(got.shape)}, expected {(C, C)}.",
-                mistakes,
-                got,
+        got = fn.result(case)
+
+        def compare(got=got, what=what, C=C) -> None:
+            value = expect_ndarray(got, what)
+            expect(
+                tuple(value.shape) == (C, C),
+                f"{what} has shape {tuple(value.shape)}, expected {(C, C)}.",
                 "Make it np.zeros((num_classes, num_classes), dtype=int) and count into it.",
             )
+
+        readings.append((compare, got, _shape_mistakes(call, C)))
+    expect_each(readings)
 
 
 def test_confusion_matrix_values(outcome):
     """Entry [t, p] counts the examples of class t predicted as p."""
     fn = outcome("confusion_matrix")
+    readings = []
     for case in fn.cases:
         want = np.asarray(fn.expected(case))
-        expect_equal(
-            fn.result(case),
-            want,
-            f"confusion_matrix(...) on the '{case}' case",
-            hint="cm[t, p] counts the examples of true class t predicted as p.",
-            mistakes=_confusion_mistakes(fn.call(case), want),
+        got = fn.result(case)
+        what = f"confusion_matrix(...) on the '{case}' case"
+        readings.append(
+            (
+                lambda got=got, want=want, what=what: expect_equal(
+                    got,
+                    want,
+                    what,
+                    hint="cm[t, p] counts the examples of true class t predicted as p.",
+                ),
+                got,
+                _confusion_mistakes(fn.call(case), want),
+            )
         )
+    expect_each(readings)
 
 
 @requires("test_confusion_matrix_values")
@@ -609,12 +676,21 @@ def test_confusion_matrix_integer_counts(outcome):
     fn = outcome("confusion_matrix")
     for case in fn.cases:
         got = expect_ndarray(fn.result(case), f"confusion_matrix(...) on the '{case}' case")
-        expect_dtype(
-            got,
-            "iu",
-            f"confusion_matrix(...) on the '{case}' case",
-            hint="Counts are integers (the lesson's heat map writes them with fmt='d'): "
-            "np.zeros((num_classes, num_classes), dtype=int); np.zeros alone makes floats.",
+        expect(
+            got.dtype.kind in "iu",
+            f"confusion_matrix(...) on the '{case}' case has dtype {got.dtype}; expected an "
+            "integer array.",
+            mistake=Mistake(
+                "The counts are right but held as floats: make the matrix with integers, "
+                "np.zeros((num_classes, num_classes), dtype=int) (np.zeros alone makes floats; "
+                "the lesson's heat map writes the counts with fmt='d').",
+                id="confusion_matrix.float_counts",
+            )
+            if got.dtype.kind == "f"
+            else None,
+            hint=None
+            if got.dtype.kind == "f"
+            else "Counts are integers: make them with dtype=int.",
         )
 
 
@@ -699,7 +775,7 @@ def _as_triples(got, what: str) -> list[tuple[int, int, int]]:
     """The result as (true, predicted, count) triples of ints: a list or tuple of triples, or an
     (k, 3) integer array."""
     if isinstance(got, np.ndarray) and got.ndim == 2 and got.shape[1] == 3:
-        got = got.tolist()
+        got = list(got)
     expect(
         isinstance(got, (list, tuple)),
         f"{what} should be a list of (true, predicted, count) tuples; got {describe(got)}.",
@@ -726,17 +802,46 @@ def _as_triples(got, what: str) -> list[tuple[int, int, int]]:
             f"{what} should hold (true, predicted, count) triples; one entry is {describe(item)}.",
             "Append (t, p, count) tuples, three numbers each.",
         )
-        try:
-            values = [float(v) for v in item]
-        except (TypeError, ValueError):
-            raise CheckFailed(f"{what} should hold whole numbers; one entry is {item!r}.") from None
+        integers = all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in item
+        )
         expect(
-            all(v == round(v) for v in values),
-            f"{what} should hold whole numbers; one entry is {item!r}.",
+            integers,
+            f"{what} should hold integers; one entry is {tuple(item)!r}.",
             "The classes and the counts are integers: int(t), int(p), int(cm[t, p]).",
         )
-        triples.append(tuple(int(v) for v in values))
+        triples.append(tuple(int(v) for v in item))
     return triples
+
+
+def _plain_triples(got) -> list[tuple] | None:
+    """The result as a list of tuples of Python numbers, or None when it is not triples."""
+    try:
+        triples = [
+            tuple(v.item() if isinstance(v, np.generic) else v for v in item) for item in got
+        ]
+    except TypeError:
+        return None
+    return triples if all(len(t) == 3 for t in triples) else None
+
+
+def _ascending(got, cm: np.ndarray, want: list) -> bool:
+    """The k largest off-diagonal counts, each with its own (true, predicted), listed smallest
+    count first (in whatever order among ties)."""
+    triples = _plain_triples(got)
+    if triples is None or triples == want or len(triples) != len(want):
+        return False
+    C = cm.shape[0]
+    valid = all(
+        isinstance(t, int)
+        and isinstance(p, int)
+        and 0 <= t < C
+        and 0 <= p < C
+        and t != p
+        and int(cm[t, p]) == c
+        for t, p, c in triples
+    )
+    return valid and [c for *_, c in triples] == sorted(c for *_, c in want)
 
 
 def _pairs_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
@@ -745,11 +850,28 @@ def _pairs_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
     pairs = min(k, C * (C - 1))
     zeroed = cm.copy()
     zeroed[np.arange(C), np.arange(C)] = 0
+    t, p = np.nonzero(~np.eye(C, dtype=bool))
+    counts = cm[t, p]
+    unstable = [(int(t[i]), int(p[i]), int(counts[i])) for i in np.argsort(-counts)[:k]]
 
     def model(value, hint, name):
-        return Mistake(hint, matches=lambda got: got == value and got != want, id=name)
+        return Mistake(hint, matches=lambda got: _plain_triples(got) == value != want, id=name)
+
+    def reordered(got) -> bool:
+        triples = _plain_triples(got)
+        return (
+            triples is not None
+            and triples != want
+            and len(triples) == len(want)
+            and all(sorted(a) == sorted(b) for a, b in zip(triples, want))
+            and len(
+                {tuple(a.index(v) for v in b) for a, b in zip(triples, want) if len(set(b)) == 3}
+            )
+            == 1
+        )
 
     return [
+        returns_none("most_confused_pairs"),
         model(
             _ranked(cm, k, _right, diagonal=True),
             "The diagonal is in it: leave out t == p, the correct predictions, not confusions.",
@@ -766,10 +888,15 @@ def _pairs_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
             "The tuples are (true, predicted, count): the row index of cm is the true class.",
             "most_confused_pairs.predicted_true_swapped",
         ),
-        model(
-            list(reversed(want)),
-            "The right pairs, smallest count first: put the largest count first.",
-            "most_confused_pairs.ascending_order",
+        Mistake(
+            "The three numbers of each triple are in another order: (true, predicted, count).",
+            matches=reordered,
+            id="most_confused_pairs.fields_out_of_order",
+        ),
+        Mistake(
+            "The k largest counts, smallest first: put the largest count first.",
+            matches=lambda got: _ascending(got, cm, want),
+            id="most_confused_pairs.ascending_order",
         ),
         model(
             _ranked(cm, k, lambda e: (e[2], e[0], e[1])),
@@ -789,6 +916,12 @@ def _pairs_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
             "most_confused_pairs.ties_reversed",
         ),
         model(
+            unstable,
+            "np.argsort without kind='stable' breaks ties its own way: sort with "
+            "kind='stable' over the pairs in row order (or by (-count, true, predicted)).",
+            "most_confused_pairs.unstable_sort",
+        ),
+        model(
             _ranked(cm, 3, _right),
             f"That is 3 pairs whatever k says: return k of them (here {pairs}).",
             "most_confused_pairs.fixed_three",
@@ -806,50 +939,53 @@ def _pairs_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
     ]
 
 
-def _check_pairs(fn, case: str) -> None:
+def _pairs_reading(fn, case: str) -> tuple:
+    """A reading for expect_each: compare one case's pairs with the reference's."""
     call = fn.call(case)
     cm = np.asarray(call.args[0])
     k = call.kwargs.get("k", 3)
     what = f"most_confused_pairs(cm, k={k}) on the '{case}' case"
     want = [tuple(int(v) for v in item) for item in fn.expected(case)]
-    got = _as_triples(fn.result(case), what)
-    if got == want:
-        return
-    shown = lambda pairs: (
-        "[" + ", ".join(map(str, pairs[:6])) + (", ..." if len(pairs) > 6 else "") + "]"
-    )
-    wrong_counts = [
-        (t, p, c)
-        for t, p, c in got
-        if not (0 <= t < cm.shape[0] and 0 <= p < cm.shape[1]) or int(cm[t, p]) != c
-    ]
-    detail = (
-        f" Its entry {wrong_counts[0]} does not hold the count cm[{wrong_counts[0][0]}, "
-        f"{wrong_counts[0][1]}]."
-        if wrong_counts
-        else ""
-    )
-    raise failure(
-        f"{what} is {shown(got)}; expected {shown(want)}.{detail}",
-        _pairs_mistakes(cm, k, want),
-        got,
-        "Rank the off-diagonal entries by count, largest first, ties by (true, predicted), "
-        "and return the first k as (true, predicted, cm[true, predicted]).",
-    )
+    got = fn.result(case)
+
+    def compare() -> None:
+        triples = _as_triples(got, what)
+        if triples == want:
+            return
+        wrong_counts = [
+            (t, p, c)
+            for t, p, c in triples
+            if not (0 <= t < cm.shape[0] and 0 <= p < cm.shape[1]) or int(cm[t, p]) != c
+        ]
+        detail = (
+            f" Its entry {wrong_counts[0]} does not hold the count cm[{wrong_counts[0][0]}, "
+            f"{wrong_counts[0][1]}]."
+            if wrong_counts
+            else ""
+        )
+        raise CheckFailed(
+            f"{what} is {_shown(triples)}; expected {_shown(want)}.{detail}",
+            "Rank the off-diagonal entries by count, largest first, ties by (true, "
+            "predicted), and return the first k as (true, predicted, cm[true, predicted]).",
+        )
+
+    return compare, got, _pairs_mistakes(cm, k, want)
+
+
+def _shown(pairs: list) -> str:
+    return "[" + ", ".join(map(str, pairs[:6])) + (", ..." if len(pairs) > 6 else "") + "]"
 
 
 def test_most_confused_pairs_values(outcome):
     """The k largest off-diagonal counts, largest first, as (true, predicted, count)."""
     fn = outcome("most_confused_pairs")
-    for case in VALUE_CASES:
-        _check_pairs(fn, case)
+    expect_each([_pairs_reading(fn, case) for case in VALUE_CASES])
 
 
 def test_most_confused_pairs_ties(outcome):
     """Ties are broken by (true, predicted), smallest first."""
     fn = outcome("most_confused_pairs")
-    for case in TIE_CASES:
-        _check_pairs(fn, case)
+    expect_each([_pairs_reading(fn, case) for case in TIE_CASES])
 
 
 @requires("test_most_confused_pairs_values")

@@ -158,7 +158,7 @@ def confusion_matrix(y_true, y_pred, num_classes=10):
     return cm
 """,
         hint="np.zeros alone makes floats",
-        mistake="",
+        mistake="confusion_matrix.float_counts",
     ),
     Mistake(
         "confusion_matrix",
@@ -512,8 +512,8 @@ def predict(X, params):
     e = np.exp(cache["Z2"])
     return np.argmax(e / e.sum(axis=1, keepdims=True), axis=1)
 """,
-        hint="'large_logits' case",
-        mistake="",
+        hint="without the shift by the row's maximum",
+        mistake="predict.unshifted_softmax",
     ),
     Mistake(
         "predict",
