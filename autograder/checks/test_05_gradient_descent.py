@@ -22,7 +22,7 @@ gradient_descent(X, y, n_hidden, learning_rate, iterations, seed, X_dev, y_dev, 
   - every record, the first included, holds the loss on X, the accuracy on X and the
     accuracy on X_dev of the parameters before that iteration's update: compared value
     for value with the reference's on runs from a given start (init=uniform_init), float64,
-    1, 12 and 23 iterations ........................ test_gradient_descent_history_values
+    2, 12 and 22 iterations, dev sets of 13 and 45 rows  test_gradient_descent_history_values
   - the trained params are the start after `iterations` full-batch steps
     params - learning_rate * grad (same runs) ........ test_gradient_descent_trained_params
   - from init_params (init=None) the loss goes down and the accuracy gets high
@@ -90,6 +90,7 @@ from autograder.checking import (
     expect,
     expect_close,
     expect_dict,
+    expect_each,
     expect_ndarray,
     expect_shape,
     expect_unchanged,
@@ -97,6 +98,7 @@ from autograder.checking import (
     network_loss,
     requires,
 )
+from autograder.checks.common_mistakes import returns_none
 from autograder.checks.factors import constant_factor, how_far
 from autograder.checks.training_runs import (
     FIRST_RECORD_RTOL,
@@ -114,11 +116,12 @@ from autograder.checks.training_runs import (
     check_left_at_start,
     check_params_shapes,
     check_seed,
-    compare_history,
     compare_params,
     finished,
     history_of,
+    history_readings,
     n_hidden_of,
+    one_step_late,
     reference_learns,
     result_pair,
     setting,
@@ -233,6 +236,12 @@ def _update_mistakes(params: dict, grads: dict, rate: float, k: str, got) -> lis
             params[k] - g,
             id="update_params.no_learning_rate",
         ),
+        Mistake(
+            "The step is learning_rate alone: subtract learning_rate times the gradient, "
+            "params[k] - learning_rate * grads['d' + k].",
+            params[k] - rate,
+            id="update_params.gradient_missing",
+        ),
         *[
             Mistake(
                 f"'{k}' moved with the gradient of '{o}': use grads['d{k}'].",
@@ -262,13 +271,20 @@ def _update_mistakes(params: dict, grads: dict, rate: float, k: str, got) -> lis
 def test_update_params_values(outcome):
     """Every parameter moves by learning_rate times its own gradient, against it."""
     fn = outcome("update_params")
+    readings = []
     for case in fn.cases:
         call = fn.call(case)
         params, grads, rate = call.args[0], call.args[1], _rate(call)
         _update_error(fn, case)
         what = f"update_params(...) on the '{case}' case"
+        result = fn.result(case)
+        expect(
+            result is not None,
+            f"{what} should be a dict with keys {list(PARAM_NAMES)}; got None.",
+            mistake=returns_none("update_params"),
+        )
         got = expect_dict(
-            fn.result(case),
+            result,
             PARAM_NAMES,
             what,
             hint="Return a new dict with the keys 'W1', 'b1', 'W2', 'b2'.",
@@ -281,14 +297,16 @@ def test_update_params_values(outcome):
         )
         want = fn.expected(case)
         for k in PARAM_NAMES:
-            expect_close(
-                got[k],
-                want[k],
-                f"the new '{k}' on the '{case}' case (learning_rate={rate:g})",
-                rtol=1e-5,
-                atol=1e-6,
-                mistakes=_update_mistakes(params, grads, rate, k, got[k]),
+            readings.append(
+                (
+                    lambda got=got[k], want=want[k], what=(f"the new '{k}' on the '{case}' case (learning_rate={rate:g})"): (
+                        expect_close(got, want, what, rtol=1e-5, atol=1e-6)
+                    ),
+                    got[k],
+                    _update_mistakes(params, grads, rate, k, got[k]),
+                )
             )
+    expect_each(readings)
 
 
 @requires("test_update_params_values")
@@ -303,11 +321,16 @@ def test_update_params_leaves_inputs_unchanged(outcome):
             "Build a new dict: {k: params[k] - ... for k in params} creates new arrays; "
             "params[k] -= ... changes the caller's arrays and params[k] = ... changes the caller's dict."
         )
-        caller_holds_new = isinstance(after[0], dict) and all(
-            k in after[0]
-            and np.shape(after[0][k]) == np.shape(new[k])
-            and np.allclose(after[0][k], new[k])
-            for k in PARAM_NAMES
+        caller_holds_new = (
+            isinstance(after[0], dict)
+            and isinstance(new, dict)
+            and all(
+                k in after[0]
+                and k in new
+                and np.shape(after[0][k]) == np.shape(new[k])
+                and np.allclose(after[0][k], new[k])
+                for k in PARAM_NAMES
+            )
         )
         try:
             expect_unchanged(call.args[0], after[0], "params", hint=hint)
@@ -349,8 +372,11 @@ def _pinned(rng, n, n_in, n_hidden, iterations, seed, *, rate=0.5, dev=0):
     )
 
 
-#: Cases that start from init=uniform_init and are compared with the reference value for value.
-PINNED = ("pinned_dev", "pinned_23", "one_iteration")
+#: Cases that start from init=uniform_init and are compared with the reference value for value:
+#: their histories (each has two records one update apart, so a record taken after the update
+#: shows), and their trained params (one_iteration too).
+PINNED_HISTORY = ("pinned_dev", "pinned_22", "two_iterations")
+PINNED = (*PINNED_HISTORY, "one_iteration")
 
 
 @cases_for("gradient_descent")
@@ -387,7 +413,8 @@ def gradient_descent_cases(rng, ref):
             # Records at 0, 10 and 11 (two in a row: a record taken after the update shows),
             # on a dev set of 13 rows.
             "pinned_dev": _pinned(rng, 120, 12, 6, 12, seed, dev=13),
-            "pinned_23": _pinned(rng, 80, 9, 5, 23, other, rate=0.4),
+            "pinned_22": _pinned(rng, 80, 9, 5, 22, other, rate=0.4),
+            "two_iterations": _pinned(rng, 60, 7, 4, 2, other, rate=GD_RATE, dev=45),
             "one_iteration": _pinned(rng, 50, 12, 3, 1, seed, rate=GD_RATE),
             # With learning rate 0 the run ends where init started it.
             # The same X, n_hidden and seed as "zero_learning_rate": init=None starts there.
@@ -399,6 +426,15 @@ def gradient_descent_cases(rng, ref):
                 iterations=2,
                 seed=seed,
                 init=Probe("uniform_init"),
+            ),
+            "callback_first_step": Call(
+                X[:50].copy(),
+                y[:50].copy(),
+                n_hidden=4,
+                learning_rate=GD_RATE,
+                iterations=6,
+                seed=seed,
+                callback=Probe("stop_at_step_0"),
             ),
             "callback_each_step": Call(
                 X[:50].copy(),
@@ -422,6 +458,11 @@ def gradient_descent_cases(rng, ref):
         if reference_learns(ref.gradient_descent, cases, ["train", "other_seed", "with_dev"]):
             break
     return cases
+
+
+def shown(values: list) -> list:
+    """A long list as its first and last items."""
+    return values if len(values) <= 8 else values[:4] + ["..."] + values[-2:]
 
 
 def _gd_schedule(iterations: int) -> list[int]:
@@ -479,59 +520,69 @@ def test_gradient_descent_params_shapes(outcome):
 def test_gradient_descent_history_format(outcome):
     """The history is a dict of equal-length lists, recorded at iteration 0, every 10th and the last."""
     fn = outcome("gradient_descent")
+    readings = []
     for case in finished(fn):
         iterations = setting(fn.call(case), "iterations", 500)
         history = check_format(fn, case)
         got = [round(i) for i in history["iteration"]]
         want = _gd_schedule(iterations)
-        if got != want:
-            shown = lambda s: s if len(s) <= 8 else s[:4] + ["..."] + s[-2:]
-            raise failure(
-                f"history['iteration'] on the '{case}' case (iterations={iterations}) is "
-                f"{shown(got)}; expected {shown(want)}.",
-                _schedule_mistakes(iterations),
+        readings.append(
+            (
+                lambda got=got, want=want, case=case, iterations=iterations: expect(
+                    got == want,
+                    f"history['iteration'] on the '{case}' case (iterations={iterations}) is "
+                    f"{shown(got)}; expected {shown(want)}.",
+                    "Record when i % 10 == 0 and when i == iterations - 1, with i counted from 0.",
+                ),
                 got,
-                "Record when i % 10 == 0 and when i == iterations - 1, with i counted from 0.",
+                _schedule_mistakes(iterations),
             )
+        )
+    expect_each(readings)
 
 
-def _gd_loss_mistakes(fn, case: str) -> list[Mistake]:
-    """What history['loss'] holds under the usual mistakes, on a run from a known start."""
+def _gd_mistakes(fn, case: str) -> dict[str, list[Mistake]]:
+    """What the history's lists hold under the usual mistakes, on a run from a known start."""
     call = fn.call(case)
     X, y = call.args[0], call.args[1]
     n_hidden = n_hidden_of(call)
     _, want_history = fn.expected(case)
-    want = np.asarray(want_history["loss"], dtype=np.float64)
+    want = {k: np.asarray(v, dtype=np.float64) for k, v in want_history.items()}
     labels = [round(i) for i in want_history["iteration"]]
     start = probes.uniform_init(X.shape[1], n_hidden, N_CLASSES, setting(call, "seed", 0))
-    mistakes = [
-        Mistake(
-            "Those are the loss summed over the examples: cross_entropy averages over them.",
-            len(y) * want,
-            id="gradient_descent.loss_summed",
-        )
-    ]
-    after = [j for j in range(len(labels) - 1) if labels[j + 1] == labels[j] + 1]
-    if after:
-
-        def after_update(got) -> bool:
-            return not np.isclose(got[0], want[0], rtol=1e-6) and all(
-                np.isclose(got[j], want[j + 1], rtol=1e-6) for j in after
-            )
-
-        mistakes.append(
+    late = (
+        "Each record holds the values after that iteration's update: record before the "
+        "update, from the forward pass that the update's gradient comes from, so that the "
+        "first record is the untrained network."
+    )
+    sizes = {"train_accuracy": len(y)}
+    if "X_dev" in call.kwargs:
+        sizes["dev_accuracy"] = len(call.kwargs["y_dev"])
+    mistakes = {
+        "loss": [
             Mistake(
-                "Each record holds the loss after that iteration's update (the record of "
-                f"iteration {labels[after[0]]} holds the loss of iteration {labels[after[0]] + 1}): "
-                "record before the update, from the forward pass that the update's gradient "
-                "comes from, so that the first record is the untrained network.",
-                matches=after_update,
-                id="gradient_descent.recorded_after_update",
-            )
-        )
+                "Those are the loss summed over the examples: cross_entropy averages over them.",
+                len(y) * want["loss"],
+                id="gradient_descent.loss_summed",
+            ),
+            one_step_late(
+                "gradient_descent",
+                labels,
+                want["loss"],
+                lambda j: LOSS_RTOL * abs(want["loss"][j + 1]),
+                late,
+            ),
+        ],
+        **{
+            key: [
+                one_step_late("gradient_descent", labels, want[key], lambda j, n=n: 1.5 / n, late)
+            ]
+            for key, n in sizes.items()
+        },
+    }
     if "X_dev" in call.kwargs:
         dev_loss = network_loss(call.kwargs["X_dev"], call.kwargs["y_dev"], start)
-        mistakes.append(
+        mistakes["loss"].append(
             Mistake(
                 "The first record holds the loss on the dev set: history['loss'] is the loss on "
                 "the training set (X, y).",
@@ -550,16 +601,18 @@ def _first_record_tolerance(j: int, want: float) -> float:
 def test_gradient_descent_history_values(outcome):
     """Every record, the first included, holds the loss and accuracies of the parameters before that iteration's update."""
     fn = outcome("gradient_descent")
-    for case in PINNED:
-        compare_history(
+    readings = []
+    for case in PINNED_HISTORY:
+        readings += history_readings(
             fn,
             case,
             loss_tolerance=_first_record_tolerance,
-            loss_mistakes=_gd_loss_mistakes(fn, case),
+            mistakes=_gd_mistakes(fn, case),
             hint="Each iteration i: one forward pass on all of X with the current params; when "
             "i is recorded, its loss, its accuracy on X (and the accuracy on X_dev) go in "
             "the history; then backward and the update.",
         )
+    expect_each(readings)
 
 
 def test_gradient_descent_trained_params(outcome):
@@ -772,6 +825,16 @@ def minibatch_sgd_cases(rng, ref):
                 seed=seed,
                 augment=Probe("constant_batches"),
             ),
+            "callback_first_step": Call(
+                X[:70].copy(),
+                y[:70].copy(),
+                n_hidden=5,
+                learning_rate=SGD_RATE,
+                epochs=3,
+                batch_size=32,
+                seed=seed,
+                callback=Probe("stop_at_step_0"),
+            ),
             "callback_each_step": Call(
                 X[:70].copy(),
                 y[:70].copy(),
@@ -861,6 +924,7 @@ def _batch_count_mistakes(N: int, batch_size: int, epochs: int) -> list[Mistake]
 def test_minibatch_sgd_batches(outcome):
     """Every epoch makes one update per batch, the last smaller batch included."""
     fn = outcome("minibatch_sgd")
+    readings = []
     for case in finished(fn):
         call = fn.call(case)
         N = call.args[0].shape[0]
@@ -870,18 +934,23 @@ def test_minibatch_sgd_batches(outcome):
         got = [round(i) for i in history["iteration"]]
         per_epoch = math.ceil(N / batch_size)
         want = [per_epoch * e for e in range(1, epochs + 1)]
-        if got == want:
-            continue
-        shown = lambda s: s if len(s) <= 6 else s[:3] + ["..."] + s[-2:]
-        raise failure(
-            f"history['iteration'] on the '{case}' case (N={N}, batch_size={batch_size}, "
-            f"epochs={epochs}) is {shown(got)}; expected {shown(want)} ({per_epoch} updates per "
-            "epoch).",
-            _batch_count_mistakes(N, batch_size, epochs),
-            got,
-            f"Each epoch: shuffle, then one update per consecutive slice of batch_size rows "
-            f"({per_epoch} here), counting the updates as you go.",
+        readings.append(
+            (
+                lambda got=got, want=want, case=case, N=N, batch_size=batch_size, epochs=epochs, per_epoch=per_epoch: (
+                    expect(
+                        got == want,
+                        f"history['iteration'] on the '{case}' case (N={N}, batch_size={batch_size}, "
+                        f"epochs={epochs}) is {shown(got)}; expected {shown(want)} ({per_epoch} "
+                        "updates per epoch).",
+                        f"Each epoch: shuffle, then one update per consecutive slice of batch_size "
+                        f"rows ({per_epoch} here), counting the updates as you go.",
+                    )
+                ),
+                got,
+                _batch_count_mistakes(N, batch_size, epochs),
+            )
         )
+    expect_each(readings)
 
 
 def _schedule_points(call: Call, updates: list[int]) -> list[dict]:
@@ -891,7 +960,7 @@ def _schedule_points(call: Call, updates: list[int]) -> list[dict]:
     return [probes.schedule_point(X.shape[1], n_hidden, N_CLASSES, k, rate) for k in updates]
 
 
-def _sgd_loss_mistakes(fn, case: str) -> list[Mistake]:
+def _sgd_loss_mistakes(fn, case: str) -> dict[str, list[Mistake]]:
     """What history['loss'] holds under the usual mistakes, when the params after n updates
     are the schedule's point n."""
     call = fn.call(case)
@@ -932,7 +1001,7 @@ def _sgd_loss_mistakes(fn, case: str) -> list[Mistake]:
                 id="minibatch_sgd.loss_of_dev_set",
             )
         )
-    return mistakes
+    return {"loss": mistakes}
 
 
 @requires("test_minibatch_sgd_batches")
@@ -944,13 +1013,15 @@ def test_minibatch_sgd_history_values(outcome):
         "After each epoch's last update: one forward pass on all of X with the current params "
         "gives the loss and the accuracy on X (and one on X_dev the dev accuracy)."
     )
-    compare_history(
-        fn,
-        case,
-        loss_tolerance=lambda j, want: FIRST_RECORD_RTOL * abs(want),
-        accuracy_examples=0,
-        loss_mistakes=_sgd_loss_mistakes(fn, case),
-        hint=hint,
+    expect_each(
+        history_readings(
+            fn,
+            case,
+            loss_tolerance=lambda j, want: FIRST_RECORD_RTOL * abs(want),
+            accuracy_examples=0,
+            mistakes=_sgd_loss_mistakes(fn, case),
+            hint=hint,
+        )
     )
     compare_params(
         fn,

@@ -64,15 +64,7 @@ from autograder.checking import (
     network_logits,
     requires,
 )
-
-
-def returns_none(function: str) -> Mistake:
-    """The mistake of a function that returns nothing (no return statement)."""
-    return Mistake(
-        "It returned None: end the function with a return statement.",
-        matches=lambda got: got is None,
-        id=f"{function}.returns_none",
-    )
+from autograder.checks.common_mistakes import returns_none
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -586,6 +578,11 @@ def _confusion_mistakes(call: Call, want: np.ndarray) -> list[Mistake]:
             "right or wrong, at cm[true, predicted].",
             np.diag(np.diag(want)) if want.sum() > np.trace(want) else None,
             id="confusion_matrix.diagonal_only",
+        ),
+        Mistake(
+            "Every example was counted twice: add 1 at cm[y_true[i], y_pred[i]], once.",
+            2 * want,
+            id="confusion_matrix.counted_twice",
         ),
         Mistake(
             "Nothing was counted: add 1 at cm[y_true[i], y_pred[i]] for every example.",

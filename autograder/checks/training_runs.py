@@ -41,6 +41,7 @@ from autograder.checking import (
     expect_unchanged,
     failure,
 )
+from autograder.checks.common_mistakes import returns_none
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 N_CLASSES = 10
@@ -77,7 +78,7 @@ def blobs(
 
 
 #: Cases whose callback stops the run on purpose: they return nothing to check but the stop.
-STOPPED = ("callback_each_step", "callback_history")
+STOPPED = ("callback_first_step", "callback_each_step", "callback_history")
 
 
 def finished(fn: Outcome) -> list[str]:
@@ -107,7 +108,8 @@ def result_pair(fn: Outcome, case: str) -> tuple[Any, Any]:
         isinstance(got, (tuple, list)) and len(got) == 2,
         f"{fn.function}(...) on the '{case}' case should return a pair (params, history); "
         f"got {describe(got)}.",
-        "End with `return params, history`.",
+        "End with `return params, history`." if got is not None else None,
+        mistake=returns_none(fn.function) if got is None else None,
     )
     return got[0], got[1]
 
@@ -505,7 +507,10 @@ def _records(labels: Iterable[float]) -> list[int]:
     return [round(v) for v in labels]
 
 
-def compare_records(
+Reading = tuple[Callable[[], None], Any, list[Mistake]]
+
+
+def record_reading(
     got: np.ndarray,
     want: np.ndarray,
     labels: list[int],
@@ -514,37 +519,56 @@ def compare_records(
     tolerance: Callable[[int], float],
     mistakes: Iterable[Mistake] = (),
     hint: str | None = None,
-) -> None:
-    """One history list against the reference's, record by record: ``tolerance(j)`` is how far
-    record j may be from the reference's (absolute)."""
-    mistakes = list(mistakes)
-    wrong = [j for j in range(len(want)) if not abs(got[j] - want[j]) <= tolerance(j)]
-    if not wrong:
-        return
-    j = wrong[0]
-    first = "the first record, " if j == 0 else ""
-    message = (
-        f"{what}: {len(wrong)} of {len(want)} records differ; at iteration {labels[j]} "
-        f"({first}record {j}) it is {got[j]:.6g}, expected {want[j]:.6g} "
-        f"(tolerance {tolerance(j):.2g})."
+) -> Reading:
+    """A reading for ``expect_each``: one history list against the reference's, record by
+    record; ``tolerance(j)`` is how far record j may be from the reference's (absolute)."""
+
+    def compare() -> None:
+        wrong = [j for j in range(len(want)) if not abs(got[j] - want[j]) <= tolerance(j)]
+        if not wrong:
+            return
+        j = wrong[0]
+        first = "the first record, " if j == 0 else ""
+        raise CheckFailed(
+            f"{what}: {len(wrong)} of {len(want)} records differ; at iteration {labels[j]} "
+            f"({first}record {j}) it is {got[j]:.6g}, expected {want[j]:.6g} "
+            f"(tolerance {tolerance(j):.2g}).",
+            hint,
+        )
+
+    return compare, got, list(mistakes)
+
+
+def one_step_late(
+    function: str, labels: list[int], want: np.ndarray, tolerance: Callable[[int], float], hint: str
+) -> Mistake:
+    """The mistake of recording each value one update late: where two records are one update
+    apart, the earlier one holds the later one's value."""
+    pairs = [j for j in range(len(labels) - 1) if labels[j + 1] == labels[j] + 1]
+    return Mistake(
+        hint,
+        matches=lambda got: (
+            bool(pairs) and all(abs(got[j] - want[j + 1]) <= tolerance(j) for j in pairs)
+        ),
+        id=f"{function}.recorded_after_update",
     )
-    raise failure(message, mistakes, got, hint)
 
 
-def compare_history(
+def history_readings(
     fn: Outcome,
     case: str,
     *,
     loss_tolerance: Callable[[int, float], float],
     accuracy_examples: int = 1,
-    loss_mistakes: Iterable[Mistake] = (),
+    mistakes: dict[str, list[Mistake]] | None = None,
     hint: str | None = None,
-) -> None:
-    """The whole history of ``case`` against the reference's: the same keys, the records at the
-    same iterations, and every loss and accuracy of every record, the first included.
+) -> list[Reading]:
+    """Readings for ``expect_each``: every list of the history of ``case`` against the
+    reference's, every record (the first included), at the same iterations.
 
     ``loss_tolerance(j, want)`` is the absolute tolerance of record j's loss; accuracies may
-    differ by ``accuracy_examples`` examples (a near-tie tipped by rounding).
+    differ by ``accuracy_examples`` examples (a near-tie tipped by rounding); ``mistakes``
+    adds models per key ("loss", "train_accuracy", "dev_accuracy").
     """
     call = fn.call(case)
     history = history_of(fn, case)
@@ -552,36 +576,43 @@ def compare_history(
     want = {k: np.asarray(v, dtype=np.float64) for k, v in want_history.items()}
     labels = _records(want["iteration"])
     got_labels = _records(history["iteration"])
-    if got_labels != labels:
-        raise CheckFailed(
-            f"history['iteration'] on the '{case}' case is {_shown(got_labels)}; expected "
-            f"{_shown(labels)}: the records cannot be compared.",
-            hint,
-        )
-    what = f"history['{{}}'] on the '{case}' case"
-    compare_records(
-        history["loss"],
-        want["loss"],
-        labels,
-        what.format("loss"),
-        tolerance=lambda j: loss_tolerance(j, float(want["loss"][j])),
-        mistakes=loss_mistakes,
-        hint=hint,
+    expect(
+        got_labels == labels,
+        f"history['iteration'] on the '{case}' case is {_shown(got_labels)}; expected "
+        f"{_shown(labels)}: the records cannot be compared.",
+        hint,
     )
+    mistakes = mistakes or {}
+    what = f"history['{{}}'] on the '{case}' case"
+    readings = [
+        record_reading(
+            history["loss"],
+            want["loss"],
+            labels,
+            what.format("loss"),
+            tolerance=lambda j: loss_tolerance(j, float(want["loss"][j])),
+            mistakes=mistakes.get("loss", []),
+            hint=hint,
+        )
+    ]
     sizes = {"train_accuracy": len(call.args[1])}
     if has_dev(call):
         sizes["dev_accuracy"] = len(call.kwargs["y_dev"])
     for key, n in sizes.items():
         other_key = "dev_accuracy" if key == "train_accuracy" else "train_accuracy"
-        compare_records(
-            history[key],
-            want[key],
-            labels,
-            what.format(key),
-            tolerance=lambda j, n=n: (accuracy_examples + 1e-6) / n,
-            mistakes=accuracy_mistakes(fn.function, key, want[key], n, want.get(other_key)),
-            hint=hint,
+        readings.append(
+            record_reading(
+                history[key],
+                want[key],
+                labels,
+                what.format(key),
+                tolerance=lambda j, n=n: (accuracy_examples + 1e-6) / n,
+                mistakes=accuracy_mistakes(fn.function, key, want[key], n, want.get(other_key))
+                + mistakes.get(key, []),
+                hint=hint,
+            )
         )
+    return readings
 
 
 def compare_params(fn: Outcome, case: str, *, rtol: float, hint: str | None = None) -> None:
@@ -645,12 +676,15 @@ def _callback_report(fn: Outcome, case: str) -> tuple[str, str, str] | None:
 
 
 def _callback_mistakes(fn: Outcome, unit: str, seen: dict, wanted: dict) -> list[Mistake]:
-    """What the callbacks report under the usual mistakes, judged on both stopping cases."""
-    each, second = STOPPED
+    """What the callbacks report under the usual mistakes, judged on all the stopping cases:
+    stop_at_step_0 tells a callback counted from 1 (never called with 0) from one called
+    before the record (called with 0 before any record)."""
+    first, each, second = STOPPED
     want_step, want_records, want_last = wanted[second]
-    one_later = (str(int(want_step) + 1), want_records, want_last) if want_step.isdigit() else None
     late = seen[second]
-    mistakes = [
+    one_later = (str(int(want_step) + 1), want_records, want_last) if want_step.isdigit() else None
+    said = " ".join(str(report[2]) for report in seen.values() if report is not None)
+    return [
         Mistake(
             f"The callback is never called: call callback({unit}, history) once after every "
             f"{unit}.",
@@ -658,43 +692,57 @@ def _callback_mistakes(fn: Outcome, unit: str, seen: dict, wanted: dict) -> list
             id=f"{fn.function}.callback_never_called",
         ),
         Mistake(
+            f"The callback gets something else than ({unit}, history): call "
+            f"callback({unit}, history), the {unit} counted from 0 first, then the history dict.",
+            matches=lambda _: (
+                "its first argument is a" in said
+                or "the second argument is not the history dict" in said
+            ),
+            id=f"{fn.function}.callback_arguments",
+        ),
+        Mistake(
             f"The callback's {unit} is counted from 1: call callback({unit}, history) with the "
             f"{unit} just done counted from 0.",
-            matches=lambda _: one_later is not None and late == one_later,
+            matches=lambda _: seen[first] is None and one_later is not None and late == one_later,
             id=f"{fn.function}.callback_counts_from_one",
         ),
+        Mistake(
+            f"The callback is called before the {unit}'s record is in the history: call it "
+            f"after the record (and the update).",
+            matches=lambda _: seen[first] is not None and seen[first][:2] == ("0", "0"),
+            id=f"{fn.function}.callback_before_record",
+        ),
+        Mistake(
+            "The callback is called only at the iterations that add a record: call it after "
+            "every iteration.",
+            matches=lambda _: (
+                unit == "iteration"
+                and seen[each] is None
+                and seen[first] == wanted[first]
+                and late == wanted[second]
+            ),
+            id=f"{fn.function}.callback_only_at_records",
+        ),
+        Mistake(
+            "The callback is called more often than once per epoch (its count runs ahead of "
+            "the epochs): call it once after every epoch, after the epoch's record.",
+            matches=lambda _: (
+                unit == "epoch"
+                and late is not None
+                and late[1] == want_records
+                and late[0].isdigit()
+                and want_step.isdigit()
+                and int(late[0]) > int(want_step) + 1
+            ),
+            id=f"{fn.function}.callback_after_every_batch",
+        ),
     ]
-    if unit == "iteration":
-        mistakes.append(
-            Mistake(
-                "The callback is called only at the iterations that add a record: call it after "
-                "every iteration.",
-                matches=lambda _: seen[each] is None and late == wanted[second],
-                id=f"{fn.function}.callback_only_at_records",
-            )
-        )
-    else:
-        mistakes.append(
-            Mistake(
-                "The callback is called more often than once per epoch (its count runs ahead of "
-                "the epochs): call it once after every epoch, after the epoch's record.",
-                matches=lambda _: (
-                    late is not None
-                    and late[1] == want_records
-                    and late[0].isdigit()
-                    and want_step.isdigit()
-                    and int(late[0]) > int(want_step) + 1
-                ),
-                id=f"{fn.function}.callback_after_every_batch",
-            )
-        )
-    return mistakes
 
 
 def check_callbacks(fn: Outcome, *, unit: str) -> None:
     """The runs of the STOPPED cases must be stopped by their callbacks where the reference's
-    were: stop_at_step_3 (called with every step) and stop_at_second_record (called with the
-    history so far)."""
+    were: stop_at_step_0 and stop_at_step_3 (called with every step) and
+    stop_at_second_record (called with the history so far)."""
     seen = {case: _callback_report(fn, case) for case in STOPPED}
     wanted = {case: _stop_report(fn.expected_raised(case).message) for case in STOPPED}
     every = (
@@ -706,9 +754,10 @@ def check_callbacks(fn: Outcome, *, unit: str) -> None:
         probe = fn.call(case).kwargs["callback"].name
         what = f"{fn.function} on the '{case}' case (callback={probe})"
         if seen[case] is None:
-            stop = (
-                "at step 3," if probe == "stop_at_step_3" else "once the history has two records,"
-            )
+            stop = {
+                "stop_at_step_0": "at step 0,",
+                "stop_at_step_3": "at step 3,",
+            }.get(probe, "once the history has two records,")
             raise failure(
                 f"{what} ran to the end: its callback, which stops the run {stop} never did.",
                 mistakes,
@@ -718,10 +767,15 @@ def check_callbacks(fn: Outcome, *, unit: str) -> None:
         if seen[case] != wanted[case]:
             got_step, got_records, got_last = seen[case]
             want_step, want_records, want_last = wanted[case]
+            stopped = (
+                f"the callback stopped it: {got_last}"
+                if got_step == "?"
+                else f"the callback was stopped at step {got_step} with {got_records} records in "
+                f"the history, the last at iteration {got_last}"
+            )
             raise failure(
-                f"{what}: the callback was stopped at step {got_step} with {got_records} records "
-                f"in the history, the last at iteration {got_last}; expected step {want_step}, "
-                f"{want_records} records, the last at {want_last}.",
+                f"{what}: {stopped}; expected step {want_step}, {want_records} records, the last "
+                f"at {want_last}.",
                 mistakes,
                 seen,
                 every,

@@ -88,14 +88,33 @@ def _stop_training(step, history) -> None:
     raise RuntimeError(f"stopped by the callback at step {step}: {seen}")
 
 
+def _check_step(step) -> None:
+    """Stop at once, saying so, when the first argument is not a step number."""
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+        # A RuntimeError, as every stop of these callbacks: the checks read it as a stop.
+        raise RuntimeError(  # noqa: TRY004
+            f"stopped by the callback: its first argument is a {type(step).__name__}, not the "
+            "step number"
+        )
+
+
+def stop_at_step_0(step, history) -> None:
+    """A callback that stops training when it is called with step 0, reporting the history."""
+    _check_step(step)
+    if step == 0:
+        _stop_training(step, history)
+
+
 def stop_at_step_3(step, history) -> None:
     """A callback that stops training when it is called with step 3, reporting the history."""
+    _check_step(step)
     if step == 3:
         _stop_training(step, history)
 
 
 def stop_at_second_record(step, history) -> None:
     """A callback that stops training the first time the history holds two records."""
+    _check_step(step)
     try:
         recorded = len(history["iteration"])
     except Exception:  # noqa: BLE001
@@ -184,6 +203,7 @@ PROBES.update(
             uniform_init,
             no_step,
             blank_images,
+            stop_at_step_0,
             stop_at_step_3,
             stop_at_second_record,
             scheduled_step,

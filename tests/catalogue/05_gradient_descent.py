@@ -1669,6 +1669,142 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
     ),
 ]
 
+
+# Callbacks called early or with their arguments swapped; a missing return.
+MISTAKES += [
+    Mistake(
+        "update_params",
+        "updates_in_place_returns_nothing",
+        """
+def update_params(params, grads, learning_rate):
+    for name in params:
+        params[name] = params[name] - learning_rate * grads["d" + name]
+""",
+        hint="returned none",
+        mistake="update_params.returns_none",
+    ),
+    Mistake(
+        "gradient_descent",
+        "callback_before_the_record",
+        """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    for i in range(iterations):
+        probs, cache = forward(X, params)
+        if callback is not None:
+            callback(i, history)
+        if i % 10 == 0 or i == iterations - 1:
+            history["iteration"].append(i)
+            history["loss"].append(cross_entropy(probs, y))
+            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+            if X_dev is not None:
+                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        params = update_params(params, backward(X, y, params, cache), learning_rate)
+    return params, history
+""",
+        hint="before the iteration's record",
+        mistake="gradient_descent.callback_before_record",
+    ),
+    Mistake(
+        "gradient_descent",
+        "callback_arguments_swapped",
+        """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    for i in range(iterations):
+        probs, cache = forward(X, params)
+        if i % 10 == 0 or i == iterations - 1:
+            history["iteration"].append(i)
+            history["loss"].append(cross_entropy(probs, y))
+            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+            if X_dev is not None:
+                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(history, i)
+    return params, history
+""",
+        hint="something else than",
+        mistake="gradient_descent.callback_arguments",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "callback_before_the_record",
+        """
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
+    params = init_params(X.shape[1], n_hidden, 10, seed)
+    step = update_params if update is None else update
+    rng = np.random.default_rng(seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    updates = 0
+    for epoch in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = step(params, backward(Xb, y[idx], params, cache), learning_rate)
+            updates += 1
+        if callback is not None:
+            callback(epoch, history)
+        probs, _ = forward(X, params)
+        history["iteration"].append(updates)
+        history["loss"].append(cross_entropy(probs, y))
+        history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+        if X_dev is not None:
+            history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+    return params, history
+""",
+        hint="before the epoch's record",
+        mistake="minibatch_sgd.callback_before_record",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "returns_only_the_params",
+        """
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
+    params = init_params(X.shape[1], n_hidden, 10, seed)
+    step = update_params if update is None else update
+    rng = np.random.default_rng(seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    updates = 0
+    for epoch in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = step(params, backward(Xb, y[idx], params, cache), learning_rate)
+            updates += 1
+        probs, _ = forward(X, params)
+        history["iteration"].append(updates)
+        history["loss"].append(cross_entropy(probs, y))
+        history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+        if X_dev is not None:
+            history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
+    return params
+""",
+        hint="return params, history",
+        mistake="",
+    ),
+]
+
 VARIANTS = [
     # -- update_params --------------------------------------------------------------------------
     Variant(
