@@ -652,6 +652,36 @@ def most_confused_pairs(cm, k=3):
     ),
 ]
 
+
+# Found by the mutation harness: an unstable sort, a matrix started from ones.
+MISTAKES += [
+    Mistake(
+        "most_confused_pairs",
+        "argsort_without_stable",
+        """
+def most_confused_pairs(cm, k=3):
+    true, predicted = np.nonzero(~np.eye(cm.shape[0], dtype=bool))
+    counts = cm[true, predicted]
+    order = np.argsort(-counts)[:k]
+    return [(int(true[i]), int(predicted[i]), int(counts[i])) for i in order]
+""",
+        hint="kind='stable'",
+        mistake="most_confused_pairs.unstable_sort",
+    ),
+    Mistake(
+        "confusion_matrix",
+        "starts_from_ones",
+        """
+def confusion_matrix(y_true, y_pred, num_classes=10):
+    cm = np.ones((num_classes, num_classes), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm
+""",
+        hint="start from np.zeros",
+        mistake="confusion_matrix.starts_from_ones",
+    ),
+]
+
 # Correct variants: textbook and peer-course idioms.
 VARIANTS += [
     Variant(
