@@ -73,6 +73,11 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
+def _equal_reading(got, want, what: str, hint: str, mistakes: list[Mistake]) -> tuple:
+    """A reading for expect_each: an integer array compared exactly with the reference's."""
+    return (lambda: expect_equal(got, want, what, hint=hint), got, mistakes)
+
+
 def check_unchanged(fn, names: tuple[str, ...], hint: str) -> None:
     """The positional arguments ``names`` of every case are left as they were."""
     for case in fn.cases:
@@ -337,14 +342,11 @@ def test_predict_values(outcome):
         got, want = fn.result(case), fn.expected(case)
         what = f"predict(X, params) on the '{case}' case"
         readings.append(
-            (
-                lambda got=got, want=want, what=what: expect_equal(
-                    got,
-                    want,
-                    what,
-                    hint="Run forward(X, params) and take np.argmax(probs, axis=1).",
-                ),
+            _equal_reading(
                 got,
+                want,
+                what,
+                "Run forward(X, params) and take np.argmax(probs, axis=1).",
                 _predict_mistakes(X, params),
             )
         )
@@ -653,14 +655,11 @@ def test_confusion_matrix_values(outcome):
         got = fn.result(case)
         what = f"confusion_matrix(...) on the '{case}' case"
         readings.append(
-            (
-                lambda got=got, want=want, what=what: expect_equal(
-                    got,
-                    want,
-                    what,
-                    hint="cm[t, p] counts the examples of true class t predicted as p.",
-                ),
+            _equal_reading(
                 got,
+                want,
+                what,
+                "cm[t, p] counts the examples of true class t predicted as p.",
                 _confusion_mistakes(fn.call(case), want),
             )
         )
