@@ -60,7 +60,7 @@ minibatch_sgd(X, y, n_hidden, learning_rate, epochs, batch_size, seed, X_dev, y_
   - the same seed gives the same run, another seed another start ..... test_minibatch_sgd_seed
   - X, y, X_dev and y_dev are not modified ........ test_minibatch_sgd_leaves_inputs_unchanged
   - every step is update(params, grads, learning_rate) when update is given
-    (update=no_step: the params stay at the start) ............. test_minibatch_sgd_update_rule
+    (update=no_step on two runs of other rows: both stay at the start) . test_minibatch_sgd_update_rule
   - augment(X_batch) is applied to every batch's images, and those images are the ones
     the forward and backward passes see (augment=constant_batches: every row of W1 then
     moves the same way) ......................................... test_minibatch_sgd_augment
@@ -114,7 +114,6 @@ from autograder.checks.training_runs import (
     check_inputs_unchanged,
     check_learning_rate,
     check_learns,
-    check_left_at_start,
     check_params_shapes,
     check_seed,
     compare_params,
@@ -811,7 +810,8 @@ def minibatch_sgd_cases(rng, ref):
                 seed=other,
                 update=Probe("record_batch_labels"),
             ),
-            # Same X shape, n_hidden and seed as "zero_learning_rate": the same start.
+            # Two runs with an update rule that never moves the parameters, on other rows and
+            # batches but with the same sizes and seed: both end where training started.
             "update_no_step": Call(
                 X[:70].copy(),
                 y[:70].copy(),
@@ -819,6 +819,16 @@ def minibatch_sgd_cases(rng, ref):
                 learning_rate=SGD_RATE,
                 epochs=2,
                 batch_size=32,
+                seed=seed,
+                update=Probe("no_step"),
+            ),
+            "update_no_step_other_rows": Call(
+                X[100:150].copy(),
+                y[100:150].copy(),
+                n_hidden=SGD_HIDDEN,
+                learning_rate=SGD_RATE,
+                epochs=1,
+                batch_size=16,
                 seed=seed,
                 update=Probe("no_step"),
             ),
@@ -882,13 +892,20 @@ def test_minibatch_sgd_history_format(outcome):
         epochs = setting(fn.call(case), "epochs", 10)
         history = check_format(fn, case)
         n = len(history["iteration"])
+        call = fn.call(case)
+        per_epoch = math.ceil(call.args[0].shape[0] / setting(call, "batch_size", 64))
+        every_batch = n == epochs * per_epoch and per_epoch > 1
         expect(
             n == epochs,
             f"minibatch_sgd's history on the '{case}' case has {n} records for epochs={epochs}; "
             "expected one per epoch.",
-            "Record once per epoch, after its last batch (not once per batch)."
-            if n > epochs and n % epochs == 0
-            else "Record once per epoch, after its last batch.",
+            None if every_batch else "Record once per epoch, after its last batch.",
+            mistake=Mistake(
+                "That is one record per batch: record once per epoch, after its last batch.",
+                id="minibatch_sgd.records_every_batch",
+            )
+            if every_batch
+            else None,
         )
 
 
@@ -1201,17 +1218,36 @@ def test_minibatch_sgd_leaves_inputs_unchanged(outcome):
 def test_minibatch_sgd_update_rule(outcome):
     """Every step is taken with the update function when one is given."""
     fn = outcome("minibatch_sgd")
-    check_left_at_start(
-        fn,
-        "update_no_step",
-        PARAM_NAMES,
-        "the params minibatch_sgd returns on the 'update_no_step' case (update=no_step, a rule "
-        "that never moves the parameters: they should be exactly where they started)",
+    case, other = "update_no_step", "update_no_step_other_rows"
+    what = (
+        f"the params minibatch_sgd returns on the '{case}' and '{other}' cases (update=no_step, "
+        "a rule that never moves the parameters; other rows, the same sizes and seed: both "
+        "should be exactly where training started)"
+    )
+    got = expect_dict(result_pair(fn, case)[0], PARAM_NAMES, what)
+    again = expect_dict(result_pair(fn, other)[0], PARAM_NAMES, what)
+    moved = [
+        k
+        for k in PARAM_NAMES
+        if np.shape(got[k]) != np.shape(again[k]) or not np.array_equal(got[k], again[k])
+    ]
+    expect(
+        not moved,
+        f"{', '.join(repr(k) for k in moved)} in {what} differ between the two.",
         "When update is given, take every step with params = update(params, grads, "
         "learning_rate) instead of update_params; update=None means update_params.",
+        mistake=Mistake(
+            "Every parameter moved although update=no_step never moves them: the update "
+            "argument was not used. Take every step with params = update(params, grads, "
+            "learning_rate) when it is given; update=None means update_params.",
+            id="minibatch_sgd.ignores_update",
+        )
+        if len(moved) == len(PARAM_NAMES)
+        else None,
     )
 
 
+@requires("test_minibatch_sgd_update_rule")
 def test_minibatch_sgd_augment(outcome):
     """Each batch's images go through augment, and those images are the ones forward and backward see."""
     fn = outcome("minibatch_sgd")
@@ -1226,9 +1262,9 @@ def test_minibatch_sgd_augment(outcome):
         "leaves them as they are."
     )
     got, _ = result_pair(fn, case)
-    start, _ = result_pair(fn, "zero_learning_rate")
+    start, _ = result_pair(fn, "update_no_step")  # the same sizes and seed: the start
     got = expect_dict(got, PARAM_NAMES, what, hint=hint)
-    start = expect_dict(start, PARAM_NAMES, "the params of the 'zero_learning_rate' case")
+    start = expect_dict(start, PARAM_NAMES, "the params of the 'update_no_step' case")
     W1 = expect_ndarray(got["W1"], f"'W1' in {what}")
     expect_shape(W1, np.shape(start["W1"]), f"'W1' in {what}")
     moved = W1.astype(np.float64) - np.asarray(start["W1"], dtype=np.float64)
@@ -1239,7 +1275,7 @@ def test_minibatch_sgd_augment(outcome):
         f"'W1' in {what} moved differently in different rows (by up to {spread:.3g} apart): "
         "with the same image in every row of every batch, every input pixel gets the same "
         "gradient, so every row of W1 should move the same way from the start (which the "
-        "'zero_learning_rate' case returns).",
+        "'update_no_step' case returns).",
         hint,
     )
 

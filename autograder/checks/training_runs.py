@@ -104,6 +104,16 @@ def reference_learns(train: Callable, cases: dict[str, Call], names: list[str]) 
 def result_pair(fn: Outcome, case: str) -> tuple[Any, Any]:
     """What a training function returned on ``case``: (params, history), checked to be a pair."""
     got = fn.result(case)
+    params_only = isinstance(got, dict) and set(PARAM_NAMES) <= set(got)
+    expect(
+        not params_only,
+        f"{fn.function}(...) on the '{case}' case returned the params dict alone; it should "
+        "return a pair (params, history).",
+        mistake=Mistake(
+            "End with `return params, history`: the history is returned too.",
+            id=f"{fn.function}.returns_params_only",
+        ),
+    )
     expect(
         isinstance(got, (tuple, list)) and len(got) == 2,
         f"{fn.function}(...) on the '{case}' case should return a pair (params, history); "
@@ -394,9 +404,10 @@ def check_seed(fn: Outcome, case: str, same: str, other: str) -> None:
     again = expect_dict(
         again, PARAM_NAMES, f"the params {fn.function} returns on the '{same}' case"
     )
-    hint = (
-        "Draw every random number from the seed: init_params(..., seed) and "
-        "np.random.default_rng(seed), not np.random.* without a seed."
+    unseeded = Mistake(
+        "Two runs with the same seed differ: draw every random number from the seed, "
+        "init_params(..., seed) and np.random.default_rng(seed), not np.random.* without one.",
+        id=f"{fn.function}.not_reproducible",
     )
     for k in PARAM_NAMES:
         expect(
@@ -404,7 +415,7 @@ def check_seed(fn: Outcome, case: str, same: str, other: str) -> None:
             and bool(np.allclose(params[k], again[k], rtol=1e-6, atol=1e-8, equal_nan=True)),
             f"{fn.function} gave different '{k}' on two runs with the same inputs and seed "
             f"(the '{case}' and '{same}' cases).",
-            hint,
+            mistake=unseeded,
         )
     if isinstance(history, dict) and isinstance(history_again, dict):
         for key in ("loss", "train_accuracy"):
@@ -415,7 +426,7 @@ def check_seed(fn: Outcome, case: str, same: str, other: str) -> None:
                 and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True)),
                 f"{fn.function} recorded a different history['{key}'] on two runs with the same "
                 f"inputs and seed (the '{case}' and '{same}' cases).",
-                hint,
+                mistake=unseeded,
             )
     different, _ = result_pair(fn, other)
     different = expect_dict(
@@ -780,23 +791,3 @@ def check_callbacks(fn: Outcome, *, unit: str) -> None:
                 seen,
                 every,
             )
-
-
-def check_left_at_start(
-    fn: Outcome, case: str, names: tuple[str, ...], what: str, hint: str
-) -> None:
-    """The params of ``case`` must be exactly where training started: where the
-    'zero_learning_rate' case (same X shape, n_hidden and seed, learning rate 0) left them."""
-    got, _ = result_pair(fn, case)
-    start, _ = result_pair(fn, "zero_learning_rate")
-    got = expect_dict(got, PARAM_NAMES, what, hint=hint)
-    start = expect_dict(start, PARAM_NAMES, "the params of the 'zero_learning_rate' case")
-    for k in names:
-        value = expect_ndarray(got[k], f"'{k}' in {what}")
-        expect_shape(value, np.shape(start[k]), f"'{k}' in {what}")
-        expect(
-            np.array_equal(value, start[k]),
-            f"'{k}' in {what} changed during training (it should equal the start, which the "
-            "'zero_learning_rate' case returns).",
-            hint,
-        )

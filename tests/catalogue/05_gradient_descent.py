@@ -675,7 +675,7 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
     return params, history
 """,
         hint="np.random.default_rng(seed)",
-        mistake="",
+        mistake="minibatch_sgd.not_reproducible",
     ),
     Mistake(
         "minibatch_sgd",
@@ -810,7 +810,7 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
     return params, history
 """,
         hint="once per epoch",
-        mistake="",
+        mistake="minibatch_sgd.records_every_batch",
     ),
     Mistake(
         "minibatch_sgd",
@@ -909,7 +909,7 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
     return params, history
 """,
         hint="take every step with params = update(params, grads, learning_rate)",
-        mistake="",
+        mistake="minibatch_sgd.ignores_update",
     ),
     Mistake(
         "minibatch_sgd",
@@ -1801,7 +1801,7 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
     return params
 """,
         hint="return params, history",
-        mistake="",
+        mistake="minibatch_sgd.returns_params_only",
     ),
 ]
 
