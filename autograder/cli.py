@@ -27,6 +27,7 @@ from autograder.errors import (
     UsageError,
     UserError,
 )
+from autograder.sandbox.doctor import ALLOW_FLAG, ALLOW_VARIABLE
 
 
 def _error(message: str) -> int:
@@ -197,6 +198,7 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
             lessons=args.lesson,
             data=Path(args.data) if args.data else None,
             visibility=args.visibility,
+            allow_weak_isolation=args.allow_weak_isolation,
         )
     except GradescopeError as exc:
         return _error(str(exc))
@@ -290,7 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--require-isolation",
         action="store_true",
-        help="refuse to grade (exit 2) unless Landlock and seccomp are in force",
+        help="(the default; kept for scripts) refuse to grade, exit 2, unless Landlock and "
+        "seccomp are in force",
+    )
+    p.add_argument(
+        ALLOW_FLAG,
+        action="store_true",
+        help=f"grade even without Landlock or seccomp, accepting the risk (or {ALLOW_VARIABLE}=1); "
+        "recorded in the results and shown in every student's feedback",
     )
     p.add_argument(
         "--timeout",
@@ -305,23 +314,79 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only",
         metavar="NAME",
-        help="regrade one student (with the class run's seed) and update the gradebook and report",
+        action="append",
+        help="regrade this student (repeatable) with the class run's seed, keep the earlier "
+        "result, print old and new, and update the gradebook, report and exports",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only the K-th of N shares of the students (K from 1; needs the same --seed "
+        "for every shard) into the output folder; then --merge",
+    )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="write everything a single run writes from the N shards' kept results",
+    )
+    p.add_argument(
+        "--due",
+        metavar="WHEN",
+        help="the due date, e.g. '2026-12-01 23:59' (in --timezone) or with its own zone; "
+        "'none' clears a remembered one (default: course.yml's late.due)",
+    )
+    p.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the zone of times given without one (--due, extensions, timestamp.txt, "
+        "Blackboard's file names), e.g. Europe/Zurich (default: UTC, as nbgrader)",
+    )
+    p.add_argument(
+        "--extensions",
+        metavar="CSV",
+        help="per-student due dates: a CSV with the columns student,due",
+    )
+    p.add_argument(
+        "--submission-times",
+        metavar="CSV",
+        help="when each student submitted, from an LMS's export: a CSV with the columns "
+        "student,submitted_at (used unless nbgrader's timestamp.txt says)",
+    )
+    p.add_argument(
+        "--late-penalty",
+        type=float,
+        metavar="PERCENT",
+        help="percent of the earned points taken off per started day late (default: 0)",
+    )
+    p.add_argument(
+        "--late-cap",
+        type=float,
+        metavar="PERCENT",
+        help="the most the late penalty takes off, in percent (default: 100)",
+    )
+    p.add_argument(
+        "--overrides",
+        metavar="CSV",
+        help="manual points: a CSV with the columns student,function,points,reason, applied "
+        "on every run ('none' stops using a remembered file)",
     )
     p.add_argument(
         "--lms",
-        choices=["canvas"],
-        help="also write the CSV this learning management system's gradebook import reads",
+        choices=["canvas", "moodle", "blackboard", "none"],
+        help="also write the CSV this learning management system's grade import reads",
     )
     p.add_argument(
         "--lms-assignment",
         metavar="NAME",
-        help="the assignment column for --lms (default: the course title); use Canvas's own "
-        "column name, e.g. 'Problem set 1 (1234)', to update an existing assignment",
+        help="the assignment column for --lms (default: the course title); use the LMS's own "
+        "column name, e.g. Canvas's 'Problem set 1 (1234)' or Blackboard's "
+        "'PS1 [Total Pts: 62 Score] |123456', to update an existing assignment",
     )
     p.add_argument(
         "--lms-roster",
         metavar="CSV",
-        help="the LMS's gradebook export, to match student folders to its students",
+        help="the LMS's gradebook export, to match students to its rows and list who has no "
+        "submission",
     )
     p.set_defaults(func=_grading("grade"))
 
@@ -330,6 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reply-fd", type=int, required=True)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--timeout", type=float)
+    p.add_argument(ALLOW_FLAG, action="store_true")
     p.set_defaults(func=_grading("grade_batch"))
 
     p = sub.add_parser("doctor", help="say which isolation layers are in force, by trying them")
@@ -363,6 +429,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="visible",
         choices=["visible", "hidden", "after_due_date", "after_published"],
         help="when students see the test results (default: visible)",
+    )
+    p.add_argument(
+        ALLOW_FLAG,
+        action="store_true",
+        help="grade even where Landlock or seccomp is missing, accepting the risk (each "
+        f"result says so; {ALLOW_VARIABLE}=1 in the container does the same)",
     )
     p.set_defaults(func=cmd_gradescope)
 

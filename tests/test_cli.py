@@ -24,7 +24,7 @@ def course(*args: str) -> subprocess.CompletedProcess:
 def test_check_gives_the_solutions_full_marks():
     done = course("check", "solutions", "--min-score", "100", "--seed", "99")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "total: 62/62 points (+22 bonus)" in done.stdout
+    assert "total: 62/62 required + 22 bonus = 84 points" in done.stdout
     rows = [line.split() for line in done.stdout.splitlines() if line[:2].isdigit()]
     assert len(rows) == 28 and all(row[-1] == "passed" for row in rows), done.stdout
 
@@ -73,7 +73,7 @@ def test_one_notebook_checked_alone_builds_on_the_students_earlier_lessons(tmp_p
     found = course("check", notebook, "--public")
     assert "total: 11/11 points" in found.stdout, found.stdout + found.stderr
     in_place = course("check", "solutions/09_deeper_networks.ipynb", "--public")
-    assert "(+18 bonus)" in in_place.stdout, in_place.stdout + in_place.stderr
+    assert "+ 18 bonus = 18 points" in in_place.stdout, in_place.stdout + in_place.stderr
 
 
 def test_one_function_can_be_checked():
