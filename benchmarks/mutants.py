@@ -47,6 +47,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -705,6 +706,18 @@ def _read_cache(path: Path | None) -> dict[str, list[SeedResult]]:
     return cached
 
 
+def _die_with_parent() -> None:
+    """A round's process ends with the run that started it (Linux's parent-death signal), so
+    an interrupted run leaves no process behind."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def grade_mutants(
     mutants: dict[str, list[Mutant]],
     seeds: list[int],
@@ -761,7 +774,9 @@ def grade_mutants(
                 progress(f"round {number + 1} of {len(rounds)}: {len(batch)} mutants")
         else:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=parallel, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                max_workers=parallel, mp_context=context, initializer=_die_with_parent
+            ) as pool:
                 futures = [
                     pool.submit(_grade_batch, batch, folders[number], seed_key)
                     for number, batch in enumerate(rounds)
@@ -981,8 +996,12 @@ def differential(
     def serve(name: str, args: tuple, kwargs: dict) -> Any:
         return getattr(reference.namespace, name)(*args, **kwargs)
 
-    for start in range(0, len(inputs), chunk):
-        part = inputs[start : start + chunk]
+    # A mutant that differs mostly differs at once: a small first job, then larger ones.
+    bounds = [0, min(8, len(inputs)), *range(8 + chunk, len(inputs), chunk), len(inputs)]
+    for start, end in pairwise(bounds):
+        part = inputs[start:end]
+        if not part:
+            continue
         job = Job(
             function=mutant.function,
             statements=statements,
