@@ -7,8 +7,9 @@ Every promise of the docstrings and the lesson, and the check that holds the fun
 predict(X, params) -> y_pred
   - an (N,) array: for each row, the class with the highest probability under forward (the
     argmax of the logits too), on a random batch, ten rows (a wrong axis keeps the shape),
-    one row, rows whose logits are all negative, logits near +-1000 (an unshifted softmax
-    overflows), and hidden units and output biases that decide the answer .... test_predict_values
+    one row, rows whose logits are all negative, logits near 500 (exp overflows without the
+    shift), and hidden units and output biases that decide the answer; no near-tie decides
+    the answer or a mistake's ............................................. test_predict_values
   - integer labels (float labels cannot index the confusion matrix) ... test_predict_returns_integers
   - X and params are not modified ............................... test_predict_leaves_inputs_unchanged
 
@@ -30,10 +31,11 @@ confusion_matrix(y_true, y_pred, num_classes=10) -> cm
 
 most_confused_pairs(cm, k=3) -> list of (true, predicted, count)
   - the min(k, C * (C - 1)) largest off-diagonal counts, largest first, as (true, predicted,
-    count) triples of integers: k = 1, 3, 5, the default, k larger than the number of pairs,
-    two classes .................................................. test_most_confused_pairs_values
-  - ties broken by (true, predicted), smallest first; zero counts when there are few mistakes,
-    the diagonal never ........................................... test_most_confused_pairs_ties
+    count) triples of integers (not floats): k = 1, 3, 5, the default, k larger than the
+    number of pairs, two classes .................................... test_most_confused_pairs_values
+  - ties broken by (true, predicted), smallest first (ties drawn so that every other order,
+    np.argsort's default one included, keeps other pairs); zero counts when there are few
+    mistakes, the diagonal never ................................... test_most_confused_pairs_ties
   - cm is not modified ......................... test_most_confused_pairs_leaves_input_unchanged
   Not graded: Python ints and tuples rather than NumPy integers and lists or an (k, 3) integer
   array (the lesson reads the triples by unpacking them, which works with either).
@@ -60,11 +62,10 @@ from autograder.checking import (
     expect_equal,
     expect_ndarray,
     expect_scalar,
-    expect_unchanged,
     network_logits,
     requires,
 )
-from autograder.checks.common_mistakes import returns_none
+from autograder.checks.common_mistakes import check_unchanged, returns_none
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -76,23 +77,6 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 def _equal_reading(got, want, what: str, hint: str, mistakes: list[Mistake]) -> tuple:
     """A reading for expect_each: an integer array compared exactly with the reference's."""
     return (lambda: expect_equal(got, want, what, hint=hint), got, mistakes)
-
-
-def check_unchanged(fn, names: tuple[str, ...], hint: str) -> None:
-    """The positional arguments ``names`` of every case are left as they were."""
-    for case in fn.cases:
-        call = fn.call(case)
-        fn.result(case)
-        after = fn.args_after(case)
-        for index, name in enumerate(names):
-            if index < len(call.args):
-                try:
-                    expect_unchanged(call.args[index], after[index], name)
-                except CheckFailed as failed:
-                    raise CheckFailed(
-                        f"{failed.message} (the '{case}' case)",
-                        mistake=Mistake(hint, id=f"{fn.function}.modifies_inputs"),
-                    ) from None
 
 
 # -- predict ------------------------------------------------------------------------------------

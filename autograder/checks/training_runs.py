@@ -38,10 +38,9 @@ from autograder.checking import (
     expect_finite,
     expect_ndarray,
     expect_shape,
-    expect_unchanged,
     failure,
 )
-from autograder.checks.common_mistakes import returns_none
+from autograder.checks.common_mistakes import check_unchanged, returns_none
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 N_CLASSES = 10
@@ -444,24 +443,7 @@ def check_seed(fn: Outcome, case: str, same: str, other: str) -> None:
 
 def check_inputs_unchanged(fn: Outcome, hint: str) -> None:
     """X, y, X_dev and y_dev are left as they were on every case that runs to the end."""
-    for case in finished(fn):
-        call = fn.call(case)
-        fn.result(case)
-        after = fn.args_after(case)
-        before = {"X": call.args[0], "y": call.args[1]}
-        now = {"X": after[0], "y": after[1]}
-        if has_dev(call):
-            kwargs_after = fn.kwargs_after(case)
-            for name in ("X_dev", "y_dev"):
-                before[name], now[name] = call.kwargs[name], kwargs_after.get(name)
-        for name, value in before.items():
-            try:
-                expect_unchanged(value, now[name], name)
-            except CheckFailed as failed:
-                raise CheckFailed(
-                    f"{failed.message} (the '{case}' case)",
-                    mistake=Mistake(hint, id=f"{fn.function}.modifies_inputs"),
-                ) from None
+    check_unchanged(fn, ("X", "y"), hint, cases=finished(fn), keywords=("X_dev", "y_dev"))
 
 
 def check_dev(fn: Outcome, case: str, *, min_accuracy: float) -> None:
