@@ -46,7 +46,7 @@ minibatch_sgd(X, y, n_hidden, learning_rate, epochs, batch_size, seed, X_dev, y_
   - history: one record per epoch, equal-length lists, dev_accuracy exactly when a dev
     set is given, accuracies fractions ........................ test_minibatch_sgd_history_format
   - "iteration" counts the updates so far: ceil(N / batch_size) per epoch, the last,
-    smaller batch included ................................... test_minibatch_sgd_batches
+    smaller batch included (a last batch of one row too) ........ test_minibatch_sgd_batches
   - each record, the first included, holds the loss on all of X, the accuracy on X and on
     X_dev of the parameters after the epoch's last update: compared value for value with
     the reference's on a run whose update rule walks a fixed path (update=scheduled_step),
@@ -766,13 +766,14 @@ def minibatch_sgd_cases(rng, ref):
                 seed=seed,
             ),
             "with_dev": Call(X.copy(), y.copy(), **train, seed=other, X_dev=X_dev, y_dev=y_dev),
+            # 65 rows in batches of 32: the last batch holds one row.
             "uneven_batches": Call(
-                X[:100].copy(),
-                y[:100].copy(),
+                X[:65].copy(),
+                y[:65].copy(),
                 n_hidden=5,
                 learning_rate=SGD_RATE,
                 epochs=2,
-                batch_size=64,
+                batch_size=32,
                 seed=seed,
             ),
             "one_batch": Call(

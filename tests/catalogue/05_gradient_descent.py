@@ -1805,6 +1805,141 @@ def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64
     ),
 ]
 
+
+# Tried against the checks as a student would (a last batch of one row, labels left in order,
+# the wrong labels for the dev set, a learning rate of one's own).
+MISTAKES += [
+    Mistake(
+        "minibatch_sgd",
+        "range_stops_one_short",
+        """
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
+    params = init_params(X.shape[1], n_hidden, 10, seed)
+    step = update_params if update is None else update
+    rng = np.random.default_rng(seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    updates = 0
+    for epoch in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0] - 1, batch_size):
+            idx = order[start:start + batch_size]
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = step(params, backward(Xb, y[idx], params, cache), learning_rate)
+            updates += 1
+        probs, _ = forward(X, params)
+        history["iteration"].append(updates)
+        history["loss"].append(cross_entropy(probs, y))
+        history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+        if X_dev is not None:
+            history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
+    return params, history
+""",
+        hint="the last batch holds the rows left over",
+        mistake="minibatch_sgd.drops_last_batch",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "labels_not_shuffled_with_rows",
+        """
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
+    params = init_params(X.shape[1], n_hidden, 10, seed)
+    step = update_params if update is None else update
+    rng = np.random.default_rng(seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    updates = 0
+    for epoch in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = step(params, backward(Xb, y[start:start + batch_size], params, cache), learning_rate)
+            updates += 1
+        probs, _ = forward(X, params)
+        history["iteration"].append(updates)
+        history["loss"].append(cross_entropy(probs, y))
+        history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+        if X_dev is not None:
+            history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
+    return params, history
+""",
+        hint="x and y with the same permutation",
+        mistake="minibatch_sgd.rows_not_shuffled",
+    ),
+    Mistake(
+        "gradient_descent",
+        "dev_accuracy_against_train_labels",
+        """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0, X_dev=None, y_dev=None,
+                     init=None, callback=None):
+    params = (init or init_params)(X.shape[1], n_hidden, 10, seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    for i in range(iterations):
+        probs, cache = forward(X, params)
+        if i % 10 == 0 or i == iterations - 1:
+            history["iteration"].append(i)
+            history["loss"].append(cross_entropy(probs, y))
+            history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+            if X_dev is not None:
+                history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y[:len(X_dev)])))
+        params = update_params(params, backward(X, y, params, cache), learning_rate)
+        if callback is not None:
+            callback(i, history)
+    return params, history
+""",
+        hint="history['dev_accuracy']",
+        mistake="",
+    ),
+    Mistake(
+        "minibatch_sgd",
+        "decaying_rate",
+        """
+def minibatch_sgd(X, y, n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0, X_dev=None, y_dev=None,
+                  update=None, augment=None, callback=None):
+    params = init_params(X.shape[1], n_hidden, 10, seed)
+    step = update_params if update is None else update
+    rng = np.random.default_rng(seed)
+    history = {"iteration": [], "loss": [], "train_accuracy": []}
+    if X_dev is not None:
+        history["dev_accuracy"] = []
+    updates = 0
+    for epoch in range(epochs):
+        order = rng.permutation(X.shape[0])
+        rate = learning_rate / (1 + epoch)
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            Xb = X[idx] if augment is None else augment(X[idx])
+            probs, cache = forward(Xb, params)
+            params = step(params, backward(Xb, y[idx], params, cache), rate)
+            updates += 1
+        probs, _ = forward(X, params)
+        history["iteration"].append(updates)
+        history["loss"].append(cross_entropy(probs, y))
+        history["train_accuracy"].append(float(np.mean(np.argmax(probs, axis=1) == y)))
+        if X_dev is not None:
+            history["dev_accuracy"].append(float(np.mean(np.argmax(forward(X_dev, params)[0], axis=1) == y_dev)))
+        if callback is not None:
+            callback(epoch, history)
+    return params, history
+""",
+        hint="history['loss'] on the 'scheduled' case",
+        mistake="",
+    ),
+]
+
 VARIANTS = [
     # -- update_params --------------------------------------------------------------------------
     Variant(
