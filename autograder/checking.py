@@ -159,6 +159,9 @@ class Outcome(Protocol):
     def args_after(self, case: str) -> tuple:
         """The positional arguments as they were after the student's call (to spot mutation)."""
 
+    def kwargs_after(self, case: str) -> dict:
+        """The keyword arguments as they were after the student's call (to spot mutation)."""
+
 
 def requires(*checks: str) -> Callable:
     """Award this check only when ``checks`` (of the same function) pass too.
@@ -740,3 +743,17 @@ def expect_each(readings: Iterable[tuple[Callable[[], Any], Any, Iterable[Mistak
         if mistake.id in (common or set()) and mistake.fits(got):
             raise CheckFailed(failed.message, mistake=mistake)
     raise CheckFailed(failed.message, failed.hint, mistake=failed.mistake)
+
+
+# -- a network's outputs, for models of mistakes that need them (lessons 05-06) ---------------
+
+
+def network_logits(X: np.ndarray, params: dict) -> np.ndarray:
+    """The logits (the last layer's outputs, before softmax) of a ReLU network ("W1", "b1", ...,
+    "WL", "bL"), in float64: what a mistake that skips or changes a step of the forward pass
+    is compared against."""
+    depth = len(params) // 2
+    signal = np.asarray(X, dtype=np.float64)
+    for layer in range(1, depth):
+        signal = np.maximum(signal @ params[f"W{layer}"] + params[f"b{layer}"], 0.0)
+    return signal @ params[f"W{depth}"] + params[f"b{depth}"]

@@ -66,7 +66,8 @@ class Raised:
 
 def array_to_npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    # np.require, not np.ascontiguousarray: that one turns a 0-d array into shape (1,).
+    np.save(buffer, np.require(array, requirements="C"), allow_pickle=False)
     return buffer.getvalue()
 
 

@@ -39,6 +39,12 @@ def test_plain_values_round_trip():
     assert back["items"][0].dtype == np.int64
 
 
+def test_a_zero_d_array_keeps_its_shape():
+    back = _roundtrip({"mean": np.asarray(np.float64(0.25)), "column": np.arange(3.0)[:, None].T})
+    assert back["mean"].shape == () and back["mean"][()] == 0.25
+    assert back["column"].shape == (1, 3)
+
+
 def test_dataframes_round_trip():
     frame = pd.DataFrame({"ImageId": np.arange(1, 4), "Label": np.array([3, 1, 4])})
     back = _roundtrip(frame)

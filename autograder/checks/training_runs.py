@@ -1,16 +1,27 @@
-"""What the checks of lesson 05's training functions share: a small learnable problem, reading
-and checking what a run returns (params and history), and the properties every training function
-must have (it learns, honours its learning rate and seed, leaves its inputs alone, reports to its
-callback where it should).
+"""What the checks of lesson 05's training functions share: small learnable problems, reading
+and checking what a run returns (params and history), comparing a run whose every step is
+known with the reference's, and the properties every training function must have (it learns,
+honours its learning rate and seed, leaves its inputs alone, reports to its callback where it
+should).
 
-``gradient_descent`` and ``minibatch_sgd`` involve randomness (the initialisation, the shuffles),
-so these check properties, never one order of random draws.
+``gradient_descent`` and ``minibatch_sgd`` involve randomness (the initialisation, the shuffles).
+A run is compared value for value with the reference's only where no random draw decides it: a
+start handed in as ``init``, or an ``update`` rule that walks a fixed path. Elsewhere the checks
+test properties, never one order of random draws.
+
+Which numbers agree across machines, and how closely: a run on float64 inputs gives the same
+numbers on every BLAS kernel to about 1e-12, but a correct loop may compute in float32 (cast
+its inputs, or keep float32 parameters), and two runs then part by about 1e-7 per step, more
+where a hidden unit sits on ReLU's kink. So the iteration numbers are compared exactly, the
+first record (taken before any update) to 1e-5, later losses to 1e-3 and trained parameters to
+1e-3 of their norm (one step of the runs checked moves them by 1e-2 or more), and accuracies to
+one example (a near-tie may tip either way).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -18,6 +29,7 @@ import numpy as np
 from autograder.checking import (
     Call,
     CheckFailed,
+    Mistake,
     Outcome,
     Raised,
     describe,
@@ -26,15 +38,20 @@ from autograder.checking import (
     expect_finite,
     expect_ndarray,
     expect_shape,
-    expect_unchanged,
+    failure,
 )
+from autograder.checks.common_mistakes import check_unchanged, returns_none
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 N_CLASSES = 10
 DIVERGED = (
-    "The loss became nan or inf: the training diverged. The update is params - learning_rate * grad "
-    "(a minus: step against the gradient)."
+    "The loss became nan or inf: the training diverged. Check the step: params - learning_rate * "
+    "grad, against the gradient, with the learning_rate given."
 )
+#: Tolerances of a run compared with the reference's (see the module's docstring).
+FIRST_RECORD_RTOL = 1e-5
+LOSS_RTOL = 1e-3
+PARAMS_NORM_RTOL = 1e-3
 
 
 def blobs(
@@ -60,7 +77,7 @@ def blobs(
 
 
 #: Cases whose callback stops the run on purpose: they return nothing to check but the stop.
-STOPPED = ("callback_each_step", "callback_history")
+STOPPED = ("callback_first_step", "callback_each_step", "callback_history")
 
 
 def finished(fn: Outcome) -> list[str]:
@@ -86,11 +103,22 @@ def reference_learns(train: Callable, cases: dict[str, Call], names: list[str]) 
 def result_pair(fn: Outcome, case: str) -> tuple[Any, Any]:
     """What a training function returned on ``case``: (params, history), checked to be a pair."""
     got = fn.result(case)
+    params_only = isinstance(got, dict) and set(PARAM_NAMES) <= set(got)
+    expect(
+        not params_only,
+        f"{fn.function}(...) on the '{case}' case returned the params dict alone; it should "
+        "return a pair (params, history).",
+        mistake=Mistake(
+            "End with `return params, history`: the history is returned too.",
+            id=f"{fn.function}.returns_params_only",
+        ),
+    )
     expect(
         isinstance(got, (tuple, list)) and len(got) == 2,
         f"{fn.function}(...) on the '{case}' case should return a pair (params, history); "
         f"got {describe(got)}.",
-        "End with `return params, history`.",
+        "End with `return params, history`." if got is not None else None,
+        mistake=returns_none(fn.function) if got is None else None,
     )
     return got[0], got[1]
 
@@ -140,12 +168,17 @@ def check_params_shapes(fn: Outcome, case: str) -> None:
         expect_finite(value, f"'{k}' ({what})", hint=DIVERGED)
 
 
+def history_keys(call: Call) -> list[str]:
+    """The keys the history of a call must have."""
+    return ["iteration", "loss", "train_accuracy"] + (["dev_accuracy"] if has_dev(call) else [])
+
+
 def history_of(fn: Outcome, case: str) -> dict[str, np.ndarray]:
     """The history of a case as a dict of float arrays, after checking its format."""
     call = fn.call(case)
     _, history = result_pair(fn, case)
     what = f"the history {fn.function} returns on the '{case}' case"
-    keys = ["iteration", "loss", "train_accuracy"] + (["dev_accuracy"] if has_dev(call) else [])
+    keys = history_keys(call)
     history = expect_dict(
         history,
         keys,
@@ -190,28 +223,63 @@ def history_of(fn: Outcome, case: str) -> dict[str, np.ndarray]:
     return arrays
 
 
-def check_accuracy_list(values: np.ndarray, n: int, name: str, case: str) -> None:
-    """Recorded accuracies: fractions in [0, 1] of n examples (not percentages or counts)."""
+def _whole(values: np.ndarray, n: int) -> bool:
+    return bool(np.all(np.abs(values - np.round(values)) <= 1e-6 * max(1, n)))
+
+
+def check_accuracy_list(
+    values: np.ndarray, n: int, name: str, case: str, function: str, other_n: int | None = None
+) -> None:
+    """Recorded accuracies: fractions in [0, 1] of n examples (not percentages or counts);
+    ``other_n`` is the size of the other set (dev for train, train for dev)."""
     expect_finite(values, f"history['{name}'] on the '{case}' case")
     if values.size and (values.min() < 0 or values.max() > 1):
-        hint = (
-            "That looks like a percentage: do not multiply by 100."
-            if values.max() <= 100
-            and np.allclose(values * n / 100, np.round(values * n / 100), atol=1e-6)
-            else "That looks like a count: divide by the number of examples."
+        message = (
+            f"history['{name}'] on the '{case}' case has values from {values.min():.6g} to "
+            f"{values.max():.6g}; an accuracy is a fraction in [0, 1] of the {n} examples."
         )
-        raise CheckFailed(
-            f"history['{name}'] on the '{case}' case has values from {values.min():.6g} to {values.max():.6g}; "
-            "an accuracy is a fraction in [0, 1].",
-            hint,
+        raise failure(
+            message,
+            [
+                Mistake(
+                    "That is a percentage: record the fraction, np.mean(predictions == labels), "
+                    "without the factor 100.",
+                    matches=lambda v: bool(v.max() <= 100 and _whole(v * n / 100, n)),
+                    id=f"{function}.accuracy_percentage",
+                ),
+                Mistake(
+                    "That is a count of correct predictions: divide it by the number of "
+                    "examples (np.mean does).",
+                    matches=lambda v: bool(v.min() >= 0 and v.max() <= n and _whole(v, n)),
+                    id=f"{function}.accuracy_count",
+                ),
+            ],
+            values,
         )
-    counts = values * n
-    expect(
-        bool(np.allclose(counts, np.round(counts), atol=1e-6)),
-        f"history['{name}'] on the '{case}' case is not the fraction of the {n} examples "
-        f"classified correctly (e.g. {values[np.argmax(np.abs(counts - np.round(counts)))]:.6g}).",
-        "Compute it on the whole set named (X and y for train, X_dev and y_dev for dev): "
-        "np.mean(predictions == labels).",
+    if _whole(values * n, n):
+        return
+    worst = values[np.argmax(np.abs(values * n - np.round(values * n)))]
+    right = "X and y" if name == "train_accuracy" else "X_dev and y_dev"
+    raise failure(
+        f"history['{name}'] on the '{case}' case is not a fraction of the {n} examples "
+        f"classified correctly (e.g. {worst:.6g} times {n} is not a whole number).",
+        [
+            Mistake(
+                "That is the share of matching entries between one-hot rows (of 10, 8 match "
+                "even when the prediction is wrong): compare the predicted class with the "
+                "label, np.mean(np.argmax(probs, axis=1) == y).",
+                matches=lambda v: bool(v.min() >= 0.8 and _whole((1.0 - v) * 5 * n, n)),
+                id=f"{function}.accuracy_one_hot",
+            ),
+            Mistake(
+                f"Those are fractions of {other_n} examples, the size of the other set: "
+                f"'{name}' is measured on {right}.",
+                matches=lambda v: other_n is not None and _whole(v * other_n, other_n),
+                id=f"{function}.accuracy_of_other_set",
+            ),
+        ],
+        values,
+        f"Compute it on all of {right}: np.mean(predictions == labels).",
     )
 
 
@@ -224,13 +292,20 @@ def check_format(fn: Outcome, case: str) -> dict[str, np.ndarray]:
             "dev_accuracy" not in fn.result(case)[1],
             f"the history {fn.function} returns on the '{case}' case has a 'dev_accuracy' entry, but no "
             "dev data was given.",
-            "Add 'dev_accuracy' only when X_dev and y_dev are given (they default to None).",
+            mistake=Mistake(
+                "Add 'dev_accuracy' only when X_dev and y_dev are given (they default to None).",
+                id=f"{fn.function}.dev_accuracy_without_dev_set",
+            ),
         )
-    check_accuracy_list(history["train_accuracy"], len(call.args[1]), "train_accuracy", case)
+    n_train = len(call.args[1])
+    n_dev = len(call.kwargs["y_dev"]) if has_dev(call) else None
+    check_accuracy_list(
+        history["train_accuracy"], n_train, "train_accuracy", case, fn.function, n_dev
+    )
     expect_finite(history["loss"], f"history['loss'] on the '{case}' case", hint=DIVERGED)
-    if has_dev(call):
+    if n_dev is not None:
         check_accuracy_list(
-            history["dev_accuracy"], len(call.kwargs["y_dev"]), "dev_accuracy", case
+            history["dev_accuracy"], n_dev, "dev_accuracy", case, fn.function, n_train
         )
     return history
 
@@ -238,16 +313,21 @@ def check_format(fn: Outcome, case: str) -> dict[str, np.ndarray]:
 def check_learns(
     fn: Outcome, cases: list[str], *, min_accuracy: float, hint: Callable[[str], str]
 ) -> None:
-    """``hint(case)`` names the likely cause when a case does not learn."""
+    """``hint(case)`` is advice for a case that does not learn (it names no mistake)."""
     for case in cases:
         history = history_of(fn, case)
         loss, accuracy = history["loss"], history["train_accuracy"]
         expect_finite(loss, f"history['loss'] on the '{case}' case", hint=DIVERGED)
         if len(loss) > 1 and bool(np.allclose(loss, loss[0], rtol=1e-9, atol=0)):
             raise CheckFailed(
-                f"{fn.function} on the '{case}' case: the loss stayed at {loss[0]:.4g}; it should go down.",
-                "The params never changed: assign the update back, params = update_params(params, grads, "
-                "learning_rate), so the next forward pass uses the new params.",
+                f"{fn.function} on the '{case}' case: the loss stayed at {loss[0]:.4g} in every "
+                "record; it should go down.",
+                mistake=Mistake(
+                    "Every forward pass saw the same params: assign the update back, params = "
+                    "update_params(params, grads, learning_rate), so that the next forward pass "
+                    "uses the new params.",
+                    id=f"{fn.function}.update_not_used",
+                ),
             )
         if len(loss) > 1:
             expect(
@@ -276,16 +356,16 @@ def check_learning_rate(fn: Outcome, zero_case: str, trained_case: str) -> None:
             ):
                 hint = (
                     "The accuracy stayed the same but the loss changed: record the loss of the "
-                    "whole training set (X, y), not an average of batch losses."
+                    "whole training set (X, y) with the current params."
                 )
             else:
                 hint = (
-                    "Pass learning_rate on to update_params (params - learning_rate * grad); do not "
-                    "use a fixed rate."
+                    "Pass learning_rate on to the update (params - learning_rate * grad); a fixed "
+                    "rate ignores it."
                 )
             raise CheckFailed(
-                f"with learning_rate=0 nothing should change, but history['{key}'] on the '{zero_case}' "
-                f"case went from {values[0]:.6g} to {values[-1]:.6g}.",
+                f"with learning_rate=0 nothing should change, but history['{key}'] on the "
+                f"'{zero_case}' case went from {values[0]:.6g} to {values[-1]:.6g}.",
                 hint,
             )
     start, _ = result_pair(fn, zero_case)
@@ -306,7 +386,10 @@ def check_learning_rate(fn: Outcome, zero_case: str, trained_case: str) -> None:
         f"{fn.function}: {', '.join(unchanged)} came back unchanged from training on the "
         f"'{trained_case}' case (the '{zero_case}' case, with the same seed and learning_rate=0, "
         "returns the same values).",
-        "Update every parameter each step: all of W1, b1, W2, b2 (update_params does).",
+        mistake=Mistake(
+            "Update every parameter each step: all of W1, b1, W2, b2 (update_params does).",
+            id=f"{fn.function}.parameters_not_updated",
+        ),
     )
 
 
@@ -320,9 +403,10 @@ def check_seed(fn: Outcome, case: str, same: str, other: str) -> None:
     again = expect_dict(
         again, PARAM_NAMES, f"the params {fn.function} returns on the '{same}' case"
     )
-    hint = (
-        "Draw every random number from the seed: init_params(..., seed) and "
-        "np.random.default_rng(seed), not np.random.* without a seed."
+    unseeded = Mistake(
+        "Two runs with the same seed differ: draw every random number from the seed, "
+        "init_params(..., seed) and np.random.default_rng(seed), not np.random.* without one.",
+        id=f"{fn.function}.not_reproducible",
     )
     for k in PARAM_NAMES:
         expect(
@@ -330,7 +414,7 @@ def check_seed(fn: Outcome, case: str, same: str, other: str) -> None:
             and bool(np.allclose(params[k], again[k], rtol=1e-6, atol=1e-8, equal_nan=True)),
             f"{fn.function} gave different '{k}' on two runs with the same inputs and seed "
             f"(the '{case}' and '{same}' cases).",
-            hint,
+            mistake=unseeded,
         )
     if isinstance(history, dict) and isinstance(history_again, dict):
         for key in ("loss", "train_accuracy"):
@@ -341,7 +425,7 @@ def check_seed(fn: Outcome, case: str, same: str, other: str) -> None:
                 and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True)),
                 f"{fn.function} recorded a different history['{key}'] on two runs with the same "
                 f"inputs and seed (the '{case}' and '{same}' cases).",
-                hint,
+                mistake=unseeded,
             )
     different, _ = result_pair(fn, other)
     different = expect_dict(
@@ -350,18 +434,16 @@ def check_seed(fn: Outcome, case: str, same: str, other: str) -> None:
     expect(
         not np.array_equal(np.asarray(params["W1"]), np.asarray(different["W1"])),
         f"{fn.function} gave the same 'W1' for two different seeds (the '{case}' and '{other}' cases).",
-        "Pass the seed on: init_params(X.shape[1], n_hidden, 10, seed).",
+        mistake=Mistake(
+            "The seed is not used: pass the seed on, init_params(X.shape[1], n_hidden, 10, seed).",
+            id=f"{fn.function}.ignores_seed",
+        ),
     )
 
 
 def check_inputs_unchanged(fn: Outcome, hint: str) -> None:
-    """X and y are left as they were on every case that runs to the end."""
-    for case in finished(fn):
-        call = fn.call(case)
-        fn.result(case)
-        after = fn.args_after(case)
-        expect_unchanged(call.args[0], after[0], "X", hint=hint)
-        expect_unchanged(call.args[1], after[1], "y", hint=hint)
+    """X, y, X_dev and y_dev are left as they were on every case that runs to the end."""
+    check_unchanged(fn, ("X", "y"), hint, cases=finished(fn), keywords=("X_dev", "y_dev"))
 
 
 def check_dev(fn: Outcome, case: str, *, min_accuracy: float) -> None:
@@ -369,13 +451,190 @@ def check_dev(fn: Outcome, case: str, *, min_accuracy: float) -> None:
     call = fn.call(case)
     history = history_of(fn, case)
     dev = history["dev_accuracy"]
-    check_accuracy_list(dev, len(call.kwargs["y_dev"]), "dev_accuracy", case)
+    check_accuracy_list(dev, len(call.kwargs["y_dev"]), "dev_accuracy", case, fn.function)
     expect(
         dev[-1] >= min_accuracy,
         f"{fn.function} on the '{case}' case: the dev accuracy ends at {dev[-1]:.3g}; the dev rows "
         f"come from the same clusters, so it should reach {min_accuracy:g}.",
         "Measure it with the current params on X_dev against y_dev.",
     )
+
+
+# -- a run compared with the reference's, record by record -------------------------------------
+
+
+def accuracy_mistakes(
+    function: str, key: str, want: np.ndarray, n: int, other: np.ndarray | None
+) -> list[Mistake]:
+    """What a recorded accuracy list holds under the usual mistakes, given the right one
+    (``want``, of n examples) and the other set's (``other``: dev for train and the reverse)."""
+    mistakes = [
+        Mistake(
+            "That is the error rate (the fraction wrong): record the fraction classified correctly.",
+            1.0 - want,
+            id=f"{function}.error_rate",
+        ),
+        Mistake(
+            "That is the share of matching entries between one-hot rows (of 10, 8 match even when "
+            "the prediction is wrong): compare the predicted class with the label, "
+            "np.mean(np.argmax(probs, axis=1) == y).",
+            1.0 - 0.2 * (1.0 - want),
+            id=f"{function}.accuracy_one_hot",
+        ),
+    ]
+    if other is not None and len(other) == len(want) and not np.allclose(other, want):
+        where = "X_dev and y_dev" if key == "train_accuracy" else "X and y"
+        right = "X and y" if key == "train_accuracy" else "X_dev and y_dev"
+        mistakes.append(
+            Mistake(
+                f"Those are the accuracies of the other set ({where}): '{key}' is measured on "
+                f"{right}.",
+                other,
+                id=f"{function}.accuracy_of_other_set",
+            )
+        )
+    return mistakes
+
+
+def _records(labels: Iterable[float]) -> list[int]:
+    return [round(v) for v in labels]
+
+
+Reading = tuple[Callable[[], None], Any, list[Mistake]]
+
+
+def record_reading(
+    got: np.ndarray,
+    want: np.ndarray,
+    labels: list[int],
+    what: str,
+    *,
+    tolerance: Callable[[int], float],
+    mistakes: Iterable[Mistake] = (),
+    hint: str | None = None,
+) -> Reading:
+    """A reading for ``expect_each``: one history list against the reference's, record by
+    record; ``tolerance(j)`` is how far record j may be from the reference's (absolute)."""
+
+    def compare() -> None:
+        wrong = [j for j in range(len(want)) if not abs(got[j] - want[j]) <= tolerance(j)]
+        if not wrong:
+            return
+        j = wrong[0]
+        first = "the first record, " if j == 0 else ""
+        raise CheckFailed(
+            f"{what}: {len(wrong)} of {len(want)} records differ; at iteration {labels[j]} "
+            f"({first}record {j}) it is {got[j]:.6g}, expected {want[j]:.6g} "
+            f"(tolerance {tolerance(j):.2g}).",
+            hint,
+        )
+
+    return compare, got, list(mistakes)
+
+
+def one_step_late(
+    function: str, labels: list[int], want: np.ndarray, tolerance: Callable[[int], float], hint: str
+) -> Mistake:
+    """The mistake of recording each value one update late: where two records are one update
+    apart, the earlier one holds the later one's value."""
+    pairs = [j for j in range(len(labels) - 1) if labels[j + 1] == labels[j] + 1]
+    return Mistake(
+        hint,
+        matches=lambda got: (
+            bool(pairs) and all(abs(got[j] - want[j + 1]) <= tolerance(j) for j in pairs)
+        ),
+        id=f"{function}.recorded_after_update",
+    )
+
+
+def history_readings(
+    fn: Outcome,
+    case: str,
+    *,
+    loss_tolerance: Callable[[int, float], float],
+    accuracy_examples: int = 1,
+    mistakes: dict[str, list[Mistake]] | None = None,
+    hint: str | None = None,
+) -> list[Reading]:
+    """Readings for ``expect_each``: every list of the history of ``case`` against the
+    reference's, every record (the first included), at the same iterations.
+
+    ``loss_tolerance(j, want)`` is the absolute tolerance of record j's loss; accuracies may
+    differ by ``accuracy_examples`` examples (a near-tie tipped by rounding); ``mistakes``
+    adds models per key ("loss", "train_accuracy", "dev_accuracy").
+    """
+    call = fn.call(case)
+    history = history_of(fn, case)
+    _, want_history = fn.expected(case)
+    want = {k: np.asarray(v, dtype=np.float64) for k, v in want_history.items()}
+    labels = _records(want["iteration"])
+    got_labels = _records(history["iteration"])
+    expect(
+        got_labels == labels,
+        f"history['iteration'] on the '{case}' case is {_shown(got_labels)}; expected "
+        f"{_shown(labels)}: the records cannot be compared.",
+        hint,
+    )
+    mistakes = mistakes or {}
+    what = f"history['{{}}'] on the '{case}' case"
+    readings = [
+        record_reading(
+            history["loss"],
+            want["loss"],
+            labels,
+            what.format("loss"),
+            tolerance=lambda j: loss_tolerance(j, float(want["loss"][j])),
+            mistakes=mistakes.get("loss", []),
+            hint=hint,
+        )
+    ]
+    sizes = {"train_accuracy": len(call.args[1])}
+    if has_dev(call):
+        sizes["dev_accuracy"] = len(call.kwargs["y_dev"])
+    for key, n in sizes.items():
+        other_key = "dev_accuracy" if key == "train_accuracy" else "train_accuracy"
+        readings.append(
+            record_reading(
+                history[key],
+                want[key],
+                labels,
+                what.format(key),
+                tolerance=lambda j, n=n: (accuracy_examples + 1e-6) / n,
+                mistakes=accuracy_mistakes(fn.function, key, want[key], n, want.get(other_key))
+                + mistakes.get(key, []),
+                hint=hint,
+            )
+        )
+    return readings
+
+
+def compare_params(fn: Outcome, case: str, *, rtol: float, hint: str | None = None) -> None:
+    """The trained params of ``case`` against the reference's: every parameter within ``rtol``
+    of its norm."""
+    got, _ = result_pair(fn, case)
+    want, _ = fn.expected(case)
+    what = f"the params {fn.function} returns on the '{case}' case"
+    got = expect_dict(got, PARAM_NAMES, what)
+    for k in PARAM_NAMES:
+        value = expect_ndarray(got[k], f"'{k}' ({what})")
+        expect_shape(value, np.shape(want[k]), f"'{k}' ({what})")
+        expect_finite(value, f"'{k}' ({what})", hint=DIVERGED)
+        target = np.asarray(want[k], dtype=np.float64)
+        error = float(np.linalg.norm(value.astype(np.float64) - target))
+        scale = float(np.linalg.norm(target))
+        if error > rtol * max(scale, 1e-12):
+            raise CheckFailed(
+                f"'{k}' ({what}) differs from the reference's by {error / max(scale, 1e-12):.3g} "
+                f"of its size (tolerance {rtol:g}).",
+                hint,
+            )
+
+
+def _shown(values: list) -> list:
+    return values if len(values) <= 8 else values[:4] + ["..."] + values[-2:]
+
+
+# -- callbacks ----------------------------------------------------------------------------------
 
 
 def _callback_stop(raised: Raised | None) -> bool:
@@ -398,57 +657,119 @@ def _stop_report(message: str) -> tuple[str, str, str] | None:
     return (found["step"], found["records"], found["last"]) if found else None
 
 
-def check_callback(
-    fn: Outcome, case: str, *, unit: str, stops: set[tuple[str, str, str]] | None = None
-) -> None:
-    """The run on ``case`` must be stopped by its callback where the reference's was (or where
-    ``stops`` allows)."""
-    call = fn.call(case)
-    probe = call.kwargs["callback"].name
+def _callback_report(fn: Outcome, case: str) -> tuple[str, str, str] | None:
+    """What the stopping callback of ``case`` reported (step, records, last iteration), or None
+    when the run went to the end; the function's own error is reported as usual."""
     raised = fn.raised(case)
-    want = fn.expected_raised(case)
-    what = f"{fn.function} on the '{case}' case (callback={probe})"
+    if raised is not None and not _callback_stop(raised):
+        fn.result(case)  # the function's own error (or NotImplementedError), reported as usual
+    if raised is None:
+        return None
+    return _stop_report(raised.message) or ("?", "?", raised.message)
+
+
+def _callback_mistakes(fn: Outcome, unit: str, seen: dict, wanted: dict) -> list[Mistake]:
+    """What the callbacks report under the usual mistakes, judged on all the stopping cases:
+    stop_at_step_0 tells a callback counted from 1 (never called with 0) from one called
+    before the record (called with 0 before any record)."""
+    first, each, second = STOPPED
+    want_step, want_records, want_last = wanted[second]
+    late = seen[second]
+    one_later = (str(int(want_step) + 1), want_records, want_last) if want_step.isdigit() else None
+    said = " ".join(str(report[2]) for report in seen.values() if report is not None)
+    return [
+        Mistake(
+            f"The callback is never called: call callback({unit}, history) once after every "
+            f"{unit}.",
+            matches=lambda _: all(report is None for report in seen.values()),
+            id=f"{fn.function}.callback_never_called",
+        ),
+        Mistake(
+            f"The callback gets something else than ({unit}, history): call "
+            f"callback({unit}, history), the {unit} counted from 0 first, then the history dict.",
+            matches=lambda _: (
+                "its first argument is a" in said
+                or "the second argument is not the history dict" in said
+            ),
+            id=f"{fn.function}.callback_arguments",
+        ),
+        Mistake(
+            f"The callback's {unit} is counted from 1: call callback({unit}, history) with the "
+            f"{unit} just done counted from 0.",
+            matches=lambda _: seen[first] is None and one_later is not None and late == one_later,
+            id=f"{fn.function}.callback_counts_from_one",
+        ),
+        Mistake(
+            f"The callback is called before the {unit}'s record is in the history: call it "
+            f"after the record (and the update).",
+            matches=lambda _: seen[first] is not None and seen[first][:2] == ("0", "0"),
+            id=f"{fn.function}.callback_before_record",
+        ),
+        Mistake(
+            "The callback is called only at the iterations that add a record: call it after "
+            "every iteration.",
+            matches=lambda _: (
+                unit == "iteration"
+                and seen[each] is None
+                and seen[first] == wanted[first]
+                and late == wanted[second]
+            ),
+            id=f"{fn.function}.callback_only_at_records",
+        ),
+        Mistake(
+            "The callback is called more often than once per epoch (its count runs ahead of "
+            "the epochs): call it once after every epoch, after the epoch's record.",
+            matches=lambda _: (
+                unit == "epoch"
+                and late is not None
+                and late[1] == want_records
+                and late[0].isdigit()
+                and want_step.isdigit()
+                and int(late[0]) > int(want_step) + 1
+            ),
+            id=f"{fn.function}.callback_after_every_batch",
+        ),
+    ]
+
+
+def check_callbacks(fn: Outcome, *, unit: str) -> None:
+    """The runs of the STOPPED cases must be stopped by their callbacks where the reference's
+    were: stop_at_step_0 and stop_at_step_3 (called with every step) and
+    stop_at_second_record (called with the history so far)."""
+    seen = {case: _callback_report(fn, case) for case in STOPPED}
+    wanted = {case: _stop_report(fn.expected_raised(case).message) for case in STOPPED}
     every = (
         f"Call callback({unit}, history) once after every {unit}, with {unit} counted from 0 "
         f"and the history dict itself, once the {unit}'s record and update are done."
     )
-    if raised is not None and not _callback_stop(raised):
-        fn.result(case)  # the function's own error (or NotImplementedError), reported as usual
-    if raised is None:
-        if probe == "stop_at_step_3":
-            hint = (
-                f"It was never called with {unit} 3: call it after every {unit}, not only when a "
-                "record is added. " + every
+    mistakes = _callback_mistakes(fn, unit, seen, wanted)
+    for case in STOPPED:
+        probe = fn.call(case).kwargs["callback"].name
+        what = f"{fn.function} on the '{case}' case (callback={probe})"
+        if seen[case] is None:
+            stop = {
+                "stop_at_step_0": "at step 0,",
+                "stop_at_step_3": "at step 3,",
+            }.get(probe, "once the history has two records,")
+            raise failure(
+                f"{what} ran to the end: its callback, which stops the run {stop} never did.",
+                mistakes,
+                seen,
+                every,
             )
-        else:
-            hint = "The callback never saw a history with two records. " + every
-        stop = "at step 3," if probe == "stop_at_step_3" else "once the history has two records,"
-        raise CheckFailed(
-            f"{what} ran to the end: its callback, which stops the run {stop} never did.", hint
-        )
-    allowed = {_stop_report(want.message)} | (stops or set())
-    if _stop_report(raised.message) not in allowed:
-        raise CheckFailed(
-            f"{what}: the callback reported '{raised.message}'; expected '{want.message}'.",
-            every,
-        )
-
-
-def check_left_at_start(
-    fn: Outcome, case: str, names: tuple[str, ...], what: str, hint: str
-) -> None:
-    """The params of ``case`` must be exactly where training started: where the
-    'zero_learning_rate' case (same X shape, n_hidden and seed, learning rate 0) left them."""
-    got, _ = result_pair(fn, case)
-    start, _ = result_pair(fn, "zero_learning_rate")
-    got = expect_dict(got, PARAM_NAMES, what, hint=hint)
-    start = expect_dict(start, PARAM_NAMES, "the params of the 'zero_learning_rate' case")
-    for k in names:
-        value = expect_ndarray(got[k], f"'{k}' in {what}")
-        expect_shape(value, np.shape(start[k]), f"'{k}' in {what}")
-        expect(
-            np.array_equal(value, start[k]),
-            f"'{k}' in {what} changed during training (it should equal the start, which the "
-            "'zero_learning_rate' case returns).",
-            hint,
-        )
+        if seen[case] != wanted[case]:
+            got_step, got_records, got_last = seen[case]
+            want_step, want_records, want_last = wanted[case]
+            stopped = (
+                f"the callback stopped it: {got_last}"
+                if got_step == "?"
+                else f"the callback was stopped at step {got_step} with {got_records} records in "
+                f"the history, the last at iteration {got_last}"
+            )
+            raise failure(
+                f"{what}: {stopped}; expected step {want_step}, {want_records} records, the last "
+                f"at {want_last}.",
+                mistakes,
+                seen,
+                every,
+            )

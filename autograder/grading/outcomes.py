@@ -14,6 +14,7 @@ grader error too: a check over nothing must not pass.
 from __future__ import annotations
 
 import copy
+import re
 import time
 import traceback
 from collections.abc import Callable
@@ -114,6 +115,14 @@ class _OutcomeBase:
             )
         return got.args_after
 
+    def kwargs_after(self, case: str) -> dict:
+        got = self._student(case)
+        if got.kwargs_after is None:
+            raise CheckFailed(
+                f"the inputs of the '{case}' case could not be read back after the call."
+            )
+        return got.kwargs_after
+
     def _unfinished(self, raised: codec.Raised) -> NotImplementedYet:
         """A stub's NotImplementedError: this function's own, or one it calls (named)."""
         named = raised.message.strip().strip("'\"")
@@ -125,22 +134,53 @@ class _OutcomeBase:
         return NotImplementedYet(self.function)
 
 
+_MATMUL = re.compile(r"^matmul: .*\(size (?P<rows>\d+) is different from (?P<columns>\d+)\)")
+_DOT = re.compile(
+    r"^shapes \(.*\) and \(.*\) not aligned: (?P<columns>\d+) \(dim \d+\) != (?P<rows>\d+)"
+)
+_BROADCAST = re.compile(r"broadcast together with shapes \((\d+),(\d+)\) \((\d+),(\d+)\)")
+_CODE = re.compile(r"line \d+, in [^\s:]+: (?P<code>.*)$")
+
+
 def hint_for_exception(raised: codec.Raised) -> str | None:
+    """Advice on an exception the student's function raised, from what the exception itself
+    shows (its type, its message, the line it came from), never a guess at its cause: the
+    batch-first shapes of X and W1 are mentioned only for a product of X and W1 whose sizes do
+    not fit. None when the message says all there is to say."""
     message = raised.message
     if raised.type == "PermissionError" and (
         "not permitted" in message or "denied" in message or "grader" in message
     ):
         return "Graded functions may only compute: no files, processes or network."
     if raised.type == "NameError":
+        found = re.search(r"name '([^']+)' is not defined", message)
+        name = f"`{found[1]}`" if found else "A name it uses"
         return (
-            "A name it uses is not defined in this notebook (a helper in a cell that was deleted?)."
+            f"{name} is not defined when the function runs. When grading, only the notebook's "
+            "imports, functions, classes and constants are taken: not variables set by other "
+            "statements, nor anything from a deleted cell."
         )
     if raised.type == "MemoryError":
         return "It asked for far more memory than the task needs."
-    if raised.type in ("ValueError", "IndexError") and any(
-        word in message for word in ("shape", "broadcast", "aligned")
-    ):
-        return "Check the shapes: the course is batch-first, X is (N, 784) and W1 is (784, H)."
+    if raised.type != "ValueError":
+        return None
+    sizes = _MATMUL.search(message) or _DOT.search(message)
+    if sizes:
+        hint = (
+            f"In A @ B, the columns of A must match the rows of B; here A has "
+            f"{sizes['columns']} columns and B {sizes['rows']} rows."
+        )
+        code = _CODE.search(raised.where or "")
+        line = code["code"] if code else ""
+        product = any(op in line for op in ("@", "dot(", "matmul("))
+        if product and re.search(r"\bX\b", line) and "W1" in line:
+            hint += " The course is batch-first: X is (N, n_in) and W1 is (n_in, H), so X @ W1."
+        return hint
+    shapes = _BROADCAST.search(message)
+    if shapes:
+        a, b, c, d = (int(n) for n in shapes.groups())
+        if (a, b) == (d, c) and a != b:
+            return f"The shapes ({a}, {b}) and ({c}, {d}) are each other's transpose."
     return None
 
 

@@ -53,7 +53,8 @@ class Frame:
         self.arrays: list[np.ndarray] = []
 
     def put(self, array: np.ndarray) -> str:
-        self.arrays.append(np.ascontiguousarray(array))
+        # np.require, not np.ascontiguousarray: that one turns a 0-d array into shape (1,).
+        self.arrays.append(np.require(array, requirements="C"))
         return str(len(self.arrays) - 1)
 
     def encode(self, value: Any) -> Any:

@@ -88,14 +88,33 @@ def _stop_training(step, history) -> None:
     raise RuntimeError(f"stopped by the callback at step {step}: {seen}")
 
 
+def _check_step(step) -> None:
+    """Stop at once, saying so, when the first argument is not a step number."""
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+        # A RuntimeError, as every stop of these callbacks: the checks read it as a stop.
+        raise RuntimeError(  # noqa: TRY004
+            f"stopped by the callback: its first argument is a {type(step).__name__}, not the "
+            "step number"
+        )
+
+
+def stop_at_step_0(step, history) -> None:
+    """A callback that stops training when it is called with step 0, reporting the history."""
+    _check_step(step)
+    if step == 0:
+        _stop_training(step, history)
+
+
 def stop_at_step_3(step, history) -> None:
     """A callback that stops training when it is called with step 3, reporting the history."""
+    _check_step(step)
     if step == 3:
         _stop_training(step, history)
 
 
 def stop_at_second_record(step, history) -> None:
     """A callback that stops training the first time the history holds two records."""
+    _check_step(step)
     try:
         recorded = len(history["iteration"])
     except Exception:  # noqa: BLE001
@@ -104,10 +123,93 @@ def stop_at_second_record(step, history) -> None:
         _stop_training(step, history)
 
 
+#: How far b2's class-0 entry moves per step of ``scheduled_step``, per unit of learning rate.
+SCHEDULE_STEP = 0.5
+
+
+def schedule_point(n_in: int, n_hidden: int, n_out: int, k: int, learning_rate: float) -> dict:
+    """The k-th point of the path ``scheduled_step`` walks, for a network of these sizes: fixed
+    float64 weights and b1 (drawn from a seed made of the sizes), and b2 the fixed b2 with its
+    class-0 entry moved by k * SCHEDULE_STEP * learning_rate."""
+    rng = np.random.default_rng([n_in, n_hidden, n_out])
+    shapes = {"W1": (n_in, n_hidden), "b1": (n_hidden,), "W2": (n_hidden, n_out), "b2": (n_out,)}
+    point = {name: rng.normal(0.0, 0.8, size=shape) for name, shape in shapes.items()}
+    point["b2"][0] += k * SCHEDULE_STEP * learning_rate
+    return point
+
+
+def _sizes(params: dict) -> tuple[int, int, int]:
+    n_in, n_hidden = np.shape(params["W1"])
+    return int(n_in), int(n_hidden), int(np.shape(params["W2"])[1])
+
+
+def _schedule_index(params: dict, learning_rate: float) -> int:
+    """Which point of the schedule ``params`` are at (0 when at none: the start)."""
+    sizes = _sizes(params)
+    if not learning_rate:
+        return 0
+    offset = float(params["b2"][0]) - float(schedule_point(*sizes, 0, 0.0)["b2"][0])
+    k = round(offset / (SCHEDULE_STEP * learning_rate))
+    if k < 1:
+        return 0
+    point = schedule_point(*sizes, k, learning_rate)
+    same = all(np.allclose(params[n], point[n], rtol=1e-5, atol=1e-6) for n in point)
+    return k if same else 0
+
+
+def scheduled_step(params: dict, grads: dict, learning_rate: float) -> dict:
+    """An update rule for minibatch_sgd that ignores the gradients and walks a fixed path: from
+    point k of ``schedule_point`` it goes to k + 1, and from anywhere else (the start) to
+    point 1. After n updates the parameters are at point n, whatever the initialisation and the
+    order of the batches, so what the history records is known exactly."""
+    return schedule_point(
+        *_sizes(params), _schedule_index(params, learning_rate) + 1, learning_rate
+    )
+
+
+def record_batch_labels(params: dict, grads: dict, learning_rate: float) -> dict:
+    """An update rule for minibatch_sgd that shows which labels every batch held. It sets W1 = 0
+    and b1 = -1 (every hidden unit off, so no gradient reaches W1, b1 or W2) and b2 = 0 (every
+    output 0.1): from the second update on, grads["db2"] is 0.1 minus each class's share of the
+    batch's labels. It writes db2 in W2's first row after moving the earlier rows down one, so
+    W2 ends as the record of the last batches, the most recent first."""
+    W2 = np.roll(np.array(params["W2"], dtype=np.float64), 1, axis=0)
+    W2[0] = np.asarray(grads["db2"], dtype=np.float64)
+    return {
+        "W1": np.zeros(np.shape(params["W1"])),
+        "b1": np.full(np.shape(params["b1"]), -1.0),
+        "W2": W2,
+        "b2": np.zeros(np.shape(params["b2"])),
+    }
+
+
+#: ``constant_batches`` returns more rows than this as they are: they are not one batch.
+BATCH_ROWS = 32
+
+
+def constant_batches(X_batch: np.ndarray) -> np.ndarray:
+    """An augment function for minibatch_sgd that turns a batch (at most BATCH_ROWS rows) into
+    constant images of 0.5: every input pixel then gets the same gradient, so every row of W1
+    moves the same way. More rows at once (not one batch) come back as they are."""
+    if np.shape(X_batch)[0] > BATCH_ROWS:
+        return X_batch
+    return np.full_like(X_batch, 0.5)
+
+
 PROBES.update(
     {
         f.__name__: f
-        for f in (uniform_init, no_step, blank_images, stop_at_step_3, stop_at_second_record)
+        for f in (
+            uniform_init,
+            no_step,
+            blank_images,
+            stop_at_step_0,
+            stop_at_step_3,
+            stop_at_second_record,
+            scheduled_step,
+            record_batch_labels,
+            constant_batches,
+        )
     }
 )
 
