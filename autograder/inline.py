@@ -204,8 +204,8 @@ def skip_if_unfinished() -> Iterator[None]:
 
 
 def _unfinished(name: str) -> str:
-    """ "`relu` (lesson 02, 02_activations.ipynb) is not implemented yet." for a graded
-    function; the bare name for anything else."""
+    """What is unfinished, in words: "relu is not implemented yet: it is an exercise of lesson 02
+    (02_activations.ipynb)." for a graded function; the bare name for anything else."""
     if not name:
         return "an exercise above is not implemented yet."
     try:
@@ -213,9 +213,11 @@ def _unfinished(name: str) -> str:
 
         lesson = load_course().lesson_of(name)
     except Exception:  # noqa: BLE001 - not a graded function, or no course.yml here
-        return f"`{name}` is not implemented yet."
+        return f"{name} is not implemented yet."
     number = lesson.id.split("_", 1)[0]
-    return f"`{name}` is not implemented yet: it is an exercise of lesson {number} ({lesson.notebook})."
+    return (
+        f"{name} is not implemented yet: it is an exercise of lesson {number} ({lesson.notebook})."
+    )
 
 
 def _open_figures() -> set[int]:
