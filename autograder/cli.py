@@ -27,6 +27,7 @@ from autograder.errors import (
     UsageError,
     UserError,
 )
+from autograder.sandbox.doctor import ALLOW_FLAG, ALLOW_VARIABLE
 
 
 def _error(message: str) -> int:
@@ -197,6 +198,7 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
             lessons=args.lesson,
             data=Path(args.data) if args.data else None,
             visibility=args.visibility,
+            allow_weak_isolation=args.allow_weak_isolation,
         )
     except GradescopeError as exc:
         return _error(str(exc))
@@ -290,7 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--require-isolation",
         action="store_true",
-        help="refuse to grade (exit 2) unless Landlock and seccomp are in force",
+        help="(the default; kept for scripts) refuse to grade, exit 2, unless Landlock and "
+        "seccomp are in force",
+    )
+    p.add_argument(
+        ALLOW_FLAG,
+        action="store_true",
+        help=f"grade even without Landlock or seccomp, accepting the risk (or {ALLOW_VARIABLE}=1); "
+        "recorded in the results and shown in every student's feedback",
     )
     p.add_argument(
         "--timeout",
@@ -330,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reply-fd", type=int, required=True)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--timeout", type=float)
+    p.add_argument(ALLOW_FLAG, action="store_true")
     p.set_defaults(func=_grading("grade_batch"))
 
     p = sub.add_parser("doctor", help="say which isolation layers are in force, by trying them")
@@ -363,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="visible",
         choices=["visible", "hidden", "after_due_date", "after_published"],
         help="when students see the test results (default: visible)",
+    )
+    p.add_argument(
+        ALLOW_FLAG,
+        action="store_true",
+        help="grade even where Landlock or seccomp is missing, accepting the risk (each "
+        f"result says so; {ALLOW_VARIABLE}=1 in the container does the same)",
     )
     p.set_defaults(func=cmd_gradescope)
 

@@ -206,6 +206,20 @@ def pytest_configure(config):
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
+def pytest_collection_modifyitems(config, items):
+    """The container tests build an image with every requirement (minutes) and need a Docker
+    daemon: they run only when asked for by their marker (``-m container``)."""
+    if "container" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(
+        reason="container tests run with `python -m pytest -m container`, after "
+        "`bash scripts/container-setup.sh` (see docs/platforms.md)"
+    )
+    for item in items:
+        if "container" in item.keywords:
+            item.add_marker(skip)
+
+
 def distinctive_solution_lines(min_characters: int = 16) -> set[str]:
     """Code lines of the solutions' ``### BEGIN/END SOLUTION`` regions that the lessons do not
     show anywhere (stripped, at least ``min_characters`` long): what must never reach a student."""

@@ -88,9 +88,9 @@ def unzip(archive: Path, root: Path) -> Path:
     return source
 
 
-def run_autograder(root: Path) -> subprocess.CompletedProcess:
+def run_autograder(root: Path, **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the zip's own package
-    env.update(AUTOGRADER_ROOT=str(root), COURSE_PYTHON=sys.executable)
+    env.update(AUTOGRADER_ROOT=str(root), COURSE_PYTHON=sys.executable, **extra)
     return subprocess.run(
         [str(root / "run_autograder")],
         cwd=root,
@@ -142,7 +142,11 @@ def test_the_zip_has_setup_and_run_autograder_at_its_root(gradescope_run):
 def test_setup_sh_is_valid_bash_that_installs_the_course(gradescope_run):
     *_, source, _done, _results = gradescope_run
     text = (source / "setup.sh").read_text()
-    assert "pip install -r requirements.txt" in text and "chmod -R go-rwx solutions" in text
+    assert "pip install -r requirements.txt" in text
+    # Written by root only, readable by whichever user grades (run_autograder closes it to
+    # others when it runs as root): a grader that is not root can read its own reference.
+    assert "chown -R root:root solutions" in text and "chmod -R u=rwX,go=rX solutions" in text
+    assert "go-rwx" not in text
     checked = subprocess.run(
         ["bash", "-n", str(source / "setup.sh")], capture_output=True, check=False
     )
@@ -246,19 +250,79 @@ def test_a_mistake_is_named_in_the_functions_output(tmp_path):
     assert "leaderboard" not in results
 
 
-def test_a_missing_submission_gets_zero_and_says_why(tmp_path):
+def _autograder(tmp_path: Path, lessons: list[str]) -> Path:
     from autograder.authoring.gradescope import build_autograder
 
     archive = tmp_path / "ag.zip"
-    build_autograder(archive, lessons=["01_data"])
+    build_autograder(archive, lessons=lessons)
     root = tmp_path / "autograder"
     unzip(archive, root)
+    return root
+
+
+def assert_failed_run(root: Path, done: subprocess.CompletedProcess, why: str) -> None:
+    """Not a quiet zero: exit 2, no results.json (Gradescope shows a failed run), the reason
+    for the instructor on standard output, and never a claim of public checks."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert not (root / "results" / "results.json").exists()
+    assert f"NOT GRADED: {why}" in done.stdout, done.stdout
+    assert "Graded with the public checks" not in done.stdout
+
+
+def test_a_missing_submission_is_a_failed_run_not_a_zero(tmp_path):
+    root = _autograder(tmp_path, ["01_data"])
     done = run_autograder(root)  # no submission folder at all
-    assert done.returncode == 0
+    assert_failed_run(root, done, f"{root / 'submission'} does not exist")
+
+
+def test_without_landlock_run_autograder_refuses_to_grade(tmp_path):
+    root = _autograder(tmp_path, ["02_activations"])
+    write_submission(root / "submission", lessons=["02_activations"])
+    done = run_autograder(root, COURSE_SANDBOX_DISABLE="landlock")
+    assert_failed_run(root, done, "refusing to grade untrusted work without Landlock")
+    assert (
+        "--allow-weak-isolation" in done.stdout and "COURSE_ALLOW_WEAK_ISOLATION=1" in done.stdout
+    )
+
+
+def test_an_instructor_who_accepts_the_risk_gets_grades_that_say_so(tmp_path):
+    root = _autograder(tmp_path, ["02_activations"])
+    write_submission(root / "submission", lessons=["02_activations"])
+    done = run_autograder(root, COURSE_SANDBOX_DISABLE="seccomp", COURSE_ALLOW_WEAK_ISOLATION="1")
+    assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads((root / "results" / "results.json").read_text())
     jsonschema.validate(results, RESULTS_SCHEMA)
-    assert results["score"] == 0 and len(results["tests"]) == 4
-    assert "needs review" in results["tests"][0]["output"]
+    assert results["score"] == 7
+    assert (
+        "Isolation: graded without seccomp (disabled by COURSE_SANDBOX_DISABLE)"
+        in (results["output"])
+    )
+    assert results["extra_data"]["isolation"].startswith("graded without seccomp")
+
+
+def test_an_unreadable_reference_is_a_failed_run_not_the_public_checks(tmp_path):
+    root = _autograder(tmp_path, ["02_activations"])
+    write_submission(root / "submission", lessons=["02_activations"])
+    empty = tmp_path / "no-solutions"
+    empty.mkdir()
+    done = run_autograder(root, COURSE_SOLUTIONS=str(empty))
+    assert_failed_run(root, done, f"the hidden checks cannot run: {empty} holds no solution")
+
+
+def test_a_function_the_grader_failed_on_is_a_failed_run_with_the_feedback_kept(tmp_path):
+    root = _autograder(tmp_path, ["02_activations"])
+    write_submission(root / "submission", lessons=["02_activations"])
+    broken = write_submission(
+        tmp_path / "broken-reference",
+        lessons=["02_activations"],
+        replacements={"relu": "def relu(Z):\n    raise RuntimeError('a broken reference')"},
+    )
+    done = run_autograder(root, COURSE_SOLUTIONS=str(broken))
+    assert_failed_run(root, done, "the grader itself failed on relu")
+    kept = json.loads((root / "results" / "not-graded.json").read_text())
+    tests = {t["name"]: t for t in kept["tests"]}
+    assert "needs review" in tests["02_activations · relu"]["output"]
+    assert tests["02_activations · softmax"]["score"] == 3
 
 
 def test_gradescope_refuses_an_unknown_lesson(tmp_path):

@@ -380,3 +380,54 @@ def test_the_pipeline_replaces_execute_or_follows_it():
     assert steps.index(HiddenChecks) < steps.index(SaveAutoGrades)
     kept = autograde_preprocessors(execute=True)
     assert kept.index(Execute) + 1 == kept.index(HiddenChecks)
+
+
+def _hidden_course(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """An nbgrader course of lesson 02 under HiddenChecks, with alice's correct notebook in."""
+    course_dir = tmp_path / "course"
+    (course_dir / "source" / "ps1").mkdir(parents=True)
+    config = HIDDEN_CONFIG.format(seed=SEED).replace(
+        'dict(name="ps1"), dict(name="ps2")', 'dict(name="ps1")'
+    )
+    (course_dir / "nbgrader_config.py").write_text(config)
+    shutil.copy(SOLUTIONS / NOTEBOOK, course_dir / "source" / "ps1" / NOTEBOOK)
+    env = dict(os.environ, COURSE_SOLUTIONS=str(SOLUTIONS))
+    nbgrader(course_dir, "generate_assignment", "ps1", "--force", env=env)
+    folder = course_dir / "submitted" / "alice" / "ps1"
+    folder.mkdir(parents=True)
+    shutil.copy(SOLUTIONS / NOTEBOOK, folder / NOTEBOOK)
+    return course_dir, env
+
+
+@pytest.mark.slow
+def test_hidden_checks_refuse_without_landlock_unless_the_risk_is_accepted_and_then_say_so(
+    tmp_path,
+):
+    """No Landlock: nbgrader autograde fails (non-zero) with the reason and grades nothing; with
+    COURSE_ALLOW_WEAK_ISOLATION=1 it grades, and every check cell says what was missing."""
+    from nbgrader.api import Gradebook
+
+    course_dir, env = _hidden_course(tmp_path)
+    without_landlock = dict(env, COURSE_SANDBOX_DISABLE="landlock")
+    refused = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "autograde", "ps1", "--force"],
+        cwd=course_dir,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env=without_landlock,
+        check=False,
+    )
+    assert refused.returncode != 0, refused.stdout[-2000:] + refused.stderr[-2000:]
+    assert "refusing to grade untrusted work without Landlock" in refused.stderr
+    assert not (course_dir / "autograded" / "alice" / "ps1" / NOTEBOOK).exists()
+
+    accepted = dict(without_landlock, COURSE_ALLOW_WEAK_ISOLATION="1")
+    done = nbgrader(course_dir, "autograde", "ps1", "--force", env=accepted)
+    assert "graded without Landlock" in done.stderr
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_submission("ps1", "alice").score == 7
+    nb = nbformat.read(course_dir / "autograded" / "alice" / "ps1" / NOTEBOOK, 4)
+    check_cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert check_cells
+    assert all("(isolation: graded without Landlock" in c.outputs[0].text for c in check_cells)

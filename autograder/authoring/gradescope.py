@@ -3,11 +3,13 @@
 The zip holds, at its root, what Gradescope's autograder specification asks for:
 
 - ``setup.sh``: run once when Gradescope builds the image; installs Python (3.11 or newer) and
-  the course with its requirements into a virtual environment, and makes ``solutions/``
-  readable by root only;
-- ``run_autograder``: run for every submission; grades ``/autograder/submission`` with the
-  hidden checks (its notebooks found as ``course grade`` finds a student's, also in
-  sub-folders and under near names) and writes ``/autograder/results/results.json``;
+  the course with its requirements into a virtual environment, and leaves ``solutions/``
+  written by root only and readable by the user that will grade;
+- ``run_autograder``: run for every submission; as root it first closes ``solutions/`` to every
+  other user; it applies the rule for untrusted work (``sandbox.doctor``: Landlock and
+  seccomp, or the instructor's opt-out), grades ``/autograder/submission`` with the hidden
+  checks (its notebooks found as ``course grade`` finds a student's, also in sub-folders and
+  under near names) and writes ``/autograder/results/results.json``;
 - the course: ``autograder/`` (the package with its checks), ``course.yml``, ``solutions/``
   (the reference: Gradescope keeps the autograder's files from students, and student code
   runs only in the confined workers, which cannot read them), the embedded data sample with its
@@ -21,6 +23,12 @@ set the assignment's autograder points to the required total. The top-level ``sc
 sum of the tests. When the submission holds a ``submission.csv``, a ``leaderboard`` entry gives
 its accuracy on the answer key shipped in the zip, as Kaggle's leaderboard would.
 ``AUTOGRADER_ROOT`` replaces ``/autograder`` (for trying the autograder outside Gradescope).
+
+A run that cannot be trusted never looks like a grade. When the rule refuses (no Landlock or
+seccomp), the reference cannot be read, or the grader failed on a function ("needs review"),
+``run_autograder`` writes no ``results.json`` (Gradescope then shows the run as failed, and the
+instructor can regrade once it is fixed), prints why on its standard output (which Gradescope
+shows the instructor), keeps the feedback it has in ``results/not-graded.json``, and exits 2.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.config import ROOT, Course, load_course
+from autograder.errors import EXIT_ERROR, UserError
 
 DEFAULT_ROOT = "/autograder"
 SETTINGS = "gradescope.json"
@@ -65,8 +74,13 @@ fi
 "$PYTHON" -m venv "$AUTOGRADER/venv"
 "$AUTOGRADER/venv/bin/python" -m pip install --upgrade pip
 "$AUTOGRADER/venv/bin/python" -m pip install -r requirements.txt
-# The reference is for the grader only: the confined workers run as another user.
-chmod -R go-rwx solutions
+# The reference is for the grader only. Whichever user the platform grades as must read it
+# (Gradescope: root; other platforms: their own user), so it is left readable here and written
+# by root only; run_autograder, when it runs as root, closes it to every other user before any
+# worker starts. Workers never read it whatever their user: Landlock allows them only the
+# Python installation, and run_autograder refuses to grade where Landlock is missing.
+chown -R root:root solutions
+chmod -R u=rwX,go=rX solutions
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -110,8 +124,12 @@ def build_autograder(
     lessons: list[str] | None = None,
     data: Path | None = None,
     visibility: str = "visible",
+    allow_weak_isolation: bool = False,
 ) -> str:
-    """Write the Gradescope autograder zip; return a one-line summary."""
+    """Write the Gradescope autograder zip; return a one-line summary.
+
+    ``allow_weak_isolation``: the autograder grades even where Landlock or seccomp is missing
+    (the instructor accepts the risk; each result says so)."""
     from autograder.reference import ReferenceMissing, load_reference, solutions_dir
 
     course = load_course()
@@ -147,6 +165,7 @@ def build_autograder(
         "lessons": chosen,
         "leaderboard_data": LEADERBOARD_DATA if leaderboard is not None else "data/sample",
         "visibility": visibility,
+        "allow_weak_isolation": allow_weak_isolation,
     }
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
@@ -211,6 +230,7 @@ class Settings:
     lessons: list[str]
     leaderboard_data: str
     visibility: str
+    allow_weak_isolation: bool = False  # `course gradescope --allow-weak-isolation`
 
     @classmethod
     def read(cls, source: Path, course: Course) -> Settings:
@@ -222,6 +242,7 @@ class Settings:
             lessons=list(raw.get("lessons") or [lesson.id for lesson in course.lessons]),
             leaderboard_data=str(raw.get("leaderboard_data") or "data/sample"),
             visibility=str(raw.get("visibility") or "visible"),
+            allow_weak_isolation=raw.get("allow_weak_isolation") is True,
         )
 
 
@@ -241,7 +262,7 @@ def results_json(
     result, course: Course, settings: Settings, leaderboard: Leaderboard | None = None
 ) -> dict:
     """Gradescope's results.json for one graded submission."""
-    from autograder.grading.feedback import render_function_details
+    from autograder.grading.feedback import graded_with, render_function_details
 
     tests = []
     numbers: dict[str, int] = {}
@@ -264,10 +285,10 @@ def results_json(
     lines = [
         f"Total: {result.points:g} / {result.max_points:g} points"
         + (f" (+{result.bonus_points:g} bonus)" if result.bonus_points else ""),
-        f"Graded with hidden checks on fresh random inputs (seed {result.seed})."
-        if result.mode == "hidden"
-        else "Graded with the public checks.",
+        graded_with(result),
     ]
+    if result.isolation:
+        lines += ["", f"Isolation: {result.isolation}."]
     if result.problems:
         lines += ["", "Notebook problems:", *[f"- {p}" for p in result.problems]]
     if result.needs_review:
@@ -286,7 +307,12 @@ def results_json(
         "test_name_format": "text",
         "visibility": settings.visibility,
         "stdout_visibility": "hidden",
-        "extra_data": {"seed": result.seed, "mode": result.mode, "course": course.title},
+        "extra_data": {
+            "seed": result.seed,
+            "mode": result.mode,
+            "course": course.title,
+            "isolation": result.isolation or "Landlock and seccomp in force",
+        },
         "tests": tests,
     }
     if leaderboard is not None:
@@ -321,11 +347,60 @@ def score_for_leaderboard(csv_path: Path | None, data: Path) -> Leaderboard | No
     )
 
 
+class NotGraded(Exception):
+    """This run must not give a grade (refused, or the reference is unreadable): why, for the
+    instructor."""
+
+
+def close_reference(directory: Path, root: Path) -> str:
+    """As root, make the autograder's own copy of the reference (under ``root``) readable by
+    root only, since workers run as other users; returns a warning, or "" (done, or nothing to
+    do: not root, or a reference elsewhere, such as an instructor's own COURSE_SOLUTIONS)."""
+    if os.geteuid() != 0 or not directory.is_dir():
+        return ""
+    if not directory.resolve().is_relative_to(root.resolve()):
+        return ""
+    try:
+        for folder, _dirs, files in os.walk(directory):
+            os.chmod(folder, 0o700)
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o600)
+    except OSError as exc:
+        return (
+            f"could not close {directory} to other users ({exc.strerror}); "
+            "Landlock alone keeps workers out of it"
+        )
+    return ""
+
+
+def reference_problem(directory: Path) -> str:
+    """Why the grader cannot read the reference here, or "" when it can."""
+    try:
+        names = [p.name for p in directory.iterdir() if p.suffix == ".ipynb"]
+        if not names:
+            return f"{directory} holds no solution notebooks"
+        with (directory / min(names)).open("rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        return (
+            f"{directory} cannot be read by uid {os.geteuid()} ({exc.strerror}); setup.sh must "
+            "leave it readable by the user that grades"
+        )
+    return ""
+
+
 def run(root: Path) -> int:
-    """Grade ``root/submission``; write ``root/results/results.json``. Used by run_autograder."""
-    from autograder.grading.gradebook import failed_result
+    """Grade ``root/submission``; write ``root/results/results.json``. Used by run_autograder.
+
+    Exit 0 with ``results.json`` written when the submission was graded; exit 2 with no
+    ``results.json`` (a failed run on Gradescope) when the run was refused or the grader failed
+    on a function, with the reason on standard output for the instructor."""
+    from autograder.grading.cases import CaseBook
     from autograder.grading.run import grade_submission
     from autograder.grading.submissions import Submission
+    from autograder.reference import solutions_dir
+    from autograder.sandbox.doctor import require_isolation
+    from autograder.sandbox.runner import Sandbox, SandboxError
 
     started = time.monotonic()
     course = load_course()
@@ -334,14 +409,28 @@ def run(root: Path) -> int:
     submission_dir = root / "submission"
     results_dir = root / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "results.json").unlink(missing_ok=True)
     print(f"grading {submission_dir} with the course in {ROOT}")
     try:
-        from autograder.sandbox.runner import Sandbox
-
-        for line in Sandbox.shared().layers.lines():
-            print(f"isolation: {line}")
+        warning = close_reference(solutions_dir(), root)
+        if warning:
+            print(f"warning: {warning}")
+        try:
+            for line in Sandbox.shared().layers.lines():
+                print(f"isolation: {line}")
+        except SandboxError:
+            pass  # require_isolation says why
+        isolation = require_isolation(allow=settings.allow_weak_isolation)
+        if isolation.note:
+            print(f"warning: {isolation.note}")
+        problem = reference_problem(solutions_dir())
+        if problem:
+            raise NotGraded(f"the hidden checks cannot run: {problem}")
+        casebook = CaseBook(course)
+        if casebook.mode != "hidden":
+            raise NotGraded("the hidden checks cannot run: the reference could not be loaded")
         if not submission_dir.is_dir():
-            raise RuntimeError(f"{submission_dir} does not exist")
+            raise NotGraded(f"{submission_dir} does not exist")
         submission = Submission.from_path(submission_dir, course, name="submission")
         for lesson_id, file in sorted(submission.files.items()):
             print(f"{lesson_id}: {file}")
@@ -349,23 +438,53 @@ def run(root: Path) -> int:
         result = grade_submission(
             submission,
             course=course,
+            casebook=casebook,
             functions=[e.function for e in course.exercises if e.lesson in wanted],
         )
+        result.isolation = isolation.note
         leaderboard = score_for_leaderboard(
             find_submission_csv(submission_dir), source / settings.leaderboard_data
         )
-    except Exception as exc:  # noqa: BLE001 - the student gets a zero marked for review
+    except (NotGraded, UserError) as exc:
+        return _not_graded(results_dir, str(exc))
+    except Exception as exc:  # noqa: BLE001 - the grader failed: a failed run, never a grade
         traceback.print_exc(file=sys.stdout)
-        result = failed_result("submission", course, f"{type(exc).__name__}: {exc}")
-        result.functions = [f for f in result.functions if f.lesson in set(settings.lessons)]
-        leaderboard = None
+        return _not_graded(results_dir, f"the grader failed: {type(exc).__name__}: {exc}")
     result.seconds = time.monotonic() - started
     document = results_json(result, course, settings, leaderboard)
-    partial = results_dir / "results.json.partial"
-    partial.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, results_dir / "results.json")
+    if result.needs_review:
+        _write_json(results_dir / NOT_GRADED, document)
+        return _not_graded(
+            results_dir,
+            "the grader itself failed on "
+            + ", ".join(result.needs_review)
+            + f" (needs review); the feedback it has is in {results_dir / NOT_GRADED}:\n\n"
+            + document["output"],
+        )
+    _write_json(results_dir / "results.json", document)
     print(f"score {document['score']:g}; wrote {results_dir / 'results.json'}")
     return 0
+
+
+#: Where a run that gave no grade keeps what it has (Gradescope ignores it; a person can read it).
+NOT_GRADED = "not-graded.json"
+
+
+def _write_json(path: Path, document: dict) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _not_graded(results_dir: Path, why: str) -> int:
+    """A failed run: no results.json, so Gradescope shows it as failed, and why, for the
+    instructor (Gradescope shows them this output)."""
+    print(f"NOT GRADED: {why}")
+    print(
+        "No results.json was written, so this run shows as failed rather than as a score; "
+        "fix the cause and regrade the submission."
+    )
+    return EXIT_ERROR
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,9 +7,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.config import lessons_dir, load_course
 from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
+
+if TYPE_CHECKING:
+    from autograder.sandbox.doctor import Isolation
 
 
 def check(args: argparse.Namespace) -> int:
@@ -91,26 +95,31 @@ def grade_batch(args: argparse.Namespace) -> int:
     """Internal: a grading process of `course grade` (students on stdin, results on a pipe)."""
     from autograder.grading.gradebook import grade_batch as run_batch
 
-    return run_batch(args.seed, args.reply_fd, jobs=args.jobs, timeout_seconds=args.timeout)
+    return run_batch(
+        args.seed,
+        args.reply_fd,
+        jobs=args.jobs,
+        timeout_seconds=args.timeout,
+        allow_weak_isolation=args.allow_weak_isolation,
+    )
 
 
-def isolation_summary(require: bool) -> None:
-    """Print the layers in force; with ``require``, refuse (exit 2) without Landlock and seccomp."""
+def isolation_summary(allow_weak: bool) -> Isolation:
+    """Print the layers in force, and apply the rule for grading untrusted work
+    (``sandbox.doctor.require_isolation``): refuse (exit 2) without Landlock and seccomp, unless
+    ``allow_weak``. Returns the ``Isolation`` found."""
+    from autograder.sandbox.doctor import require_isolation
     from autograder.sandbox.runner import Sandbox, SandboxError
 
     try:
-        layers = Sandbox.shared().layers
-    except SandboxError as exc:
-        raise UserError(str(exc))
-    for line in layers.lines():
-        print(f"isolation: {line}", file=sys.stderr)
-    missing = layers.required_missing
-    if require and missing:
-        raise UserError(
-            "refusing to grade with --require-isolation: "
-            + "; ".join(missing)
-            + ". Grade on a Linux machine that offers both (see `course doctor`)."
-        )
+        for line in Sandbox.shared().layers.lines():
+            print(f"isolation: {line}", file=sys.stderr)
+    except SandboxError:
+        pass  # require_isolation says why, as a refusal
+    isolation = require_isolation(allow=allow_weak)
+    if isolation.note:
+        print(f"warning: {isolation.note}", file=sys.stderr)
+    return isolation
 
 
 def grade(args: argparse.Namespace) -> int:
@@ -168,7 +177,7 @@ def grade(args: argparse.Namespace) -> int:
             lms_roster = read_canvas_roster(Path(args.lms_roster))
         except ExportError as exc:
             raise UserError(str(exc))
-    isolation_summary(args.require_isolation)
+    isolation = isolation_summary(args.allow_weak_isolation)
     bar = tqdm(
         total=1 if args.only else len(students),
         unit="student",
@@ -186,6 +195,7 @@ def grade(args: argparse.Namespace) -> int:
             progress=lambda name: bar.update(1),
             roster=roster,
             only=args.only,
+            allow_weak_isolation=isolation.accepted_risk,
         )
     except ArchiveError as exc:
         bar.close()
@@ -210,6 +220,8 @@ def grade(args: argparse.Namespace) -> int:
             f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)"
         )
     print(f"item analysis: {out.parent / ITEMS_CSV}; class report: {out.parent / REPORT_HTML}")
+    if isolation.note:
+        print(f"isolation: {isolation.note} (recorded in every student's results and feedback)")
     if args.lms == "canvas":
         course = load_course()
         try:
@@ -251,22 +263,12 @@ def grade(args: argparse.Namespace) -> int:
 
 
 def doctor(args: argparse.Namespace) -> int:
-    """`course doctor`: the isolation layers, and a worker trying what they must stop."""
-    from autograder.sandbox.doctor import verify
-    from autograder.sandbox.runner import Sandbox, SandboxError
+    """`course doctor`: the isolation layers, the verdict of the rule for grading untrusted work,
+    and a worker trying what the layers must stop. Exit 0 when untrusted work may be graded
+    here, 1 when it may not (a layer is missing or a worker could do what it should not)."""
+    from autograder.sandbox.doctor import report
 
-    try:
-        box = Sandbox.shared()
-    except SandboxError as exc:
-        raise UserError(str(exc))
-    for line in box.layers.lines():
+    found = report()
+    for line in found.lines:
         print(line)
-    print("a worker tried what the layers must stop:")
-    lines, contained = verify(box)
-    for line in lines:
-        print(line)
-    if not contained:
-        print(
-            "warning: a worker could do something it should not; do not grade untrusted work here"
-        )
-    return EXIT_OK
+    return EXIT_OK if found.may_grade else EXIT_GATE

@@ -124,6 +124,19 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
     return "\n".join(lines)
 
 
+def graded_with(result) -> str:
+    """How a result was graded, in one sentence: never "the public checks" for a run whose
+    hidden checks could not run (the grader failed, or refused)."""
+    if result.mode == "hidden":
+        return (
+            f"Graded with hidden checks on fresh random inputs (seed {result.seed}); "
+            "the public checks in your notebooks use fixed inputs."
+        )
+    if result.mode == "public":
+        return "Graded with the public checks (the same as `check(...)` in the notebooks)."
+    return "Not graded: the grader itself failed, so no check ran (needs review)."
+
+
 def _summary_lines(result) -> list[str]:
     """The top of a student's feedback: total, how it was graded, problems, needs review."""
     lines = [f"# Feedback for {markdown(printable(result.submission))}", ""]
@@ -132,14 +145,11 @@ def _summary_lines(result) -> list[str]:
         + (f" (bonus included: {_points(_bonus(result))})" if _bonus(result) else "")
     )
     lines.append("")
-    if result.mode == "hidden":
-        lines.append(
-            f"Graded with hidden checks on fresh random inputs (seed {result.seed}); "
-            "the public checks in your notebooks use fixed inputs."
-        )
-    else:
-        lines.append("Graded with the public checks (the same as `check(...)` in the notebooks).")
+    lines.append(graded_with(result))
     lines.append("")
+    if result.isolation:
+        lines.append(f"**Isolation:** {markdown(result.isolation)}.")
+        lines.append("")
     if result.problems:
         lines.append("## Notebook problems")
         lines.append("")

@@ -29,6 +29,7 @@ from autograder.grading.report import ClassReport, write_class_report
 from autograder.grading.results import NEEDS_REVIEW, CheckRecord, FunctionReport, GradingResult
 from autograder.grading.safe_text import csv_cell, printable, unique_file_names
 from autograder.grading.submissions import Roster, StudentWork, find_students
+from autograder.sandbox.doctor import ALLOW_FLAG, require_isolation
 
 #: The longest one student may take before the grader gives up on them (needs review).
 STUDENT_TIMEOUT_SECONDS = 900
@@ -63,7 +64,9 @@ def failed_result(student: str, course: Course, why: str, seed: int | None = Non
 class GradingProcess:
     """A ``course _grade-batch`` process: students in on stdin, results out on a pipe."""
 
-    def __init__(self, seed: int, timeout_seconds: float | None, jobs: int):
+    def __init__(
+        self, seed: int, timeout_seconds: float | None, jobs: int, allow_weak_isolation: bool
+    ):
         read_fd, write_fd = os.pipe()
         command = [
             sys.executable,
@@ -79,6 +82,8 @@ class GradingProcess:
         ]
         if timeout_seconds is not None:
             command += ["--timeout", str(timeout_seconds)]
+        if allow_weak_isolation:
+            command.append(ALLOW_FLAG)
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -139,12 +144,24 @@ class GradingProcess:
         self.process.wait()
 
 
-def grade_batch(seed: int, reply_fd: int, *, jobs: int, timeout_seconds: float | None) -> int:
-    """The loop of a grading process: one student per line on stdin, one result per reply line."""
+def grade_batch(
+    seed: int,
+    reply_fd: int,
+    *,
+    jobs: int,
+    timeout_seconds: float | None,
+    allow_weak_isolation: bool = False,
+) -> int:
+    """The loop of a grading process: one student per line on stdin, one result per reply line.
+
+    The process runs the workers, so it applies the rule for untrusted work to its own sandbox
+    (``require_isolation``): refused, it ends with the reason before reading a student, and each
+    student it was given is marked "needs review" with that reason."""
     from autograder.grading.cases import CaseBook
     from autograder.grading.run import grade_submission
     from autograder.grading.submissions import Submission
 
+    isolation = require_isolation(allow=allow_weak_isolation)
     course = load_course()
     casebook = CaseBook(course, seed=seed)
     with os.fdopen(reply_fd, "wb") as replies:
@@ -162,6 +179,7 @@ def grade_batch(seed: int, reply_fd: int, *, jobs: int, timeout_seconds: float |
                 )
             except Exception as exc:  # noqa: BLE001 - this student only, never a pass
                 result = failed_result(name, course, f"{type(exc).__name__}: {exc}", seed)
+            result.isolation = isolation.note
             replies.write(result.to_json().replace("\n", " ").encode("utf-8") + b"\n")
             replies.flush()
     return 0
@@ -190,13 +208,15 @@ def grade_class(
     progress: Callable[[str], None] | None = None,
     roster: Roster | None = None,
     only: str | None = None,
+    allow_weak_isolation: bool = False,
 ) -> ClassRun:
     """Grade every student (or ``only`` one, keeping the others' results); write the gradebook,
     a feedback file per student graded, the kept results and the class report.
 
     Students are found by ``find_students`` (or given as ``roster``). Each student's feedback
     goes to a file under a safe name (``safe_text.file_name``); the gradebook maps the
-    original name to it.
+    original name to it. ``allow_weak_isolation``: grade without Landlock or seccomp (the
+    instructor accepted the risk; see ``sandbox.doctor``), recorded in each result.
     """
     course = load_course()
     roster = roster or find_students(submissions, course)
@@ -226,7 +246,7 @@ def grade_class(
         with lock:
             worker = idle.pop() if idle else None
         if worker is None:
-            worker = GradingProcess(seed, timeout_seconds, jobs)
+            worker = GradingProcess(seed, timeout_seconds, jobs, allow_weak_isolation)
         try:
             result = worker.grade(work)
         except RuntimeError as exc:

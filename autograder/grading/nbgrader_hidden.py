@@ -25,6 +25,12 @@ workers). With ``execute=True`` the notebooks also run in a kernel, as nbgrader 
 overwrites every check cell afterwards. Without the solutions, ``HiddenChecks`` refuses to
 grade (it never falls back to the public checks). Other graded code cells (not ``check``
 calls) get no points when no kernel ran them, rather than nbgrader's default full marks.
+
+Like every entry point that grades untrusted work, it refuses to grade where Landlock or
+seccomp is missing (``sandbox.doctor.require_isolation``): each notebook then fails in
+nbgrader's log with the reason, and ``nbgrader autograde`` exits non-zero.
+``c.HiddenChecks.allow_weak_isolation = True`` (or ``COURSE_ALLOW_WEAK_ISOLATION=1``) grades
+anyway, and every check cell's feedback says what was missing.
 """
 
 from __future__ import annotations
@@ -36,12 +42,13 @@ from pathlib import Path
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
-from traitlets import Float, Integer
+from traitlets import Bool, Float, Integer
 
 from autograder.config import Course, load_course
 from autograder.grading.cases import CaseBook, fresh_seed
 from autograder.grading.feedback import render_function_details
 from autograder.grading.results import GradingResult
+from autograder.sandbox.doctor import require_isolation
 
 try:  # nbgrader is an instructor's tool; the rest of the course works without it
     from nbgrader.preprocessors import NbGraderPreprocessor
@@ -154,6 +161,11 @@ class HiddenChecks(NbGraderPreprocessor):
         allow_none=True,
         help="Seconds each graded function may run (default: course.yml).",
     ).tag(config=True)
+    allow_weak_isolation = Bool(
+        False,
+        help="Grade even without Landlock or seccomp, accepting the risk (recorded in the "
+        "feedback); COURSE_ALLOW_WEAK_ISOLATION=1 does the same.",
+    ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         from nbgrader import utils
@@ -170,9 +182,13 @@ class HiddenChecks(NbGraderPreprocessor):
         student = str(info.get("student", "student"))
         result = None
         if any(checked_function(cell.source) for cell in cells):
+            isolation = require_isolation(allow=self.allow_weak_isolation)
             result = grade_notebook(
                 nb, notebook_name, student, seed=self.seed, timeout=self.timeout
             )
+            result.isolation = isolation.note
+            if isolation.note:
+                self.log.warning("hidden checks: %s", isolation.note)
             self.log.info(
                 "hidden checks: %s of %s, %g points (seed %s)",
                 notebook_name,
@@ -200,6 +216,8 @@ class HiddenChecks(NbGraderPreprocessor):
             share = report.points / report.max_points if report.max_points else 0.0
             points = min(cell_points, round(share * cell_points, 6))
             note = f"\n(hidden checks on fresh inputs, seed {result.seed})\n" if result else ""
+            if result is not None and result.isolation:
+                note += f"(isolation: {result.isolation})\n"
             cell.outputs = [_stdout(render_function_details(report) + note), _points(points)]
         return nb, resources
 

@@ -106,6 +106,9 @@ class GradingResult:
     problems: list[str] = field(default_factory=list)  # notebook-level messages
     warnings: list[str] = field(default_factory=list)  # e.g. notebooks that were not used
     seconds: float = 0.0
+    #: What confinement was missing when an instructor chose to grade anyway ("" when all held:
+    #: ``sandbox.doctor.Isolation.note``); shown in the feedback.
+    isolation: str = ""
 
     @property
     def points(self) -> float:

@@ -244,6 +244,48 @@ def _probe_namespaces(as_root: bool) -> tuple[bool, str]:
     return False, f"unshare refused ({reason}), e.g. inside a container without CAP_SYS_ADMIN"
 
 
+def _probe_user_drop() -> str:
+    """Why root cannot hand a worker to ``nobody`` here ("" when it can), found by trying.
+
+    Root without ``CAP_CHOWN``, ``CAP_SETUID`` or ``CAP_SETGID`` (a container started with
+    ``--cap-drop ALL``) can neither give the worker its scratch folder nor change its user. The
+    worker then stays uid 0 without any capability, and Landlock and seccomp decide what it may
+    do. The throwaway folder and child leave this process as it was.
+    """
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="course-probe-")
+    try:
+        os.chown(folder, NOBODY, NOBODY)
+    except OSError as exc:
+        return (
+            f"root may not give files away here ({exc.strerror}: no CAP_CHOWN, e.g. a container "
+            "started with --cap-drop ALL); the worker stays uid 0 with no capabilities"
+        )
+    finally:
+        os.rmdir(folder)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit code
+        code = 0
+        try:
+            os.setgroups([])
+            os.setresgid(NOBODY, NOBODY, NOBODY)
+            os.setresuid(NOBODY, NOBODY, NOBODY)
+        except OSError as exc:
+            code = 10 + (exc.errno or 0) % 100
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return ""
+    reason = os.strerror(code - 10) if code >= 10 else f"exit {code}"
+    return (
+        f"root may not change its user here ({reason}: no CAP_SETUID/CAP_SETGID, e.g. a "
+        "container started with --cap-drop ALL); the worker stays uid 0 with no capabilities"
+    )
+
+
 #: Layers that ``COURSE_SANDBOX_DISABLE`` (comma-separated) may turn off, to diagnose a kernel.
 SWITCHABLE = ("landlock", "seccomp", "namespaces", "user")
 
@@ -268,6 +310,8 @@ def probe(closed: list[str], disabled: list[str] = ()) -> Layers:
     layers.read_only = readable_roots(closed)
     if as_root and "user" in disabled:
         layers.unprivileged_why = off
+    elif as_root and (cannot := _probe_user_drop()):
+        layers.unprivileged_why = cannot
     elif as_root:
         layers.drop_to_uid = NOBODY
         # Reading past file modes is safe only while Landlock says what may be read.
