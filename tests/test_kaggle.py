@@ -62,6 +62,16 @@ def test_the_competitions_files_are_found_before_the_sample(kaggle, tmp_path):
     assert found.train.name == "train.csv" and found.answer_key is None
 
 
+def test_data_status_lists_the_competitions_files_before_the_sample(kaggle, tmp_path):
+    from autograder.data import status
+
+    report = status(_data_root(tmp_path))
+    line = next(line for line in report.splitlines() if "kaggle input" in line)
+    assert str(kaggle / "input" / "digit-recognizer") in line
+    assert report.index("kaggle input") < report.index("sample")
+    assert "train 5,000 rows, test 1,000 rows, no answer key" in report
+
+
 def test_a_kaggle_download_in_data_comes_first(kaggle, tmp_path):
     found = data_files.find_data(_data_root(tmp_path, kaggle_download=True))
     assert found.directory == tmp_path / "data" / "kaggle"
