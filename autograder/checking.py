@@ -596,3 +596,37 @@ def directional_derivatives(
         down[name] = point[name] - h * direction
         slopes.append((network_loss(X, y, up) - network_loss(X, y, down)) / (2 * h))
     return np.array(slopes)
+
+
+# -- naming a mistake only where its model fits every failing case ------------------------------
+
+
+def expect_each(readings: Iterable[tuple[Callable[[], Any], Any, Iterable[Mistake]]]) -> None:
+    """Compare every case, then fail on the first that is wrong, naming a known mistake only
+    when its model fits the output of every case that is wrong.
+
+    ``readings`` holds one ``(compare, got, mistakes)`` per case (or per array of a case):
+    ``compare`` raises ``CheckFailed`` when ``got`` is wrong (``lambda: expect_close(got, want,
+    what)``, without mistakes), and ``mistakes`` are the known mistakes for that case. A model
+    can fit one case by coincidence (an all-nan output fits every mistake that divides by zero;
+    on a first Adam step several mistakes give the same numbers), and the check would then name
+    another mistake, or none, were the cases read in another order. Naming only what fits
+    everywhere keeps the name the same whichever case is read first.
+    """
+    failing = []
+    for compare, got, mistakes in readings:
+        try:
+            compare()
+        except CheckFailed as failed:
+            failing.append((failed, got, list(mistakes)))
+    if not failing:
+        return
+    common: set[str] | None = None
+    for _, got, mistakes in failing:
+        fitting = {m.id for m in mistakes if m.id and m.fits(got)}
+        common = fitting if common is None else common & fitting
+    failed, got, mistakes = failing[0]
+    for mistake in mistakes:
+        if mistake.id in (common or set()) and mistake.fits(got):
+            raise CheckFailed(failed.message, mistake=mistake)
+    raise CheckFailed(failed.message, failed.hint, mistake=failed.mistake)

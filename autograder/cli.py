@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from autograder import interrupts
 from autograder.config import load_course
 from autograder.errors import (
     EXIT_ERROR,
@@ -314,23 +315,79 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--only",
         metavar="NAME",
-        help="regrade one student (with the class run's seed) and update the gradebook and report",
+        action="append",
+        help="regrade this student (repeatable) with the class run's seed, keep the earlier "
+        "result, print old and new, and update the gradebook, report and exports",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only the K-th of N shares of the students (K from 1; needs the same --seed "
+        "for every shard) into the output folder; then --merge",
+    )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="write everything a single run writes from the N shards' kept results",
+    )
+    p.add_argument(
+        "--due",
+        metavar="WHEN",
+        help="the due date, e.g. '2026-12-01 23:59' (in --timezone) or with its own zone; "
+        "'none' clears a remembered one (default: course.yml's late.due)",
+    )
+    p.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="the zone of times given without one (--due, extensions, timestamp.txt, "
+        "Blackboard's file names), e.g. Europe/Zurich (default: UTC, as nbgrader)",
+    )
+    p.add_argument(
+        "--extensions",
+        metavar="CSV",
+        help="per-student due dates: a CSV with the columns student,due",
+    )
+    p.add_argument(
+        "--submission-times",
+        metavar="CSV",
+        help="when each student submitted, from an LMS's export: a CSV with the columns "
+        "student,submitted_at (used unless nbgrader's timestamp.txt says)",
+    )
+    p.add_argument(
+        "--late-penalty",
+        type=float,
+        metavar="PERCENT",
+        help="percent of the earned points taken off per started day late (default: 0)",
+    )
+    p.add_argument(
+        "--late-cap",
+        type=float,
+        metavar="PERCENT",
+        help="the most the late penalty takes off, in percent (default: 100)",
+    )
+    p.add_argument(
+        "--overrides",
+        metavar="CSV",
+        help="manual points: a CSV with the columns student,function,points,reason, applied "
+        "on every run ('none' stops using a remembered file)",
     )
     p.add_argument(
         "--lms",
-        choices=["canvas"],
-        help="also write the CSV this learning management system's gradebook import reads",
+        choices=["canvas", "moodle", "blackboard", "none"],
+        help="also write the CSV this learning management system's grade import reads",
     )
     p.add_argument(
         "--lms-assignment",
         metavar="NAME",
-        help="the assignment column for --lms (default: the course title); use Canvas's own "
-        "column name, e.g. 'Problem set 1 (1234)', to update an existing assignment",
+        help="the assignment column for --lms (default: the course title); use the LMS's own "
+        "column name, e.g. Canvas's 'Problem set 1 (1234)' or Blackboard's "
+        "'PS1 [Total Pts: 62 Score] |123456', to update an existing assignment",
     )
     p.add_argument(
         "--lms-roster",
         metavar="CSV",
-        help="the LMS's gradebook export, to match student folders to its students",
+        help="the LMS's gradebook export, to match students to its rows and list who has no "
+        "submission",
     )
     p.set_defaults(func=_grading("grade"))
 
@@ -555,18 +612,28 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = stdout, stderr
 
 
+def _interrupted() -> int:
+    print("course: interrupted.", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
 def _run(argv: list[str] | None) -> int:
+    previous = interrupts.install()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         load_course()
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        # An interrupt that a library swallowed (pytest, say) still ends the command as one.
+        return _interrupted() if interrupts.received() else code
     except KeyboardInterrupt:
-        print("course: interrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except UserError as exc:
-        return _error(str(exc))
+        # pandas turns an interrupted read into "cannot be read as a CSV file": not a data error.
+        return _interrupted() if interrupts.received() else _error(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a bare traceback for a user
+        if interrupts.received():
+            return _interrupted()
         import traceback
 
         detail = traceback.format_exc(limit=-3)
@@ -574,6 +641,8 @@ def _run(argv: list[str] | None) -> int:
             f"an internal error stopped this command: {type(exc).__name__}: {exc}\n"
             f"(please report it with these lines)\n{detail}"
         )
+    finally:
+        interrupts.uninstall(previous)
 
 
 if __name__ == "__main__":

@@ -169,8 +169,29 @@ def encode(value: Any, put_array: Callable[[np.ndarray], str], depth: int = 0) -
     return {"unsupported": type(value).__name__}
 
 
-def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) -> Any:
-    """Rebuild plain values from a tree made by ``encode``; anything else raises CodecError."""
+#: The integers a value may hold: what int64 and uint64 can store, so the checks can compare them.
+INT_RANGE = (-(1 << 63), (1 << 64) - 1)
+
+
+def decode(tree: Any, get_array: Callable[[str], np.ndarray]) -> Any:
+    """Rebuild plain values from a tree made by ``encode``; anything else raises CodecError.
+
+    Every failure to rebuild a value, whatever raised it (an int8 of 300, DataFrame columns of
+    different lengths, a dtype name that is not text), is a CodecError: the value came from the
+    other side, so it is that side's fault, never the grader's.
+    """
+    try:
+        with np.errstate(all="raise"):
+            return _decode(tree, get_array, 0)
+    except CodecError:
+        raise
+    except RecursionError:
+        raise CodecError("value nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - any malformed value is the same failure
+        raise CodecError(f"malformed value ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def _decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int) -> Any:
     if depth > MAX_DEPTH + 1:
         raise CodecError("value nested too deeply")
     if tree is None:
@@ -183,6 +204,8 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
         number = tree["int"]
         if not isinstance(number, int) or isinstance(number, bool):
             raise CodecError("malformed int")
+        if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+            raise CodecError(f"an integer too large to compare ({str(number)[:30]}...)")
         return _numpy_scalar(number, tree.get("dtype"), "iu")
     if "float" in tree:
         number = _float_value(tree["float"])
@@ -208,13 +231,13 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
         items = tree.get("tuple", tree.get("list"))
         if not isinstance(items, list) or len(items) > MAX_ITEMS:
             raise CodecError("malformed sequence")
-        values = [decode(v, get_array, depth + 1) for v in items]
+        values = [_decode(v, get_array, depth + 1) for v in items]
         return tuple(values) if "tuple" in tree else values
     if "dict" in tree:
         items = tree["dict"]
         if not isinstance(items, dict) or len(items) > MAX_ITEMS:
             raise CodecError("malformed dict")
-        return {str(k): decode(v, get_array, depth + 1) for k, v in items.items()}
+        return {str(k): _decode(v, get_array, depth + 1) for k, v in items.items()}
     if "dataframe" in tree:
         import pandas as pd
 
@@ -229,7 +252,7 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
                 "a DataFrame with duplicate column names (ambiguous: which one counts?)"
             )
         if "block" in frame:
-            block = decode(frame["block"], get_array, depth + 1)
+            block = _decode(frame["block"], get_array, depth + 1)
             if isinstance(block, Unsupported):
                 return Unsupported(f"DataFrame of {block.type_name}")
             if (
@@ -243,10 +266,14 @@ def decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int = 0) ->
             data = frame.get("data")
             if not isinstance(data, list) or len(columns) != len(data):
                 raise CodecError("malformed dataframe")
-            arrays = [decode(v, get_array, depth + 1) for v in data]
+            arrays = [_decode(v, get_array, depth + 1) for v in data]
         if any(isinstance(a, Unsupported) for a in arrays):
             bad = next(a for a in arrays if isinstance(a, Unsupported))
             return Unsupported(f"DataFrame with a column of {bad.type_name}")
+        if any(not isinstance(a, np.ndarray) or a.ndim != 1 for a in arrays) or (
+            len({len(a) for a in arrays}) > 1
+        ):
+            raise CodecError("a DataFrame whose columns are not 1-D arrays of one length")
         result = pd.DataFrame({str(c): a for c, a in zip(columns, arrays)})
         result.columns = [str(c) for c in columns]
         return result
@@ -274,11 +301,15 @@ def _numpy_scalar(number: Any, dtype: Any, kinds: str) -> Any:
         return number
     try:
         np_dtype = np.dtype(str(dtype))
-    except TypeError:
+    except (TypeError, ValueError, UnicodeError):
         raise CodecError("malformed scalar dtype") from None
-    if np_dtype.kind not in kinds:
+    if np_dtype.kind not in kinds or np_dtype.fields is not None or np_dtype.subdtype:
         raise CodecError("malformed scalar dtype")
-    return np_dtype.type(number)
+    try:
+        value = np_dtype.type(number)
+    except (OverflowError, FloatingPointError, ValueError):
+        raise CodecError(f"{str(number)[:30]} does not fit in a {np_dtype} scalar") from None
+    return value
 
 
 def _float_text(number: float) -> Any:

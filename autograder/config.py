@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -78,11 +79,25 @@ class Grading:
     memory_mb: int = 2048
     output_kb: int = 256
     max_result_mb: int = 64
+    #: Wall-clock seconds for one submission (`course check`, a student of `course grade`, a
+    #: notebook under nbgrader): what has not finished by then is stopped, the student's failure.
+    submission_seconds: float = 600.0
 
 
 @dataclass(frozen=True)
 class DataSettings:
     full_dev_size: int = 1000  # dev rows on Kaggle's 42,000 training rows (41,000 / 1,000)
+
+
+@dataclass(frozen=True)
+class LateSettings:
+    """The late-work policy a course sets for itself (``late:`` in course.yml); ``course grade``
+    options override each one."""
+
+    due: str | None = None  # "2026-12-01 23:59", read in ``timezone`` unless it names its own
+    timezone: str = "UTC"
+    penalty_percent: float = 0.0  # per started day after the due date
+    cap_percent: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,7 @@ class Course:
     grading: Grading
     data: DataSettings = field(default_factory=DataSettings)
     path: Path = COURSE_FILE
+    late: LateSettings = field(default_factory=LateSettings)
 
     @property
     def exercises(self) -> list[Exercise]:
@@ -164,6 +180,7 @@ def parse_course(raw: object, path: Path = COURSE_FILE) -> Course:
     except TypeError as exc:
         raise CourseError(f"{name}: 'grading' has an unknown setting ({exc}).") from None
     data = _parse_data_settings(raw.get("data"), name)
+    late = _parse_late_settings(raw.get("late"), name)
     seen_functions: set[str] = set()
     lessons = []
     for number, entry in enumerate(lessons_raw, start=1):
@@ -237,7 +254,33 @@ def parse_course(raw: object, path: Path = COURSE_FILE) -> Course:
         grading=grading,
         data=data,
         path=path,
+        late=late,
     )
+
+
+def _parse_late_settings(raw: object, name: str) -> LateSettings:
+    if raw is None:
+        return LateSettings()
+    if not isinstance(raw, dict):
+        raise CourseError(
+            f"{name}: 'late' should be a mapping (due, timezone, penalty_percent, cap_percent)."
+        )
+    raw = dict(raw)
+    if isinstance(raw.get("due"), (datetime.date, datetime.datetime)):
+        raw["due"] = str(raw["due"])  # YAML reads an unquoted 2026-12-01 as a date
+    try:
+        settings = LateSettings(**raw)
+    except TypeError as exc:
+        raise CourseError(f"{name}: 'late' has an unknown setting ({exc}).") from None
+    for key in ("penalty_percent", "cap_percent"):
+        value = getattr(settings, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            raise CourseError(f"{name}: late.{key} should be a percentage from 0 to 100.")
+    if settings.due is not None and not isinstance(settings.due, str):
+        raise CourseError(
+            f'{name}: late.due should be a date and time in quotes, e.g. "2026-12-01 23:59".'
+        )
+    return settings
 
 
 def _parse_data_settings(raw: object, name: str) -> DataSettings:

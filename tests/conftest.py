@@ -185,12 +185,15 @@ def own_processes() -> set[int]:
 
 def stray_processes(before: set[int]) -> list[int]:
     """Processes that appeared below this test process since ``before``, other than the shared
-    sandbox's zygote (which lives as long as the test session)."""
+    sandbox's zygote and reference server (which live as long as the test session)."""
+    from autograder.grading.reference_calls import ReferenceServer
     from autograder.sandbox.runner import Sandbox
 
     keep = set(before)
-    if Sandbox._shared is not None:
-        keep.add(Sandbox._shared.process.pid)
+    for kind in (Sandbox, ReferenceServer):  # the shared ones live as long as the test session
+        shared = kind._shared.get(kind)
+        if shared is not None:
+            keep.add(shared.process.pid)
     deadline = time.monotonic() + 2
     while True:  # a job's processes may take a moment to be reaped
         stray = sorted(own_processes() - keep)

@@ -436,6 +436,35 @@ def relu(Z):
     os.write(4, b"DFS1" + struct.pack("<IQ", len(text), 240) + text + b"\\0" * 240)
     os._exit(0)
 """,
+    "a forged result holding an int8 of 300": """
+import json, os, struct
+
+def relu(Z):
+    text = json.dumps({"kind": "case", "index": 0, "name": "random",
+                       "result": {"int": 300, "dtype": "int8"}, "after": None, "arrays": []}).encode()
+    os.write(4, b"DFS1" + struct.pack("<IQ", len(text), 0) + text)
+    os._exit(0)
+""",
+    "a forged DataFrame whose columns differ in length": """
+import json, os, struct
+
+def relu(Z):
+    a, b = np.zeros(3), np.zeros(5)
+    tree = {"dataframe": {"columns": ["a", "b"], "data": [{"ndarray": "0"}, {"ndarray": "1"}]}}
+    text = json.dumps({"kind": "case", "index": 0, "name": "random", "result": tree, "after": None,
+                       "arrays": [["<f8", [3]], ["<f8", [5]]]}).encode()
+    os.write(4, b"DFS1" + struct.pack("<IQ", len(text), 64) + text + a.tobytes() + b.tobytes())
+    os._exit(0)
+""",
+    "a forged result whose case name is a list": """
+import json, os, struct
+
+def relu(Z):
+    text = json.dumps({"kind": "case", "index": 0, "name": ["random"], "result": {"int": 1},
+                       "after": None, "arrays": []}).encode()
+    os.write(4, b"DFS1" + struct.pack("<IQ", len(text), 0) + text)
+    os._exit(0)
+""",
     "calling a course function it was not given": """
 import json, os, struct
 
@@ -613,6 +642,7 @@ def test_every_escape_class_of_the_sandbox_issue_is_attacked():
         "duplicate DataFrame columns": "duplicate column names",
         "one array referred to many times": "one array thousands of times",
         "lone surrogates": "lone surrogates",
+        "a value the codec cannot rebuild": "an int8 of 300",
     }
     missing = [c for c, needle in classes.items() if not any(needle in name for name in ATTACKS)]
     assert not missing, missing
@@ -780,3 +810,293 @@ def test_a_killed_zygote_costs_only_the_running_functions(submission_factory, co
     relu = result.by_function()["relu"]
     assert relu.points == 0 and relu.status == "needs review", relu.first_message
     assert box.dead
+
+
+# -- what the grader does for a worker is bounded ---------------------------------------------------
+
+#: Grades one function in a fresh process and prints, as JSON, what the grading process itself
+#: used meanwhile: its peak memory, and its CPU time (the reference helpers and workers are
+#: other processes, with budgets of their own).
+MEASURED_GRADING = """
+import json, resource, sys
+from pathlib import Path
+from tests.conftest import grade
+path, function, timeout = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+grade(path, functions=[function], seed=7, timeout_seconds=timeout)  # warm: imports, processes
+before = resource.getrusage(resource.RUSAGE_SELF)
+result = grade(path, functions=[function], seed=8, timeout_seconds=timeout)
+after = resource.getrusage(resource.RUSAGE_SELF)
+report = result.by_function()[function]
+print(json.dumps({
+    "peak_mb": after.ru_maxrss / 1024,
+    "cpu_seconds": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+    "points": report.points, "status": report.status, "message": report.first_message,
+}))
+"""
+
+
+def _measured_grading(path: Path, function: str, timeout: float) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED_GRADING, str(path), function, str(timeout)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_proxied_call_asking_for_a_huge_result_costs_the_grader_no_memory(submission_factory):
+    """Two integers passed to the course's init_params would make a 1.2 GB result (the worker's
+    own cap is 2 GB): refused before it runs, the student's failure, the grader's memory flat."""
+    source = """
+def gradient_descent(X, y, n_hidden=10, learning_rate=0.5, iterations=500, seed=0,
+                     X_dev=None, y_dev=None, init=None, callback=None):
+    params = init_params(784, 200_000, 10)
+    return params, {"iteration": [], "loss": [], "train_accuracy": []}
+"""
+    folder = submission_factory({"gradient_descent": source}, lessons=["05_gradient_descent"])
+    got = _measured_grading(folder / "05_gradient_descent.ipynb", "gradient_descent", 2)
+    problems = []
+    if got["peak_mb"] > 700:
+        problems.append(f"the grading process reached {got['peak_mb']:.0f} MB")
+    if got["points"] != 0 or got["status"] == "needs review":
+        problems.append(f"{got['status']}, {got['points']} points: {got['message']}")
+    elif "MemoryError" not in got["message"]:
+        problems.append(f"no reason given: {got['message']}")
+    record("attacks", "a proxied init_params asked for a 1.2 GB result", not problems)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("dtype", ["float16", "int64"])
+def test_proxied_calls_cost_the_grader_no_cpu_past_their_budget(dtype, submission_factory):
+    """A worker calls the course's forward on large arrays in a loop (float16 and int64 have
+    no fast matrix product): the reference runs in a helper whose CPU budget is half the
+    worker's (1 s here), and nothing is computed for the worker once it is stopped."""
+    source = f"""
+def predict(X, params):
+    A = np.ones((900, 900), dtype=np.{dtype})
+    weights = {{"W1": A, "b1": np.zeros(900, np.{dtype}), "W2": A[:, :10].copy(),
+               "b2": np.zeros(10, np.{dtype})}}
+    step = 0
+    while True:
+        step += 1
+        A[0, 0] = step % 100  # a new call each time, never one answered from memory
+        forward(A, weights)
+"""
+    folder = submission_factory({"predict": source}, lessons=["06_evaluation"])
+    got = _measured_grading(folder / "06_evaluation.ipynb", "predict", 1)
+    problems = []
+    if got["cpu_seconds"] > 4:
+        problems.append(f"the grading process used {got['cpu_seconds']:.1f} s of CPU")
+    if got["points"] != 0 or got["status"] == "needs review":
+        problems.append(f"{got['status']}, {got['points']} points: {got['message']}")
+    record("attacks", f"a proxied forward on {dtype} arrays in a loop", not problems)
+    assert not problems, problems
+
+
+def test_a_proxied_call_budget_that_runs_out_is_the_students_failure(
+    submission_factory, monkeypatch
+):
+    """A worker that keeps calling the course's functions is stopped with the reason (the
+    budget's number of calls made small here, so it runs out long before the wall clock)."""
+    from autograder.grading import call_bounds
+
+    monkeypatch.setattr(call_bounds, "MAX_CALLS", 40)
+    source = """
+def predict(X, params):
+    step = 0
+    while True:
+        step += 1
+        forward(X + step, params)
+"""
+    folder = submission_factory({"predict": source}, lessons=["06_evaluation"])
+    result = grade(folder / "06_evaluation.ipynb", functions=["predict"], timeout_seconds=20)
+    report = result.by_function()["predict"]
+    assert report.points == 0 and report.status != "needs review", report.first_message
+    assert "course's functions" in report.first_message, report.first_message
+
+
+def test_hidden_checks_stop_a_notebook_at_its_deadline(submission_factory):
+    """Under nbgrader's HiddenChecks a notebook has a wall-clock deadline: functions still
+    running then are stopped, the student's failure (not a grader error)."""
+    import nbformat
+
+    from autograder.grading.nbgrader_hidden import grade_notebook
+
+    sleeper = "import time\ndef relu(Z):\n    time.sleep(10_000)\n"
+    folder = submission_factory({"relu": sleeper}, lessons=[LESSON])
+    notebook = nbformat.read(folder / f"{LESSON}.ipynb", as_version=4)
+    started = time.monotonic()
+    result = grade_notebook(
+        notebook, f"{LESSON}.ipynb", "mallory", seed=3, timeout=60, notebook_timeout=4
+    )
+    seconds = time.monotonic() - started
+    relu = result.by_function()["relu"]
+    assert relu.points == 0 and relu.status != "needs review", relu.first_message
+    assert "time limit of 4 s" in relu.first_message, relu.first_message
+    assert seconds < 60, f"took {seconds:.0f} s: the function's own 190 s wall clock ran"
+
+
+SLEEPER_OUT_OF_ITS_SESSION = """
+import ctypes, os, time
+
+def relu(Z):
+    try:
+        ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)  # PR_SET_PDEATHSIG 0: no signal when its parent dies
+        os.setsid()  # out of the job's session and process group
+    except OSError:
+        pass
+    time.sleep(10_000)
+"""
+
+
+@pytest.mark.parametrize(
+    "disabled", ["", "namespaces", "namespaces,cgroup"], ids=["all layers", "docker", "bare"]
+)
+def test_nothing_a_worker_starts_outlives_course_grade(disabled, submission_factory, tmp_path):
+    """A worker clears its parent-death signal, leaves its session and sleeps: when `course
+    grade` has exited, no process of it is left (with namespaces off, as in Docker without
+    privileges, and with no writable cgroup tree either)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    folder = submission_factory({"relu": SLEEPER_OUT_OF_ITS_SESSION}, lessons=[LESSON])
+    students = tmp_path / "class"
+    students.mkdir()
+    folder.rename(students / "mallory")
+    before = own_processes()
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", str(students), "--quiet"]
+        + ["--out", str(tmp_path / "out" / "grades.csv"), "--timeout", "1", "--seed", "3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COURSE_SANDBOX_DISABLE": disabled},
+        check=False,
+    )
+    left = stray_processes(before)
+    for pid in left:  # leave nothing behind for the other tests, whatever the outcome
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    record(
+        "attacks",
+        f"a worker out of its session, after course grade ({disabled or 'all'})",
+        not left,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not left, f"processes left after course grade exited: {left}"
+
+
+def _long_relu(seed: int, size: int = 1_900_000) -> str:
+    """A relu of about 2 MB (just under the 2 MB of code the notebook reader takes from one
+    notebook): distinct assignments, then the right answer."""
+    import random
+
+    rng = random.Random(seed)
+    lines = ["def relu(Z):"]
+    length = 0
+    while length < size:
+        lines.append(f"    v{len(lines)} = {rng.randrange(10**6)} * {rng.randrange(10**6)}")
+        length += len(lines[-1]) + 1
+    return "\n".join(lines) + "\n    return np.maximum(Z, 0)\n"
+
+
+def test_two_colluding_two_megabyte_functions_do_not_stop_the_class_report(
+    submission_factory, tmp_path
+):
+    """Two students hand in the same 2 MB function, one lightly edited: `course grade` still
+    finishes and writes items.csv and report.html, and the pair is flagged. (The guard below
+    is for a run that never ends; docs/class-grading.md states the bound.)"""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    original = _long_relu(1)
+    edited = original.replace("v17 =", "w17 =").replace("v99 = ", "v99 = 1 + ")
+    assert len(original) > 1_900_000
+    students = tmp_path / "class"
+    students.mkdir()
+    for name, source in (("mallory", original), ("trudy", edited)):
+        submission_factory({"relu": source}, lessons=[LESSON]).rename(students / name)
+    out = tmp_path / "out"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "autograder.cli", "grade", str(students), "--quiet"]
+            + ["--out", str(out / "grades.csv"), "--seed", "3"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=400,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        done = None
+    finished = (
+        done is not None and (out / "report.html").is_file() and (out / "items.csv").is_file()
+    )
+    record("attacks", "two colluding 2 MB functions, then the class report", finished)
+    assert done is not None, "course grade did not finish"
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert finished, "items.csv or report.html was not written"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    similar = page[page.index("Identical or near-identical") :]
+    assert "<td>mallory</td><td>trudy</td>" in similar, similar[:2000]
+
+
+def test_an_interrupt_while_the_data_is_read_is_an_interrupt_not_a_data_error(tmp_path):
+    """Ctrl-C while pandas parses the data (its C parser turns the KeyboardInterrupt into
+    "Error tokenizing data") ends `course train` with exit 130 and one line, never with
+    "cannot be read as a CSV file ... Replace the file" and exit 2."""
+    from tests.test_cli import assert_interrupted, interrupted_at
+
+    out = tmp_path / "out"
+    done = interrupted_at("reading-data", "train", "--no-progress", "--out", str(out))
+    record("attacks", "Ctrl-C while the data is read", done.returncode == 130)
+    assert_interrupted(done, out)
+
+
+def test_an_interrupt_that_a_library_swallows_is_still_an_interrupt(monkeypatch, capsys):
+    """pandas' C parser can turn a KeyboardInterrupt into "Error tokenizing data": a real SIGINT
+    arrives while the data is read, the read ends in that ParserError, and the command still
+    ends as an interrupt (130, one line), not as "cannot be read as a CSV file ... Replace the
+    file" (exit 2)."""
+    import pandas as pd
+
+    from autograder import cli
+    from tests.conftest import ROOT
+
+    real_read_csv = pd.read_csv
+
+    def swallowing_read_csv(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, mid-read
+            time.sleep(1)
+        except KeyboardInterrupt:
+            raise pd.errors.ParserError(
+                "Error tokenizing data. C error: Calling read(nbytes) on source failed. "
+                "Try engine='python'."
+            ) from None
+        return real_read_csv(*args, **kwargs)
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(pd, "read_csv", swallowing_read_csv)
+    code = cli.main(["score", "data/sample/answer_key.csv"])
+    err = capsys.readouterr().err
+    record("attacks", "an interrupt pandas turns into a parser error", code == 130)
+    assert code == 130, err
+    assert err == "course: interrupted.\n", err

@@ -174,6 +174,7 @@ def graded_class(tmp_path_factory):
         expected[os.fsdecode(name)] = dict(only_01)
 
     _copy(SOLUTIONS, subs / "ivan", ["01_data.ipynb", "02_activations.ipynb"])  # only two lessons
+    shutil.copy(SOLUTIONS / "03_forward.ipynb", subs / "ivan" / "Untitled.ipynb")  # stray work
     expected["ivan"] = {
         f: (full[f] if course.exercise(f).lesson in ("01_data", "02_activations") else 0.0)
         for f in functions
@@ -244,30 +245,56 @@ def test_grades_csv_is_exactly_the_expected_one(graded_class):
     header = [
         "student",
         *functions,
+        "required",
+        "bonus",
+        "penalty",
         "total",
         "max_points",
         "percent",
+        "submitted_at",
+        "time_source",
+        "late_days",
+        "overridden",
         "needs_review",
+        "status",
         "seed",
         "feedback_file",
     ]
     assert rows[0] == header
+    bonus = {e.function for e in _course().exercises if _course().lesson(e.lesson).bonus}
     want = [header[:-1]]
     for student in sorted(expected):
         points = expected[student]
-        total = sum(points.values())
+        required = sum(p for f, p in points.items() if f not in bonus)
+        extra = sum(p for f, p in points.items() if f in bonus)
+        total = required + extra
+        submitted = ["", "", ""]
+        if student == "nadia":  # nbgrader's ps2/timestamp.txt, read even without a due date
+            submitted = ["2026-11-20T10:00:00+00:00", "nbgrader's ps2/timestamp.txt", ""]
         want.append(
             [
                 SHOWN.get(student, student),
                 *[f"{points[f]:g}" for f in functions],
+                f"{required:g}",
+                f"{extra:g}",
+                "0",
                 f"{total:g}",
                 "62",
                 f"{total / 62 * 100:.1f}",
+                *submitted,
                 "",
+                "",
+                "empty" if student == "heidi" else "graded",
                 "4242",
             ]
         )
     assert [row[:-1] for row in rows] == want
+
+
+def _course():
+    from autograder.config import load_course
+
+    return load_course()
 
 
 def test_odd_folder_names_get_safe_unique_feedback_files(graded_class):
@@ -323,8 +350,34 @@ def test_work_in_other_layouts_says_which_files_were_used(graded_class):
     assert "scratch.ipynb is not one of the course" in oscar
     assert "warning: oscar: scratch.ipynb is not one of the course" in done.stderr
     assert "warning: 01_data.ipynb lies in the class folder without a student" in done.stderr
+    # Canvas's download names are expected: one line for the class, no warning per file
     quinn = (feedback / "quinn_4321.md").read_text()
-    assert "quinn_4321_9877_02_activations.ipynb was graded as" in quinn
+    assert "quinn_4321_9877_02_activations.ipynb" not in quinn
+    assert "quinn_4321_9877" not in done.stderr
+    assert (
+        "note: 2 notebooks named by Canvas's download (name_userid_submissionid_) were graded "
+        "as their lessons, for 1 student\n" in done.stderr
+    )
+
+
+def test_a_stray_notebook_with_graded_functions_is_called_out_last(graded_class):
+    done, out, *_ = graded_class
+    lines = done.stderr.strip().splitlines()
+    stray = [i for i, line in enumerate(lines) if line.startswith("stray notebook:")]
+    assert len(stray) == 2, done.stderr
+    loose, ivan_line = (lines[i] for i in stray)
+    assert loose.startswith(  # whose? its own code, in the class folder
+        "stray notebook: 01_data.ipynb defines split_features_labels, normalize, train_dev_split, "
+        "one_hot with code of its own, but lies in the class folder without a student's name"
+    )
+    assert ivan_line.startswith("stray notebook: ivan/Untitled.ipynb defines ")
+    assert "forward, cross_entropy with code of its own, but its name is no lesson's" in ivan_line
+    assert ivan_line.endswith("regrade with --only ivan.")
+    assert min(stray) > max(i for i, line in enumerate(lines) if line.startswith("warning:"))
+    ivan = (out.parent / "feedback" / "ivan.md").read_text()
+    assert "Untitled.ipynb is a stray notebook: it defines the graded functions" in ivan
+    # the untouched copy of a lesson in oscar's folder defines only stubs: an ordinary warning
+    assert "stray notebook: oscar" not in done.stderr
 
 
 def test_a_folder_without_notebooks_fails_the_run_unless_allowed(tmp_path):

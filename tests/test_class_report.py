@@ -84,12 +84,18 @@ def test_items_csv_covers_every_check_and_every_function(graded, course):
         "function",
         "check",
         "max_points",
+        "counted",
         "mean_points",
         "share_full",
         "share_zero",
+        "share_not_attempted",
+        "attempted",
+        "mean_points_attempted",
+        "share_attempted_wrong",
         "top_hint",
         "top_hint_share",
         "top_mistake",
+        "top_mistake_points",
     ]
     want = []
     for exercise in course.exercises:
@@ -146,8 +152,9 @@ def test_report_html_has_figures_mistakes_and_similar_pairs(graded):
         p.startswith(b"\x89PNG\r\n\x1a\n") and len(p) > 5000 for p in pngs
     )
     assert "<script" not in page
-    mistakes = page[page.index("most common named mistakes") : page.index("Needs review")]
+    mistakes = page[page.index("cost the class the most points") : page.index("<h2>Students")]
     assert "axis=0" in mistakes and "not the sum" in mistakes
+    assert "softmax.columns" in mistakes and "cross_entropy.sum_not_mean" in mistakes
     assert "The grader did not fail on any submission" in page
     similar = page[page.index("Identical or near-identical") :]
     assert "<td>alice</td><td>carol</td>" in similar  # carol's lessons 01-03 are alice's code
@@ -155,6 +162,61 @@ def test_report_html_has_figures_mistakes_and_similar_pairs(graded):
     assert f"seed {SEED}" in page
     totals = [float(g["total"]) for g in read_csv(out)]
     assert f"mean {sum(totals) / len(totals):.1f}, median" in page
+    assert "over the 3 submissions with at least one lesson notebook" in page
+
+
+def test_report_html_links_every_student_to_their_feedback(graded):
+    _, out, _ = graded
+    page = (out.parent / "report.html").read_text(encoding="utf-8")
+    students = page[page.index("<h2>Students") : page.index("<h2>Needs review")]
+    for name in ("alice", "bob", "carol"):
+        assert f'<a href="feedback/{name}.html">{name}</a>' in students
+        assert (out.parent / "feedback" / f"{name}.html").is_file()
+    alice = students[students.index(">alice</a>") :].split("</tr>")[0]
+    assert "62/62 required + 22 bonus = 84 points" in alice and "carol" in alice  # similar
+
+
+def test_items_separate_not_attempted_from_attempted_and_wrong(graded):
+    _, out, _ = graded
+    items = {(r["function"], r["check"]): r for r in read_csv(out.parent / "items.csv")}
+    softmax = items[("softmax", "(all checks)")]  # alice right, carol wrong, bob the stub
+    assert softmax["counted"] == "3" and softmax["attempted"] == "2"
+    assert float(softmax["share_not_attempted"]) == pytest.approx(1 / 3, abs=1e-4)
+    assert float(softmax["share_attempted_wrong"]) == pytest.approx(0.5)
+    assert float(softmax["mean_points_attempted"]) == pytest.approx(
+        (3 + float(read_csv(out)[2]["softmax"])) / 2, abs=1e-4
+    )
+    relu = items[("relu", "(all checks)")]  # bob left it, alice and carol got it right
+    assert float(relu["share_attempted_wrong"]) == 0 and relu["attempted"] == "2"
+    forward = items[("backward", "(all checks)")]  # only alice wrote it (lesson 04)
+    assert forward["attempted"] == "1" and float(forward["share_not_attempted"]) == pytest.approx(
+        2 / 3, abs=1e-4
+    )
+
+
+def test_feedback_total_is_the_gradebook_total_for_every_student(graded):
+    _, out, _ = graded
+    for row in read_csv(out):
+        markdown = (out.parent / "feedback" / f"{row['feedback_file']}.md").read_text()
+        total_line = next(line for line in markdown.splitlines() if line.startswith("**Total:"))
+        assert total_line.endswith(f" = {row['total']} points**") or total_line == (
+            f"**Total: {row['required']}/62 points**"
+        ), total_line
+        assert float(row["total"]) == float(row["required"]) + float(row["bonus"])
+        assert f"{row['required']}/62" in total_line
+    alice = next(r for r in read_csv(out) if r["student"] == "alice")
+    assert (alice["required"], alice["bonus"], alice["total"], alice["percent"]) == (
+        "62",
+        "22",
+        "84",
+        "135.5",
+    )
+    assert (
+        "**Total: 62/62 required + 22 bonus = 84 points**"
+        in (out.parent / "feedback" / "alice.md").read_text()
+    )
+    canvas = list(csv.reader((out.parent / "canvas.csv").open()))
+    assert {r[3]: r[5] for r in canvas[2:]}["alice"] == "84"
 
 
 def test_canvas_csv_is_canvas_gradebook_import(graded, course):
@@ -181,6 +243,18 @@ def test_only_regrades_one_student_and_updates_the_report(graded, tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert "regraded carol" in run.stdout and f"seed {SEED}" in run.stdout
+    old_total = next(r for r in before if r["student"] == "carol")["total"]
+    assert f"total {old_total} → {float(old_total) + 3:g} (softmax 0 → 3)" in run.stdout
+    kept = list((copy / "results" / "history" / "carol").glob("*.json"))
+    assert len(kept) == 1  # the earlier result, kept
+    from autograder.grading.results import GradingResult
+
+    earlier = GradingResult.from_json(kept[0].read_text())
+    assert earlier.by_function()["softmax"].points == 0 and earlier.submission == "carol"
+    audit = read_csv(copy / "audit.csv")
+    change = [r for r in audit if r["student"] == "carol" and r["item"] == "softmax"]
+    assert change and change[-1]["old"] == "0" and change[-1]["new"] == "3"
+    assert change[-1]["why"] == "regraded (--only carol)"
     after = read_csv(copy / "grades.csv")
     assert [r for r in after if r["student"] != "carol"] == [
         r for r in before if r["student"] != "carol"
@@ -201,6 +275,8 @@ def test_only_without_kept_results_says_what_to_do(graded, tmp_path):
     assert "grade the whole class once" in run.stderr
     run = course_command("grade", str(subs), "--out", str(tmp_path / "g.csv"), "--only", "zed")
     assert run.returncode == 2 and "no such student in" in run.stderr
+    run = course_command("grade", str(subs), "--out", str(tmp_path / "g.csv"), "--only", "Carl")
+    assert run.returncode == 2 and "(did you mean carol?)" in run.stderr
 
 
 # -- fast tests on made-up results -----------------------------------------------------------------
@@ -311,7 +387,7 @@ def test_a_few_short_identical_lines_are_not_flagged():
 
 
 def test_canvas_export_matches_students_to_the_roster(tmp_path):
-    from autograder.grading.exports import read_canvas_roster, write_canvas_csv
+    from autograder.grading.lms import read_roster, write_lms_file
 
     roster = tmp_path / "export.csv"
     roster.write_text(
@@ -321,18 +397,113 @@ def test_canvas_export_matches_students_to_the_roster(tmp_path):
         '"Jones, Bob","234","S-2","bjones","Period 2",""\n'
     )
     results = [made_up("asmith", {"relu": "x"}), made_up("=cmd()", {"relu": "x"})]
-    export = write_canvas_csv(
+    export = write_lms_file(
+        "canvas",
         results,
         tmp_path / "canvas.csv",
         assignment="Problem set 1 (4321)",
         points_possible=62,
-        roster=read_canvas_roster(roster),
+        roster=read_roster(roster, "canvas"),
     )
     rows = list(csv.reader((tmp_path / "canvas.csv").open()))
     assert rows[0][-1] == "Problem set 1 (4321)"
     assert rows[2] == ["Smith, Ann", "123", "S-1", "asmith", "Period 2", "2"]
     assert rows[3][0] == "'=cmd()"  # never a formula in a spreadsheet
+    assert rows[4] == ["Jones, Bob", "234", "S-2", "bjones", "Period 2", "0"]  # no submission
     assert export.unmatched == ["=cmd()"]
+
+
+def test_mistakes_are_ranked_by_the_points_they_cost_not_by_how_often():
+    from autograder.config import load_course
+    from autograder.grading.report import analyse
+    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+
+    course = load_course()
+
+    def student(name: str, function: str, check: str, mistake: str, lost: float, waiting=()):
+        exercise = course.exercise(function)
+        report = FunctionReport.empty(exercise, course.lesson(exercise.lesson))
+        for test, points in exercise.checks.items():
+            if test == check:
+                record = CheckRecord(function, test, "failed", "wrong", points - lost, points)
+                record.hint, record.mistake = "the hint of " + mistake, mistake
+            elif test in waiting:
+                record = CheckRecord(function, test, "not checked yet", "", 0.0, points)
+            else:
+                record = CheckRecord(function, test, "passed", "", points, points)
+            report.checks.append(record)
+        result = GradingResult(name, [report], 1, "hidden", files={exercise.lesson: "x.ipynb"})
+        return result
+
+    # three students lose 0.5 each to a cheap mistake; one loses 1.25 + 1.25 held back
+    results = [
+        student(f"s{i}", "softmax", "test_softmax_large_logits", "cheap", 0.5) for i in range(3)
+    ]
+    results.append(
+        student(
+            "t",
+            "cross_entropy",
+            "test_cross_entropy_value",
+            "costly",
+            course.exercise("cross_entropy").checks["test_cross_entropy_value"],
+            waiting=[
+                c
+                for c in course.exercise("cross_entropy").checks
+                if c != "test_cross_entropy_value"
+            ][:1],
+        )
+    )
+    report = analyse(results, course, seed=1)
+    assert [m.id for m in report.mistakes] == ["costly", "cheap"]
+    costly, cheap = report.mistakes
+    assert cheap.points == pytest.approx(1.5) and len(cheap.students) == 3
+    held_back = course.exercise("cross_entropy").checks
+    waiting = next(c for c in held_back if c != "test_cross_entropy_value")
+    assert costly.points == pytest.approx(
+        held_back["test_cross_entropy_value"] + held_back[waiting]
+    )
+    whole = {i.function: i for i in report.function_items}
+    assert whole["cross_entropy"].top_mistake == ("costly", pytest.approx(costly.points))
+
+
+def test_per_assignment_totals_when_ps1_and_ps2_are_graded_together():
+    from autograder.config import load_course
+    from autograder.grading.report import analyse, render_report
+    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+
+    course = load_course()
+    results = []
+    for name, ps2_share in (("a", 1.0), ("b", 0.0)):
+        functions = []
+        for exercise in course.exercises:
+            report = FunctionReport.empty(exercise, course.lesson(exercise.lesson))
+            full = exercise.lesson == "01_data" or (
+                exercise.lesson == "02_activations" and ps2_share
+            )
+            report.checks.append(
+                CheckRecord(
+                    exercise.function,
+                    "t",
+                    "passed" if full else "failed",
+                    "",
+                    exercise.points if full else 0,
+                    exercise.points,
+                )
+            )
+            functions.append(report)
+        files = {"01_data": "ps1/01_data.ipynb", "02_activations": "ps2/02_activations.ipynb"}
+        results.append(GradingResult(name, functions, 1, "hidden", files=files))
+    report = analyse(results, course, seed=1)
+    assert [(p.name, p.lessons, p.max_points, p.totals) for p in report.assignments] == [
+        ("ps1", ["01_data"], 9.0, [9.0, 9.0]),
+        ("ps2", ["02_activations"], 7.0, [7.0, 0.0]),
+    ]
+    page = render_report(report, course)
+    assert "<h2>Per assignment</h2>" in page and "<code>ps2/</code>" in page
+    one_folder = [
+        GradingResult("c", results[0].functions, 1, "hidden", files={"01_data": "01_data.ipynb"})
+    ]
+    assert analyse(one_folder, course, seed=1).assignments == []
 
 
 def test_html_feedback_shows_the_graded_code_escaped_beside_its_checks():

@@ -1060,34 +1060,3 @@ def test_write_sample_reproduces_the_committed_sample(fetched, tmp_path):
     assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == sorted(
         p.name for p in SAMPLE_DIR.iterdir()
     )
-
-
-def test_a_ctrl_c_while_pandas_reads_is_an_interrupt_not_a_broken_file(monkeypatch, tmp_path):
-    """pandas' C parser swallows the KeyboardInterrupt of a Ctrl-C into a ParserError; reported
-    as "cannot be read as a CSV file ... Replace the file", it blamed a good file."""
-    import os
-    import signal
-
-    from autograder.data import load
-    from autograder.errors import DataError
-
-    def interrupted_read(path, **kwargs):
-        os.kill(os.getpid(), signal.SIGINT)  # the KeyboardInterrupt pandas would swallow...
-        raise pd.errors.ParserError("Calling read(nbytes) on source failed.")
-
-    def swallowing(path, **kwargs):
-        try:
-            return interrupted_read(path, **kwargs)
-        except KeyboardInterrupt:
-            raise pd.errors.ParserError("Calling read(nbytes) on source failed.") from None
-
-    monkeypatch.setattr(load.pd, "read_csv", swallowing)
-    with pytest.raises(KeyboardInterrupt):
-        load.read_csv(tmp_path / "train.csv")
-
-    def broken(path, **kwargs):
-        raise pd.errors.ParserError("Error tokenizing data.")
-
-    monkeypatch.setattr(load.pd, "read_csv", broken)  # no Ctrl-C: the file is what is wrong
-    with pytest.raises(DataError, match="cannot be read as a CSV file"):
-        load.read_csv(tmp_path / "train.csv")

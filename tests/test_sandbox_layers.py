@@ -139,6 +139,52 @@ def test_the_unprivileged_user_alone_cannot_touch_roots_files(available, tmp_pat
     assert signal.startswith("PermissionError"), signal
 
 
+def test_seccomp_alone_keeps_a_worker_in_its_session_and_its_parent_death_signal(available):
+    """The ways out of the job's process group and of its parent-death signal are refused."""
+    _require(available.seccomp, available.seccomp_why)
+    box = _only("seccomp")
+    try:
+        attempts = {
+            "prctl(PR_SET_PDEATHSIG, 0)": _attempt(
+                box,
+                "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+                "if libc.prctl(1, 0, 0, 0, 0) != 0:\n"
+                "    raise PermissionError(ctypes.get_errno(), 'refused')\nreturn 'cleared'",
+            ),
+            "setsid": _attempt(box, "os.setsid()\nreturn 'left the session'"),
+            "setpgid": _attempt(box, "os.setpgid(0, 0)\nreturn 'left the group'"),
+        }
+    finally:
+        box.stop()
+    allowed = {name: got for name, got in attempts.items() if not got.startswith("PermissionError")}
+    assert not allowed, allowed
+
+
+def test_the_cgroup_alone_ends_what_a_worker_started_outside_its_session(available):
+    """With every other layer off, a worker forks a child that leaves the session and clears
+    its parent-death signal; the run's cgroup still ends it with the run."""
+    from tests.conftest import own_processes, stray_processes
+
+    _require(bool(available.cgroup), available.cgroup_why)
+    box = _only("cgroup")
+    before = own_processes()
+    try:
+        got = _attempt(
+            box,
+            "import ctypes, time\n"
+            "if os.fork() == 0:\n"
+            "    ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)\n"
+            "    os.setsid()\n"
+            "    time.sleep(1000)\n"
+            "return 'forked'",
+        )
+    finally:
+        box.stop()
+    left = stray_processes(before)
+    assert got == "returned 'forked'", got
+    assert left == [], left
+
+
 def test_the_limits_alone_stop_a_memory_bomb():
     box = Sandbox(closed=default_closed_paths(), disabled=list(SWITCHABLE))
     try:
@@ -150,8 +196,9 @@ def test_the_limits_alone_stop_a_memory_bomb():
 
 def test_every_layer_the_kernel_offers_is_on_in_the_shared_sandbox(available):
     lines = available.lines()
-    assert len(lines) == 5
-    assert lines[-1].startswith("limits: on")
+    assert len(lines) == 6
+    assert lines[4].startswith("limits: on")
+    assert lines[5].startswith("cgroup: on" if available.cgroup else "cgroup: off")
     if available.landlock_abi:
         assert lines[0].startswith(f"landlock: on (ABI {available.landlock_abi}")
     if available.seccomp:

@@ -22,6 +22,7 @@ import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor
 from nbgrader.preprocessors import ClearSolutions
 
+from autograder import interrupts
 from autograder.authoring import staleness
 from autograder.authoring.regions import solution_regions
 from autograder.config import LESSONS_DIR, PUBLIC_DIR, Course, load_course
@@ -193,7 +194,7 @@ def write_build(plan: BuildPlan) -> list[Path]:
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        interrupts.write_text(path, text)
         written.append(path)
     stale_public = {
         path: public
@@ -206,7 +207,7 @@ def write_build(plan: BuildPlan) -> list[Path]:
         import_checks(plan.course, {lesson.id for lesson in plan.course.lessons})
     for path, public in stale_public.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_public_text(path, public, plan), encoding="utf-8")
+        interrupts.write_text(path, _public_text(path, public, plan))
         written.append(path)
     return written
 

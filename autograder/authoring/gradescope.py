@@ -281,10 +281,12 @@ def results_json(
             "tags": [report.lesson] + (["bonus"] if report.bonus else []),
         }
         tests.append(test)
-    score = round(sum(t["score"] for t in tests), 6)
+    from autograder.grading.feedback import total_words
+
+    score = round(sum(t["score"] for t in tests) - result.penalty, 6)
     lines = [
-        f"Total: {result.points:g} / {result.max_points:g} points"
-        + (f" (+{result.bonus_points:g} bonus)" if result.bonus_points else ""),
+        f"Total: {total_words(result)}",
+        *([result.late.note] if result.late is not None else []),
         graded_with(result),
     ]
     if result.isolation:
@@ -445,6 +447,9 @@ def run(root: Path) -> int:
         leaderboard = score_for_leaderboard(
             find_submission_csv(submission_dir), source / settings.leaderboard_data
         )
+        from autograder.grading.late import GRADESCOPE_METADATA, apply_gradescope
+
+        print(apply_gradescope(result, root / GRADESCOPE_METADATA, course.late))
     except (NotGraded, UserError) as exc:
         return _not_graded(results_dir, str(exc))
     except Exception as exc:  # noqa: BLE001 - the grader failed: a failed run, never a grade

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from autograder.data.files import KAGGLE_URL, SUBMISSION_COLUMNS, DataFiles, default_files
-from autograder.data.load import count_rows, load_answer_key, noticing_interrupts
+from autograder.data.load import count_rows, load_answer_key
 from autograder.errors import DataError
 
 FORMAT_CHECK = "the format check"
@@ -67,22 +67,18 @@ def read_submission(path_or_df: str | Path | pd.DataFrame) -> tuple[pd.DataFrame
                 f"{path}: no such file. Write your predictions first, e.g. "
                 f"make_submission(predictions).to_csv('{name}', index=False)."
             )
-        with noticing_interrupts() as interrupted:
-            try:
-                df = pd.read_csv(path)
-            except pd.errors.EmptyDataError as e:
-                raise DataError(
-                    f"{name} is empty. It needs a header line 'ImageId,Label' and one row per "
-                    "test image."
-                ) from e
-            except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as e:
-                if interrupted():
-                    raise KeyboardInterrupt from None
-                msg = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
-                raise DataError(
-                    f"{name} cannot be read as a CSV file ({msg}). Write it with "
-                    f"DataFrame.to_csv('{name}', index=False): two columns, ImageId and Label."
-                ) from e
+        try:
+            df = pd.read_csv(path)
+        except pd.errors.EmptyDataError as e:
+            raise DataError(
+                f"{name} is empty. It needs a header line 'ImageId,Label' and one row per test image."
+            ) from e
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as e:
+            msg = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+            raise DataError(
+                f"{name} cannot be read as a CSV file ({msg}). Write it with "
+                f"DataFrame.to_csv('{name}', index=False): two columns, ImageId and Label."
+            ) from e
     df.columns = [str(c).strip() for c in df.columns]
     return df, name
 

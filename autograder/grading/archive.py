@@ -1,11 +1,14 @@
 """The class's results, kept beside the gradebook so one student can be regraded alone.
 
 ``course grade DIR --out grades.csv`` writes ``results/<file name>.json`` (the whole
-``GradingResult``: every check, message and the student's code as graded; the file name is the
-student's safe name, as for their feedback) and ``results/class.json`` (the run's seed) beside
-``grades.csv``. ``--only NAME`` regrades one
-student with the same seed and rebuilds the gradebook, the report and the exports from these
-files, without regrading the rest.
+``GradingResult`` as the checks gave it: every check, message and the student's code as graded;
+the file name is the student's safe name, as for their feedback) and ``results/class.json``
+(the run's seed and the settings of its outputs) beside ``grades.csv``. ``--only NAME``
+regrades one student with the same seed and rebuilds the gradebook, the report and the exports
+from these files, without regrading the rest.
+
+Nothing is overwritten: a result that a new run replaces moves to
+``results/history/<file name>/<when it was graded>.json`` first.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from autograder.grading.safe_text import printable
 
 ARCHIVE_DIR = "results"
 CLASS_FILE = "class.json"
+HISTORY_DIR = "history"
 
 
 class ArchiveError(Exception):
@@ -41,10 +45,59 @@ def save_results(
     folder = archive_dir(out_csv)
     folder.mkdir(parents=True, exist_ok=True)
     for file_name, result in results.items():
-        _write_atomically(result_path(folder, file_name), result.to_json())
+        path = result_path(folder, file_name)
+        keep_previous(path, folder / HISTORY_DIR / file_name)
+        _write_atomically(path, result.to_json())
     if class_seed is not None:
-        _write_atomically(folder / CLASS_FILE, json.dumps({"seed": class_seed}, indent=1) + "\n")
+        save_class(out_csv, class_seed)
     return folder
+
+
+def keep_previous(path: Path, history: Path) -> None:
+    """Move the result at ``path`` (if any) into ``history``, named by when it was graded."""
+    try:
+        previous = GradingResult.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        if not path.exists():
+            return
+        previous = None
+    stamp = (previous.graded_at if previous is not None else "") or "unknown"
+    stamp = stamp.replace(":", "").replace("+0000", "Z")
+    history.mkdir(parents=True, exist_ok=True)
+    target = history / f"{stamp}.json"
+    number = 2
+    while target.exists():
+        target = history / f"{stamp}-{number}.json"
+        number += 1
+    os.replace(path, target)
+
+
+def history_of(out_csv: Path, file_name: str) -> list[Path]:
+    """A student's earlier results, oldest first."""
+    folder = archive_dir(out_csv) / HISTORY_DIR / file_name
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def save_class(out_csv: Path, seed: int, settings: dict | None = None) -> None:
+    """``class.json``: the class run's seed and the settings its outputs were written with."""
+    folder = archive_dir(out_csv)
+    folder.mkdir(parents=True, exist_ok=True)
+    record: dict = {"seed": seed}
+    if settings is None:
+        settings = load_settings(out_csv)
+    if settings:
+        record["settings"] = settings
+    _write_atomically(folder / CLASS_FILE, json.dumps(record, indent=1) + "\n")
+
+
+def load_settings(out_csv: Path) -> dict:
+    """The output settings the previous run used ({} when none were kept)."""
+    try:
+        raw = json.loads((archive_dir(out_csv) / CLASS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    settings = raw.get("settings") if isinstance(raw, dict) else None
+    return settings if isinstance(settings, dict) else {}
 
 
 def load_seed(out_csv: Path) -> int:

@@ -6,8 +6,9 @@ for a whole grading run, however many students it grades. Without ``solutions/``
 release) the public cases stored by ``course build`` stand in, and the functions a graded one
 builds on come from the student's own notebooks.
 
-The reference also answers, through ``serve``, the calls a worker makes to the course functions
-the graded one builds on: only those, on the worker's inputs, with plain values back.
+The reference also answers the calls a worker makes to the course functions the graded one builds
+on: only those, on the worker's inputs, with plain values back, in a helper process with its own
+budget (``reference_calls``, ``call_bounds``), never in the grading process.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ import os
 import threading
 import zlib
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from autograder import codec
 from autograder.checking import CASE_BUILDERS, Call
 from autograder.config import CHECKS_DIR, Course
+from autograder.grading.reference_calls import ReferenceServer
 from autograder.public import load_public
-from autograder.reference import Reference, ReferenceMissing, load_reference
+from autograder.reference import Reference, ReferenceMissing, load_reference, solutions_dir
 from autograder.sandbox import probes
 from autograder.sandbox.runner import CallResult
 
@@ -111,8 +112,9 @@ class CaseBook:
             return []
         return load_public(function).deps
 
-    def serve(self, name: str, args: tuple, kwargs: dict) -> Any:
-        """Answer a worker's call of a course function with the reference's result."""
-        if self.reference is None or name not in self.reference.graded:
-            raise RuntimeError(f"{name} is not available")
-        return getattr(self.reference.namespace, name)(*args, **kwargs)
+    def call_server(self) -> ReferenceServer | None:
+        """Hidden checks: the server whose helpers answer workers' calls of the course's
+        functions with the reference (never in this process: see ``reference_calls``)."""
+        if self.reference is None:
+            return None
+        return ReferenceServer.shared(solutions_dir())

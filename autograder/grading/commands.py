@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from autograder import interrupts
 from autograder.config import lessons_dir, load_course
 from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
 
@@ -52,7 +53,7 @@ def check(args: argparse.Namespace) -> int:
         timeout_seconds=args.timeout,
     )
     if args.json:
-        Path(args.json).write_text(result.to_json(), encoding="utf-8")
+        interrupts.write_text(Path(args.json), result.to_json())
     print(render_table([result], verbose=args.verbose))
     if result.problems:
         print()
@@ -123,143 +124,20 @@ def isolation_summary(allow_weak: bool) -> Isolation:
 
 
 def grade(args: argparse.Namespace) -> int:
-    """`course grade`: a class, its gradebook, feedback and report."""
-    from tqdm import tqdm
+    """`course grade`: a class, its gradebook, feedback and report; or one share of it
+    (``--shard``), or the shares merged (``--merge``); or a regrade of some students
+    (``--only``). Whatever happens, nothing it started is left running when it returns
+    (``sandbox.reaper``)."""
+    from autograder.grading import class_run
+    from autograder.grading.gradebook import stop_helpers
+    from autograder.sandbox.reaper import become_subreaper, end_descendants
 
-    from autograder.grading.archive import ArchiveError, load_results, load_seed
-    from autograder.grading.exports import (
-        CANVAS_CSV,
-        ExportError,
-        read_canvas_roster,
-        write_canvas_csv,
-    )
-    from autograder.grading.gradebook import grade_class
-    from autograder.grading.report import ITEMS_CSV, REPORT_HTML
-    from autograder.grading.safe_text import one_line, printable, unique_file_names
-    from autograder.grading.submissions import find_students
-
-    folder = Path(args.submissions)
-    if not folder.is_dir():
-        raise UserError(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
-    roster = find_students(folder, load_course())
-    for warning in roster.warnings:
-        print(f"warning: {one_line(warning)}", file=sys.stderr)
-    students = roster.students
-    if not students:
-        raise UserError(
-            f"{folder} has no student sub-folders (one folder per student, holding their "
-            "notebooks) and no loose notebooks named <student>_<lesson>.ipynb."
-        )
-    if roster.folder != folder:
-        print(f"nbgrader course: grading {roster.folder}", file=sys.stderr)
-    out = Path(args.out)
-    if args.only:
-        names = [work.name for work in students]
-        if args.only not in names:
-            raise UserError(f"--only {one_line(args.only)}: there is no such student in {folder}.")
-        try:
-            load_seed(out)
-            load_results(
-                out,
-                {
-                    name: file_name
-                    for name, file_name in zip(names, unique_file_names(names), strict=True)
-                    if name != args.only
-                },
-            )
-        except ArchiveError as exc:
-            raise UserError(str(exc))
-    lms_roster = None
-    if args.lms_roster:
-        if not args.lms:
-            raise UserError("--lms-roster needs --lms canvas.")
-        try:
-            lms_roster = read_canvas_roster(Path(args.lms_roster))
-        except ExportError as exc:
-            raise UserError(str(exc))
-    isolation = isolation_summary(args.allow_weak_isolation)
-    bar = tqdm(
-        total=1 if args.only else len(students),
-        unit="student",
-        desc="grading",
-        disable=args.quiet,
-    )
+    become_subreaper()
     try:
-        run = grade_class(
-            folder,
-            out,
-            feedback_dir=Path(args.feedback) if args.feedback else None,
-            seed=args.seed,
-            parallel=args.parallel,
-            timeout_seconds=args.timeout,
-            progress=lambda name: bar.update(1),
-            roster=roster,
-            only=args.only,
-            allow_weak_isolation=isolation.accepted_risk,
-        )
-    except ArchiveError as exc:
-        bar.close()
-        raise UserError(str(exc))
-    bar.close()
-    for result in run.results:
-        if result.submission not in run.graded:
-            continue
-        for warning in result.warnings:
-            print(
-                f"warning: {one_line(printable(result.submission))}: {one_line(warning)}",
-                file=sys.stderr,
-            )
-    feedback = Path(args.feedback) if args.feedback else out.parent / "feedback"
-    if args.only:
-        print(
-            f"regraded {one_line(printable(args.only))}, seed {run.seed}; "
-            f"updated {out} and the class report"
-        )
-    else:
-        print(
-            f"graded {len(run.results)} students, seed {run.seed} -> {out} (feedback in {feedback}/)"
-        )
-    print(f"item analysis: {out.parent / ITEMS_CSV}; class report: {out.parent / REPORT_HTML}")
-    if isolation.note:
-        print(f"isolation: {isolation.note} (recorded in every student's results and feedback)")
-    if args.lms == "canvas":
-        course = load_course()
-        try:
-            export = write_canvas_csv(
-                run.results,
-                out.parent / CANVAS_CSV,
-                assignment=args.lms_assignment or course.title,
-                points_possible=course.max_points,
-                roster=lms_roster,
-            )
-        except (ExportError, OSError) as exc:
-            raise UserError(f"the Canvas export failed: {exc}")
-        print(f"Canvas gradebook import: {export.path}")
-        if export.unmatched:
-            print(
-                "not in the Canvas roster (written by folder name; match them by hand): "
-                + ", ".join(one_line(printable(name)) for name in export.unmatched),
-                file=sys.stderr,
-            )
-    review = [r.submission for r in run.results if r.needs_review]
-    if run.failures or review:
-        print(
-            "the grader itself failed on: "
-            + ", ".join(one_line(printable(n)) for n in sorted(set(run.failures) | set(review)))
-            + " (needs review: see the needs_review column and their feedback)",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    empty = [name for name in run.empty if name in run.graded]
-    if empty and not args.allow_empty:
-        names = ", ".join(one_line(printable(name)) for name in empty)
-        print(
-            f"no lesson notebook was found for: {names} (their rows are zeros; check how the "
-            "work was collected, or pass --allow-empty when that is expected)",
-            file=sys.stderr,
-        )
-        return EXIT_GATE
-    return EXIT_OK
+        return class_run.run(args)
+    finally:
+        stop_helpers()
+        end_descendants()
 
 
 def doctor(args: argparse.Namespace) -> int:

@@ -27,6 +27,25 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def total_words(result) -> str:
+    """A result's total in words that cannot be misread, the same everywhere (feedback,
+    ``course check``, the class report, Gradescope): ``62/62 points``, ``62/62 required + 22
+    bonus = 84 points``, ``57.5/62 required + 22 bonus - 7.95 late penalty = 71.55 points``."""
+    return _total_phrase(result.points, result.max_points, result.bonus_points, result.penalty)
+
+
+def _total_phrase(required: float, maximum: float, bonus: float, penalty: float = 0.0) -> str:
+    words = f"{_points(required)}/{_points(maximum)}"
+    if not bonus and not penalty:
+        return f"{words} points"
+    words += " required"
+    if bonus:
+        words += f" + {_points(bonus)} bonus"
+    if penalty:
+        words += f" - {_points(penalty)} late penalty"
+    return f"{words} = {_points(required + bonus - penalty)} points"
+
+
 def render_function(report: FunctionReport) -> str:
     """Feedback for one function, as ``check("name")`` prints it."""
     lines = [printable(line, keep_newlines=True) for line in _function_lines(report)]
@@ -103,9 +122,7 @@ def render_table(results: Iterable, *, width: int = 72, verbose: bool = False) -
         lines.append("  ".join(cells).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 13)
-    summary = f"total: {_points(total)}/{_points(maximum)} points"
-    if bonus:
-        summary += f" (+{_points(bonus)} bonus)"
+    summary = f"total: {_total_phrase(total, maximum, bonus)}"
     lines.append("")
     lines.append(summary)
     if verbose:
@@ -134,17 +151,31 @@ def graded_with(result) -> str:
         )
     if result.mode == "public":
         return "Graded with the public checks (the same as `check(...)` in the notebooks)."
+    if result.mode == "absent":
+        return "Not graded: no submission was found for you."
     return "Not graded: the grader itself failed, so no check ran (needs review)."
 
 
 def _summary_lines(result) -> list[str]:
     """The top of a student's feedback: total, how it was graded, problems, needs review."""
     lines = [f"# Feedback for {markdown(printable(result.submission))}", ""]
-    lines.append(
-        f"**Total: {_points(result.points)} / {_points(result.max_points)} points**"
-        + (f" (bonus included: {_points(_bonus(result))})" if _bonus(result) else "")
-    )
+    lines.append(f"**Total: {total_words(result)}**")
     lines.append("")
+    if result.late is not None:
+        lines += [markdown(result.late.note), ""]
+    overridden = [f for f in result.functions if f.override is not None]
+    if overridden:
+        lines.append(
+            "Changed by your instructor: "
+            + "; ".join(
+                f"`{f.function}` {_points(f.override.graded_points)} → "
+                f"{_points(f.override.points)} points ({markdown(f.override.reason)})"
+                for f in overridden
+                if f.override is not None
+            )
+            + "."
+        )
+        lines.append("")
     lines.append(graded_with(result))
     lines.append("")
     if result.isolation:
@@ -181,9 +212,10 @@ def _lesson_lines(result, report: FunctionReport) -> list[str]:
         "|---|---|---|",
     ]
     for r in (f for f in result.functions if f.lesson == report.lesson):
-        lines.append(
-            f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {MARK.get(r.status, '')} {r.status} |"
-        )
+        status = f"{MARK.get(r.status, '')} {r.status}"
+        if r.override is not None:
+            status += f" (set to {_points(r.override.points)} by your instructor)"
+        lines.append(f"| `{r.function}` | {_points(r.points)}/{_points(r.max_points)} | {status} |")
     lines.append("")
     return lines
 
@@ -234,10 +266,6 @@ def render_markdown(result) -> str:
         if report.status != "passed":
             lines += [f"### `{report.function}`", "", *_check_lines(report), ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _bonus(result) -> float:
-    return result.bonus_points
 
 
 HTML_STYLE = (

@@ -1,4 +1,4 @@
-"""Grading a class: one folder per student, a gradebook and a feedback file per student.
+"""Grading a class: one folder per student, and the gradebook.
 
 The class is graded by a few long-lived grading processes (``course _grade-batch``), each with
 one sandbox and one set of hidden cases for the run (drawn once from the run's seed, with the
@@ -6,6 +6,9 @@ reference's results computed once), taking students one at a time. Nothing a sub
 reaches them (student code runs only in confined workers), and if the grader itself fails on a
 student (even by crashing its process), that student gets a row of zeros marked "needs review",
 the process is replaced, and the rest of the class is graded as usual.
+
+What a run writes from the results (the gradebook, feedback, report, LMS file, audit log) is
+:mod:`autograder.grading.outputs`; ``write_gradebook`` here is the gradebook itself.
 """
 
 from __future__ import annotations
@@ -18,17 +21,14 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.config import Course, load_course
-from autograder.grading.archive import ArchiveError, load_results, load_seed, save_results
-from autograder.grading.cases import fresh_seed
-from autograder.grading.feedback import render_html, render_markdown
-from autograder.grading.report import ClassReport, write_class_report
 from autograder.grading.results import NEEDS_REVIEW, CheckRecord, FunctionReport, GradingResult
 from autograder.grading.safe_text import csv_cell, printable, unique_file_names
-from autograder.grading.submissions import Roster, StudentWork, find_students
+from autograder.grading.submissions import StudentWork
 from autograder.sandbox.doctor import ALLOW_FLAG, require_isolation
 
 #: The longest one student may take before the grader gives up on them (needs review).
@@ -128,13 +128,20 @@ class GradingProcess:
         return text[-1][:300] if text else ""
 
     def close(self) -> None:
+        self.finish_input()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.replies.close()
+
+    def finish_input(self) -> None:
+        """No more students: the process stops its workers and helpers, then ends."""
         try:
             if self.process.stdin is not None:
                 self.process.stdin.close()
-            self.process.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            self.kill()
-        self.replies.close()
+        except OSError:
+            pass
 
     def kill(self) -> None:
         try:
@@ -177,69 +184,54 @@ def grade_batch(
                     jobs=jobs,
                     timeout_seconds=timeout_seconds,
                 )
+                result.files = {
+                    **{lesson: "" for lesson in submission.errors},
+                    **submission.files,
+                }
+                result.stray = dict(submission.stray)
             except Exception as exc:  # noqa: BLE001 - this student only, never a pass
                 result = failed_result(name, course, f"{type(exc).__name__}: {exc}", seed)
             result.isolation = isolation.note
             replies.write(result.to_json().replace("\n", " ").encode("utf-8") + b"\n")
             replies.flush()
+    stop_helpers()
     return 0
 
 
-@dataclass
-class ClassRun:
-    results: list[GradingResult]
-    failures: list[str] = field(default_factory=list)  # students the grader failed on
-    seed: int = 0
-    file_names: list[str] = field(default_factory=list)  # each student's feedback file name
-    warnings: list[str] = field(default_factory=list)  # files in the class folder not graded
-    empty: list[str] = field(default_factory=list)  # students with no lesson notebook at all
-    graded: list[str] = field(default_factory=list)  # students graded in this run
-    report: ClassReport | None = None
+def stop_helpers() -> None:
+    """Stop this process's zygote and reference server, and wait for them: every worker and
+    helper they ran has ended when this returns."""
+    from autograder.grading.reference_calls import ReferenceServer
+    from autograder.sandbox.runner import Sandbox
+
+    both = [threading.Thread(target=kind.stop_shared) for kind in (Sandbox, ReferenceServer)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
 
 
-def grade_class(
-    submissions: Path,
-    out_csv: Path,
+def grade_students(
+    students: list[StudentWork],
+    to_grade: list[int],
     *,
-    feedback_dir: Path | None = None,
-    seed: int | None = None,
+    course: Course,
+    seed: int,
     parallel: int | None = None,
     timeout_seconds: float | None = None,
     progress: Callable[[str], None] | None = None,
-    roster: Roster | None = None,
-    only: str | None = None,
     allow_weak_isolation: bool = False,
-) -> ClassRun:
-    """Grade every student (or ``only`` one, keeping the others' results); write the gradebook,
-    a feedback file per student graded, the kept results and the class report.
-
-    Students are found by ``find_students`` (or given as ``roster``). Each student's feedback
-    goes to a file under a safe name (``safe_text.file_name``); the gradebook maps the
-    original name to it. ``allow_weak_isolation``: grade without Landlock or seccomp (the
-    instructor accepted the risk; see ``sandbox.doctor``), recorded in each result.
-    """
-    course = load_course()
-    roster = roster or find_students(submissions, course)
-    students = roster.students
-    file_names = unique_file_names([work.name for work in students])
-    kept: dict[int, GradingResult] = {}
-    to_grade = list(range(len(students)))
-    if only is not None:
-        to_grade = [i for i, work in enumerate(students) if work.name == only]
-        if not to_grade:
-            raise ArchiveError(f"{only} is not a student of {submissions}.")
-        class_seed = load_seed(out_csv)
-        seed = seed if seed is not None else class_seed
-        others = [i for i in range(len(students)) if i not in to_grade]
-        found = load_results(out_csv, {students[i].name: file_names[i] for i in others})
-        kept = {i: found[students[i].name] for i in others}
-    seed = seed if seed is not None else fresh_seed()
-    if only is None:
-        class_seed = seed
+) -> tuple[dict[int, GradingResult], list[str]]:
+    """Grade the students at ``to_grade`` (indices into ``students``) with one seed; return
+    their results by index, and the students the grader itself failed on. Each result carries
+    what the grader's side knows of the student: their name, submission time and LMS identity.
+    ``allow_weak_isolation``: grade without Landlock or seccomp (the instructor accepted the
+    risk; see ``sandbox.doctor``), recorded in each result."""
     cores = os.cpu_count() or 1
     parallel = max(1, min(parallel or cores, len(to_grade) or 1))
     jobs = max(2, cores // parallel + 1)
     idle: list[GradingProcess] = []
+    started: list[GradingProcess] = []
     lock = threading.Lock()
 
     def grade_one(work: StudentWork) -> tuple[GradingResult, bool]:
@@ -247,62 +239,81 @@ def grade_class(
             worker = idle.pop() if idle else None
         if worker is None:
             worker = GradingProcess(seed, timeout_seconds, jobs, allow_weak_isolation)
+            with lock:
+                started.append(worker)
         try:
             result = worker.grade(work)
         except RuntimeError as exc:
-            return failed_result(work.name, course, str(exc), seed), False
+            result = failed_result(work.name, course, str(exc), seed)
+            result.files = {lesson: "" for lesson in sorted(work.lessons_found(course))}
+            return result, False
         with lock:
             idle.append(worker)
         return result, result.mode != "failed"
 
     results: dict[int, GradingResult] = {}
     failures: list[str] = []
+    pool = ThreadPoolExecutor(max_workers=parallel)
+    futures: dict = {}
     try:
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = {pool.submit(grade_one, students[i]): i for i in to_grade}
-            for future in as_completed(futures):
-                index = futures[future]
-                result, ok = future.result()
-                result.submission = students[index].name
-                results[index] = result
-                if not ok:
-                    failures.append(students[index].name)
-                if progress:
-                    progress(students[index].name)
+        futures = {pool.submit(grade_one, students[i]): i for i in to_grade}
+        for future in as_completed(futures):
+            index = futures[future]
+            result, ok = future.result()
+            work = students[index]
+            result.submission = work.name
+            result.submitted = work.submitted
+            result.lms = dict(work.lms)
+            result.graded_at = datetime.now(UTC).isoformat(timespec="seconds")
+            results[index] = result
+            if not ok:
+                failures.append(work.name)
+            if progress:
+                progress(work.name)
+            interrupts.point("grading")
+    except BaseException:
+        # Ctrl-C, or anything else: no grading process goes on (nor its workers).
+        for future in futures:
+            future.cancel()
+        with lock:
+            everyone = list(started)
+        for worker in everyone:
+            worker.kill()
+        raise
     finally:
+        pool.shutdown(wait=True)
+        for worker in idle:  # all of them stop at once, then each is waited for
+            worker.finish_input()
         for worker in idle:
             worker.close()
-    ordered = [results[i] if i in results else kept[i] for i in range(len(students))]
-    write_gradebook(
-        ordered, out_csv, course, seed=seed if only is None else None, file_names=file_names
-    )
-    feedback_dir = feedback_dir or out_csv.parent / "feedback"
-    feedback_dir.mkdir(parents=True, exist_ok=True)
-    for i in to_grade:
-        for suffix, render in ((".md", render_markdown), (".html", render_html)):
-            (feedback_dir / f"{file_names[i]}{suffix}").write_text(
-                render(results[i]), encoding="utf-8", errors="backslashreplace"
-            )
-    save_results(
-        {file_names[i]: results[i] for i in to_grade},
-        out_csv,
-        class_seed=class_seed if only is None else None,
-    )
-    report = write_class_report(ordered, course, out_csv.parent, class_seed)
-    return ClassRun(
-        results=ordered,
-        failures=sorted(failures),
-        seed=seed,
-        file_names=file_names,
-        warnings=list(roster.warnings),
-        empty=[work.name for work in students if not work.lessons_found(course)],
-        graded=[students[i].name for i in to_grade],
-        report=report,
-    )
+    return results, sorted(failures)
 
 
 #: The gradebook's columns after the student and the functions.
-SUMMARY_COLUMNS = ["total", "max_points", "percent", "needs_review", "seed", "feedback_file"]
+SUMMARY_COLUMNS = [
+    "required",
+    "bonus",
+    "penalty",
+    "total",
+    "max_points",
+    "percent",
+    "submitted_at",
+    "time_source",
+    "late_days",
+    "overridden",
+    "needs_review",
+    "status",
+    "seed",
+    "feedback_file",
+]
+
+
+def status_of(result: GradingResult) -> str:
+    """A gradebook row's status: graded, empty (a folder without any lesson notebook) or no
+    submission (a roster student who handed in nothing)."""
+    if result.mode == "absent":
+        return "no submission"
+    return "empty" if result.empty else "graded"
 
 
 def write_gradebook(
@@ -317,26 +328,39 @@ def write_gradebook(
 
     ``student`` is the name as found (bytes that are not UTF-8 written as ``\\xNN``), and
     ``feedback_file`` the name of the student's feedback files (``feedback/<name>.md`` and
-    ``.html``). Text cells are made safe for spreadsheets (``safe_text.csv_cell``).
-    ``percent`` counts bonus points, so it can pass 100.
+    ``.html``; "" for a roster student without a submission). ``total`` is ``required + bonus -
+    penalty``, the number every other output shows; ``percent`` is ``total / max_points``, so
+    bonus points can take it past 100. Text cells are made safe for spreadsheets.
     """
     functions = [e.function for e in course.exercises]
     file_names = file_names or unique_file_names([r.submission for r in results])
     out_csv.parent.mkdir(parents=True, exist_ok=True)
-    with out_csv.open("w", newline="", encoding="utf-8") as handle:
+    with (
+        interrupts.replacing(out_csv) as partial,
+        partial.open("w", newline="", encoding="utf-8") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow(["student", *functions, *SUMMARY_COLUMNS])
         for result, file_name in zip(results, file_names, strict=True):
             points = {f.function: f.points for f in result.functions}
-            total = sum(points.get(f, 0.0) for f in functions)
-            run_seed = seed if seed is not None else result.seed
+            run_seed = seed if seed is not None and result.mode != "absent" else result.seed
+            submitted = result.submitted
+            late = result.late
             row = [csv_cell(printable(result.submission))]
             row += [f"{points.get(f, 0.0):g}" for f in functions]
             row += [
-                f"{total:g}",
+                f"{result.points:g}",
+                f"{result.bonus_points:g}",
+                f"{result.penalty:g}",
+                f"{result.total:g}",
                 f"{course.max_points:g}",
-                f"{total / course.max_points * 100:.1f}" if course.max_points else "",
+                f"{result.total / course.max_points * 100:.1f}" if course.max_points else "",
+                submitted.at if submitted is not None else "",
+                csv_cell(submitted.source) if submitted is not None else "",
+                "" if late is None or late.late_days is None else str(late.late_days),
+                " ".join(result.overridden),
                 " ".join(result.needs_review),
+                status_of(result),
                 "" if run_seed is None else str(run_seed),
                 csv_cell(file_name),
             ]

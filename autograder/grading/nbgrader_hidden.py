@@ -108,9 +108,17 @@ def casebook_for(course: Course, seed: int | None) -> CaseBook:
 
 
 def grade_notebook(
-    nb: NotebookNode, notebook_name: str, student: str, *, seed: int | None, timeout: float | None
+    nb: NotebookNode,
+    notebook_name: str,
+    student: str,
+    *,
+    seed: int | None,
+    timeout: float | None,
+    notebook_timeout: float | None = None,
 ) -> GradingResult:
-    """Grade one lesson notebook (as nbgrader holds it) with the hidden checks."""
+    """Grade one lesson notebook (as nbgrader holds it) with the hidden checks, within
+    ``notebook_timeout`` seconds of wall-clock time (default: course.yml's
+    ``submission_seconds``)."""
     from autograder.grading.run import grade_submission
     from autograder.grading.submissions import Submission
 
@@ -129,6 +137,7 @@ def grade_notebook(
             casebook=casebook,
             functions=[e.function for e in lesson.exercises],
             timeout_seconds=timeout,
+            deadline_seconds=notebook_timeout,
         )
 
 
@@ -161,6 +170,12 @@ class HiddenChecks(NbGraderPreprocessor):
         allow_none=True,
         help="Seconds each graded function may run (default: course.yml).",
     ).tag(config=True)
+    notebook_timeout = Float(
+        None,
+        allow_none=True,
+        help="Wall-clock seconds for one notebook; what is still running then is stopped and "
+        "fails (default: course.yml's submission_seconds).",
+    ).tag(config=True)
     allow_weak_isolation = Bool(
         False,
         help="Grade even without Landlock or seccomp, accepting the risk (recorded in the "
@@ -184,7 +199,12 @@ class HiddenChecks(NbGraderPreprocessor):
         if any(checked_function(cell.source) for cell in cells):
             isolation = require_isolation(allow=self.allow_weak_isolation)
             result = grade_notebook(
-                nb, notebook_name, student, seed=self.seed, timeout=self.timeout
+                nb,
+                notebook_name,
+                student,
+                seed=self.seed,
+                timeout=self.timeout,
+                notebook_timeout=self.notebook_timeout,
             )
             result.isolation = isolation.note
             if isolation.note:

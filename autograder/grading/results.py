@@ -45,6 +45,15 @@ class CheckRecord:
 
 
 @dataclass
+class Override:
+    """Points an instructor set for one function by hand (``--overrides``), with the reason."""
+
+    points: float
+    reason: str
+    graded_points: float  # what the checks gave
+
+
+@dataclass
 class FunctionReport:
     function: str
     lesson: str
@@ -55,6 +64,7 @@ class FunctionReport:
     notebook: str = ""
     bonus: bool = False
     source: str = ""  # the student's code of the function, as graded
+    override: Override | None = None  # set by the instructor; its points replace the checks'
 
     @classmethod
     def empty(cls, exercise: Exercise, lesson: Lesson) -> FunctionReport:
@@ -69,8 +79,19 @@ class FunctionReport:
         )
 
     @property
-    def points(self) -> float:
+    def graded_points(self) -> float:
+        """What the checks gave, whatever an override says."""
         return sum(c.points for c in self.checks)
+
+    @property
+    def points(self) -> float:
+        """The function's points: an instructor's override, else what the checks gave."""
+        return self.override.points if self.override is not None else self.graded_points
+
+    @property
+    def attempted(self) -> bool:
+        """Whether the student wrote anything for it (not a stub, not missing)."""
+        return self.status not in (NOT_DEFINED, NOT_IMPLEMENTED, "not graded")
 
     @property
     def status(self) -> str:
@@ -98,6 +119,26 @@ class FunctionReport:
 
 
 @dataclass
+class SubmissionTime:
+    """When a submission came in, and from where that is known."""
+
+    at: str = ""  # ISO 8601 in UTC ("2026-12-01T23:58:00+00:00"); "" when no source gave one
+    source: str = ""  # where the time comes from, in words ("nbgrader's ps1/timestamp.txt")
+    marked_late: bool = False  # the LMS marked it late (Canvas's _LATE_ in its file names)
+
+
+@dataclass
+class Lateness:
+    """How late a submission was, under the class's policy, and what that cost."""
+
+    due: str  # the due date that applied (ISO 8601, UTC), the student's extension included
+    late_days: int | None  # started days after the due date (0: on time); None: late, time unknown
+    percent: float  # the share of the points taken off
+    penalty: float  # the points taken off
+    note: str  # one line for the student's feedback
+
+
+@dataclass
 class GradingResult:
     submission: str
     functions: list[FunctionReport]
@@ -106,6 +147,16 @@ class GradingResult:
     problems: list[str] = field(default_factory=list)  # notebook-level messages
     warnings: list[str] = field(default_factory=list)  # e.g. notebooks that were not used
     seconds: float = 0.0
+    #: lesson id -> the notebook graded for it, as the student knows it ("ps1/01_data.ipynb");
+    #: "" for a lesson whose only notebook could not be read.
+    files: dict[str, str] = field(default_factory=dict)
+    #: stray notebooks: not graded, yet they define graded functions (file -> those functions)
+    stray: dict[str, list[str]] = field(default_factory=dict)
+    submitted: SubmissionTime | None = None
+    late: Lateness | None = None  # set when a due date applies
+    #: the student's identity in the LMS download their files came from (system, who, user_id)
+    lms: dict[str, str] = field(default_factory=dict)
+    graded_at: str = ""  # when it was graded (ISO 8601, UTC)
     #: What confinement was missing when an instructor chose to grade anyway ("" when all held:
     #: ``sandbox.doctor.Isolation.note``); shown in the feedback.
     isolation: str = ""
@@ -128,6 +179,26 @@ class GradingResult:
         return sum(f.max_points for f in self.functions if f.bonus)
 
     @property
+    def penalty(self) -> float:
+        """Points taken off for late work."""
+        return self.late.penalty if self.late is not None else 0.0
+
+    @property
+    def total(self) -> float:
+        """The one total every output shows: required + bonus - late penalty."""
+        return self.points + self.bonus_points - self.penalty
+
+    @property
+    def overridden(self) -> list[str]:
+        """The functions whose points an instructor set by hand."""
+        return [f.function for f in self.functions if f.override is not None]
+
+    @property
+    def empty(self) -> bool:
+        """No lesson notebook was found at all (a folder without any)."""
+        return not self.files
+
+    @property
     def needs_review(self) -> list[str]:
         """The functions on which the grader itself failed."""
         return [f.function for f in self.functions if f.status == NEEDS_REVIEW]
@@ -144,8 +215,22 @@ class GradingResult:
         functions = []
         for entry in raw.pop("functions"):
             checks = [CheckRecord(**c) for c in entry.pop("checks")]
-            functions.append(FunctionReport(**entry, checks=checks))
-        return cls(**raw, functions=functions)
+            override = entry.pop("override", None)
+            functions.append(
+                FunctionReport(
+                    **entry,
+                    checks=checks,
+                    override=Override(**override) if override is not None else None,
+                )
+            )
+        submitted = raw.pop("submitted", None)
+        late = raw.pop("late", None)
+        return cls(
+            **raw,
+            functions=functions,
+            submitted=SubmissionTime(**submitted) if submitted is not None else None,
+            late=Lateness(**late) if late is not None else None,
+        )
 
 
 def apply_requirements(records: list[CheckRecord], required: dict[str, tuple[str, ...]]) -> None:

@@ -193,8 +193,10 @@ def grade_submission(
     jobs: int | None = None,
     timeout_seconds: float | None = None,
     sandbox: Sandbox | None = None,
+    deadline_seconds: float | None = None,
 ) -> GradingResult:
-    """Grade the lessons a submission holds (or only ``functions``)."""
+    """Grade the lessons a submission holds (or only ``functions``), within ``deadline_seconds``
+    of wall-clock time (default: course.yml's ``submission_seconds``)."""
     course = course or load_course()
     started = time.perf_counter()
     if sandbox is None and casebook is None:
@@ -202,7 +204,13 @@ def grade_submission(
         threading.Thread(target=Sandbox.shared, daemon=True).start()
     casebook = casebook or CaseBook(course, seed=seed, use_reference=use_reference)
     session = GradingSession(
-        submission, course, casebook, jobs=jobs, timeout_seconds=timeout_seconds, sandbox=sandbox
+        submission,
+        course,
+        casebook,
+        jobs=jobs,
+        timeout_seconds=timeout_seconds,
+        sandbox=sandbox,
+        deadline_seconds=deadline_seconds,
     )
     lessons = submission.lessons_present | submission.missing
     wanted = [
@@ -210,6 +218,10 @@ def grade_submission(
         for e in course.exercises
         if (e.function in functions if functions is not None else e.lesson in lessons)
     ]
+    if any(casebook.proxied_deps(e.function) for e in wanted):
+        # The reference helpers' server starts (imports, loads the reference) while the
+        # workers that need no helper run.
+        threading.Thread(target=casebook.call_server, daemon=True).start()
     session.start([e.function for e in wanted])
     try:
         reports = run_checks(course, wanted, session.outcome)

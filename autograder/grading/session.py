@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from autograder.config import Course, Exercise
@@ -16,7 +17,7 @@ from autograder.grading.cases import CaseBook
 from autograder.grading.outcomes import SandboxOutcome
 from autograder.grading.submissions import Submission
 from autograder.notebooks import is_stub, select_for
-from autograder.sandbox.runner import Job, Limits, Sandbox, run_function
+from autograder.sandbox.runner import Job, Limits, Sandbox, WorkerRun, run_function
 
 
 def default_jobs() -> int:
@@ -36,8 +37,17 @@ class GradingSession:
         jobs: int | None = None,
         timeout_seconds: float | None = None,
         sandbox: Sandbox | None = None,
+        deadline_seconds: float | None = None,
     ):
         self.submission = submission
+        seconds = deadline_seconds or course.grading.submission_seconds
+        #: When the whole submission must be done (monotonic); what is still running then is
+        #: stopped, and what has not started is not run: the student's failure, with the reason.
+        self.deadline = time.monotonic() + seconds
+        self.deadline_reason = (
+            f"grading this submission went over its time limit of {seconds:g} s "
+            "(functions that wait, or run much slower than needed?)"
+        )
         self.course = course
         self.casebook = casebook
         self.timeout_seconds = timeout_seconds
@@ -145,8 +155,15 @@ class GradingSession:
             proxied_deps=self.casebook.proxied_deps(function),
             **own_deps,
         )
+        if time.monotonic() >= self.deadline:
+            return self._outcome(function, WorkerRun(fate=self.deadline_reason))
         run = run_function(
-            job, limits=self.limits_for(exercise), serve=self.casebook.serve, sandbox=self.sandbox
+            job,
+            limits=self.limits_for(exercise),
+            serve=self.casebook.call_server() if job.proxied_deps else None,
+            sandbox=self.sandbox,
+            deadline=self.deadline,
+            deadline_reason=self.deadline_reason,
         )
         if not run.defined and run.fate is None and run.grader_error is None and not run.misuse:
             problem = "; ".join(run.load_problems) or "it did not define a callable"

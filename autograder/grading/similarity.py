@@ -2,17 +2,32 @@
 
 Each implemented function (not an untouched stub) is normalised before comparing: comments and
 docstrings dropped, local names (arguments, assigned variables, loop targets) renamed in order
-of appearance, layout rewritten by ``ast.unparse``. Two students are compared on the functions
-both implemented; their similarity is the token-weighted mean of the per-function similarity
-(``difflib``'s ratio on the normalised tokens). Short code proves little (many correct ``relu``
-are the same line), so a pair is flagged only when the compared code is long enough.
+of appearance, layout rewritten by ``ast.unparse``. Submissions whose normalised functions are
+all the same form a group of identical ones (found by hashing, in one pass over the class).
+
+Near-identical pairs are found as MOSS finds them: winnowed fingerprints of the normalised
+token stream (``copydetect``'s implementation of Schleimer, Wilkerson and Aiken's winnowing),
+an index from each fingerprint to the submissions that hold it, and an exact comparison only for
+the pairs that share enough fingerprints. A passage held by more than ``COMMON`` submissions
+(the stub's own lines, the usual idiom) is left out of that search, as MOSS's ``-m`` leaves it
+out. Two students' similarity is the token-weighted mean, over the functions both implemented,
+of the share of each function's tokens covered by fingerprints the other also has. Short code
+proves little (many correct ``relu`` are the same line), so a pair is flagged only when the
+compared code is long enough.
+
+The work is bounded: each function is compared on its first ``MAX_SOURCE`` characters, which
+makes the cost close to linear in the class's code, and the whole search stops at
+``TIME_BUDGET`` seconds, saying so in the report (``complete``).
 """
 
 from __future__ import annotations
 
 import ast
-import difflib
+import hashlib
+import io
 import re
+import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -25,6 +40,21 @@ THRESHOLD = 0.9
 MIN_TOKENS = 120
 #: Pairs listed at most (identical groups are listed whole).
 MAX_PAIRS = 60
+#: Pairs kept in the report at most (the rest are counted).
+MAX_KEPT_PAIRS = 1000
+#: Characters of one function that are compared; the rest of a longer function is not.
+MAX_SOURCE = 100_000
+#: Seconds the whole search may take; it stops there and the report says so.
+TIME_BUDGET = 60.0
+#: Fingerprints: k-grams of this many tokens, one kept per window of WINDOW k-grams (so any
+#: match of K + WINDOW - 1 tokens is found).
+K = 5
+WINDOW = 4
+#: A fingerprint held by more submissions than this is common code, left out of the search.
+COMMON = 20
+#: A pair is compared exactly when it shares at least this share of the smaller side's
+#: fingerprints (a pair at 90% similarity shares nearly all of them).
+CANDIDATE_SHARE = 0.5
 
 _TOKEN = re.compile(r"[A-Za-z_]\w*|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\S")
 
@@ -46,6 +76,9 @@ class SimilarityReport:
     compared_students: int = 0
     threshold: float = THRESHOLD
     min_tokens: int = MIN_TOKENS
+    more_pairs: int = 0  # flagged pairs beyond the ones kept in ``pairs``
+    complete: bool = True  # False when the time budget ran out first
+    note: str = ""  # what was left out, in words
 
 
 class _Renamer(ast.NodeTransformer):
@@ -89,7 +122,11 @@ def _drop_docstrings(tree: ast.AST) -> None:
 
 
 def normalise(source: str) -> list[str]:
-    """The tokens of ``source`` with comments, docstrings, local names and layout normalised."""
+    """The tokens of ``source`` with comments, docstrings, local names and layout normalised
+    (only its first ``MAX_SOURCE`` characters, as tokens, when it is longer)."""
+    if len(source) > MAX_SOURCE:
+        head = source[:MAX_SOURCE]
+        return _TOKEN.findall("\n".join(line.split("#", 1)[0] for line in head.splitlines()))
     try:
         tree = parse_python(source)
         _drop_docstrings(tree)
@@ -103,96 +140,182 @@ def normalise(source: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _implemented(result: GradingResult) -> dict[str, tuple[str, ...]]:
-    code: dict[str, tuple[str, ...]] = {}
+@dataclass
+class _Function:
+    tokens: tuple[str, ...]
+    digest: bytes
+    print: object | None  # copydetect's CodeFingerprint, None when shorter than K tokens
+
+
+class _Vocabulary:
+    """One character per distinct token, so copydetect's character k-grams are token k-grams."""
+
+    def __init__(self) -> None:
+        self.chars: dict[str, str] = {}
+
+    def text(self, tokens: tuple[str, ...]) -> str:
+        out = []
+        for token in tokens:
+            char = self.chars.get(token)
+            if char is None:
+                index = len(self.chars)
+                char = chr(0x100 + index) if index < 0xD700 else chr(0x10000 + index % 0xF0000)
+                self.chars[token] = char
+            out.append(char)
+        return "".join(out)
+
+
+def _fingerprint(tokens: tuple[str, ...], vocabulary: _Vocabulary) -> _Function:
+    from copydetect import CodeFingerprint
+
+    digest = hashlib.blake2b("\x00".join(tokens).encode("utf-8", "replace")).digest()
+    code = None
+    if len(tokens) >= K:
+        code = CodeFingerprint(
+            "function.py", K, WINDOW, filter=False, fp=io.StringIO(vocabulary.text(tokens))
+        )
+    return _Function(tokens, digest, code)
+
+
+def _implemented(result: GradingResult, vocabulary: _Vocabulary) -> dict[str, _Function]:
+    code: dict[str, _Function] = {}
     for report in result.functions:
         if not report.source or report.status in (NOT_IMPLEMENTED, NOT_DEFINED):
             continue
         tokens = tuple(normalise(report.source))
         if tokens:
-            code[report.function] = tokens
+            code[report.function] = _fingerprint(tokens, vocabulary)
     return code
 
 
-def compare(
-    first: dict[str, tuple[str, ...]],
-    second: dict[str, tuple[str, ...]],
-    *,
-    at_least: float = 0.0,
-) -> tuple[float, list[str], list[str], int]:
-    """Similarity of two students' normalised functions: (similarity, compared, identical, tokens).
+def _function_similarity(a: _Function, b: _Function) -> float:
+    from copydetect import compare_files
 
-    With ``at_least``, a pair whose upper bound (difflib's quick ratio) is already below it is
-    not compared exactly, and its similarity is reported as that upper bound.
-    """
+    if a.digest == b.digest:
+        return 1.0
+    if a.print is None or b.print is None:
+        return 0.0
+    overlap, (share_a, share_b), _ = compare_files(a.print, b.print)
+    if not overlap:
+        return 0.0
+    weight_a, weight_b = len(a.tokens), len(b.tokens)
+    return float(share_a * weight_a + share_b * weight_b) / (weight_a + weight_b)
+
+
+def compare(
+    first: dict[str, _Function], second: dict[str, _Function]
+) -> tuple[float, list[str], list[str], int]:
+    """Similarity of two students' functions: (similarity, compared, identical, tokens)."""
     compared = [f for f in first if f in second]
     if not compared:
         return 0.0, [], [], 0
-    tokens = min(sum(len(first[f]) for f in compared), sum(len(second[f]) for f in compared))
-    matchers = {}
-    weights = {f: len(first[f]) + len(second[f]) for f in compared}
+    tokens = min(
+        sum(len(first[f].tokens) for f in compared), sum(len(second[f].tokens) for f in compared)
+    )
+    weights = {f: len(first[f].tokens) + len(second[f].tokens) for f in compared}
     total = sum(weights.values())
-    bound = 0.0
-    for function in compared:
-        a, b = first[function], second[function]
-        if a == b:
-            bound += weights[function]
-            continue
-        matchers[function] = difflib.SequenceMatcher(None, a, b, autojunk=False)
-        bound += matchers[function].quick_ratio() * weights[function]
-    if bound / total < at_least:
-        return bound / total, compared, [], tokens
     weighted = 0.0
     identical = []
     for function in compared:
-        if function not in matchers:
+        if first[function].digest == second[function].digest:
             identical.append(function)
             weighted += weights[function]
         else:
-            weighted += matchers[function].ratio() * weights[function]
+            weighted += _function_similarity(first[function], second[function]) * weights[function]
     return weighted / total, compared, identical, tokens
 
 
+def _candidates(
+    code: dict[str, dict[str, _Function]], students: list[str]
+) -> list[tuple[str, str]]:
+    """Pairs that share enough fingerprints to be worth an exact comparison."""
+    holders: dict[tuple[str, int], list[str]] = defaultdict(list)
+    sizes: dict[str, int] = {}
+    for student in students:
+        count = 0
+        for function, found in code[student].items():
+            if found.print is None:
+                continue
+            for digest in found.print.hashes:
+                holders[(function, int(digest))].append(student)
+            count += len(found.print.hashes)
+        sizes[student] = count
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for group in holders.values():
+        if 1 < len(group) <= COMMON:
+            for pair in combinations(sorted(set(group)), 2):
+                shared[pair] += 1
+    return [
+        pair
+        for pair, count in shared.items()
+        if count >= CANDIDATE_SHARE * max(1, min(sizes[pair[0]], sizes[pair[1]]))
+    ]
+
+
 def find_similar(
-    results: list[GradingResult], *, threshold: float = THRESHOLD, min_tokens: int = MIN_TOKENS
+    results: list[GradingResult],
+    *,
+    threshold: float = THRESHOLD,
+    min_tokens: int = MIN_TOKENS,
+    time_budget: float = TIME_BUDGET,
 ) -> SimilarityReport:
     """Pairs of submissions at or above ``threshold``, and groups of identical ones."""
-    code = {r.submission: _implemented(r) for r in results}
+    deadline = time.monotonic() + time_budget
+    report = SimilarityReport(threshold=threshold, min_tokens=min_tokens)
+    vocabulary = _Vocabulary()
+    code: dict[str, dict[str, _Function]] = {}
+    for result in results:
+        if time.monotonic() > deadline:
+            report.complete = False
+            report.note = (
+                f"The comparison stopped at its time budget of {time_budget:g} s, after reading "
+                f"{len(code)} of {len(results)} submissions."
+            )
+            break
+        code[result.submission] = _implemented(result, vocabulary)
     students = [s for s in code if code[s]]
-    report = SimilarityReport(
-        compared_students=len(students), threshold=threshold, min_tokens=min_tokens
-    )
-    identical_with: dict[str, set[str]] = {s: {s} for s in students}
-    for first, second in combinations(students, 2):
-        similarity, compared, identical, tokens = compare(
-            code[first], code[second], at_least=threshold
-        )
+    report.compared_students = len(students)
+    # Identical submissions: the same functions, each the same after normalising.
+    signatures: dict[tuple, list[str]] = defaultdict(list)
+    for student in students:
+        signature = tuple(sorted((f, c.digest) for f, c in code[student].items()))
+        signatures[signature].append(student)
+    members_of: dict[str, list[str]] = {}  # a leader -> the submissions identical to it
+    flagged: list[SimilarPair] = []
+    unkept = 0
+
+    def flag(pair: SimilarPair) -> None:
+        nonlocal unkept
+        if len(flagged) < MAX_KEPT_PAIRS * 2:
+            flagged.append(pair)
+        else:
+            unkept += 1
+
+    for members in signatures.values():
+        members.sort()
+        members_of[members[0]] = members
+        tokens = sum(len(c.tokens) for c in code[members[0]].values())
+        if len(members) > 1 and tokens >= min_tokens:
+            report.groups.append(members)
+            names = list(code[members[0]])
+            for first, second in combinations(members, 2):
+                flag(SimilarPair(first, second, 1.0, names, names, tokens))
+    for first, second in _candidates(code, list(members_of)):
+        if time.monotonic() > deadline:
+            report.complete = False
+            report.note = report.note or (
+                f"The comparison stopped at its time budget of {time_budget:g} s; pairs not "
+                "compared by then are not listed."
+            )
+            break
+        similarity, compared, identical, tokens = compare(code[first], code[second])
         if tokens < min_tokens or similarity < threshold:
             continue
-        report.pairs.append(SimilarPair(first, second, similarity, compared, identical, tokens))
-        if len(identical) == len(compared):
-            identical_with[first].add(second)
-            identical_with[second].add(first)
-    report.pairs.sort(key=lambda p: (-p.similarity, -p.tokens, p.first, p.second))
-    report.groups = _groups(identical_with)
+        for a in members_of[first]:
+            for b in members_of[second]:
+                flag(SimilarPair(*sorted((a, b)), similarity, compared, identical, tokens))
+    flagged.sort(key=lambda p: (-p.similarity, -p.tokens, p.first, p.second))
+    report.pairs = flagged[:MAX_KEPT_PAIRS]
+    report.more_pairs = len(flagged) - len(report.pairs) + unkept
+    report.groups.sort(key=lambda g: (-len(g), g))
     return report
-
-
-def _groups(linked: dict[str, set[str]]) -> list[list[str]]:
-    """Connected groups of students linked by identical code, largest first."""
-    seen: set[str] = set()
-    groups = []
-    for student, partners in linked.items():
-        if student in seen or len(partners) < 2:
-            continue
-        group, todo = set(), [student]
-        while todo:
-            current = todo.pop()
-            if current in group:
-                continue
-            group.add(current)
-            todo.extend(linked[current] - group)
-        seen |= group
-        groups.append(sorted(group))
-    groups.sort(key=lambda g: (-len(g), g))
-    return groups

@@ -8,13 +8,17 @@ Layouts (``find_students``):
   ``nbgrader_config.py``, ``gradebook.db`` or ``source/``);
 * loose notebooks ``<student>_<lesson>.ipynb`` in the class folder, as LMS downloads name them
   (Canvas's ``name_userid_submissionid_``, Moodle's ``_assignsubmission_file_`` and
-  Blackboard's ``_attempt_<date>`` are recognised, so one student's files stay together).
+  Blackboard's ``_attempt_<date>`` are recognised, so one student's files stay together; the
+  user id and the download's system are kept for matching the LMS's roster). A recognised LMS
+  name is expected, so it gets one summary line for the class rather than a warning per file.
 
 Names (``lesson_in_name``): the lesson's exact file name, or any name that contains the lesson's
 name (``03_forward-Copy1.ipynb``, ``02_activations (1).ipynb``, ``dave_12345_01_data.ipynb``).
 For each lesson one file is graded: the exact name first, then the shallowest, then the one
 with more of the lesson's functions written. Every ``.ipynb`` that is not graded is named in a
-warning, and so is a graded file whose name is not the exact one. Hidden files and folders
+warning, and so is a graded file whose name is not the exact one (unless it is the lesson's name
+behind a recognised LMS prefix). A notebook that is not graded but defines graded functions with
+code of its own (``Untitled.ipynb``) is a *stray* notebook, called out as such. Hidden files and folders
 (``.ipynb_checkpoints``) are Jupyter's, not the student's, and are not looked at.
 """
 
@@ -23,9 +27,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from autograder.config import Course, Lesson
+from autograder.grading.results import SubmissionTime
 from autograder.grading.safe_text import one_line
 from autograder.notebooks import NotebookError, NotebookSource, is_stub, read_notebook
 
@@ -109,6 +115,9 @@ class StudentWork:
     name: str  # the folder's (or the loose files') name, exactly as on disk
     files: list[NotebookFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was found but not looked into
+    #: the LMS download the loose files came from: system, who, user_id (the grader's side only)
+    lms: dict[str, str] = field(default_factory=dict)
+    submitted: SubmissionTime | None = None  # when it came in (the grader's side only)
 
     def lessons_found(self, course: Course) -> set[str]:
         return {
@@ -194,27 +203,100 @@ class Roster:
     folder: Path  # where the students were found: the class folder, or its submitted/
     students: list[StudentWork]
     warnings: list[str] = field(default_factory=list)
+    #: LMS system -> how many of its download names were recognised (one summary line)
+    lms_files: dict[str, int] = field(default_factory=dict)
+    #: loose notebooks no student could be told for that define graded functions
+    stray: dict[str, list[str]] = field(default_factory=dict)
+
+    def lms_summary(self) -> list[str]:
+        """One line per LMS whose download names were recognised."""
+        lines = []
+        for system, count in sorted(self.lms_files.items()):
+            students = sum(1 for work in self.students if work.lms.get("system") == system)
+            lines.append(
+                f"{count} notebooks named by {LMS_NAMES[system]} download ({LMS_PATTERNS[system]}) "
+                f"were graded as their lessons, for {students} student"
+                + ("s" if students != 1 else "")
+            )
+        return lines
 
 
+#: How each LMS's download names a student's files, and the names said of them.
+LMS_NAMES = {"canvas": "Canvas's", "moodle": "Moodle's", "blackboard": "Blackboard's"}
+LMS_PATTERNS = {
+    "canvas": "name_userid_submissionid_",
+    "moodle": "name_id_assignsubmission_file_",
+    "blackboard": "assignment_username_attempt_date_",
+}
 _LMS_PREFIXES = [
-    re.compile(r"^(?P<who>.+?)(?:_late)?_(?P<user>\d+)_\d+$", re.IGNORECASE),  # Canvas
-    re.compile(r"^(?P<who>.+?)_(?P<user>\d+)_assignsubmission_file$", re.IGNORECASE),  # Moodle
-    re.compile(r"^(?P<who>.+?)(?P<user>)_attempt_[\d-]+$", re.IGNORECASE),  # Blackboard
+    ("canvas", re.compile(r"^(?P<who>.+?)(?P<late>_late)?_(?P<user>\d+)_\d+$", re.IGNORECASE)),
+    (
+        "moodle",
+        re.compile(r"^(?P<who>.+?)_(?P<user>\d+)_assignsubmission_file$", re.IGNORECASE),
+    ),
+    ("blackboard", re.compile(r"^(?P<who>.+?)_attempt_[\d-]+$", re.IGNORECASE)),
 ]
+
+
+@dataclass(frozen=True)
+class LooseName:
+    """What a loose notebook's name says: whose it is, and the LMS download that named it."""
+
+    owner: str  # the student, as grades.csv names them
+    system: str = ""  # "canvas", "moodle", "blackboard", or "" (a plain <student>_<lesson>)
+    who: str = ""  # the name part the LMS wrote
+    user_id: str = ""  # Canvas's user id, Moodle's participant id, Blackboard's username
+    exact: bool = False  # the rest of the name is the lesson's own (an LMS renamed nothing else)
+
+
+def read_loose_name(file_name: str, course: Course) -> LooseName | None:
+    """Whose a loose ``<student>_<lesson>.ipynb`` is (None: no name before the lesson's)."""
+    matches = [
+        (m, lesson)
+        for lesson in course.lessons
+        if (m := lesson_in_name(file_name, lesson.notebook))
+    ]
+    if not matches:
+        return None
+    first, lesson = min(matches, key=lambda pair: pair[0].start())
+    prefix = file_name[: first.start()].rstrip(" _-.")
+    rest = file_name[first.start() :]
+    exact = re.fullmatch(
+        re.escape(lesson.notebook[: -len(NOTEBOOK_SUFFIX)])
+        + r"(-\d+)?"
+        + re.escape(NOTEBOOK_SUFFIX),
+        rest,
+        flags=re.IGNORECASE,
+    )
+    for system, pattern in _LMS_PREFIXES:
+        match = pattern.match(prefix)
+        if match:
+            user = match.groupdict().get("user") or ""
+            who = match["who"]
+            if system == "blackboard":  # <assignment>_<username>: the username comes last
+                owner, user = who, who.rsplit("_", 1)[-1]
+            else:
+                owner = f"{who}_{user}"
+            return LooseName(owner, system, who, user, exact is not None)
+    return LooseName(prefix) if prefix else None
 
 
 def loose_owner(file_name: str, course: Course) -> str | None:
     """The student a loose ``<student>_<lesson>.ipynb`` belongs to (None: no name before it)."""
-    matches = [m for lesson in course.lessons if (m := lesson_in_name(file_name, lesson.notebook))]
-    if not matches:
-        return None
-    first = min(matches, key=lambda m: m.start())
-    prefix = file_name[: first.start()].rstrip(" _-.")
-    for pattern in _LMS_PREFIXES:
-        match = pattern.match(prefix)
-        if match:
-            return "_".join(part for part in (match["who"], match["user"]) if part)
-    return prefix or None
+    name = read_loose_name(file_name, course)
+    return name.owner if name is not None else None
+
+
+def is_lms_lesson_name(file_name: str, lesson: Lesson, course: Course) -> bool:
+    """Whether a file's name is ``lesson``'s behind a recognised LMS prefix (nothing else
+    renamed), which needs no warning."""
+    name = read_loose_name(file_name, course)
+    return bool(
+        name is not None
+        and name.system
+        and name.exact
+        and lesson_in_name(file_name, lesson.notebook)
+    )
 
 
 def is_nbgrader_course(folder: Path) -> bool:
@@ -226,18 +308,23 @@ def is_nbgrader_course(folder: Path) -> bool:
     )
 
 
-def find_students(submissions: Path, course: Course) -> Roster:
+def find_students(submissions: Path, course: Course, *, timezone: tzinfo = UTC) -> Roster:
     """The students of a class folder: every sub-folder, and the owners of loose notebooks.
 
     A student's folder may itself be a symbolic link (the instructor's arrangement); inside
     it, links are never followed out. Loose notebooks of a student who also has a folder are
-    graded together with it.
+    graded together with it. Each student's submission time is read from the best source
+    present (:mod:`autograder.grading.late`), times without a zone being in ``timezone``.
     """
+    from autograder.grading.late import LateError, lms_file_time, nbgrader_time
+
     folder = Path(submissions)
     warnings: list[str] = []
     if is_nbgrader_course(folder):
         folder = folder / "submitted"
     students: dict[str, StudentWork] = {}
+    lms_files: dict[str, int] = {}
+    stray: dict[str, list[str]] = {}
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -248,22 +335,53 @@ def find_students(submissions: Path, course: Course) -> Roster:
             continue
         path = Path(entry.path)
         if name.lower().endswith(NOTEBOOK_SUFFIX) and not _is_dir(entry):
-            owner = loose_owner(name, course)
-            if owner is None:
+            loose = read_loose_name(name, course)
+            if loose is None:
+                file = NotebookFile(path, name, folder)
+                written = graded_functions_written(file, course)
+                if written:
+                    stray[name] = written
                 warnings.append(
                     f"{one_line(name)} lies in the class folder without a student's name before "
                     "the lesson's name (<student>_<lesson>.ipynb), so it was not graded."
                 )
                 continue
-            work = students.setdefault(owner, StudentWork(owner))
+            work = students.setdefault(loose.owner, StudentWork(loose.owner))
             work.files.append(NotebookFile(path, name, folder))
+            if loose.system:
+                work.lms = {"system": loose.system, "who": loose.who, "user_id": loose.user_id}
+                lms_files[loose.system] = lms_files.get(loose.system, 0) + 1
         elif _is_dir(entry):
             work = students.setdefault(name, StudentWork(name))
             files, notes = find_notebooks(path, within=path.resolve())
             work.files.extend(files)
             work.notes.extend(notes)
+            try:
+                work.submitted = nbgrader_time(path, timezone)
+            except LateError as exc:
+                warnings.append(
+                    f"{one_line(name)}: {one_line(exc)} Its submission time is unknown."
+                )
+    for work in students.values():
+        if work.submitted is None:
+            loose_names = [f.path.name for f in work.files if f.within == folder]
+            work.submitted = lms_file_time(loose_names, timezone)
     ordered = [students[name] for name in sorted(students)]
-    return Roster(folder, ordered, warnings)
+    return Roster(folder, ordered, warnings, lms_files, stray)
+
+
+def graded_functions_written(file: NotebookFile, course: Course) -> list[str]:
+    """The graded functions a notebook defines with code of its own (not the stubs)."""
+    reading = _read(file)
+    if isinstance(reading, str):
+        return []
+    last = {}
+    for definition in reading.definitions:
+        for name in definition.names:
+            last[name] = definition
+    return [
+        e.function for e in course.exercises if e.function in last and not is_stub(last[e.function])
+    ]
 
 
 @dataclass
@@ -276,6 +394,8 @@ class Submission:
     missing: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # lesson id -> the file graded (shown)
+    #: notebooks not graded that define graded functions with code of their own
+    stray: dict[str, list[str]] = field(default_factory=dict)
     #: A single notebook checked alone: the folder its earlier lessons are looked for in, so that
     #: a student release checks it on the student's own earlier functions (as the notebook does).
     beside: Path | None = None
@@ -321,6 +441,16 @@ class Submission:
         for file in work.files:
             lessons = lessons_named(file.path.name, course)
             if not lessons:
+                written = graded_functions_written(file, course)
+                if written:
+                    submission.stray[file.shown] = written
+                    submission.warnings.append(
+                        f"{one_line(file.shown)} is a stray notebook: it defines the graded "
+                        f"functions {', '.join(written)} with code of its own, but its name is no "
+                        "lesson's, so it was not graded. If that is the work to grade, rename it "
+                        "(or move the functions into the lesson's notebook)."
+                    )
+                    continue
                 submission.warnings.append(
                     f"{one_line(file.shown)} is not one of the course's notebooks (their names "
                     f"contain {course.lessons[0].notebook[:-6]} … {course.lessons[-1].notebook[:-6]}), "
@@ -341,7 +471,7 @@ class Submission:
             for _, file in found:
                 if file.path not in readings:
                     readings[file.path] = _read(file)
-            submission._choose(lesson, found, readings)
+            submission._choose(lesson, found, readings, course)
         return submission
 
     def _choose(
@@ -349,6 +479,7 @@ class Submission:
         lesson: Lesson,
         found: list[tuple[bool, NotebookFile]],
         readings: dict[Path, NotebookSource | str],
+        course: Course,
     ) -> None:
         readable = [
             (exact, f) for exact, f in found if isinstance(readings[f.path], NotebookSource)
@@ -369,7 +500,9 @@ class Submission:
         self.notebooks[lesson.id] = source
         self.files[lesson.id] = chosen.shown
         shown = one_line(chosen.shown)
-        if chosen.path.name != lesson.notebook:
+        if chosen.path.name != lesson.notebook and not is_lms_lesson_name(
+            chosen.path.name, lesson, course
+        ):
             self.warnings.append(
                 f"{shown} was graded as {lesson.notebook} (no file had that exact name)."
             )

@@ -41,7 +41,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 
-from autograder.sandbox import landlock, seccomp_filter
+from autograder.sandbox import cgroups, landlock, seccomp_filter
 from autograder.sandbox.errors import ConfinementError, errno_text, libc
 
 __all__ = [
@@ -98,6 +98,8 @@ class Layers:
     unprivileged_why: str = ""
     read_only: list[str] = field(default_factory=list)
     limits: bool = True
+    cgroup: str = ""  # where the zygote makes its run's cgroup; then the cgroup ("" when off)
+    cgroup_why: str = ""
 
     def lines(self) -> list[str]:
         """One line per layer, as ``course doctor`` prints them."""
@@ -127,7 +129,13 @@ class Layers:
         else:
             user = f"unprivileged user: off ({self.unprivileged_why})"
         limits = "limits: on (memory, CPU time, file size, open files, processes, wall clock)"
-        return [landlock, seccomp, namespaces, user, limits]
+        cgroup = (
+            "cgroup: on (the grading run in a cgroup of its own, killed whole at its end)"
+            if self.cgroup
+            else f"cgroup: off ({self.cgroup_why}; the job's process group and parent-death "
+            "signals end it instead)"
+        )
+        return [landlock, seccomp, namespaces, user, limits, cgroup]
 
     @property
     def required_missing(self) -> list[str]:
@@ -287,7 +295,7 @@ def _probe_user_drop() -> str:
 
 
 #: Layers that ``COURSE_SANDBOX_DISABLE`` (comma-separated) may turn off, to diagnose a kernel.
-SWITCHABLE = ("landlock", "seccomp", "namespaces", "user")
+SWITCHABLE = ("landlock", "seccomp", "namespaces", "user", "cgroup")
 
 
 def probe(closed: list[str], disabled: list[str] = ()) -> Layers:
@@ -308,6 +316,11 @@ def probe(closed: list[str], disabled: list[str] = ()) -> Layers:
         layers.namespaces, layers.namespaces_why = _probe_namespaces(as_root)
     layers.user_namespace = layers.namespaces and not as_root
     layers.read_only = readable_roots(closed)
+    if "cgroup" in disabled:
+        layers.cgroup_why = off
+    else:
+        parent, layers.cgroup_why = cgroups.probe()
+        layers.cgroup = parent or ""
     if as_root and "user" in disabled:
         layers.unprivileged_why = off
     elif as_root and (cannot := _probe_user_drop()):

@@ -18,21 +18,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from autograder import codec
 from autograder.config import Grading
-from autograder.sandbox import channel
+from autograder.sandbox import cgroups, channel
+from autograder.sandbox.control import ControlError, ControlledProcess
 from autograder.sandbox.layers import (
     EXIT_CONFINEMENT_FAILED,
     EXIT_CPU_LIMIT,
@@ -111,7 +109,33 @@ class WorkerRun:
     misuse: str | None = None  # the worker broke the channel's rules: a zero, and review
     output: str = ""
     seconds: float = 0.0
-    reference_calls: int = 0
+    reference_seconds: float = 0.0  # CPU time the reference helper used for this job
+
+
+@dataclass
+class HelperEnd:
+    """How the helper that answered a job's calls of the course's functions ended."""
+
+    exceeded: str | None = None  # its budget ran out: the student's failure, with this reason
+    misuse: str | None = None  # the worker broke the rules on the call pipes
+    fault: str | None = None  # the helper failed: the grader's fault (needs review)
+    cpu_seconds: float = 0.0
+
+
+class CallHelper(Protocol):
+    """A process that answers one job's calls of the course's functions (the reference's)."""
+
+    def on_end(self, callback: Callable[[HelperEnd], None]) -> None: ...
+
+    def finish(self) -> HelperEnd: ...
+
+
+class CallServer(Protocol):
+    """Starts a ``CallHelper`` for a job, on the helper's ends of the job's call pipes."""
+
+    def start(
+        self, functions: list[str], limits: Limits, call_fd: int, reply_fd: int
+    ) -> CallHelper: ...
 
 
 @dataclass
@@ -126,11 +150,12 @@ class Job:
     own_deps: list[str] = field(default_factory=list)
 
 
-class Sandbox:
+class Sandbox(ControlledProcess):
     """One zygote and the jobs running in it. Thread-safe; one per process (``shared``)."""
 
-    _shared: Sandbox | None = None
-    _shared_lock = threading.Lock()
+    END_KIND = "done"
+    NAME = "the worker zygote"
+    _shared_lock = threading.Lock()  # its own: starting one kind never waits for the other
 
     def __init__(
         self,
@@ -149,11 +174,6 @@ class Sandbox:
                 f"(known: {', '.join(SWITCHABLE)})"
             )
         settings = {"closed": self.closed, "disabled": list(disabled or []), "sabotage": sabotage}
-        self._lock = threading.Lock()
-        self._waiting: dict[int, Future] = {}
-        self._next_id = 0
-        self._dead: str | None = None
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = {
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
@@ -170,168 +190,101 @@ class Sandbox:
         for keep in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
             if keep in os.environ:
                 env[keep] = os.environ[keep]
-        command = [sys.executable, "-I", str(ZYGOTE), str(child.fileno()), json.dumps(settings)]
-        self.process = subprocess.Popen(
-            command,
-            pass_fds=[child.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=env,
-            start_new_session=True,
-        )
-        child.close()
-        self.control = parent
-        self._buffer = bytearray()
-        ready = self._read_message(deadline=time.monotonic() + ZYGOTE_START_SECONDS)
-        if not ready or ready.get("kind") != "ready":
-            self.process.kill()
-            detail = (ready or {}).get("why") or self._stderr_tail()
-            raise SandboxError(f"the worker zygote did not start: {detail}")
+        command = [sys.executable, "-I", str(ZYGOTE), json.dumps(settings)]
+        try:
+            ready = self._launch(command, env, ZYGOTE_START_SECONDS)
+        except ControlError as exc:
+            raise SandboxError(str(exc)) from None
         self.layers = Layers.from_dict(ready["layers"])
-        self._reader = threading.Thread(target=self._dispatch, name="zygote-reader", daemon=True)
-        self._reader.start()
 
-    # -- the shared instance --------------------------------------------------------------
+    def stop(self, timeout: float = 10) -> None:
+        """Stop the zygote (it ends its jobs and its cgroup), then make sure of the cgroup."""
+        super().stop(timeout)
+        if self.layers.cgroup:
+            cgroups.end(self.layers.cgroup)
 
     @classmethod
     def shared(cls) -> Sandbox:
         with cls._shared_lock:
-            if cls._shared is None or cls._shared.dead:
+            box = cls._shared.get(cls)
+            if box is None or box.dead:
                 disabled = [d for d in os.environ.get(DISABLE_VARIABLE, "").split(",") if d]
-                cls._shared = cls(closed=default_closed_paths(), disabled=disabled)
-            return cls._shared
-
-    @classmethod
-    def stop_shared(cls) -> None:
-        with cls._shared_lock:
-            if cls._shared is not None:
-                cls._shared.stop()
-                cls._shared = None
-
-    @property
-    def dead(self) -> bool:
-        return self._dead is not None or self.process.poll() is not None
-
-    def stop(self) -> None:
-        try:
-            self._send({"kind": "stop"})
-        except OSError:
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.control.close()
-
-    # -- messages ----------------------------------------------------------------------------
-
-    def _send(self, message: dict, fds: list[int] | None = None) -> None:
-        data = json.dumps(message).encode("utf-8")
-        payload = len(data).to_bytes(4, "little") + data
-        with self._lock:
-            if fds:
-                socket.send_fds(self.control, [payload], fds)
-            else:
-                self.control.sendall(payload)
-
-    def _read_message(self, deadline: float | None = None) -> dict | None:
-        while True:
-            if len(self._buffer) >= 4:
-                length = int.from_bytes(self._buffer[:4], "little")
-                if len(self._buffer) >= 4 + length:
-                    text = bytes(self._buffer[4 : 4 + length])
-                    del self._buffer[: 4 + length]
-                    return json.loads(text.decode("utf-8"))
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self.control.settimeout(remaining)
-            try:
-                chunk = self.control.recv(1 << 16)
-            except TimeoutError:
-                return None
-            except OSError:
-                return None
-            finally:
-                self.control.settimeout(None)
-            if not chunk:
-                return None
-            self._buffer.extend(chunk)
-
-    def _dispatch(self) -> None:
-        while True:
-            message = self._read_message()
-            if message is None:
-                break
-            if message.get("kind") == "done":
-                with self._lock:
-                    future = self._waiting.pop(int(message["id"]), None)
-                if future is not None:
-                    future.set_result(message)
-        self._dead = self._stderr_tail() or "the worker zygote ended"
-        with self._lock:
-            waiting, self._waiting = self._waiting, {}
-        for future in waiting.values():
-            future.set_result({"kind": "lost", "why": self._dead})
-
-    def _stderr_tail(self) -> str:
-        if self.process.poll() is None or self.process.stderr is None:
-            return ""
-        try:
-            return self.process.stderr.read().decode("utf-8", "replace").strip()[-500:]
-        except (OSError, ValueError):
-            return ""
+                box = cls._shared[cls] = cls(closed=default_closed_paths(), disabled=disabled)
+            return box  # type: ignore[return-value]
 
     # -- one job ---------------------------------------------------------------------------
 
-    def run(self, job: Job, limits: Limits, serve: Callable[[str, tuple, dict], Any]) -> WorkerRun:
-        """Run ``job`` in a fresh confined worker; ``serve(name, args, kwargs)`` answers its calls."""
+    def run(
+        self,
+        job: Job,
+        limits: Limits,
+        serve: CallServer | None = None,
+        *,
+        deadline: float | None = None,
+        deadline_reason: str = "",
+    ) -> WorkerRun:
+        """Run ``job`` in a fresh confined worker; ``serve`` starts the helper that answers its
+        calls of the course's functions (``job.proxied_deps``). ``deadline`` (monotonic), when
+        earlier than the worker's own wall clock, stops it then, with ``deadline_reason``."""
         if self.dead:
             raise SandboxError(f"the worker zygote is not running ({self._dead})")
         scratch = Path(tempfile.mkdtemp(prefix="course-worker-"))
-        job_r, job_w = os.pipe()
-        result_r, result_w = os.pipe()
-        future: Future = Future()
+        pipes = [*os.pipe(), *os.pipe()]
+        job_r, job_w, result_r, result_w = pipes
+        theirs = [job_r, result_w]  # the worker's ends
         run = WorkerRun()
+        helper: CallHelper | None = None
+        handed = list(theirs)  # closed here once the zygote and the reference server have them
         try:
             if self.layers.drop_to_uid is not None:
                 os.chown(scratch, self.layers.drop_to_uid, self.layers.drop_to_uid)
-            with self._lock:
-                self._next_id += 1
-                job_id = self._next_id
-                self._waiting[job_id] = future
-            request = {
-                "kind": "run",
-                "id": job_id,
-                "scratch": str(scratch),
-                "limits": limits.for_zygote(),
-            }
-            self._send(request, [job_r, result_w])
-            os.close(job_r)
-            os.close(result_w)
-            job_r = result_w = -1
-            deadline = time.monotonic() + limits.wall_seconds + GRACE_SECONDS
-            _converse(job, limits, serve, job_w, result_r, deadline, run)
-            os.close(job_w)
-            job_w = -1
-            remaining = max(1.0, deadline - time.monotonic())
+            if job.proxied_deps and serve is not None:
+                call_r, call_w = os.pipe()
+                reply_r, reply_w = os.pipe()
+                pipes += [call_r, call_w, reply_r, reply_w]
+                theirs += [call_w, reply_r]
+                handed += [call_w, reply_r, call_r, reply_w]
+                helper = serve.start(list(job.proxied_deps), limits, call_r, reply_w)
+            request = {"kind": "run", "scratch": str(scratch), "limits": limits.for_zygote()}
             try:
-                report = future.result(timeout=remaining)
+                job_id, future = self.request(request, theirs)
+            except ControlError as exc:
+                raise SandboxError(str(exc)) from None
+            for fd in handed:
+                os.close(fd)
+                pipes.remove(fd)
+            if helper is not None:
+                # A helper whose budget ran out stops the worker at once.
+                helper.on_end(lambda end: end.exceeded and self._kill_job(job_id))
+            own_deadline = time.monotonic() + limits.wall_seconds + GRACE_SECONDS
+            stop = min(own_deadline, deadline) if deadline is not None else own_deadline
+            _converse(job, limits, job_w, result_r, stop, run)
+            os.close(job_w)
+            pipes.remove(job_w)
+            try:
+                report = future.result(timeout=max(0.5, stop - time.monotonic()))
             except TimeoutError:
-                self._send({"kind": "kill", "id": job_id})
+                self._kill_job(job_id)
                 report = future.result(timeout=30)
+                if deadline is not None and deadline < own_deadline:
+                    report = {**report, "stopped": deadline_reason}
             _read_report(report, run, limits)
         finally:
-            for fd in (job_r, job_w, result_r, result_w):
-                if fd >= 0:
-                    try:
-                        os.close(fd)
-                    except OSError:
-                        pass
+            if helper is not None:
+                _read_helper_end(helper.finish(), run)
+            for fd in pipes:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
             shutil.rmtree(scratch, ignore_errors=True)
         return run
+
+    def _kill_job(self, job_id: int) -> None:
+        try:
+            self.send({"kind": "kill", "id": job_id})
+        except ControlError:
+            pass
 
 
 def default_closed_paths() -> list[str]:
@@ -348,15 +301,9 @@ def default_closed_paths() -> list[str]:
 
 
 def _converse(
-    job: Job,
-    limits: Limits,
-    serve: Callable[[str, tuple, dict], Any],
-    job_fd: int,
-    result_fd: int,
-    deadline: float,
-    run: WorkerRun,
+    job: Job, limits: Limits, job_fd: int, result_fd: int, deadline: float, run: WorkerRun
 ) -> None:
-    """Send the job, then read the worker's frames until it ends; answer its calls."""
+    """Send the job, then read the worker's frames until it ends."""
     max_bytes = limits.max_result_mb << 20
     try:
         channel.send(
@@ -375,7 +322,6 @@ def _converse(
     except channel.ChannelClosed:
         return  # the worker ended before reading its job; its report says why
     names = {name for name, _, _ in job.cases}
-    allowed = set(job.proxied_deps)
     incoming = channel.Reader(result_fd)
     while True:
         try:
@@ -392,12 +338,11 @@ def _converse(
                 _read_load(frame.meta, run)
             elif kind == "case":
                 _read_case(frame, names, run)
-            elif kind == "call":
-                _answer_call(frame, allowed, serve, job_fd, run)
             else:
                 run.misuse = f"the worker sent a message of an unknown kind ({str(kind)[:40]!r})"
                 return
-        except channel.ChannelClosed:
+        except codec.CodecError as exc:  # what the worker sent: its fault, not the grader's
+            run.misuse = f"the worker's {str(kind)[:20]} message could not be read ({exc})"
             return
         except Exception as exc:  # noqa: BLE001 - a failure here is the grader's, never a pass
             run.grader_error = (
@@ -418,7 +363,7 @@ def _read_load(meta: dict, run: WorkerRun) -> None:
 def _read_case(frame: channel.Received, names: set[str], run: WorkerRun) -> None:
     meta = frame.meta
     name = meta.get("name")
-    if name not in names or name in run.results:
+    if not isinstance(name, str) or name not in names or name in run.results:
         run.misuse = (
             f"the worker sent a result for an unknown or repeated case ({str(name)[:40]!r})"
         )
@@ -448,31 +393,6 @@ def _read_case(frame: channel.Received, names: set[str], run: WorkerRun) -> None
     run.results[name] = result
 
 
-def _answer_call(
-    frame: channel.Received,
-    allowed: set[str],
-    serve: Callable[[str, tuple, dict], Any],
-    job_fd: int,
-    run: WorkerRun,
-) -> None:
-    name = frame.meta.get("name")
-    run.reference_calls += 1
-    if name not in allowed:
-        channel.send(job_fd, {"kind": "raised", "type": "RuntimeError", "message": "not available"})
-        return
-    try:
-        args = frame.decode("args")
-        kwargs = frame.decode("kwargs")
-        if not isinstance(args, tuple) or not isinstance(kwargs, dict):
-            raise TypeError("malformed arguments")
-        value = serve(name, args, kwargs)
-    except Exception as exc:  # noqa: BLE001 - the student passed something the function refuses
-        message = str(exc)[:500]
-        channel.send(job_fd, {"kind": "raised", "type": type(exc).__name__, "message": message})
-        return
-    channel.send(job_fd, {"kind": "return"}, value=value)
-
-
 def _read_report(report: dict, run: WorkerRun, limits: Limits) -> None:
     if report.get("kind") == "lost":
         run.grader_error = f"the worker zygote stopped ({report.get('why')})"
@@ -483,7 +403,21 @@ def _read_report(report: dict, run: WorkerRun, limits: Limits) -> None:
         tail = run.output.strip().splitlines()[-1:] or ["no reason given"]
         run.grader_error = f"the worker's isolation could not be applied ({tail[0][:300]})"
         return
-    run.fate = _fate(report, limits)
+    run.fate = report.get("stopped") or _fate(report, limits)
+
+
+def _read_helper_end(end: HelperEnd, run: WorkerRun) -> None:
+    """What the helper's end means for the run: a budget that ran out fails the function (every
+    case, with the reason); a helper's own failure is the grader's."""
+    run.reference_seconds = end.cpu_seconds
+    if end.fault and not run.grader_error:
+        run.grader_error = end.fault
+    elif end.exceeded:
+        run.fate = f"it was stopped: {end.exceeded}"
+        run.results.clear()
+    elif end.misuse and not run.misuse:
+        run.misuse = end.misuse
+        run.results.clear()
 
 
 def _fate(report: dict, limits: Limits) -> str | None:
@@ -537,13 +471,13 @@ def run_function(
     job: Job,
     *,
     limits: Limits | None = None,
-    serve: Callable[[str, tuple, dict], Any] | None = None,
+    serve: CallServer | None = None,
     sandbox: Sandbox | None = None,
+    deadline: float | None = None,
+    deadline_reason: str = "",
 ) -> WorkerRun:
     """Run ``job`` in a confined worker of the shared sandbox (see ``Sandbox.run``)."""
-
-    def refuse(name: str, args: tuple, kwargs: dict) -> Any:
-        raise RuntimeError(f"{name} is not available here")
-
     box = sandbox or Sandbox.shared()
-    return box.run(job, limits or Limits(), serve or refuse)
+    return box.run(
+        job, limits or Limits(), serve, deadline=deadline, deadline_reason=deadline_reason
+    )

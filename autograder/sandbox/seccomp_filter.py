@@ -98,7 +98,14 @@ DENIED_SYSCALLS = (
     "iopl",
     "ioperm",
     "vhangup",
+    # leaving the job's session or process group, through which the grader kills the job
+    "setsid",
+    "setpgid",
+    "setpgrp",
 )
+#: ``prctl`` options a worker may not use: changing the parent-death signal would let it outlive
+#: the process that supervises it (and a pid namespace's death, where there is one).
+DENIED_PRCTL = (1,)  # PR_SET_PDEATHSIG
 #: Signals may go to the worker itself only (its pid is compared in the filter).
 SIGNAL_SYSCALLS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
 #: System calls newer than this list (same numbers on x86-64 and ARM64) fail with ENOSYS, the
@@ -136,6 +143,8 @@ def load() -> None:
                 rules.add_rule(denied, number)
         rules.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")  # glibc falls back to clone
         rules.add_rule(denied, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
+        for option in DENIED_PRCTL:
+            rules.add_rule(denied, "prctl", sc.Arg(0, sc.EQ, option))
         me = os.getpid()
         for name in SIGNAL_SYSCALLS:
             rules.add_rule(denied, name, sc.Arg(0, sc.NE, me))

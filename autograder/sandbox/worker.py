@@ -4,7 +4,8 @@ The zygote forks a process per graded function; that process confines itself (se
 ``layers``) and only then calls :func:`main`. The job arrives as one frame on ``JOB_FD``: the
 student's definitions, the inputs of every case, and the names of the course functions this one
 builds on. The definitions run one statement at a time (one failing import costs only itself).
-The functions it builds on are *proxies*: each call goes to the grader over the pipes, which runs
+The functions it builds on are *proxies*: each call goes over its own pair of pipes (``CALL_FD``,
+``REPLY_FD``) to the grader's reference helper, a separate process with its own limits that runs
 the course's reference version and sends back the result, so the reference's code never enters
 this process. (In a student release, without the reference, the student's own earlier functions
 are used instead, and they run here.) Then the function is called once per case, and each result
@@ -30,6 +31,9 @@ from autograder.sandbox import channel, probes
 
 JOB_FD = 3
 RESULT_FD = 4
+#: Calls of the course's functions out, their answers back (present when the job has proxies).
+CALL_FD = 5
+REPLY_FD = 6
 #: The job comes from the grader (trusted); this only guards against a broken pipe.
 MAX_JOB_BYTES = 1 << 31
 #: Answers of the course's functions kept for repeated calls (they are pure functions).
@@ -54,7 +58,12 @@ REPLAYED_EXCEPTIONS = {
 }
 
 
-def main(job_fd: int = JOB_FD, result_fd: int = RESULT_FD) -> None:
+def main(
+    job_fd: int = JOB_FD,
+    result_fd: int = RESULT_FD,
+    call_fd: int = CALL_FD,
+    reply_fd: int = REPLY_FD,
+) -> None:
     incoming = channel.Reader(job_fd)
     job = incoming.receive(max_bytes=MAX_JOB_BYTES)
     meta = job.meta
@@ -76,7 +85,7 @@ def main(job_fd: int = JOB_FD, result_fd: int = RESULT_FD) -> None:
         for name in meta.get("own_deps", []):
             if name in own:
                 namespace[name] = own[name]
-    link = _Link(incoming, result_fd, max_result_bytes)
+    link = _Link(result_fd, call_fd, reply_fd, max_result_bytes)
     for name in meta.get("proxied_deps", []):
         namespace[name] = link.proxy(name)
 
@@ -122,9 +131,10 @@ def _run_statements(statements: list[dict], namespace: dict) -> list[str]:
 class _Link:
     """The worker's end of the pipes: results out, calls of the course's functions out and back."""
 
-    def __init__(self, incoming: channel.Reader, result_fd: int, max_result_bytes: int):
-        self.incoming = incoming
+    def __init__(self, result_fd: int, call_fd: int, reply_fd: int, max_result_bytes: int):
         self.result_fd = result_fd
+        self.call_fd = call_fd
+        self.replies = channel.Reader(reply_fd)
         self.max_result_bytes = max_result_bytes
         self.lock = threading.Lock()
         self.memo: dict[bytes, channel.Received] = {}
@@ -155,8 +165,13 @@ class _Link:
             if known is not None:
                 reply = known.copy()
             else:
-                channel.write_all(self.result_fd, request)
-                reply = self.incoming.receive(max_bytes=MAX_JOB_BYTES)
+                try:
+                    channel.write_all(self.call_fd, request)
+                    reply = self.replies.receive(max_bytes=MAX_JOB_BYTES)
+                except channel.ChannelError:
+                    raise RuntimeError(
+                        f"the grader stopped answering calls of {name}(...)"
+                    ) from None
                 if self.memo_bytes + reply.nbytes <= MEMO_BYTES:
                     self.memo[key] = reply.copy()
                     self.memo_bytes += reply.nbytes

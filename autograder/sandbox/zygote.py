@@ -13,14 +13,14 @@ student code runs (exit code ``EXIT_CONFINEMENT_FAILED``). The zygote supervises
 collects the worker's output up to a limit, kills the job's process group at the wall-clock
 limit or when the output floods, reaps it, and reports how it ended.
 
-Messages on the socket are JSON. From the grader: ``{"kind": "run", "id", "scratch", "limits"}``
+Messages on the socket are JSON, each after its length (``control``). From the grader: ``{"kind": "run", "id", "scratch", "limits"}``
 with the two pipe ends, ``{"kind": "kill", "id"}``, ``{"kind": "stop"}``. To the grader:
 ``{"kind": "ready", "layers"}`` once, then ``{"kind": "done", "id", ...}`` per job.
 """
 
 from __future__ import annotations
 
-import collections
+import fcntl
 import json
 import os
 import selectors
@@ -29,7 +29,6 @@ import socket
 import sys
 import time
 
-MAX_MESSAGE = 1 << 16
 #: The tests of failing closed name a layer here to make it fail in every worker.
 SABOTAGE: str | None = None
 
@@ -48,12 +47,20 @@ import numpy.linalg
 import numpy.random  # noqa: F401
 import pandas  # noqa: F401
 
+from autograder.sandbox import cgroups, worker
+from autograder.sandbox import control as control_messages
 from autograder.sandbox import layers as layer_tools
-from autograder.sandbox import worker
 
 
 class Job:
-    def __init__(self, job_id: int, pid: int, pidfd: int, out_fd: int, limits: dict):
+    def __init__(
+        self,
+        job_id: int,
+        pid: int,
+        pidfd: int,
+        out_fd: int,
+        limits: dict,
+    ):
         self.id = job_id
         self.pid = pid
         self.pidfd = pidfd
@@ -68,6 +75,10 @@ class Job:
         self.drain_until: float | None = None
 
     def kill(self) -> None:
+        """Kill everything the job is: the worker (found as the supervisor's child, whatever
+        session it is in), the job's process group, the supervisor."""
+        if self.status is None:
+            _kill_children(self.pid)
         for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, 9)):
             try:
                 target()
@@ -75,9 +86,33 @@ class Job:
                 pass
 
 
+def _kill_children(pid: int) -> None:
+    """SIGKILL the children of ``pid`` (the job's supervisor), each through a pidfd opened while
+    it is still that process's child, so a reused pid is never hit."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            children = [int(n) for n in handle.read().split()]
+    except (OSError, ValueError):
+        return
+    for child in children:
+        try:
+            pidfd = os.pidfd_open(child)
+        except OSError:
+            continue
+        try:
+            with open(f"/proc/{child}/stat", encoding="utf-8", errors="replace") as handle:
+                stat = handle.read()
+            if int(stat[stat.rfind(")") + 2 :].split()[1]) == pid:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            pass
+        finally:
+            os.close(pidfd)
+
+
 def main(control_fd: int, settings: dict) -> None:
     control = socket.socket(fileno=control_fd)
-    reader = _ControlReader(control)
+    receiver = control_messages.Receiver(control)
     global SABOTAGE
     SABOTAGE = settings.get("sabotage")
     try:
@@ -85,6 +120,11 @@ def main(control_fd: int, settings: dict) -> None:
     except Exception as exc:  # noqa: BLE001 - reported, the grader decides
         _send(control, {"kind": "failed", "why": f"{type(exc).__name__}: {exc}"})
         return
+    if found.cgroup:
+        try:
+            found.cgroup = cgroups.RunCgroup(found.cgroup).path
+        except OSError as exc:
+            found.cgroup, found.cgroup_why = "", f"the zygote's cgroup: {exc.strerror}"
     _send(control, {"kind": "ready", "layers": found.as_dict(), "pid": os.getpid()})
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ, ("control", None))
@@ -95,7 +135,7 @@ def main(control_fd: int, settings: dict) -> None:
         for key, _ in selector.select(timeout):
             what, job = key.data
             if what == "control":
-                running = _serve_control(reader, selector, jobs, found) and running
+                running = _serve_control(receiver, selector, jobs, found) and running
                 if not running:
                     for job_left in jobs.values():
                         job_left.kill()
@@ -115,6 +155,8 @@ def main(control_fd: int, settings: dict) -> None:
                 del jobs[job.id]
         if not running and not jobs:
             break
+    if found.cgroup:
+        cgroups.end(found.cgroup, leave=True)  # the run's end: everything left in its cgroup
 
 
 def _next_timeout(jobs: dict[int, Job]) -> float:
@@ -125,39 +167,13 @@ def _next_timeout(jobs: dict[int, Job]) -> float:
     return max(0.0, min(0.2, min(moments) - now))
 
 
-class _ControlReader:
-    """Length-prefixed JSON requests on a stream socket; the pipes of a run come with it."""
-
-    def __init__(self, control: socket.socket):
-        self.control = control
-        self.buffer = bytearray()
-        self.fds: collections.deque[int] = collections.deque()
-
-    def pump(self) -> bool:
-        """Read what is there; False once the grader has closed its end."""
-        try:
-            data, fds, _, _ = socket.recv_fds(self.control, MAX_MESSAGE, 16)
-        except OSError:
-            return False
-        self.fds.extend(fds)
-        if not data:
-            return False
-        self.buffer.extend(data)
-        return True
-
-    def requests(self):
-        while len(self.buffer) >= 4:
-            length = int.from_bytes(self.buffer[:4], "little")
-            if len(self.buffer) < 4 + length:
-                return
-            text = bytes(self.buffer[4 : 4 + length])
-            del self.buffer[: 4 + length]
-            yield json.loads(text.decode("utf-8"))
-
-
-def _serve_control(reader: _ControlReader, selector, jobs: dict[int, Job], found) -> bool:
-    alive = reader.pump()
-    for request in reader.requests():
+def _serve_control(
+    receiver: control_messages.Receiver, selector, jobs: dict[int, Job], found
+) -> bool:
+    """The requests that have arrived (a run's pipes come with it); False once the grader has
+    gone or said stop."""
+    alive = receiver.pump()
+    for request, fds in receiver.messages():
         kind = request.get("kind")
         if kind == "stop":
             alive = False
@@ -165,33 +181,35 @@ def _serve_control(reader: _ControlReader, selector, jobs: dict[int, Job], found
             job = jobs.get(int(request["id"]))
             if job is not None:
                 job.kill()
-        elif kind == "run" and len(reader.fds) >= 2:
-            fds = [reader.fds.popleft(), reader.fds.popleft()]
+        elif kind == "run" and len(fds) in (2, 4):
             job = _start(request, fds, found)
             jobs[job.id] = job
             selector.register(job.out_fd, selectors.EVENT_READ, ("output", job))
             selector.register(job.pidfd, selectors.EVENT_READ, ("exit", job))
+        else:
+            for fd in fds:
+                os.close(fd)
     return alive
 
 
 def _start(request: dict, fds: list[int], found) -> Job:
-    job_r, result_w = fds
     out_r, out_w = os.pipe()
     limits = request["limits"]
+    job_id = int(request["id"])
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child never returns
         try:
-            _child(request["scratch"], limits, found, job_r, result_w, out_w)
+            _child(request["scratch"], limits, found, fds, out_w)
         finally:
             os._exit(layer_tools.EXIT_CONFINEMENT_FAILED)
     os.close(out_w)
-    os.close(job_r)
-    os.close(result_w)
+    for fd in fds:
+        os.close(fd)
     pidfd = os.pidfd_open(pid)
-    return Job(int(request["id"]), pid, pidfd, out_r, limits)
+    return Job(job_id, pid, pidfd, out_r, limits)
 
 
-def _child(scratch: str, limits: dict, found, job_r: int, result_w: int, out_w: int) -> None:
+def _child(scratch: str, limits: dict, found, fds: list[int], out_w: int) -> None:
     """In the forked child: confine, fork the worker, pass on how it ended. Never returns."""
     zygote = os.getppid()
     try:
@@ -203,12 +221,14 @@ def _child(scratch: str, limits: dict, found, job_r: int, result_w: int, out_w: 
         os.dup2(devnull, 0)
         os.dup2(out_w, 1)
         os.dup2(out_w, 2)
-        # The pipes to the grader move to fixed numbers; every other descriptor (the control
-        # socket, other jobs' pipes) is closed.
-        job_copy, result_copy = os.dup(job_r), os.dup(result_w)
-        os.dup2(job_copy, worker.JOB_FD)
-        os.dup2(result_copy, worker.RESULT_FD)
-        os.closerange(worker.RESULT_FD + 1, 1 << 16)
+        # The pipes move to fixed numbers (job, results, then calls and replies when the job
+        # has any); every other descriptor (the control socket, other jobs' pipes) is closed.
+        # Copies above them first, so no pipe is overwritten before it is moved.
+        copies = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in fds]
+        targets = [worker.JOB_FD, worker.RESULT_FD, worker.CALL_FD, worker.REPLY_FD]
+        for copy, target in zip(copies, targets):
+            os.dup2(copy, target)
+        os.closerange(targets[len(copies) - 1] + 1, 1 << 16)
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
             signal.signal(number, signal.SIG_DFL)
         layer_tools.apply_limits(limits)
@@ -332,9 +352,8 @@ def _finish(job: Job, selector, control) -> None:
 
 
 def _send(control, message: dict) -> None:
-    data = json.dumps(message).encode("utf-8")
     try:
-        control.sendall(len(data).to_bytes(4, "little") + data)
+        control_messages.send(control, message)
     except OSError:
         pass
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from autograder import interrupts
 from autograder.errors import TrainError
 from autograder.train.recipes import Recipe
 
@@ -94,6 +95,7 @@ def train(
 
         def show(history: dict) -> None:
             """The latest record of the history beside the bar."""
+            interrupts.point("training")
             try:
                 postfix = {"loss": f"{float(history['loss'][-1]):.3f}"}
                 if history.get("dev_accuracy"):

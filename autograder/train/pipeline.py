@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import interrupts
 from autograder.errors import TrainError, UserError
 from autograder.lesson_functions import shown_path
 from autograder.train.fit import check_trainable, train
@@ -270,10 +271,14 @@ def _pipeline(
 
     written = []
     try:
-        plot_learning_curve(history, recipe, out / "learning_curve.png")
-        plot_confusion(cm, pairs, len(y_dev), out / "confusion_matrix.png")
-        n_wrong = plot_misclassified(X_dev, y_dev, pred_dev, out / "misclassified.png")
-        submission.to_csv(out / "submission.csv", index=False)
+        with interrupts.replacing(out / "learning_curve.png") as path:
+            plot_learning_curve(history, recipe, path)
+        with interrupts.replacing(out / "confusion_matrix.png") as path:
+            plot_confusion(cm, pairs, len(y_dev), path)
+        with interrupts.replacing(out / "misclassified.png") as path:
+            n_wrong = plot_misclassified(X_dev, y_dev, pred_dev, path)
+        with interrupts.replacing(out / "submission.csv") as path:
+            submission.to_csv(path, index=False)
         written += [
             "learning_curve.png",
             "confusion_matrix.png",
@@ -335,7 +340,7 @@ def _pipeline(
         "files": written + ["metrics.json"],
     }
     try:
-        (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        interrupts.write_text(out / "metrics.json", json.dumps(metrics, indent=2) + "\n")
     except OSError as exc:
         raise TrainError(f"--out {out}: cannot write ({exc.strerror or exc}).") from None
     print(f"wrote {', '.join(metrics['files'])} to {shown_path(out)}/")

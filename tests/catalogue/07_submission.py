@@ -12,6 +12,7 @@ def make_submission(predictions):
     return pd.DataFrame({"ImageId": np.arange(len(predictions)), "Label": predictions})
 """,
         hint="from 1, not 0",
+        mistake="make_submission.image_id_from_0",
     ),
     Mistake(
         "make_submission",
@@ -21,6 +22,7 @@ def make_submission(predictions):
     return pd.DataFrame({"imageid": np.arange(1, len(predictions) + 1), "label": predictions})
 """,
         hint="capitals matter",
+        mistake="make_submission.column_case",
     ),
     Mistake(
         "make_submission",
@@ -30,6 +32,7 @@ def make_submission(predictions):
     return pd.DataFrame({"Label": predictions, "ImageId": np.arange(1, len(predictions) + 1)})
 """,
         hint="'imageid' first",
+        mistake="make_submission.columns_swapped",
     ),
     Mistake(
         "make_submission",
@@ -40,6 +43,7 @@ def make_submission(predictions):
                          "Label": np.asarray(predictions, dtype=float)})
 """,
         hint=".astype(int)",
+        mistake="make_submission.float_labels",
     ),
     Mistake(
         "make_submission",
@@ -50,6 +54,7 @@ def make_submission(predictions):
     return df.set_index("ImageId")
 """,
         hint="not the index",
+        mistake="make_submission.image_id_as_index",
     ),
     Mistake(
         "make_submission",
@@ -59,6 +64,7 @@ def make_submission(predictions):
     return pd.DataFrame({"ImageID": np.arange(1, len(predictions) + 1), "Label": predictions})
 """,
         hint="capitals matter",
+        mistake="make_submission.column_case",
     ),
     Mistake(
         "make_submission",
@@ -69,6 +75,7 @@ def make_submission(predictions):
     return df.reset_index()
 """,
         hint="no others",
+        mistake="make_submission.index_column",
     ),
     Mistake(
         "make_submission",
@@ -78,6 +85,7 @@ def make_submission(predictions):
     return pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": np.sort(predictions)})
 """,
         hint="in the order given",
+        mistake="make_submission.labels_sorted",
     ),
     Mistake(
         "make_submission",
@@ -87,6 +95,7 @@ def make_submission(predictions):
     return pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": predictions.astype(int)})
 """,
         hint="a python list too",
+        mistake="make_submission.assumes_an_array",
     ),
     # -- validate_submission --------------------------------------------------------------------
     Mistake(
@@ -96,11 +105,12 @@ def make_submission(predictions):
 def validate_submission(df, n_rows=28000):
     assert list(df.columns) == ["ImageId", "Label"], f"columns should be ImageId, Label; got {list(df.columns)}"
     assert len(df) == n_rows, f"expected {n_rows} rows, got {len(df)}"
-    assert (df["ImageId"].to_numpy() == np.arange(1, n_rows + 1)).all(), "ImageId must be 1..n_rows"
+    assert df["ImageId"].dtype.kind in "iu" and (df["ImageId"].to_numpy() == np.arange(1, n_rows + 1)).all(), "ImageId must be 1..n_rows"
     labels = df["Label"].to_numpy()
     assert labels.dtype.kind in "iu" and labels.min() >= 0 and labels.max() <= 9, "Label must be 0-9"
 """,
         hint="rather than using assert",
+        mistake="validate_submission.assert_instead_of_raise",
     ),
     Mistake(
         "validate_submission",
@@ -118,6 +128,7 @@ def validate_submission(df, n_rows=28000):
         raise ValueError("Label must hold integers 0-9")
 """,
         hint="not a fixed 28000",
+        mistake="validate_submission.hard_coded_n_rows",
     ),
     Mistake(
         "validate_submission",
@@ -125,12 +136,13 @@ def validate_submission(df, n_rows=28000):
         """
 def validate_submission(df, n_rows=28000):
     ok = (list(df.columns) == ["ImageId", "Label"] and len(df) == n_rows
-          and np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1))
+          and (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1)))
           and df["Label"].dtype.kind in "iu" and df["Label"].between(0, 9).all())
     if not ok:
         raise ValueError("invalid submission")
 """,
         hint="say what is wrong",
+        mistake="",
     ),
     Mistake(
         "validate_submission",
@@ -144,10 +156,11 @@ def validate_submission(df, n_rows=28000):
         raise ValueError(f"unexpected columns: {list(df.columns)}")
     if len(df) != n_rows:
         raise ValueError(f"expected {n_rows} rows, got {len(df)}")
-    if not np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1)):
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
         raise ValueError("ImageId must be 1..n_rows")
 """,
         hint="should raise valueerror",
+        mistake="validate_submission.labels_not_checked",
     ),
     Mistake(
         "validate_submission",
@@ -156,7 +169,7 @@ def validate_submission(df, n_rows=28000):
 def validate_submission(df, n_rows=28000):
     if len(df) != n_rows:
         raise ValueError(f"expected {n_rows} rows, got {len(df)}")
-    if not np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1)):
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
         raise ValueError("ImageId must be 1..n_rows")
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
@@ -165,6 +178,7 @@ def validate_submission(df, n_rows=28000):
         raise ValueError(f"unexpected columns {list(df.columns)}")
 """,
         hint="expected a valueerror",
+        mistake="",
     ),
     Mistake(
         "validate_submission",
@@ -176,13 +190,14 @@ def validate_submission(df, n_rows=28000):
             raise ValueError(f"missing column {column}")
     if len(df) != n_rows:
         raise ValueError(f"expected {n_rows} rows, got {len(df)}")
-    if not np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1)):
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
         raise ValueError("ImageId must be 1..n_rows")
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         raise ValueError("Label must hold integers 0-9")
 """,
         hint="should raise valueerror",
+        mistake="validate_submission.accepts_extra_columns",
     ),
     Mistake(
         "validate_submission",
@@ -193,13 +208,14 @@ def validate_submission(df, n_rows=28000):
         raise ValueError(f"columns should be ImageId and Label, got {list(df.columns)}")
     if len(df) != n_rows:
         raise ValueError(f"expected {n_rows} rows, got {len(df)}")
-    if set(df["ImageId"]) != set(range(1, n_rows + 1)):
+    if df["ImageId"].dtype.kind not in "iu" or set(df["ImageId"]) != set(range(1, n_rows + 1)):
         raise ValueError("ImageId must be 1..n_rows")
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         raise ValueError("Label must hold integers 0-9")
 """,
         hint="should raise valueerror",
+        mistake="validate_submission.image_ids_as_a_set",
     ),
     Mistake(
         "validate_submission",
@@ -208,7 +224,7 @@ def validate_submission(df, n_rows=28000):
 def validate_submission(df, n_rows=28000):
     if list(df.columns) != ["ImageId", "Label"] or len(df) != n_rows:
         return False
-    if not np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1)):
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
         return False
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
@@ -216,6 +232,7 @@ def validate_submission(df, n_rows=28000):
     return True
 """,
         hint="should raise valueerror",
+        mistake="validate_submission.returns_instead_of_raising",
     ),
     Mistake(
         "validate_submission",
@@ -226,13 +243,14 @@ def validate_submission(df, n_rows=28000):
         raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
     if len(df) != n_rows:
         raise ValueError("the submission has the wrong number of rows")
-    if not np.array_equal(df["ImageId"].to_numpy(), np.arange(1, n_rows + 1)):
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
         raise ValueError("ImageId must be 1..n_rows in order")
     labels = df["Label"].to_numpy()
     if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() > 9:
         raise ValueError("Label must hold integers 0-9")
 """,
         hint="both numbers of rows",
+        mistake="",
     ),
     Mistake(
         "validate_submission",
@@ -249,7 +267,8 @@ def validate_submission(df, n_rows=28000):
     if labels.isna().any() or (labels % 1 != 0).any() or not labels.between(0, 9).all():
         raise ValueError("Label must hold whole numbers from 0 to 9")
 """,
-        hint="a float label column is rejected",
+        hint="check the label column's dtype",
+        mistake="validate_submission.label_dtype_not_checked",
     ),
     Mistake(
         "validate_submission",
@@ -267,6 +286,61 @@ def validate_submission(df, n_rows=28000):
         raise ValueError("Label must hold integers 0-9")
 """,
         hint="imageid must be a column of integers",
+        mistake="validate_submission.image_id_dtype_not_checked",
+    ),
+]
+
+# Found by mutation testing (benchmarks/mutants.py): one changed line of the reference each.
+MISTAKES += [
+    Mistake(
+        "validate_submission",
+        "label_upper_bound_off_by_one",
+        """
+def validate_submission(df, n_rows=28000):
+    if list(df.columns) != ["ImageId", "Label"]:
+        raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
+    if len(df) != n_rows:
+        raise ValueError(f"expected {n_rows} rows, got {len(df)}")
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
+        raise ValueError("ImageId must be 1..n_rows in order")
+    labels = df["Label"]
+    if labels.dtype.kind not in "iu" or ((labels < 0) | (labels > 10)).any():
+        raise ValueError("Label must hold integers 0-9")
+""",
+        hint="9 is the largest digit",
+        mistake="validate_submission.accepts_label_10",
+    ),
+    Mistake(
+        "validate_submission",
+        "no_image_id_check",
+        """
+def validate_submission(df, n_rows=28000):
+    if list(df.columns) != ["ImageId", "Label"]:
+        raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
+    if len(df) != n_rows:
+        raise ValueError(f"expected {n_rows} rows, got {len(df)}")
+    labels = df["Label"]
+    if labels.dtype.kind not in "iu" or ((labels < 0) | (labels > 9)).any():
+        raise ValueError("Label must hold integers 0-9")
+""",
+        hint="check the imageid column",
+        mistake="validate_submission.image_ids_not_checked",
+    ),
+    Mistake(
+        "validate_submission",
+        "rows_left_to_the_image_id_check",
+        """
+def validate_submission(df, n_rows=28000):
+    if list(df.columns) != ["ImageId", "Label"]:
+        raise ValueError(f"columns should be ['ImageId', 'Label'], got {list(df.columns)}")
+    if not (df["ImageId"].dtype.kind in "iu" and np.array_equal(df["ImageId"], np.arange(1, n_rows + 1))):
+        raise ValueError("ImageId must be 1..n_rows in order")
+    labels = df["Label"]
+    if labels.dtype.kind not in "iu" or ((labels < 0) | (labels > 9)).any():
+        raise ValueError("Label must hold integers 0-9")
+""",
+        hint="compare len(df) with n_rows first",
+        mistake="validate_submission.rows_not_checked",
     ),
 ]
 
@@ -349,6 +423,36 @@ def validate_submission(df, n_rows=28000):
     if not pd.api.types.is_integer_dtype(labels) or not labels.between(0, 9).all():
         raise ValueError("Label must contain integers from 0 to 9")
     return None
+""",
+    ),
+    # Found by mutation testing: the reference with one line changed, still correct.
+    Variant(
+        "make_submission",
+        "labels_as_given",
+        """
+def make_submission(predictions):
+    predictions = np.asarray(predictions)
+    return pd.DataFrame({"ImageId": np.arange(1, len(predictions) + 1), "Label": predictions})
+""",
+    ),
+    Variant(
+        "validate_submission",
+        "column_count_catches_extras",
+        """
+def validate_submission(df, n_rows=28000):
+    for name in ["ImageId", "Label"]:
+        if name not in df.columns:
+            raise ValueError(f"the column {name!r} is missing")
+    if len(df.columns) != 2:
+        raise ValueError(f"a submission has exactly two columns; this one has {list(df.columns)}")
+    if len(df) != n_rows:
+        raise ValueError(f"the submission has {len(df)} rows; expected {n_rows}")
+    ids = df["ImageId"]
+    if not pd.api.types.is_integer_dtype(ids) or not np.array_equal(ids, np.arange(1, n_rows + 1)):
+        raise ValueError("ImageId must be the integers 1, 2, ..., n_rows in order")
+    labels = df["Label"]
+    if not pd.api.types.is_integer_dtype(labels) or ((labels < 0) | (labels > 9)).any():
+        raise ValueError("Label must hold integers from 0 to 9")
 """,
     ),
 ]

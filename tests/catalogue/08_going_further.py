@@ -18,6 +18,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="bias correction",
+        mistake="adam_update.no_bias_correction",
     ),
     Mistake(
         "adam_update",
@@ -36,6 +37,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="increase t first",
+        mistake="adam_update.t_not_incremented",
     ),
     Mistake(
         "adam_update",
@@ -54,6 +56,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="outside the square root",
+        mistake="adam_update.eps_inside_sqrt",
     ),
     Mistake(
         "adam_update",
@@ -72,6 +75,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="square root of v_hat",
+        mistake="adam_update.no_sqrt",
     ),
     Mistake(
         "adam_update",
@@ -93,6 +97,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, state
 """,
         hint="changed its input in place",
+        mistake="adam_update.moments_updated_in_place",
     ),
     Mistake(
         "adam_update",
@@ -111,6 +116,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="store the raw moving averages",
+        mistake="adam_update.stores_bias_corrected",
     ),
     Mistake(
         "adam_update",
@@ -129,6 +135,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="squared gradients",
+        mistake="adam_update.v_without_square",
     ),
     Mistake(
         "adam_update",
@@ -147,6 +154,7 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="changed its input in place",
+        mistake="adam_update.params_updated_in_place",
     ),
     Mistake(
         "adam_update",
@@ -165,6 +173,87 @@ def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999
     return new_params, {"t": t, "m": m_new, "v": v_new}
 """,
         hint="against the gradient",
+        mistake="adam_update.wrong_sign",
+    ),
+]
+
+# Found by mutation testing (benchmarks/mutants.py): one changed line of the reference each.
+MISTAKES += [
+    Mistake(
+        "adam_update",
+        "no_eps",
+        """
+def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state["t"] + 1
+    new_params, m_new, v_new = {}, {}, {}
+    for k in params:
+        g = grads["d" + k]
+        m_new[k] = beta1 * state["m"][k] + (1 - beta1) * g
+        v_new[k] = beta2 * state["v"][k] + (1 - beta2) * g**2
+        m_hat = m_new[k] / (1 - beta1**t)
+        v_hat = v_new[k] / (1 - beta2**t)
+        new_params[k] = params[k] - learning_rate * m_hat / np.sqrt(v_hat)
+    return new_params, {"t": t, "m": m_new, "v": v_new}
+""",
+        hint="add eps to the denominator",
+        mistake="adam_update.no_eps",
+    ),
+    Mistake(
+        "adam_update",
+        "m_not_bias_corrected",
+        """
+def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state["t"] + 1
+    new_params, m_new, v_new = {}, {}, {}
+    for k in params:
+        g = grads["d" + k]
+        m_new[k] = beta1 * state["m"][k] + (1 - beta1) * g
+        v_new[k] = beta2 * state["v"][k] + (1 - beta2) * g**2
+        m_hat = m_new[k]
+        v_hat = v_new[k] / (1 - beta2**t)
+        new_params[k] = params[k] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+    return new_params, {"t": t, "m": m_new, "v": v_new}
+""",
+        hint="bias-correct m too",
+        mistake="adam_update.m_not_bias_corrected",
+    ),
+    Mistake(
+        "adam_update",
+        "bias_correction_without_t",
+        """
+def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state["t"] + 1
+    new_params, m_new, v_new = {}, {}, {}
+    for k in params:
+        g = grads["d" + k]
+        m_new[k] = beta1 * state["m"][k] + (1 - beta1) * g
+        v_new[k] = beta2 * state["v"][k] + (1 - beta2) * g**2
+        m_hat = m_new[k] / (1 - beta1)
+        v_hat = v_new[k] / (1 - beta2)
+        new_params[k] = params[k] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+    return new_params, {"t": t, "m": m_new, "v": v_new}
+""",
+        hint="to the power of the step",
+        mistake="adam_update.bias_correction_without_t",
+    ),
+    Mistake(
+        "adam_update",
+        "returns_state_first",
+        """
+def adam_update(params, grads, state, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state["t"] + 1
+    new_params, m_new, v_new = {}, {}, {}
+    for k in params:
+        g = grads["d" + k]
+        m_new[k] = beta1 * state["m"][k] + (1 - beta1) * g
+        v_new[k] = beta2 * state["v"][k] + (1 - beta2) * g**2
+        m_hat = m_new[k] / (1 - beta1**t)
+        v_hat = v_new[k] / (1 - beta2**t)
+        new_params[k] = params[k] - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+    return {"t": t, "m": m_new, "v": v_new}, new_params
+""",
+        hint="new_params, new_state",
+        mistake="adam_update.pair_swapped",
     ),
 ]
 
