@@ -19,7 +19,17 @@ import tomllib
 from tests.conftest import ROOT, SOLUTIONS
 
 #: Packages a learner does not install (the import names of the extras' distributions).
-NOT_INSTALLED = ("nbgrader", "nbconvert", "nbclient", "pyseccomp", "selenium", "jsonschema", "ruff")
+NOT_INSTALLED = (
+    "nbgrader",
+    "nbconvert",
+    "nbclient",
+    "pyseccomp",
+    "copydetect",
+    "selenium",
+    "jsonschema",
+    "kubernetes_validate",
+    "ruff",
+)
 
 BLOCKER = f"""
 import importlib.abc, sys
