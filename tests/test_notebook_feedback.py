@@ -136,3 +136,18 @@ def test_a_skip_message_names_the_lesson_to_finish(capsys, name, lesson):
         raise NotImplementedError(name)
     out = capsys.readouterr().out
     assert out.startswith(f"⏭ skipped: {name} is not implemented yet") and lesson in out
+
+
+def test_checks_waiting_for_the_values_are_counted_and_named():
+    waiting = 'not checked yet: this counts once "the values match" passes.'
+    report = FunctionReport("relu", "02_activations", 2.0)
+    report.checks = [
+        CheckRecord("relu", "test_relu_values", "not implemented", "not implemented yet"),
+        CheckRecord("relu", "test_relu_float", "not checked yet", waiting, title="floats"),
+        CheckRecord("relu", "test_relu_keeps", "not checked yet", waiting, title="unchanged"),
+    ]
+    html = render_function_html(report)
+    folded = re.search(r"<details.*?</details>", html, flags=re.DOTALL)[0]
+    assert "3 more checks" not in html and "2 more checks" in html
+    assert 'they count once "the values match" passes' in folded.replace("&quot;", '"')
+    assert "floats" in folded and "unchanged" in folded

@@ -139,10 +139,11 @@ def _failure_details(report: FunctionReport) -> str:
             f'<ul style="margin:.1em 0;padding-left:1.2em;list-style:none">{names}</ul></li>'
         )
     if items:
-        more = len(failing) - 1 + len(waiting)
+        more = max(len(failing) - 1, 0) + len(waiting)
+        what = "more " if failing else ""
         parts.append(
             '<details class="course-check-more" style="margin-top:.35em">'
-            f'<summary style="cursor:pointer;color:#546e7a">{more} more '
+            f'<summary style="cursor:pointer;color:#546e7a">{more} {what}'
             f"check{'s' if more != 1 else ''} not passed</summary>"
             f'<ul style="margin:.2em 0;padding-left:1.3em">{"".join(items)}</ul></details>'
         )
