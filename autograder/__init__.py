@@ -2,16 +2,20 @@
 
 In a notebook::
 
-    from autograder import check, import_functions, skip_if_unfinished
+    from autograder import check, hint, import_functions, skip_if_unfinished
 """
 
 from __future__ import annotations
 
-__all__ = ["check", "import_functions", "skip_if_unfinished"]
+__all__ = ["check", "hint", "import_functions", "skip_if_unfinished"]
 
 
 def __getattr__(name: str):
     # Lazy, so `import autograder` stays cheap for the command line.
+    if name == "hint":
+        from autograder.staged_hints import hint
+
+        return hint
     if name in __all__:
         from autograder import inline
 

@@ -176,7 +176,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     run_training(
         TrainOptions(
             recipe=args.recipe,
-            out=Path(args.out),
+            out=Path(args.out) if args.out else None,
             data=args.data,
             seed=args.seed,
             source=args.source,
@@ -554,16 +554,17 @@ def _add_train_command(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--out",
-        default=str(DEFAULT_OUT),
         metavar="DIR",
-        help=f"output folder (default {DEFAULT_OUT})",
+        help=f"output folder (default {DEFAULT_OUT}; in a Kaggle Notebook /kaggle/working, "
+        "from where Kaggle submits submission.csv)",
     )
     p.add_argument(
         "--data",
         metavar="DIR",
         type=Path,
         help="data folder with train.csv and test.csv (default: $COURSE_DATA, data/full, "
-        "data/kaggle, else the embedded sample data/sample)",
+        "data/kaggle, /kaggle/input/digit-recognizer in a Kaggle Notebook, else the embedded "
+        "sample data/sample)",
     )
     p.add_argument(
         "--seed",

@@ -1,4 +1,4 @@
-"""What a notebook uses: ``check``, ``import_functions`` and ``skip_if_unfinished``.
+"""What a notebook uses: ``check``, ``hint``, ``import_functions`` and ``skip_if_unfinished``.
 
 These run in the student's own kernel, on the student's own machine: ``check`` gives instant
 feedback from the public checks (fixed inputs, expected values generated from the reference by
@@ -16,59 +16,55 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
+from autograder.grading.results import FunctionReport
 from autograder.notebook_code import run_statement
 from autograder.notebooks import NotebookError, read_notebook
 
 
 class Score(float):
-    """The points a ``check`` earned.
+    """The points a ``check`` earned, and the feedback behind them.
 
-    Jupyter shows it as a small bar (``_repr_html_``): the function, its points out of the
-    maximum, and how many checks passed. Its plain value, and its plain-text form, stay the
-    number, which is what nbgrader reads as partial credit.
+    Jupyter shows it as HTML (``_repr_html_``): the verdict and the points in colour, the first
+    failing check with its hint, the rest folded away
+    (:mod:`autograder.grading.notebook_feedback`). Its plain value, and its plain-text form,
+    stay the number, which is what nbgrader reads as partial credit.
     """
 
-    def __new__(
-        cls,
-        points: float,
-        function: str = "",
-        max_points: float = 0.0,
-        passed: int = 0,
-        checks: int = 0,
-    ) -> Self:
+    report: FunctionReport | None
+
+    def __new__(cls, points: float, report: FunctionReport | None = None) -> Self:
         score = super().__new__(cls, points)
-        score.function, score.max_points = function, max_points
-        score.passed, score.checks = passed, checks
+        score.report = report
         return score
 
     def __repr__(self) -> str:
         return f"{float(self):g}"
 
     def _repr_html_(self) -> str:
-        import html
+        from autograder.grading.notebook_feedback import render_function_html
+        from autograder.staged_hints import has_hint
 
-        if not self.function or not self.max_points:
+        if self.report is None:
             return f"<code>{float(self):g}</code>"
-        share = max(0.0, min(1.0, float(self) / self.max_points))
-        color = "#2e7d32" if share == 1 else ("#ef6c00" if share > 0 else "#9e9e9e")
-        return (
-            '<div style="font-family:sans-serif;font-size:13px;display:flex;gap:.6em;'
-            'align-items:center">'
-            f"<code>{html.escape(self.function)}</code>"
-            '<span style="display:inline-block;width:8em;height:.7em;background:#e0e0e0;'
-            f'border-radius:.35em;overflow:hidden"><span style="display:block;height:100%;'
-            f'width:{100 * share:.0f}%;background:{color}"></span></span>'
-            f"<b>{float(self):g} / {self.max_points:g} points</b>"
-            f'<span style="color:#616161">{self.passed} of {self.checks} checks passed</span>'
-            "</div>"
-        )
+        return render_function_html(self.report, hint_available=has_hint(self.report.function))
+
+
+def shows_html() -> bool:
+    """True in a Jupyter kernel, where a cell's value is shown as HTML; False in a terminal, a
+    script or plain IPython, where ``check`` prints its feedback as text instead."""
+    shell_module = sys.modules.get("IPython")
+    if shell_module is None:
+        return False
+    shell = shell_module.get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
     """Run the public checks of one graded function on the version defined in this notebook.
 
-    Prints feedback, coarse to fine, and returns the points earned (nbgrader reads the
-    number as partial credit).
+    Returns the points earned (nbgrader reads the number as partial credit); in Jupyter the
+    value shows as the feedback, coarse to fine, in HTML. Anywhere else the feedback is
+    printed as text.
     """
     from autograder.grading.feedback import render_function
     from autograder.grading.run import check_in_namespace
@@ -86,9 +82,9 @@ def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
     except Exception as exc:  # noqa: BLE001 - a notebook shows a message, never a traceback
         print(f"! check({function!r}) could not run: {exc}")
         return Score(0.0)
-    print(render_function(report))
-    passed = sum(1 for c in report.checks if c.status == "passed")
-    return Score(report.points, function, report.max_points, passed, len(report.checks))
+    if not shows_html():
+        print(render_function(report))
+    return Score(report.points, report)
 
 
 def _autograded_without_hidden_checks() -> str:
@@ -188,15 +184,51 @@ def skip_if_unfinished() -> Iterator[None]:
     """Run a demonstration cell, or skip it with a message while an exercise is unfinished.
 
     A cell that trains or plots with functions you have not written yet would stop the whole
-    notebook. Inside ``with skip_if_unfinished():`` it prints what to finish instead.
+    notebook. Inside ``with skip_if_unfinished():`` it prints what to finish, and in which
+    lesson, instead; a figure the cell had begun before it stopped is closed, never shown half
+    drawn.
     """
+    before = _open_figures()
     try:
         yield
     except NotImplementedError as exc:
-        name = str(exc) or "an exercise above"
-        print(f"⏭ skipped: {name} is not implemented yet. Finish it, then run this cell again.")
+        _close_figures_since(before)
+        name = str(exc).strip().strip("'\"")
+        print(f"⏭ skipped: {_unfinished(name)} Finish it, then run this cell again.")
     except NameError as exc:
+        _close_figures_since(before)
         print(
             f"⏭ skipped: {exc}. A cell above was skipped or not run yet; "
             "run the notebook from the top once the exercises are done."
         )
+
+
+def _unfinished(name: str) -> str:
+    """What is unfinished, in words: "relu is not implemented yet: it is an exercise of lesson 02
+    (02_activations.ipynb)." for a graded function; the bare name for anything else."""
+    if not name:
+        return "an exercise above is not implemented yet."
+    try:
+        from autograder.config import load_course
+
+        lesson = load_course().lesson_of(name)
+    except Exception:  # noqa: BLE001 - not a graded function, or no course.yml here
+        return f"{name} is not implemented yet."
+    number = lesson.id.split("_", 1)[0]
+    return (
+        f"{name} is not implemented yet: it is an exercise of lesson {number} ({lesson.notebook})."
+    )
+
+
+def _open_figures() -> set[int]:
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    return set(pyplot.get_fignums()) if pyplot is not None else set()
+
+
+def _close_figures_since(before: set[int]) -> None:
+    """Close the figures opened since ``before``: a skipped cell shows none of them."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    for number in set(pyplot.get_fignums()) - before:
+        pyplot.close(number)

@@ -32,6 +32,28 @@ def course():
     return load_course()
 
 
+def check_results(notebook: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
+    """The ``check("name")`` cells of an executed notebook, in order: (function, the verdict
+    its HTML shows, e.g. "passed" / "wrong" / "not-started", and its plain-text value, the
+    number nbgrader reads). A cell that showed no verdict gives its printed text instead."""
+    import re
+
+    found = []
+    for cell in notebook.cells:
+        match = re.match(r'check\("(\w+)"\)', cell.source) if cell.cell_type == "code" else None
+        if match is None:
+            continue
+        html = plain = printed = ""
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            html += data.get("text/html", "")
+            plain += data.get("text/plain", "")
+            printed += output.get("text", "")
+        verdict = re.search(r'data-verdict="([\w-]+)"', html)
+        found.append((match[1], verdict[1] if verdict else printed, plain))
+    return found
+
+
 def notebook_for(function: str) -> str:
     from autograder.config import load_course
 

@@ -253,7 +253,10 @@ def _graded_cells(path):
 def test_lesson_stubs_keep_signature_and_docstring_and_drop_the_solution(name):
     solution_cells, _ = _graded_cells(SOLUTIONS / name)
     lesson_cells, lesson = _graded_cells(LESSONS / name)
-    assert lesson.cells[0].cell_type == "markdown" and "generated" in lesson.cells[0].source
+    assert lesson.metadata["digits_from_scratch"]["generated_from"] == f"solutions/{name}"
+    header = lesson.cells[0]
+    assert header.cell_type == "markdown" and "check(" in header.source and "hint(" in header.source
+    assert "solutions/" not in header.source and "build" not in header.source  # a learner's words
     assert set(solution_cells) == set(lesson_cells)
     for function, cell in lesson_cells.items():
         source = cell.source

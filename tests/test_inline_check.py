@@ -35,7 +35,7 @@ def test_check_returns_the_points_as_a_number_and_shows_a_rich_result(capsys):
     score = check("softmax", {"softmax": _softmax, "np": np})
     assert float(score) == 3 and repr(score) == "3"  # what nbgrader reads as partial credit
     html = score._repr_html_()
-    assert "<code>softmax</code>" in html and "3 / 3 points" in html
+    assert '<code style="font-size:13px">softmax</code>' in html and "3 / 3 points" in html
     assert "checks passed" in html
     assert "✓ softmax" in capsys.readouterr().out
 

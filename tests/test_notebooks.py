@@ -9,7 +9,7 @@ import nbclient
 import nbformat
 import pytest
 
-from tests.conftest import LESSONS, SOLUTIONS
+from tests.conftest import LESSONS, SOLUTIONS, check_results
 
 NOTEBOOKS = sorted(p.name for p in SOLUTIONS.glob("*.ipynb"))
 
@@ -33,19 +33,6 @@ def _text(cell: nbformat.NotebookNode) -> str:
     return "".join(parts)
 
 
-def _check_cells(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    found = []
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if (
-            cell.cell_type == "code"
-            and meta.get("grade")
-            and str(meta.get("grade_id", "")).startswith("check_")
-        ):
-            found.append((meta["grade_id"][len("check_") :], _text(cell)))
-    return found
-
-
 @pytest.fixture(scope="module")
 def solution_copy(tmp_path_factory):
     folder = tmp_path_factory.mktemp("solutions")
@@ -65,11 +52,15 @@ def lesson_copy(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_solution_notebook_runs_and_gets_full_marks(name, solution_copy):
+    from autograder.config import load_course
+
     nb = _execute(solution_copy, name)
-    checks = _check_cells(nb)
+    checks = check_results(nb)
     assert checks, f"{name} has no graded check cells"
-    for function, text in checks:
-        assert text.startswith("✓"), f"check('{function}') in {name} printed: {text!r}"
+    course = load_course()
+    for function, verdict, plain in checks:
+        assert verdict == "passed", f"check('{function}') in {name} showed: {verdict!r}"
+        assert float(plain) == course.exercise(function).points  # what nbgrader reads
     skipped = [_text(c) for c in nb.cells if c.cell_type == "code" and "skipped:" in _text(c)]
     assert not skipped, f"{name}: a demonstration cell skipped in the solution: {skipped[0]!r}"
 
@@ -78,10 +69,11 @@ def test_solution_notebook_runs_and_gets_full_marks(name, solution_copy):
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_lesson_notebook_runs_with_every_exercise_unfinished(name, lesson_copy):
     nb = _execute(lesson_copy, name)
-    checks = _check_cells(nb)
+    checks = check_results(nb)
     assert checks, f"{name} has no graded check cells"
-    for function, text in checks:
-        assert "not implemented yet" in text, f"check('{function}') in {name} printed: {text!r}"
+    for function, verdict, plain in checks:
+        assert verdict == "not-started", f"check('{function}') in {name} showed: {verdict!r}"
+        assert plain == "0"
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             assert output.get("output_type") != "error", (

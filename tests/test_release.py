@@ -12,7 +12,7 @@ import nbclient
 import nbformat
 import pytest
 
-from tests.conftest import ROOT, SOLUTIONS
+from tests.conftest import ROOT, SOLUTIONS, check_results
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,19 @@ def test_bundle_has_lessons_checks_data_and_no_solutions(bundle):
         "autograder/public/relu.json",
         "data/sample/train.csv.gz",
         "data/README.md",
+        "autograder/hints/02_activations.yml",
     ):
         assert (bundle / name).is_file(), name
+
+
+def test_the_bundle_installs_the_learners_set_only(bundle):
+    """Its requirements.txt is the package alone: no instructor or developer extras."""
+    lines = [
+        line.strip()
+        for line in (bundle / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines == ["-e ."]
 
 
 def test_every_reference_solution_has_distinctive_lines():
@@ -152,12 +163,8 @@ def test_check_in_a_notebook_works_in_the_bundle(bundle, tmp_path):
     finally:
         os.environ.clear()
         os.environ.update(old)
-    texts = [
-        "".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream")
-        for c in nb.cells
-        if c.cell_type == "code" and c.source.startswith("check(")
-    ]
-    assert texts and all(t.startswith("✓") for t in texts), texts
+    verdicts = [verdict for _, verdict, _ in check_results(nb)]
+    assert verdicts == ["passed"] * 3, verdicts
 
 
 def test_course_train_in_the_bundle_names_the_first_unfinished_lesson_function(bundle, tmp_path):

@@ -1,8 +1,11 @@
 """``course build``: lessons and public cases, generated from ``solutions/``.
 
 Each lesson is its solution notebook with every ``### BEGIN SOLUTION`` / ``### END SOLUTION``
-region replaced by a stub (nbgrader's ClearSolutions, with a stub that names the function and
-says about how many lines it takes), outputs cleared, and a first cell saying it is generated.
+region replaced by a stub (nbgrader's ClearSolutions, with a stub that names the function, says
+about how many lines it takes and, for a graded function, how to ask for a hint), outputs
+cleared, and a first cell telling the learner how the notebook works. That it is generated, and
+from what, is recorded in the notebook's metadata (``digits_from_scratch``), where a learner
+does not have to read it.
 The public cases are the check inputs drawn with the course's public seed and the reference's
 outputs on them, stamped with what generated them (:mod:`autograder.authoring.staleness`).
 ``--check`` writes nothing and fails when anything on disk is stale: a lesson whose text differs
@@ -25,8 +28,23 @@ from autograder.authoring.regions import solution_regions
 from autograder.config import LESSONS_DIR, PUBLIC_DIR, Course, load_course
 from autograder.errors import BuildError
 from autograder.reference import Reference, load_reference, solutions_dir
+from autograder.staged_hints import has_hint
 
 HEADER_ID = "generated-header"
+GENERATED_KEY = "digits_from_scratch"
+"""The notebook-metadata key that records which solution notebook a lesson was built from."""
+
+
+def header_text(lesson_id: str, n_lessons: int) -> str:
+    """The first cell of a lesson: how to work through it, in a learner's words."""
+    number = lesson_id.split("_", 1)[0]
+    return (
+        f"*Lesson {number} of {n_lessons:02d}. Work from the top: fill in each function where it "
+        "says `# YOUR CODE HERE`, then run the cell under it: `check(...)` shows at once what is "
+        "right and what is not. Stuck? `hint(...)` with the function's name gives a hint in "
+        "three steps (the idea, the approach, the shape of the code). A demonstration that needs "
+        "a function you have not written yet says which one, and skips.*"
+    )
 
 
 class StubbingClearSolutions(ClearSolutions):
@@ -37,6 +55,8 @@ class StubbingClearSolutions(ClearSolutions):
         function = regions[0].function if regions else None
         lines = len(regions[0].code_lines) if regions else 0
         about = f" (about {lines} line{'s' if lines != 1 else ''})" if lines else ""
+        if function and has_hint(function):
+            about += f'. Stuck? hint("{function}")'
         raise_line = (
             f'raise NotImplementedError("{function}")'
             if function
@@ -56,9 +76,9 @@ def _lesson_text(course: Course, lesson_notebook: Path) -> str:
         clear_cell_metadata=False,
         preserve_nb_metadata_mask={("language_info", "name"), ("kernelspec",)},
     ).preprocess(nb, resources)
+    lesson = course.lesson_for_notebook(lesson_notebook.name)
     header = nbformat.v4.new_markdown_cell(
-        f"*This notebook is generated from `solutions/{lesson_notebook.name}` by `course build`. "
-        "Work in it freely; to change the course itself, edit the solution notebook and rebuild.*"
+        header_text(lesson.id if lesson else lesson_notebook.stem, len(course.lessons))
     )
     header.id = HEADER_ID
     # No nbgrader metadata: nbgrader's autograde refuses a graded-or-locked cell that its
@@ -70,6 +90,10 @@ def _lesson_text(course: Course, lesson_notebook: Path) -> str:
             cell.execution_count = None
             cell.outputs = []
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
+    nb.metadata[GENERATED_KEY] = {
+        "generated_from": f"solutions/{lesson_notebook.name}",
+        "by": "course build: edit the solution notebook and rebuild, never this one",
+    }
     return nbformat.writes(nb) + "\n"
 
 

@@ -1,7 +1,9 @@
 """``course release DIR``: the student bundle, without solutions and without answers.
 
-The bundle holds the lessons, the autograder with its public checks and their stored expected
-values, the embedded data sample, the course manifest, and a README for students. It leaves out
+The bundle holds the lessons, the autograder with its public checks, their stored expected
+values and the staged hints, the embedded data sample, the course manifest, a README for
+students, and a ``requirements.txt`` of the learner's set only (the package's own dependencies:
+no nbgrader, ruff or seccomp). It leaves out
 what would do a graded function's job: ``solutions/``. (``course train`` has no training loop of
 its own: it trains with the lessons' ``gradient_descent`` / ``minibatch_sgd``.) Before it is
 left in place, the bundle is searched for the distinctive lines of every reference solution
@@ -19,7 +21,8 @@ from autograder.config import PACKAGE_DIR, ROOT, load_course
 from autograder.errors import ReleaseError
 
 TEMPLATE = PACKAGE_DIR / "templates" / "student_README.md"
-COPIED = ("lessons", "autograder", "course.yml", "requirements.txt", "pyproject.toml")
+REQUIREMENTS_TEMPLATE = PACKAGE_DIR / "templates" / "student_requirements.txt"
+COPIED = ("lessons", "autograder", "course.yml", "pyproject.toml")
 DATA_FILES = ("README.md", "sample")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "out", "*.egg-info")
 NOT_RELEASED: tuple[str, ...] = ()
@@ -73,6 +76,7 @@ def make_release(destination: Path, *, force: bool = False) -> str:
             elif source.exists():
                 shutil.copy2(source, staging / "data" / name)
         shutil.copy2(TEMPLATE, staging / "README.md")
+        shutil.copy2(REQUIREMENTS_TEMPLATE, staging / "requirements.txt")
         leaks = find_solution_leaks(staging, distinctive)
         if leaks:
             raise ReleaseError(

@@ -2,7 +2,8 @@
 is used.
 
 :func:`find_data` picks one: the folder named by the environment variable ``COURSE_DATA`` if set,
-else ``data/full``, else ``data/kaggle``, else the embedded ``data/sample``.
+else ``data/full``, else ``data/kaggle``, else the competition's files in a Kaggle Notebook
+(``/kaggle/input/digit-recognizer``), else the embedded ``data/sample``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import config
+from autograder.data.kaggle_notebook import competition_input
 from autograder.errors import DataError
 
 ENV_VAR = "COURSE_DATA"
@@ -143,8 +145,9 @@ def find_data(root: Path | None = None) -> DataFiles:
     """Find the data set to use.
 
     Order: the folder in the environment variable ``COURSE_DATA`` (if set, it must hold train and
-    test files, or DataError); else ``data/full/`` when complete; else ``data/kaggle/``; else the
-    embedded sample ``data/sample/``.
+    test files, or DataError); else ``data/full/`` when complete; else ``data/kaggle/``; else, in
+    a Kaggle Notebook with the competition attached, ``/kaggle/input/digit-recognizer/``
+    (:mod:`autograder.data.kaggle_notebook`); else the embedded sample ``data/sample/``.
 
     Args:
         root: the data folder to look in; default :func:`data_dir`.
@@ -159,6 +162,9 @@ def find_data(root: Path | None = None) -> DataFiles:
     kaggle = root / "kaggle"
     if has_train_test(kaggle):
         return data_files_in(kaggle, "kaggle")
+    attached = competition_input()
+    if has_train_test(attached):
+        return data_files_in(attached, "kaggle")
     sample = root / "sample"
     if has_train_test(sample):
         return data_files_in(sample, "sample")

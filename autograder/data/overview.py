@@ -15,6 +15,7 @@ from autograder.data.files import (
     full_complete,
     has_train_test,
 )
+from autograder.data.kaggle_notebook import competition_input
 from autograder.data.load import count_rows
 from autograder.errors import DataError
 
@@ -69,6 +70,18 @@ def status(root: Path | None = None) -> str:
     else:
         lines.append(
             f"  {'kaggle':<12} not imported; `course data import digit-recognizer.zip` adds your Kaggle download"
+        )
+
+    attached = competition_input()
+    if has_train_test(attached):
+        lines.append(
+            f"  {'kaggle input':<12} {attached}\n"
+            f"               {describe(data_files_in(attached, 'kaggle'))}"
+        )
+    else:
+        lines.append(
+            f"  {'kaggle input':<12} not here; in a Kaggle Notebook with the competition "
+            f"attached, {attached}"
         )
 
     sample = root / "sample"

@@ -62,7 +62,7 @@ class TrainOptions:
     """What a ``course train`` run is asked to do (the command line's options)."""
 
     recipe: str = DEFAULT_RECIPE
-    out: Path = DEFAULT_OUT
+    out: Path | None = None  # default: out/train, or /kaggle/working in a Kaggle Notebook
     data: Path | None = None  # a data folder; default: the data in use (find_data)
     seed: int = 0
     source: str | None = None  # "solutions" or "lessons"; default: solutions/ when present
@@ -83,6 +83,14 @@ class TrainOptions:
             schedule=self.schedule,
         )
 
+    @property
+    def out_dir(self) -> Path:
+        """Where the run writes: ``--out``, else ``out/train``; in a Kaggle Notebook
+        ``/kaggle/working``, from where Kaggle submits ``submission.csv``."""
+        from autograder.data.kaggle_notebook import output_folder
+
+        return Path(self.out) if self.out is not None else output_folder(DEFAULT_OUT)
+
     def command_line(self) -> str:
         """The ``course train`` command that repeats this run."""
         parts = ["course", "train", "--recipe", self.recipe]
@@ -100,7 +108,7 @@ class TrainOptions:
             parts += ["--data", str(self.data)]
         if self.source:
             parts += ["--from", self.source]
-        parts += ["--out", str(self.out)]
+        parts += ["--out", str(self.out_dir)]
         return " ".join(parts)
 
 
@@ -169,7 +177,7 @@ def run_training(options: TrainOptions) -> None:
     }
     recipe = options.recipe_to_run()
     check_trainable(recipe)
-    out = Path(options.out)
+    out = options.out_dir
     prepare_out_dir(out)
     files = data_files_in(Path(options.data), what="--data") if options.data else find_data()
 
