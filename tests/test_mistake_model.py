@@ -74,3 +74,23 @@ def test_a_gated_property_is_not_checked_yet_never_a_failure():
     assert records[1].message.startswith("not checked yet")
     report = FunctionReport("relu", "02_activations", 2.0, checks=records)
     assert report.first_message == "values differ."
+
+
+
+def test_an_accuracy_of_100_examples_names_neither_count_nor_percentage():
+    """Of 100 examples a count of correct predictions is also their percentage: the output
+    cannot tell which mistake was made, so neither is named (of 200 it can)."""
+    import numpy as np
+
+    from autograder.checking import CheckFailed
+    from autograder.checks.training_runs import check_accuracy_list
+
+    with pytest.raises(CheckFailed) as hundred:
+        check_accuracy_list(np.array([87.0, 90.0]), 100, "train_accuracy", "c", "f")
+    assert hundred.value.mistake is None and "count" in hundred.value.hint
+    with pytest.raises(CheckFailed) as counted:
+        check_accuracy_list(np.array([174.0, 180.0]), 200, "train_accuracy", "c", "f")
+    assert counted.value.mistake == "f.accuracy_count"
+    with pytest.raises(CheckFailed) as percent:
+        check_accuracy_list(np.array([43.5, 45.0]), 200, "train_accuracy", "c", "f")
+    assert percent.value.mistake == "f.accuracy_percentage"

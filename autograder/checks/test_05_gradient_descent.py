@@ -36,6 +36,8 @@ gradient_descent(X, y, n_hidden, learning_rate, iterations, seed, X_dev, y_dev, 
   - callback(i, history) after every iteration i = 0, 1, ..., once its record is in the
     history: stopped at step 0, at step 3 (not a record) and at the second record
     ......................................................... test_gradient_descent_callback
+  - X and y alone train with the signature's defaults (n_hidden=10, learning_rate=0.5,
+    iterations=500, seed=0), as the lesson calls it ......... test_gradient_descent_defaults
   Not graded: a call with only one of X_dev and y_dev (the lesson never makes one), and whether
   the callback comes before or after the update within an iteration (it sees only i and the
   history, which are the same either way).
@@ -66,6 +68,11 @@ minibatch_sgd(X, y, n_hidden, learning_rate, epochs, batch_size, seed, X_dev, y_
     moves the same way) ......................................... test_minibatch_sgd_augment
   - callback(epoch, history) after every epoch, once its record is in the history: stopped
     at epoch 0, at epoch 3 and at the second record ............. test_minibatch_sgd_callback
+  - X and y alone train with the signature's defaults (n_hidden=10, learning_rate=0.1,
+    epochs=10, batch_size=64, seed=0), seen through update=no_step (the start) and
+    update=scheduled_step (the rate and the number of updates) ... test_minibatch_sgd_defaults
+  - the seed reaches the initialisation: two seeds, two starts (update=no_step)
+    ...................................................... test_minibatch_sgd_starts_from_its_seed
   Not graded: which generator draws the initialisation and the shuffles (any seeded draw is
   right), and the dtype the loop computes in.
 
@@ -390,6 +397,9 @@ def gradient_descent_cases(rng, ref):
         short = dict(n_hidden=10, learning_rate=GD_RATE, iterations=15)
         cases = {
             "train": Call(X, y, **train, seed=seed),
+            # X and y alone, as the lesson calls it (the start fixed by init): the signature's
+            # defaults decide the rest.
+            "defaults": Call(X[:40].copy(), y[:40].copy(), init=Probe("uniform_init")),
             # Short runs for the seed: the same seed twice, and another one.
             "seed_first": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
             "seed_again": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
@@ -724,6 +734,27 @@ def test_gradient_descent_callback(outcome):
     check_callbacks(fn, unit="iteration")
 
 
+GD_DEFAULTS = "n_hidden=10, learning_rate=0.5, iterations=500, seed=0"
+
+
+@requires("test_gradient_descent_history_format")
+def test_gradient_descent_defaults(outcome):
+    """Called with X and y alone, it trains with the lesson's defaults (n_hidden=10,
+    learning_rate=0.5, iterations=500, seed=0), as lesson 05 calls it."""
+    fn = outcome("gradient_descent")
+    case = "defaults"
+    hint = f"Keep the signature's defaults, {GD_DEFAULTS}: the lesson calls it without them."
+    got = [round(i) for i in history_of(fn, case)["iteration"]]
+    want = _gd_schedule(500)
+    expect(
+        got == want,
+        f"history['iteration'] on the '{case}' case (X and y only) is {shown(got)}; expected "
+        f"{shown(want)}, the records of 500 iterations.",
+        hint,
+    )
+    compare_params(fn, case, rtol=1e-4, hint=hint)
+
+
 # -- minibatch_sgd ------------------------------------------------------------------------------
 
 SGD_RATE = 0.7
@@ -751,6 +782,19 @@ def minibatch_sgd_cases(rng, ref):
         cases = {
             "train": Call(X, y, **train, seed=seed),
             "sorted": Call(X_sorted, y_sorted, **train, seed=seed),
+            # X and y alone, as the lessons call it: the defaults seen through update rules
+            # whose effect is exact. 128 rows make 2 batches of 64 per epoch (3 of 63, 2 of
+            # 65); with scheduled_step the last point tells the learning rate and the number
+            # of updates, and 129 rows make 3 batches of 64 (2 of 65).
+            "defaults_start": Call(X[:128].copy(), y[:128].copy(), update=Probe("no_step")),
+            "defaults_path": Call(X[:129].copy(), y[:129].copy(), update=Probe("scheduled_step")),
+            # Two seeds, update=no_step: each run ends where its initialisation started it.
+            "start_seed": Call(
+                X[:30].copy(), y[:30].copy(), seed=seed, epochs=1, update=Probe("no_step")
+            ),
+            "start_other_seed": Call(
+                X[:30].copy(), y[:30].copy(), seed=other, epochs=1, update=Probe("no_step")
+            ),
             # Short runs for the seed: the same seed twice, and another one.
             "seed_first": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
             "seed_again": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
@@ -1286,3 +1330,54 @@ def test_minibatch_sgd_callback(outcome):
     """callback(epoch, history) is called after every epoch, with the history so far."""
     fn = outcome("minibatch_sgd")
     check_callbacks(fn, unit="epoch")
+
+
+SGD_DEFAULTS = "n_hidden=10, learning_rate=0.1, epochs=10, batch_size=64, seed=0"
+
+
+@requires("test_minibatch_sgd_update_rule")
+def test_minibatch_sgd_defaults(outcome):
+    """Called with X and y alone, it trains with the lessons' defaults (n_hidden=10,
+    learning_rate=0.1, epochs=10, batch_size=64, seed=0), as lessons 05 to 07 call it."""
+    fn = outcome("minibatch_sgd")
+    hint = f"Keep the signature's defaults, {SGD_DEFAULTS}: the lessons call it without them."
+    for case, rows in (("defaults_start", 128), ("defaults_path", 129)):
+        got = [round(i) for i in history_of(fn, case)["iteration"]]
+        want = [round(i) for i in fn.expected(case)[1]["iteration"]]
+        expect(
+            got == want,
+            f"history['iteration'] on the '{case}' case ({rows} rows, X and y only) is "
+            f"{shown(got)}; expected {shown(want)}: 10 epochs of ceil({rows} / 64) updates.",
+            hint,
+        )
+    check_params_shapes(fn, "defaults_start")
+    what = "(update=scheduled_step: the last point tells the learning rate and the updates)"
+    compare_params(fn, "defaults_path", rtol=1e-6, hint=f"{hint} {what}")
+
+
+@requires("test_minibatch_sgd_update_rule")
+def test_minibatch_sgd_starts_from_its_seed(outcome):
+    """The seed reaches the initialisation: two seeds, two starts (update=no_step, which never
+    moves the params, shows where each run started)."""
+    fn = outcome("minibatch_sgd")
+    first, second = "start_seed", "start_other_seed"
+    seeds = [fn.call(case).kwargs["seed"] for case in (first, second)]
+    what = (
+        f"the params minibatch_sgd returns on the '{first}' and '{second}' cases (seeds "
+        f"{seeds[0]} and {seeds[1]}, update=no_step: where training started)"
+    )
+    got = expect_dict(result_pair(fn, first)[0], PARAM_NAMES, what)
+    again = expect_dict(result_pair(fn, second)[0], PARAM_NAMES, what)
+    same = all(
+        np.shape(got[k]) == np.shape(again[k]) and np.array_equal(got[k], again[k])
+        for k in PARAM_NAMES
+    )
+    expect(
+        not same,
+        f"{what} are the same.",
+        mistake=Mistake(
+            "The seed does not reach the initialisation: start from "
+            "init_params(X.shape[1], n_hidden, 10, seed).",
+            id="minibatch_sgd.init_without_seed",
+        ),
+    )

@@ -238,24 +238,25 @@ def check_accuracy_list(
             f"history['{name}'] on the '{case}' case has values from {values.min():.6g} to "
             f"{values.max():.6g}; an accuracy is a fraction in [0, 1] of the {n} examples."
         )
-        raise failure(
-            message,
-            [
-                Mistake(
-                    "That is a percentage: record the fraction, np.mean(predictions == labels), "
-                    "without the factor 100.",
-                    matches=lambda v: bool(v.max() <= 100 and _whole(v * n / 100, n)),
-                    id=f"{function}.accuracy_percentage",
-                ),
-                Mistake(
-                    "That is a count of correct predictions: divide it by the number of "
-                    "examples (np.mean does).",
-                    matches=lambda v: bool(v.min() >= 0 and v.max() <= n and _whole(v, n)),
-                    id=f"{function}.accuracy_count",
-                ),
-            ],
-            values,
+        percentage = Mistake(
+            "That is a percentage: record the fraction, np.mean(predictions == labels), "
+            "without the factor 100.",
+            matches=lambda v: bool(v.max() <= 100 and _whole(v * n / 100, n)),
+            id=f"{function}.accuracy_percentage",
         )
+        count = Mistake(
+            "That is a count of correct predictions: divide it by the number of "
+            "examples (np.mean does).",
+            matches=lambda v: bool(v.min() >= 0 and v.max() <= n and _whole(v, n)),
+            id=f"{function}.accuracy_count",
+        )
+        if percentage.fits(values) and count.fits(values):  # of 100 examples, the two agree
+            raise CheckFailed(
+                message,
+                "That is a count of correct predictions or a percentage: record the fraction, "
+                "np.mean(predictions == labels).",
+            )
+        raise failure(message, [percentage, count], values)
     if _whole(values * n, n):
         return
     worst = values[np.argmax(np.abs(values * n - np.round(values * n)))]
@@ -286,10 +287,16 @@ def check_accuracy_list(
 def check_format(fn: Outcome, case: str) -> dict[str, np.ndarray]:
     """The history's keys, lists and values, with dev_accuracy exactly when dev data is given."""
     call = fn.call(case)
-    history = history_of(fn, case)
+    # Before the lists are compared: an empty 'dev_accuracy' list without dev data is this
+    # mistake, not lists of different lengths.
     if not has_dev(call):
+        try:
+            result = fn.result(case)
+        except CheckFailed:
+            result = None
+        returned = result[1] if isinstance(result, tuple) and len(result) == 2 else None
         expect(
-            "dev_accuracy" not in fn.result(case)[1],
+            not isinstance(returned, dict) or "dev_accuracy" not in returned,
             f"the history {fn.function} returns on the '{case}' case has a 'dev_accuracy' entry, but no "
             "dev data was given.",
             mistake=Mistake(
@@ -297,6 +304,7 @@ def check_format(fn: Outcome, case: str) -> dict[str, np.ndarray]:
                 id=f"{fn.function}.dev_accuracy_without_dev_set",
             ),
         )
+    history = history_of(fn, case)
     n_train = len(call.args[1])
     n_dev = len(call.kwargs["y_dev"]) if has_dev(call) else None
     check_accuracy_list(
