@@ -76,7 +76,6 @@ def test_a_gated_property_is_not_checked_yet_never_a_failure():
     assert report.first_message == "values differ."
 
 
-
 def test_an_accuracy_of_100_examples_names_neither_count_nor_percentage():
     """Of 100 examples a count of correct predictions is also their percentage: the output
     cannot tell which mistake was made, so neither is named (of 200 it can)."""
