@@ -191,7 +191,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_gradescope(args: argparse.Namespace) -> int:
-    from autograder.authoring.gradescope import GradescopeError, build_autograder
+    from autograder.grading.platforms.gradescope import GradescopeError, build_autograder
 
     try:
         summary = build_autograder(
@@ -208,12 +208,12 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 
 
 def _grading(command: str) -> Callable[[argparse.Namespace], int]:
-    """A grading command (:mod:`autograder.grading.commands`), imported when it runs."""
+    """A grading command (:mod:`autograder.commands`), imported when it runs."""
 
     def run(args: argparse.Namespace) -> int:
-        from autograder.grading import commands
+        from importlib import import_module
 
-        return getattr(commands, command)(args)
+        return import_module(f"autograder.commands.{command}").run(args)
 
     return run
 
@@ -390,14 +390,6 @@ def build_parser() -> argparse.ArgumentParser:
         "submission",
     )
     p.set_defaults(func=_grading("grade"))
-
-    p = sub.add_parser("_grade-batch")  # internal: no help, so not listed
-    p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--reply-fd", type=int, required=True)
-    p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--timeout", type=float)
-    p.add_argument(ALLOW_FLAG, action="store_true")
-    p.set_defaults(func=_grading("grade_batch"))
 
     p = sub.add_parser("doctor", help="say which isolation layers are in force, by trying them")
     p.set_defaults(func=_grading("doctor"))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.codec import AST_LOCK
-from autograder.grading.safe_text import one_line
+from autograder.safe_text import one_line
 
 #: Files larger than this are not read at all, so that no file can exhaust memory.
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024

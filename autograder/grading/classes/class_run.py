@@ -1,0 +1,407 @@
+"""``course grade``: a whole class, a regrade (``--only``), one shard (``--shard K/N``) or the
+shards merged (``--merge``). The grading processes are :mod:`.pool`'s, the files written
+are :mod:`.outputs`'s; here is the order of things and what the instructor is told.
+
+Console output is kept to what an instructor acts on: one summary line per LMS whose download
+names were recognised (never a warning per file), a warning per notebook that was not used, and,
+last, every stray notebook (one that defines graded functions but was not graded), so it cannot
+be buried.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from autograder.config import Course, load_course
+from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
+from autograder.safe_text import one_line, printable
+
+if TYPE_CHECKING:
+    from autograder.sandbox.doctor import Isolation
+
+
+def _names(names: list[str]) -> str:
+    shown = [one_line(printable(n)) for n in names[:20]]
+    more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+    return ", ".join(shown) + more
+
+
+def _settings(args: argparse.Namespace):
+    from autograder.grading.classes.policy import Settings
+
+    return Settings.given(
+        {
+            "due": args.due,
+            "timezone": args.timezone,
+            "extensions": args.extensions,
+            "submission_times": args.submission_times,
+            "late_penalty": args.late_penalty,
+            "late_cap": args.late_cap,
+            "overrides": args.overrides,
+            "lms": args.lms,
+            "lms_assignment": args.lms_assignment,
+            "lms_roster": args.lms_roster,
+            "feedback": args.feedback,
+        }
+    )
+
+
+def isolation_summary(allow_weak: bool) -> Isolation:
+    """Print the layers in force, and apply the rule for grading untrusted work
+    (``sandbox.doctor.require_isolation``): refuse (exit 2) without Landlock and seccomp, unless
+    ``allow_weak``. Returns the ``Isolation`` found."""
+    from autograder.sandbox.doctor import require_isolation
+    from autograder.sandbox.runner import Sandbox, SandboxError
+
+    try:
+        for line in Sandbox.shared().layers.lines():
+            print(f"isolation: {line}", file=sys.stderr)
+    except SandboxError:
+        pass  # require_isolation says why, as a refusal
+    isolation = require_isolation(allow=allow_weak)
+    if isolation.note:
+        print(f"warning: {isolation.note}", file=sys.stderr)
+    return isolation
+
+
+def _resolve_only(wanted: list[str], names: list[str], folder: Path) -> list[int]:
+    from autograder.grading.classes.near import did_you_mean
+
+    indices = []
+    for name in wanted:
+        if name not in names:
+            raise UserError(
+                f"--only {one_line(name)}: there is no such student in {folder}"
+                f"{did_you_mean(name, names)}."
+            )
+        indices.append(names.index(name))
+    return sorted(set(indices))
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from autograder.grading.classes.archive import (
+        ArchiveError,
+        load_results,
+        load_seed,
+        load_settings,
+        save_class,
+        save_results,
+    )
+    from autograder.grading.classes.audit import load_state
+    from autograder.grading.classes.late import LateError, zone
+    from autograder.grading.classes.lms import ExportError, RosterError
+    from autograder.grading.classes.outputs import write_outputs
+    from autograder.grading.classes.overrides import OverrideError
+    from autograder.grading.classes.policy import Settings, build_policy
+    from autograder.grading.classes.pool import grade_students
+    from autograder.grading.classes.shards import (
+        ShardError,
+        ShardRecord,
+        clear_shard,
+        load_shards,
+        now,
+        parse_shard,
+        save_shard,
+        share,
+    )
+    from autograder.grading.classes.students import find_students
+    from autograder.grading.engine.cases import fresh_seed
+    from autograder.safe_text import unique_file_names
+
+    course = load_course()
+    folder = Path(args.submissions)
+    if not folder.is_dir():
+        raise UserError(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
+    modes = [
+        flag
+        for flag, on in (("--only", args.only), ("--shard", args.shard), ("--merge", args.merge))
+        if on
+    ]
+    if len(modes) > 1:
+        raise UserError(f"{' and '.join(modes)} cannot be combined: give one of them.")
+    out = Path(args.out)
+    settings, taken = _settings(args).merged(Settings.from_dict(load_settings(out)))
+    try:
+        in_zone = zone(settings.timezone or course.late.timezone)
+    except LateError as exc:
+        raise UserError(f"--timezone: {exc}") from None
+    roster = find_students(folder, course, timezone=in_zone)
+    students = roster.students
+    if not students:
+        raise UserError(
+            f"{folder} has no student sub-folders (one folder per student, holding their "
+            "notebooks) and no loose notebooks named <student>_<lesson>.ipynb."
+        )
+    for warning in roster.warnings:
+        print(f"warning: {one_line(warning)}", file=sys.stderr)
+    if roster.folder != folder:
+        print(f"nbgrader course: grading {roster.folder}", file=sys.stderr)
+    names = [work.name for work in students]
+    file_names = unique_file_names(names)
+    try:  # a shard writes results only: the policy is the merge's business
+        policy = None if args.shard else build_policy(settings, course, names)
+    except (LateError, OverrideError, RosterError) as exc:
+        raise UserError(str(exc)) from None
+    if taken and not args.shard:
+        print(
+            "as the previous run (give another value, or none, to change it): " + "; ".join(taken),
+            file=sys.stderr,
+        )
+
+    seed: int
+    to_grade: list[int]
+    kept: dict[int, object] = {}
+    previous: dict[int, dict | None] = {}
+    run_kind = "full run"
+    try:
+        if args.merge:
+            seed, records = load_shards(out, names)
+            found = load_results(out, dict(zip(names, file_names, strict=True)))
+            kept = {i: found[name] for i, name in enumerate(names)}
+            to_grade = []
+            run_kind = f"--merge of {len(records)} shards"
+        elif args.shard:
+            k, n = parse_shard(args.shard)
+            if args.seed is None:
+                raise UserError(
+                    "--shard needs --seed: every shard must draw the same hidden cases (give "
+                    "all N shards one seed, e.g. --seed 4242)."
+                )
+            seed = args.seed
+            to_grade = share(len(students), k, n)
+            clear_shard(out, k, n)
+            run_kind = f"--shard {k}/{n}"
+        elif args.only:
+            to_grade = _resolve_only(args.only, names, folder)
+            class_seed = load_seed(out)  # the class's seed: read once, kept for the outputs
+            seed = args.seed if args.seed is not None else class_seed
+            others = [i for i in range(len(students)) if i not in to_grade]
+            found = load_results(out, {names[i]: file_names[i] for i in others})
+            kept = {i: found[names[i]] for i in others}
+            state = load_state(out) or {}
+            previous = {i: state.get(names[i]) for i in to_grade}
+            run_kind = "--only " + ", ".join(names[i] for i in to_grade)
+        else:
+            seed = args.seed if args.seed is not None else fresh_seed()
+            to_grade = list(range(len(students)))
+    except (ArchiveError, ShardError) as exc:
+        raise UserError(str(exc)) from None
+
+    results: dict = {}
+    failures: list[str] = []
+    isolation_note = ""
+    if to_grade:
+        isolation = isolation_summary(args.allow_weak_isolation)
+        isolation_note = isolation.note
+        bar = tqdm(total=len(to_grade), unit="student", desc="grading", disable=args.quiet)
+        try:
+            results, failures = grade_students(
+                students,
+                to_grade,
+                course=course,
+                seed=seed,
+                parallel=args.parallel,
+                timeout_seconds=args.timeout,
+                progress=lambda name: bar.update(1),
+                allow_weak_isolation=isolation.accepted_risk,
+            )
+        finally:
+            bar.close()
+        save_results({file_names[i]: results[i] for i in to_grade}, out)
+    graded = [results[i] for i in to_grade]
+    _print_warnings(graded, roster)
+
+    if args.shard:
+        k, n = parse_shard(args.shard)
+        path = save_shard(
+            out, ShardRecord(k, n, seed, [names[i] for i in to_grade], failures, now())
+        )
+        print(
+            f"shard {k}/{n}: graded {len(to_grade)} of {len(students)} students, seed {seed} -> "
+            f"{path.parent.parent}/; when all {n} shards are done: course grade {folder} "
+            f"--out {out} --merge"
+        )
+        return _gates(args, graded, failures, course)
+
+    assert policy is not None
+    if not args.only:
+        class_seed = seed
+    ordered = [results[i] if i in results else kept[i] for i in range(len(students))]
+    save_class(out, class_seed, settings.to_dict())
+    try:
+        outputs = write_outputs(
+            ordered, file_names, out, course, policy, seed=class_seed, run=run_kind
+        )
+    except (ExportError, OSError) as exc:
+        raise UserError(f"the outputs could not be written: {exc}") from None
+    if args.merge:
+        print(
+            f"merged {len(records)} shards: {len(students)} students, seed {seed} -> {out} "
+            f"(feedback in {outputs.feedback_dir}/)"
+        )
+    elif args.only:
+        effective = {r.submission: r for r in outputs.results}
+        for i in to_grade:
+            _print_regrade(names[i], previous.get(i), effective[names[i]], seed)
+        print(f"updated {out} and the class report")
+    else:
+        print(
+            f"graded {len(students)} students, seed {seed} -> {out} "
+            f"(feedback in {outputs.feedback_dir}/)"
+        )
+    from autograder.grading.reports.report import ITEMS_CSV, REPORT_HTML
+
+    print(f"item analysis: {out.parent / ITEMS_CSV}; class report: {out.parent / REPORT_HTML}")
+    if isolation_note:
+        print(f"isolation: {isolation_note} (recorded in every student's results and feedback)")
+    _print_policy(outputs, policy)
+    if outputs.audit_rows:
+        print(f"audit log: {outputs.audit_rows} change(s) recorded in {out.parent / 'audit.csv'}")
+    _print_stray(outputs.results, roster)
+    if args.merge:  # what the shards found is the class's
+        graded = [r for r in outputs.results if r.mode != "absent"]
+        failures = sorted({name for record in records for name in record.failures})
+    return _gates(args, graded, failures, course)
+
+
+def _print_warnings(graded: list, roster) -> None:
+    """Each graded student's warnings (stray notebooks come last, see ``_print_stray``), and
+    one line per LMS whose download names were recognised."""
+    for line in roster.lms_summary():
+        print(f"note: {line}", file=sys.stderr)
+    for result in graded:
+        stray = set(result.stray)
+        for warning in result.warnings:
+            if any(warning.startswith(one_line(name) + " is a stray notebook") for name in stray):
+                continue
+            print(
+                f"warning: {one_line(printable(result.submission))}: {one_line(warning)}",
+                file=sys.stderr,
+            )
+
+
+def _print_stray(results: list, roster) -> None:
+    for name, functions in sorted(roster.stray.items()):
+        print(
+            f"stray notebook: {one_line(printable(name))} defines {', '.join(functions)} with "
+            "code of its own, but lies in the class folder without a student's name before the "
+            "lesson's, so it was not graded: name it <student>_<lesson>.ipynb (or move it into "
+            "the student's folder) and regrade that student with --only.",
+            file=sys.stderr,
+        )
+    for result in results:
+        student = one_line(printable(result.submission))
+        for name, functions in sorted(result.stray.items()):
+            print(
+                f"stray notebook: {student}/{one_line(printable(name))} defines "
+                f"{', '.join(functions)} with code of its own, but its name is no lesson's, so it "
+                f"was not graded: if it holds the work, rename it and regrade with --only "
+                f"{student}.",
+                file=sys.stderr,
+            )
+
+
+def _print_regrade(name: str, before: dict | None, after, seed: int) -> None:
+    """Old and new, as the gradebook had them: ``before`` is the previous gradebook's entry."""
+    from autograder.grading.reports.feedback import total_words
+
+    shown = one_line(printable(name))
+    if before is None:
+        print(
+            f"regraded {shown} (seed {seed}): {total_words(after)} (not in the earlier gradebook)"
+        )
+        return
+    old = before.get("functions", {})
+    changed = [
+        f"{f.function} {old[f.function]:g} → {f.points:g}"
+        for f in after.functions
+        if f.function in old and abs(f.points - old[f.function]) > 1e-9
+    ]
+    if abs(before.get("penalty", 0.0) - after.penalty) > 1e-9:
+        changed.append(f"late penalty {before.get('penalty', 0.0):g} → {after.penalty:g}")
+    detail = "; ".join(changed) if changed else "nothing changed"
+    print(
+        f"regraded {shown} (seed {seed}): total {before.get('total', 0.0):g} → "
+        f"{after.total:g} ({detail}); now {total_words(after)}"
+    )
+    print("  the earlier result is kept in results/history/, the change in audit.csv")
+
+
+def _print_policy(outputs, policy) -> None:
+    late = policy.late
+    if late.due is not None:
+        judged = [r for r in outputs.results if r.late is not None]
+        on_time = sum(1 for r in judged if r.late.late_days == 0)
+        late_ones = [r for r in judged if r.late.late_days]
+        unknown = [r.submission for r in judged if r.late.late_days is None and not r.late.penalty]
+        words = f"late work: {late.describe()}: {on_time} on time, {len(late_ones)} late"
+        if late_ones:
+            words += f" ({sum(r.penalty for r in late_ones):g} points taken off in all)"
+        print(words)
+        if unknown:
+            print(
+                "no submission time for (not judged late; file modification times are not "
+                f"used): {_names(unknown)}",
+                file=sys.stderr,
+            )
+    overridden = [(r.submission, f) for r in outputs.results for f in r.overridden]
+    if policy.overrides:
+        print(f"overrides: {len(overridden)} applied from {len(policy.overrides)} row(s)")
+    export = outputs.lms
+    if export is not None:
+        print(f"{export.format.title} grade import: {export.path} (column {export.column!r})")
+        rec = outputs.reconciliation
+        if rec is not None:
+            matched = len(rec.matched)
+            print(f"roster: {matched} students matched to {policy.roster.path.name}")
+            if rec.absent:
+                absent = [r.submission for r in outputs.results if r.mode == "absent"]
+                print(
+                    f"in the roster without a submission (0 points, status 'no submission' in "
+                    f"grades.csv): {_names(absent)}",
+                    file=sys.stderr,
+                )
+            if rec.unmatched:
+                ambiguous = [
+                    f"{one_line(printable(n))} (could be {', '.join(rec.ambiguous[n])})"
+                    for n in rec.unmatched
+                    if n in rec.ambiguous
+                ]
+                plain = [n for n in rec.unmatched if n not in rec.ambiguous]
+                print(
+                    "student folders with no roster row (written by folder name; match them by "
+                    "hand): " + ", ".join(filter(None, [_names(plain), ", ".join(ambiguous)])),
+                    file=sys.stderr,
+                )
+        elif export.format.system == "moodle":
+            print(
+                "moodle.csv has no email or ID number without --lms-roster (Moodle's grade "
+                "export): Moodle's import cannot match its rows by name alone",
+                file=sys.stderr,
+            )
+
+
+def _gates(args: argparse.Namespace, graded: list, failures: list[str], course: Course) -> int:
+    review = [r.submission for r in graded if r.needs_review]
+    if failures or review:
+        print(
+            "the grader itself failed on: "
+            + _names(sorted(set(failures) | set(review)))
+            + " (needs review: see the needs_review column and their feedback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    empty = [r.submission for r in graded if r.empty]
+    if empty and not args.allow_empty:
+        print(
+            f"no lesson notebook was found for: {_names(empty)} (their rows are zeros; check how "
+            "the work was collected, or pass --allow-empty when that is expected)",
+            file=sys.stderr,
+        )
+        return EXIT_GATE
+    return EXIT_OK
