@@ -61,6 +61,18 @@ class Raised:
     where: str = ""  # e.g. "line 4 of softmax"
 
 
+@dataclass
+class CallResult:
+    """What one call of a function gave back: its value or what it raised, its arguments as
+    they were afterwards, and the CPU time it took."""
+
+    value: Any = None
+    raised: Raised | None = None
+    args_after: tuple | None = None
+    kwargs_after: dict | None = None
+    seconds: float = 0.0
+
+
 # -- arrays as .npy bytes ---------------------------------------------------------------------
 
 

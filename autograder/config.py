@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from autograder import environment
 from autograder.errors import CourseError
 
 #: The environment variable that names the course's folder, when nothing else finds it.
-ROOT_VARIABLE = "COURSE_ROOT"
+ROOT_VARIABLE = environment.COURSE_ROOT
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -22,7 +22,7 @@ def _course_root() -> Path:
     set; the folder beside the package when it holds course.yml (a clone of the course, or an
     editable install); otherwise, for the package installed like any other, the nearest folder
     at or above the working folder that holds course.yml (a Jupyter kernel runs in lessons/)."""
-    override = os.environ.get(ROOT_VARIABLE)
+    override = environment.current().course_root
     if override:
         return Path(override).resolve()
     beside = PACKAGE_DIR.parent
@@ -44,6 +44,12 @@ PUBLIC_DIR = PACKAGE_DIR / "public"
 SOLUTIONS_DIR = ROOT / "solutions"
 LESSONS_DIR = ROOT / "lessons"
 DATA_DIR = ROOT / "data"
+
+
+def solutions_dir() -> Path:
+    """``solutions/`` beside the package, or the folder named by COURSE_SOLUTIONS."""
+    override = environment.current().solutions
+    return Path(override).resolve() if override else SOLUTIONS_DIR
 
 
 def lessons_dir() -> Path:

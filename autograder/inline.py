@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import os
 import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
+from autograder import environment
 from autograder.grading.engine.results import FunctionReport
 from autograder.notebook_code import run_statement
 from autograder.notebooks import NotebookError, read_notebook
@@ -92,7 +92,7 @@ def _autograded_without_hidden_checks() -> str:
     machine that holds the course's solutions, so the hidden checks should grade instead (see
     ``autograder.grading.platforms.nbgrader_hidden``); their preprocessor overwrites this cell's output.
     Reaching this means the instructor's nbgrader_config.py does not use them."""
-    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
+    if environment.current().nbgrader_execution != "autograde":
         return ""
     from autograder.reference import solutions_available
 

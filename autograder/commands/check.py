@@ -10,6 +10,38 @@ from autograder import interrupts
 from autograder.config import lessons_dir, load_course
 from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
 
+HELP = "grade my lesson notebooks and show a progress table"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="?", help="a lesson notebook or a folder of them (default: lessons/)"
+    )
+    parser.add_argument(
+        "--function", action="append", help="only this graded function (repeatable)"
+    )
+    parser.add_argument("--seed", type=int, help="seed of the hidden checks, to replay a run")
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="use the public checks even when solutions/ is present",
+    )
+    parser.add_argument(
+        "--min-score", type=float, help="exit 1 when the score (percent) is below this"
+    )
+    parser.add_argument("--json", help="also write the full result as JSON to this file")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="every failing check with its whole message and hint",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help="CPU seconds each graded function may use; the wall clock allows 3x + 10 s (default: course.yml)",
+    )
+
 
 def run(args: argparse.Namespace) -> int:
     """`course check`: grade one notebook or a folder, print the table."""

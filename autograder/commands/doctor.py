@@ -6,6 +6,12 @@ import argparse
 
 from autograder.errors import EXIT_GATE, EXIT_OK
 
+HELP = "say which isolation layers are in force, by trying them"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No arguments."""
+
 
 def run(args: argparse.Namespace) -> int:
     """`course doctor`: the isolation layers, the verdict of the rule for grading untrusted work,

@@ -17,6 +17,7 @@ import json
 import os
 from pathlib import Path
 
+from autograder.errors import UserError
 from autograder.grading.engine.results import GradingResult
 from autograder.safe_text import printable
 
@@ -25,7 +26,7 @@ CLASS_FILE = "class.json"
 HISTORY_DIR = "history"
 
 
-class ArchiveError(Exception):
+class ArchiveError(UserError):
     """The kept results cannot be used; the message says why and what to do."""
 
 

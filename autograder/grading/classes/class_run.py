@@ -10,8 +10,8 @@ be buried.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,33 +20,32 @@ from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
 from autograder.safe_text import one_line, printable
 
 if TYPE_CHECKING:
+    from autograder.grading.classes.policy import Settings
     from autograder.sandbox.doctor import Isolation
+
+
+@dataclass(frozen=True)
+class ClassRunOptions:
+    """What ``course grade`` was asked: which run, where, and how."""
+
+    submissions: Path  # the class folder
+    out: Path  # the gradebook
+    settings: Settings  # the options that shape the outputs, as given (none remembered yet)
+    seed: int | None = None
+    parallel: int | None = None  # students graded at once
+    timeout_seconds: float | None = None  # CPU seconds per graded function
+    quiet: bool = False  # no progress bar
+    allow_weak_isolation: bool = False
+    allow_empty: bool = False
+    only: tuple[str, ...] = ()  # regrade these students
+    shard: str | None = None  # "K/N"
+    merge: bool = False
 
 
 def _names(names: list[str]) -> str:
     shown = [one_line(printable(n)) for n in names[:20]]
     more = f" and {len(names) - 20} more" if len(names) > 20 else ""
     return ", ".join(shown) + more
-
-
-def _settings(args: argparse.Namespace):
-    from autograder.grading.classes.policy import Settings
-
-    return Settings.given(
-        {
-            "due": args.due,
-            "timezone": args.timezone,
-            "extensions": args.extensions,
-            "submission_times": args.submission_times,
-            "late_penalty": args.late_penalty,
-            "late_cap": args.late_cap,
-            "overrides": args.overrides,
-            "lms": args.lms,
-            "lms_assignment": args.lms_assignment,
-            "lms_roster": args.lms_roster,
-            "feedback": args.feedback,
-        }
-    )
 
 
 def isolation_summary(allow_weak: bool) -> Isolation:
@@ -67,7 +66,7 @@ def isolation_summary(allow_weak: bool) -> Isolation:
     return isolation
 
 
-def _resolve_only(wanted: list[str], names: list[str], folder: Path) -> list[int]:
+def _resolve_only(wanted: tuple[str, ...], names: list[str], folder: Path) -> list[int]:
     from autograder.grading.classes.near import did_you_mean
 
     indices = []
@@ -81,11 +80,10 @@ def _resolve_only(wanted: list[str], names: list[str], folder: Path) -> list[int
     return sorted(set(indices))
 
 
-def run(args: argparse.Namespace) -> int:
+def run_class(options: ClassRunOptions) -> int:
     from tqdm import tqdm
 
     from autograder.grading.classes.archive import (
-        ArchiveError,
         load_results,
         load_seed,
         load_settings,
@@ -94,13 +92,11 @@ def run(args: argparse.Namespace) -> int:
     )
     from autograder.grading.classes.audit import load_state
     from autograder.grading.classes.late import LateError, zone
-    from autograder.grading.classes.lms import ExportError, RosterError
+    from autograder.grading.classes.lms import ExportError
     from autograder.grading.classes.outputs import write_outputs
-    from autograder.grading.classes.overrides import OverrideError
     from autograder.grading.classes.policy import Settings, build_policy
     from autograder.grading.classes.pool import grade_students
     from autograder.grading.classes.shards import (
-        ShardError,
         ShardRecord,
         clear_shard,
         load_shards,
@@ -114,18 +110,22 @@ def run(args: argparse.Namespace) -> int:
     from autograder.safe_text import unique_file_names
 
     course = load_course()
-    folder = Path(args.submissions)
+    folder = options.submissions
     if not folder.is_dir():
         raise UserError(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
     modes = [
         flag
-        for flag, on in (("--only", args.only), ("--shard", args.shard), ("--merge", args.merge))
+        for flag, on in (
+            ("--only", options.only),
+            ("--shard", options.shard),
+            ("--merge", options.merge),
+        )
         if on
     ]
     if len(modes) > 1:
         raise UserError(f"{' and '.join(modes)} cannot be combined: give one of them.")
-    out = Path(args.out)
-    settings, taken = _settings(args).merged(Settings.from_dict(load_settings(out)))
+    out = options.out
+    settings, taken = options.settings.merged(Settings.from_dict(load_settings(out)))
     try:
         in_zone = zone(settings.timezone or course.late.timezone)
     except LateError as exc:
@@ -143,11 +143,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"nbgrader course: grading {roster.folder}", file=sys.stderr)
     names = [work.name for work in students]
     file_names = unique_file_names(names)
-    try:  # a shard writes results only: the policy is the merge's business
-        policy = None if args.shard else build_policy(settings, course, names)
-    except (LateError, OverrideError, RosterError) as exc:
-        raise UserError(str(exc)) from None
-    if taken and not args.shard:
+    # a shard writes results only: the policy is the merge's business
+    policy = None if options.shard else build_policy(settings, course, names)
+    if taken and not options.shard:
         print(
             "as the previous run (give another value, or none, to change it): " + "; ".join(taken),
             file=sys.stderr,
@@ -158,55 +156,52 @@ def run(args: argparse.Namespace) -> int:
     kept: dict[int, object] = {}
     previous: dict[int, dict | None] = {}
     run_kind = "full run"
-    try:
-        if args.merge:
-            seed, records = load_shards(out, names)
-            found = load_results(out, dict(zip(names, file_names, strict=True)))
-            kept = {i: found[name] for i, name in enumerate(names)}
-            to_grade = []
-            run_kind = f"--merge of {len(records)} shards"
-        elif args.shard:
-            k, n = parse_shard(args.shard)
-            if args.seed is None:
-                raise UserError(
-                    "--shard needs --seed: every shard must draw the same hidden cases (give "
-                    "all N shards one seed, e.g. --seed 4242)."
-                )
-            seed = args.seed
-            to_grade = share(len(students), k, n)
-            clear_shard(out, k, n)
-            run_kind = f"--shard {k}/{n}"
-        elif args.only:
-            to_grade = _resolve_only(args.only, names, folder)
-            class_seed = load_seed(out)  # the class's seed: read once, kept for the outputs
-            seed = args.seed if args.seed is not None else class_seed
-            others = [i for i in range(len(students)) if i not in to_grade]
-            found = load_results(out, {names[i]: file_names[i] for i in others})
-            kept = {i: found[names[i]] for i in others}
-            state = load_state(out) or {}
-            previous = {i: state.get(names[i]) for i in to_grade}
-            run_kind = "--only " + ", ".join(names[i] for i in to_grade)
-        else:
-            seed = args.seed if args.seed is not None else fresh_seed()
-            to_grade = list(range(len(students)))
-    except (ArchiveError, ShardError) as exc:
-        raise UserError(str(exc)) from None
+    if options.merge:
+        seed, records = load_shards(out, names)
+        found = load_results(out, dict(zip(names, file_names, strict=True)))
+        kept = {i: found[name] for i, name in enumerate(names)}
+        to_grade = []
+        run_kind = f"--merge of {len(records)} shards"
+    elif options.shard:
+        k, n = parse_shard(options.shard)
+        if options.seed is None:
+            raise UserError(
+                "--shard needs --seed: every shard must draw the same hidden cases (give "
+                "all N shards one seed, e.g. --seed 4242)."
+            )
+        seed = options.seed
+        to_grade = share(len(students), k, n)
+        clear_shard(out, k, n)
+        run_kind = f"--shard {k}/{n}"
+    elif options.only:
+        to_grade = _resolve_only(options.only, names, folder)
+        class_seed = load_seed(out)  # the class's seed: read once, kept for the outputs
+        seed = options.seed if options.seed is not None else class_seed
+        others = [i for i in range(len(students)) if i not in to_grade]
+        found = load_results(out, {names[i]: file_names[i] for i in others})
+        kept = {i: found[names[i]] for i in others}
+        state = load_state(out) or {}
+        previous = {i: state.get(names[i]) for i in to_grade}
+        run_kind = "--only " + ", ".join(names[i] for i in to_grade)
+    else:
+        seed = options.seed if options.seed is not None else fresh_seed()
+        to_grade = list(range(len(students)))
 
     results: dict = {}
     failures: list[str] = []
     isolation_note = ""
     if to_grade:
-        isolation = isolation_summary(args.allow_weak_isolation)
+        isolation = isolation_summary(options.allow_weak_isolation)
         isolation_note = isolation.note
-        bar = tqdm(total=len(to_grade), unit="student", desc="grading", disable=args.quiet)
+        bar = tqdm(total=len(to_grade), unit="student", desc="grading", disable=options.quiet)
         try:
             results, failures = grade_students(
                 students,
                 to_grade,
                 course=course,
                 seed=seed,
-                parallel=args.parallel,
-                timeout_seconds=args.timeout,
+                parallel=options.parallel,
+                timeout_seconds=options.timeout_seconds,
                 progress=lambda name: bar.update(1),
                 allow_weak_isolation=isolation.accepted_risk,
             )
@@ -216,8 +211,8 @@ def run(args: argparse.Namespace) -> int:
     graded = [results[i] for i in to_grade]
     _print_warnings(graded, roster)
 
-    if args.shard:
-        k, n = parse_shard(args.shard)
+    if options.shard:
+        k, n = parse_shard(options.shard)
         path = save_shard(
             out, ShardRecord(k, n, seed, [names[i] for i in to_grade], failures, now())
         )
@@ -226,10 +221,10 @@ def run(args: argparse.Namespace) -> int:
             f"{path.parent.parent}/; when all {n} shards are done: course grade {folder} "
             f"--out {out} --merge"
         )
-        return _gates(args, graded, failures, course)
+        return _gates(options, graded, failures, course)
 
     assert policy is not None
-    if not args.only:
+    if not options.only:
         class_seed = seed
     ordered = [results[i] if i in results else kept[i] for i in range(len(students))]
     save_class(out, class_seed, settings.to_dict())
@@ -239,12 +234,12 @@ def run(args: argparse.Namespace) -> int:
         )
     except (ExportError, OSError) as exc:
         raise UserError(f"the outputs could not be written: {exc}") from None
-    if args.merge:
+    if options.merge:
         print(
             f"merged {len(records)} shards: {len(students)} students, seed {seed} -> {out} "
             f"(feedback in {outputs.feedback_dir}/)"
         )
-    elif args.only:
+    elif options.only:
         effective = {r.submission: r for r in outputs.results}
         for i in to_grade:
             _print_regrade(names[i], previous.get(i), effective[names[i]], seed)
@@ -263,10 +258,10 @@ def run(args: argparse.Namespace) -> int:
     if outputs.audit_rows:
         print(f"audit log: {outputs.audit_rows} change(s) recorded in {out.parent / 'audit.csv'}")
     _print_stray(outputs.results, roster)
-    if args.merge:  # what the shards found is the class's
+    if options.merge:  # what the shards found is the class's
         graded = [r for r in outputs.results if r.mode != "absent"]
         failures = sorted({name for record in records for name in record.failures})
-    return _gates(args, graded, failures, course)
+    return _gates(options, graded, failures, course)
 
 
 def _print_warnings(graded: list, roster) -> None:
@@ -386,7 +381,7 @@ def _print_policy(outputs, policy) -> None:
             )
 
 
-def _gates(args: argparse.Namespace, graded: list, failures: list[str], course: Course) -> int:
+def _gates(options: ClassRunOptions, graded: list, failures: list[str], course: Course) -> int:
     review = [r.submission for r in graded if r.needs_review]
     if failures or review:
         print(
@@ -397,7 +392,7 @@ def _gates(args: argparse.Namespace, graded: list, failures: list[str], course: 
         )
         return EXIT_ERROR
     empty = [r.submission for r in graded if r.empty]
-    if empty and not args.allow_empty:
+    if empty and not options.allow_empty:
         print(
             f"no lesson notebook was found for: {_names(empty)} (their rows are zeros; check how "
             "the work was collected, or pass --allow-empty when that is expected)",

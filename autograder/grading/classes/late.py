@@ -39,6 +39,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autograder.config import LateSettings
+from autograder.errors import UserError
 from autograder.grading.engine.results import GradingResult, Lateness, SubmissionTime
 
 TIMESTAMP_FILE = "timestamp.txt"  # nbgrader's, in each submitted assignment folder
@@ -51,7 +52,7 @@ BLACKBOARD_ATTEMPT = re.compile(r"_attempt_(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2
 _OFFSET = re.compile(r"^[+-]\d{2}:?\d{2}$")
 
 
-class LateError(Exception):
+class LateError(UserError):
     """A due date, time zone, extension or timestamp cannot be read; the message says why."""
 
 

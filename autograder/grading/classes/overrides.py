@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.config import Course
+from autograder.errors import UserError
 from autograder.grading.classes.near import did_you_mean
 from autograder.grading.engine.results import GradingResult, Override
 from autograder.safe_text import one_line
@@ -27,7 +28,7 @@ from autograder.safe_text import one_line
 COLUMNS = ("student", "function", "points", "reason")
 
 
-class OverrideError(Exception):
+class OverrideError(UserError):
     """The overrides file cannot be used; the message names the line and what to do."""
 
 

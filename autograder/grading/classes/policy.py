@@ -52,6 +52,11 @@ class Settings:
     FILES = ("extensions", "submission_times", "overrides", "lms_roster", "feedback")
 
     @classmethod
+    def names(cls) -> list[str]:
+        """The settings' names, as ``course grade``'s options spell them (``--late-penalty``)."""
+        return [item.name for item in fields(cls)]
+
+    @classmethod
     def given(cls, values: dict[str, object]) -> Settings:
         """The settings given on the command line (paths made absolute; "none" kept)."""
         settings = cls()

@@ -22,13 +22,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from autograder.errors import UserError
 from autograder.grading.classes.archive import archive_dir
 
 SHARDS_DIR = "shards"
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
-class ShardError(Exception):
+class ShardError(UserError):
     """A shard option is wrong or the shards are incomplete; the message says what to do."""
 
 

@@ -24,12 +24,12 @@ import numpy as np
 
 from autograder import codec
 from autograder.checking import CASE_BUILDERS, Call
+from autograder.codec import CallResult
 from autograder.config import CHECKS_DIR, Course
 from autograder.grading.engine.reference_calls import ReferenceServer
 from autograder.public import load_public
 from autograder.reference import Reference, ReferenceMissing, load_reference, solutions_dir
 from autograder.sandbox import probes
-from autograder.sandbox.runner import CallResult
 
 
 def import_checks(course: Course, lesson_ids: set[str]) -> None:

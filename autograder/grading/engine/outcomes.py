@@ -25,8 +25,9 @@ import numpy as np
 
 from autograder import codec
 from autograder.checking import Call, CheckFailed, GraderError, NotDefined, NotImplementedYet
+from autograder.codec import CallResult
 from autograder.sandbox import probes
-from autograder.sandbox.runner import CallResult, WorkerRun
+from autograder.sandbox.runner import WorkerRun
 
 CaseSource = Callable[[], "tuple[dict[str, Call], dict[str, CallResult]]"]
 

@@ -12,7 +12,6 @@ the sandbox is told at once (``on_end``) and stops the worker.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
@@ -21,6 +20,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
+from autograder import environment
 from autograder.grading.engine import reference_server
 from autograder.grading.engine.call_bounds import CallBudget
 from autograder.sandbox.control import ControlError, ControlledProcess
@@ -89,7 +89,7 @@ class ReferenceServer(ControlledProcess):
 
     def __init__(self, solutions: Path):
         self.solutions = solutions
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        env = environment.for_child(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
         env["MKL_NUM_THREADS"] = "1"
         command = [sys.executable, "-I", str(SERVER), str(solutions)]
         try:

@@ -12,6 +12,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from autograder import environment
 from autograder.config import Course, Exercise
 from autograder.grading.engine.cases import CaseBook
 from autograder.grading.engine.outcomes import SandboxOutcome
@@ -21,7 +22,7 @@ from autograder.sandbox.runner import Job, Limits, Sandbox, WorkerRun, run_funct
 
 
 def default_jobs() -> int:
-    configured = int(os.environ.get("COURSE_GRADING_JOBS", "0") or 0)
+    configured = int(environment.current().grading_jobs)
     return configured or min(4, os.cpu_count() or 1)
 
 

@@ -33,7 +33,6 @@ shows the instructor), keeps the feedback it has in ``results/not-graded.json``,
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -93,11 +92,11 @@ PYTHON="${COURSE_PYTHON:-}"
 if [ -z "$PYTHON" ]; then
     if [ -x "$AUTOGRADER/venv/bin/python" ]; then PYTHON="$AUTOGRADER/venv/bin/python"; else PYTHON=python3; fi
 fi
-exec "$PYTHON" -m autograder.grading.platforms.gradescope --root "$AUTOGRADER"
+exec "$PYTHON" -m autograder.commands.run_autograder --root "$AUTOGRADER"
 """
 
 
-class GradescopeError(Exception):
+class GradescopeError(UserError):
     """The autograder zip could not be built; the message says why and what to do."""
 
 
@@ -490,16 +489,3 @@ def _not_graded(results_dir: Path, why: str) -> int:
         "fix the cause and regrade the submission."
     )
     return EXIT_ERROR
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="run_autograder")
-    parser.add_argument(
-        "--root", default=os.environ.get("AUTOGRADER_ROOT", DEFAULT_ROOT), help="/autograder"
-    )
-    args = parser.parse_args(argv)
-    return run(Path(args.root))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.errors import UserError
 from autograder.grading.classes.lms.roster import (
     LmsRoster,
     Reconciliation,
@@ -42,7 +43,7 @@ LMS_CHOICES = ("canvas", "moodle", "blackboard")
 POINTS_POSSIBLE = "    Points Possible"  # Canvas's own label, leading spaces included
 
 
-class ExportError(Exception):
+class ExportError(UserError):
     """The export could not be written; the message says why and what to do."""
 
 

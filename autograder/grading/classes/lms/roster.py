@@ -23,13 +23,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.errors import UserError
 from autograder.grading.engine.results import GradingResult
 
 #: A roster file larger than this is not a class's gradebook export.
 MAX_ROSTER_BYTES = 50 * 1024 * 1024
 
 
-class RosterError(Exception):
+class RosterError(UserError):
     """The roster cannot be read or is not the LMS's export; the message says why."""
 
 
