@@ -24,9 +24,6 @@ from pathlib import Path
 
 from autograder import environment
 
-#: The test hook: the name of the point at which the process interrupts itself.
-HOOK_VARIABLE = environment.COURSE_INTERRUPT_AT
-
 _received = threading.Event()
 
 

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -375,7 +376,8 @@ class _SourceLines:
 
     def segment(self, first_line: int, first_col: int, node: ast.AST) -> str:
         """The text from (first_line, first_col) to the end of ``node`` (columns in UTF-8 bytes)."""
-        last_line, last_col = node.end_lineno or first_line, node.end_col_offset or 0
+        last_line = getattr(node, "end_lineno", None) or first_line
+        last_col = getattr(node, "end_col_offset", None) or 0
         first = self.lines[first_line - 1].encode("utf-8")
         if first_line == last_line:
             return first[first_col:last_col].decode("utf-8")
@@ -387,8 +389,8 @@ class _SourceLines:
 
 def _keep(node: ast.stmt) -> tuple[str, tuple[str, ...]] | None:
     if isinstance(node, (ast.Import, ast.ImportFrom)):
-        names = tuple((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        return "import", names
+        imported = tuple((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        return "import", imported
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return "function", (node.name,)
     if isinstance(node, ast.ClassDef):
@@ -527,7 +529,7 @@ def names_used(definitions: list[Definition], function: str) -> set[str]:
 
 
 def select_for(
-    definitions: list[Definition], function: str, *, exclude: set[str] = frozenset()
+    definitions: list[Definition], function: str, *, exclude: AbstractSet[str] = frozenset()
 ) -> list[Definition]:
     """The statements ``function`` needs: itself, what it uses, and the imports those use.
 

@@ -37,16 +37,6 @@ class Reference:
             self._deps[function] = sorted((used & self.graded) - {function})
         return list(self._deps[function])
 
-    def deps_source(self, function: str) -> str:
-        """Source for the worker: what ``function``'s dependencies need, never ``function``
-        itself nor any graded function it does not use."""
-        chosen: dict[int, Definition] = {}
-        for dep in self.deps_of(function):
-            for definition in select_for(self.definitions, dep, exclude={function}):
-                chosen[id(definition)] = definition
-        ordered = [d for d in self.definitions if id(d) in chosen]
-        return "\n\n".join(d.source for d in ordered) + "\n"
-
     def function_body(self, function: str) -> str:
         for definition in self.definitions:
             if function in definition.names and definition.kind == "function":

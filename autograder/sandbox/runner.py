@@ -45,8 +45,6 @@ ZYGOTE = HERE / "zygote.py"
 ZYGOTE_START_SECONDS = 120
 #: Slack on top of a job's wall-clock limit before this side gives up on it.
 GRACE_SECONDS = 15
-#: Comma-separated layers to leave off (landlock, seccomp, namespaces, user), to diagnose a kernel.
-DISABLE_VARIABLE = environment.COURSE_SANDBOX_DISABLE
 
 
 class SandboxError(Exception):

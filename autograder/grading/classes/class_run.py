@@ -21,6 +21,7 @@ from autograder.safe_text import one_line, printable
 
 if TYPE_CHECKING:
     from autograder.grading.classes.policy import Settings
+    from autograder.grading.engine.results import GradingResult
     from autograder.sandbox.doctor import Isolation
 
 
@@ -153,7 +154,7 @@ def run_class(options: ClassRunOptions) -> int:
 
     seed: int
     to_grade: list[int]
-    kept: dict[int, object] = {}
+    kept: dict[int, GradingResult] = {}
     previous: dict[int, dict | None] = {}
     run_kind = "full run"
     if options.merge:

@@ -103,9 +103,6 @@ class CallBudget:
             "loop?)"
         )
 
-    def describe_memory(self) -> str:
-        return f"the course's functions it called needed more than {self.memory_bytes >> 20} MB"
-
 
 def _walk(value: Any, path: str, arrays: list[tuple[str, np.ndarray]], sizes: list[int]) -> None:
     if isinstance(value, np.ndarray):

@@ -22,7 +22,6 @@ NEEDS_REVIEW = "needs review"  # the grader itself failed: zero points, never a 
 #: A property that counts only once the values are right (``@requires``), while they are not:
 #: zero points for now, and neither a pass nor a failure of its own.
 NOT_CHECKED = "not checked yet"
-STATUSES = (PASSED, FAILED, NOT_IMPLEMENTED, NOT_DEFINED, NEEDS_REVIEW, NOT_CHECKED)
 
 
 @dataclass

@@ -79,12 +79,6 @@ class GradingSession:
                 if function not in self._outcomes:
                     self._outcomes[function] = self._pool.submit(self._prepare_safely, function)
 
-    def prepare(self, functions: list[str]) -> None:
-        """Run the workers of ``functions`` and wait for them all."""
-        self.start(functions)
-        for function in functions:
-            self.outcome(function)
-
     def outcome(self, function: str) -> SandboxOutcome:
         with self._lock:
             future = self._outcomes.get(function)
@@ -178,7 +172,7 @@ class GradingSession:
         deps = self.casebook.own_deps(function)
         if not deps:
             return {}
-        parts = []
+        parts: list[str] = []
         absent = []
         for dep in deps:
             lesson = self.course.lesson_of(dep)
