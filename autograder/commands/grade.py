@@ -63,6 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "for every shard) into the output folder; then --merge",
     )
     parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="print where the run's time went: each stage, and the worker time of each graded "
+        "function summed over the class",
+    )
+    parser.add_argument(
         "--merge",
         action="store_true",
         help="write everything a single run writes from the N shards' kept results",
@@ -154,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
                 only=tuple(args.only or ()),
                 shard=args.shard,
                 merge=args.merge,
+                timings=args.timings,
             )
         )
     finally:

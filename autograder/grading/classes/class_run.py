@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from autograder.config import Course, load_course
 from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
+from autograder.grading.classes.timings import Timings
+from autograder.grading.classes.timings import render as render_timings
 from autograder.safe_text import one_line, printable
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ class ClassRunOptions:
     only: tuple[str, ...] = ()  # regrade these students
     shard: str | None = None  # "K/N"
     merge: bool = False
+    timings: bool = False  # print where the run's time went
 
 
 def _names(names: list[str]) -> str:
@@ -110,6 +113,7 @@ def run_class(options: ClassRunOptions) -> int:
     from autograder.grading.engine.cases import fresh_seed
     from autograder.safe_text import unique_file_names
 
+    timings = Timings()
     course = load_course()
     folder = options.submissions
     if not folder.is_dir():
@@ -146,6 +150,7 @@ def run_class(options: ClassRunOptions) -> int:
     file_names = unique_file_names(names)
     # a shard writes results only: the policy is the merge's business
     policy = None if options.shard else build_policy(settings, course, names)
+    timings.lap("finding students")
     if taken and not options.shard:
         print(
             "as the previous run (give another value, or none, to change it): " + "; ".join(taken),
@@ -188,6 +193,8 @@ def run_class(options: ClassRunOptions) -> int:
         seed = options.seed if options.seed is not None else fresh_seed()
         to_grade = list(range(len(students)))
 
+    timings.lap("reading earlier results")
+
     results: dict = {}
     failures: list[str] = []
     isolation_note = ""
@@ -210,6 +217,7 @@ def run_class(options: ClassRunOptions) -> int:
             bar.close()
         save_results({file_names[i]: results[i] for i in to_grade}, out)
     graded = [results[i] for i in to_grade]
+    timings.lap("grading")
     _print_warnings(graded, roster)
 
     if options.shard:
@@ -222,6 +230,7 @@ def run_class(options: ClassRunOptions) -> int:
             f"{path.parent.parent}/; when all {n} shards are done: course grade {folder} "
             f"--out {out} --merge"
         )
+        _print_timings(options, timings, graded)
         return _gates(options, graded, failures, course)
 
     assert policy is not None
@@ -235,6 +244,7 @@ def run_class(options: ClassRunOptions) -> int:
         )
     except (ExportError, OSError) as exc:
         raise UserError(f"the outputs could not be written: {exc}") from None
+    timings.extend(outputs.stages)
     if options.merge:
         print(
             f"merged {len(records)} shards: {len(students)} students, seed {seed} -> {out} "
@@ -262,7 +272,14 @@ def run_class(options: ClassRunOptions) -> int:
     if options.merge:  # what the shards found is the class's
         graded = [r for r in outputs.results if r.mode != "absent"]
         failures = sorted({name for record in records for name in record.failures})
+    _print_timings(options, timings, graded)
     return _gates(options, graded, failures, course)
+
+
+def _print_timings(options: ClassRunOptions, timings: Timings, graded: list[GradingResult]) -> None:
+    if options.timings:
+        for line in render_timings(timings, graded):
+            print(line)
 
 
 def _print_warnings(graded: list, roster) -> None:

@@ -20,6 +20,7 @@ from autograder.grading.classes.lms import LmsExport, Reconciliation, reconcile,
 from autograder.grading.classes.lms.formats import FORMATS
 from autograder.grading.classes.lms.roster import LAYOUTS, LmsRoster
 from autograder.grading.classes.policy import ClassPolicy
+from autograder.grading.classes.timings import Stage, Timings
 from autograder.grading.engine.results import FunctionReport, GradingResult
 from autograder.grading.reports.feedback import render_html, render_markdown
 from autograder.grading.reports.gradebook import write_gradebook
@@ -35,6 +36,7 @@ class Outputs:
     reconciliation: Reconciliation | None = None
     audit_rows: int = 0
     feedback_written: list[str] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)  # where the writing's time went
 
 
 def absent_result(roster: LmsRoster, row: dict[str, str], course: Course) -> GradingResult:
@@ -74,6 +76,7 @@ def write_outputs(
     assignment: str | None = None,
 ) -> Outputs:
     """Write grades.csv, feedback, items.csv, report.html, the LMS file and the audit log."""
+    timings = Timings()
     results = [policy.effective(result) for result in kept]
     reconciliation = None
     absent: list[GradingResult] = []
@@ -96,7 +99,10 @@ def write_outputs(
         result.submission: os.path.relpath(feedback_dir / f"{name}.html", out_csv.parent)
         for result, name in zip(results, file_names, strict=True)
     }
+    timings.lap("writing the gradebook and feedback")
     report = write_class_report(everyone, course, out_csv.parent, seed, feedback=links)
+    search = Stage("the similarity search", report.similarity.seconds)
+    timings.lap("the class report", within=search)
     export = None
     if policy.lms:
         fmt = FORMATS[policy.lms]
@@ -110,6 +116,7 @@ def write_outputs(
             reconciliation=reconciliation,
         )
     rows = audit.record(out_csv, everyone, run)
+    timings.lap("writing the LMS file and audit log")
     return Outputs(
         results=everyone,
         feedback_dir=feedback_dir,
@@ -118,4 +125,5 @@ def write_outputs(
         reconciliation=reconciliation,
         audit_rows=rows,
         feedback_written=written,
+        stages=timings.stages,
     )

@@ -63,6 +63,9 @@ class FunctionReport:
     notebook: str = ""
     bonus: bool = False
     source: str = ""  # the student's code of the function, as graded
+    #: what the function's confined worker took (wall clock, its calls and its start), 0 when
+    #: no worker ran; read by ``course grade --timings``
+    worker_seconds: float = 0.0
     override: Override | None = None  # set by the instructor; its points replace the checks'
 
     @classmethod

@@ -230,8 +230,10 @@ def grade_submission(
     for report in reports:
         report.source = session.sources.get(report.function, "")
         outcome = session.outcome(report.function)
-        if outcome.run is not None and outcome.run.load_problems:
-            report.note = outcome.run.load_problems[0]
+        if outcome.run is not None:
+            report.worker_seconds = outcome.run.seconds
+            if outcome.run.load_problems:
+                report.note = outcome.run.load_problems[0]
     # Each message names its notebook (the file that was read, which may be a -Copy1).
     problems = [why for _, why in sorted(submission.errors.items())]
     for _, notebook in sorted(submission.notebooks.items()):

@@ -34,6 +34,7 @@ import csv
 import html
 import io
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -267,13 +268,16 @@ def analyse(
     ranked = sorted(
         mistakes.values(), key=lambda m: (-m.points, -len(m.students), m.function, m.id)
     )
+    started = time.perf_counter()
+    similarity = find_similar([r for r in results if counted(r)])
+    similarity.seconds = time.perf_counter() - started
     return ClassReport(
         course_title=course.title,
         results=results,
         items=items,
         function_items=function_items,
         mistakes=ranked,
-        similarity=find_similar([r for r in results if counted(r)]),
+        similarity=similarity,
         max_points=course.max_points,
         seed=seed,
         bonus_points=sum(e.points for e in course.exercises) - course.max_points,

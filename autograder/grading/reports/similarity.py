@@ -80,6 +80,7 @@ class SimilarityReport:
     more_pairs: int = 0  # flagged pairs beyond the ones kept in ``pairs``
     complete: bool = True  # False when the time budget ran out first
     note: str = ""  # what was left out, in words
+    seconds: float = 0.0  # how long the search took (wall clock)
 
 
 class _Renamer(ast.NodeTransformer):
