@@ -11,6 +11,13 @@ HELP = "grade a class: one sub-folder of notebooks per student"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_run_arguments(parser)
+    _add_late_arguments(parser)
+    _add_lms_arguments(parser)
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which students, where the results go, which run (a class, a regrade, a shard)."""
     parser.add_argument(
         "submissions",
         help="folder with one sub-folder per student (or loose <student>_<lesson>.ipynb files, "
@@ -73,6 +80,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write everything a single run writes from the N shards' kept results",
     )
+
+
+def _add_late_arguments(parser: argparse.ArgumentParser) -> None:
+    """Late work and overrides (remembered for the next run)."""
     parser.add_argument(
         "--due",
         metavar="WHEN",
@@ -114,6 +125,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="manual points: a CSV with the columns student,function,points,reason, applied "
         "on every run ('none' stops using a remembered file)",
     )
+
+
+def _add_lms_arguments(parser: argparse.ArgumentParser) -> None:
+    """The LMS's grade import and roster."""
     parser.add_argument(
         "--lms",
         choices=["canvas", "moodle", "blackboard", "none"],

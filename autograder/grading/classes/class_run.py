@@ -11,19 +11,45 @@ be buried.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tqdm import tqdm
+
 from autograder.config import Course, load_course
 from autograder.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, UserError
+from autograder.grading.classes.archive import (
+    load_results,
+    load_seed,
+    load_settings,
+    save_class,
+    save_results,
+)
+from autograder.grading.classes.audit import load_state
+from autograder.grading.classes.late import LateError, zone
+from autograder.grading.classes.lms import ExportError
+from autograder.grading.classes.outputs import Outputs, write_outputs
+from autograder.grading.classes.policy import ClassPolicy, Settings, build_policy
+from autograder.grading.classes.pool import grade_students
+from autograder.grading.classes.shards import (
+    ShardRecord,
+    clear_shard,
+    load_shards,
+    now,
+    parse_shard,
+    save_shard,
+    share,
+)
+from autograder.grading.classes.students import Roster, find_students
 from autograder.grading.classes.timings import Timings
 from autograder.grading.classes.timings import render as render_timings
-from autograder.safe_text import one_line, printable
+from autograder.grading.engine.cases import fresh_seed
+from autograder.grading.engine.results import GradingResult
+from autograder.grading.reports.report import ITEMS_CSV, REPORT_HTML
+from autograder.safe_text import one_line, printable, unique_file_names
 
 if TYPE_CHECKING:
-    from autograder.grading.classes.policy import Settings
-    from autograder.grading.engine.results import GradingResult
     from autograder.sandbox.doctor import Isolation
 
 
@@ -84,37 +110,70 @@ def _resolve_only(wanted: tuple[str, ...], names: list[str], folder: Path) -> li
     return sorted(set(indices))
 
 
+@dataclass
+class ClassFolder:
+    """The class as found: its students, their feedback files' names, the run's settings (those
+    given, else the previous run's) and the policy they make (None for a shard)."""
+
+    folder: Path
+    roster: Roster
+    names: list[str]
+    file_names: list[str]
+    settings: Settings
+    policy: ClassPolicy | None
+
+
+@dataclass
+class RunPlan:
+    """Who this run grades, with which seed, and what it keeps from earlier runs."""
+
+    kind: str  # "full run", "--only ann", "--shard 1/3", "--merge of 3 shards"
+    seed: int  # the seed the students graded now are graded with
+    class_seed: int  # the class's seed, as the archive and the outputs keep it
+    to_grade: list[int]  # indices into the class's students
+    kept: dict[int, GradingResult] = field(default_factory=dict)  # earlier results kept
+    previous: dict[int, dict | None] = field(default_factory=dict)  # a regrade's "before"
+    records: list[ShardRecord] = field(default_factory=list)  # a merge's shards
+
+
+@dataclass
+class Grading:
+    """What the grading processes gave back."""
+
+    results: dict[int, GradingResult]
+    failures: list[str]  # the students the grader itself failed on
+    isolation_note: str  # what confinement was missing, when the instructor accepted it
+
+
 def run_class(options: ClassRunOptions) -> int:
-    from tqdm import tqdm
-
-    from autograder.grading.classes.archive import (
-        load_results,
-        load_seed,
-        load_settings,
-        save_class,
-        save_results,
-    )
-    from autograder.grading.classes.audit import load_state
-    from autograder.grading.classes.late import LateError, zone
-    from autograder.grading.classes.lms import ExportError
-    from autograder.grading.classes.outputs import write_outputs
-    from autograder.grading.classes.policy import Settings, build_policy
-    from autograder.grading.classes.pool import grade_students
-    from autograder.grading.classes.shards import (
-        ShardRecord,
-        clear_shard,
-        load_shards,
-        now,
-        parse_shard,
-        save_shard,
-        share,
-    )
-    from autograder.grading.classes.students import find_students
-    from autograder.grading.engine.cases import fresh_seed
-    from autograder.safe_text import unique_file_names
-
+    """Find the class, plan the run, grade, write and say what happened; each step is timed
+    (``--timings``)."""
     timings = Timings()
     course = load_course()
+    found = find_class(options, course)
+    timings.lap("finding students")
+    plan = plan_run(options, found)
+    timings.lap("reading earlier results")
+    grading = grade_class(options, course, found, plan)
+    timings.lap("grading")
+    graded = [grading.results[i] for i in plan.to_grade]
+    failures = grading.failures
+    _print_warnings(graded, found.roster)
+    if options.shard:
+        _save_shard(options, found, plan, grading)
+    else:
+        outputs = write_class(options, course, found, plan, grading)
+        timings.extend(outputs.stages)
+        _print_outputs(options, found, plan, outputs, grading.isolation_note)
+        if options.merge:  # what the shards found is the class's
+            graded = [r for r in outputs.results if r.mode != "absent"]
+            failures = sorted({name for record in plan.records for name in record.failures})
+    _print_timings(options, timings, graded)
+    return _gates(options, graded, failures, course)
+
+
+def find_class(options: ClassRunOptions, course: Course) -> ClassFolder:
+    """The class's students and the run's settings; says what in the folder was not used."""
     folder = options.submissions
     if not folder.is_dir():
         raise UserError(f"{folder} is not a folder. Give a folder with one sub-folder per student.")
@@ -129,15 +188,13 @@ def run_class(options: ClassRunOptions) -> int:
     ]
     if len(modes) > 1:
         raise UserError(f"{' and '.join(modes)} cannot be combined: give one of them.")
-    out = options.out
-    settings, taken = options.settings.merged(Settings.from_dict(load_settings(out)))
+    settings, taken = options.settings.merged(Settings.from_dict(load_settings(options.out)))
     try:
         in_zone = zone(settings.timezone or course.late.timezone)
     except LateError as exc:
         raise UserError(f"--timezone: {exc}") from None
     roster = find_students(folder, course, timezone=in_zone)
-    students = roster.students
-    if not students:
+    if not roster.students:
         raise UserError(
             f"{folder} has no student sub-folders (one folder per student, holding their "
             "notebooks) and no loose notebooks named <student>_<lesson>.ipynb."
@@ -146,134 +203,150 @@ def run_class(options: ClassRunOptions) -> int:
         print(f"warning: {one_line(warning)}", file=sys.stderr)
     if roster.folder != folder:
         print(f"nbgrader course: grading {roster.folder}", file=sys.stderr)
-    names = [work.name for work in students]
-    file_names = unique_file_names(names)
+    names = [work.name for work in roster.students]
     # a shard writes results only: the policy is the merge's business
     policy = None if options.shard else build_policy(settings, course, names)
-    timings.lap("finding students")
     if taken and not options.shard:
         print(
             "as the previous run (give another value, or none, to change it): " + "; ".join(taken),
             file=sys.stderr,
         )
+    return ClassFolder(folder, roster, names, unique_file_names(names), settings, policy)
 
-    seed: int
-    to_grade: list[int]
-    kept: dict[int, GradingResult] = {}
-    previous: dict[int, dict | None] = {}
-    run_kind = "full run"
+
+def plan_run(options: ClassRunOptions, found: ClassFolder) -> RunPlan:
+    """Whom to grade and with which seed; what a regrade or a merge keeps from the archive."""
+    out, names, file_names = options.out, found.names, found.file_names
+    everyone = range(len(names))
     if options.merge:
         seed, records = load_shards(out, names)
-        found = load_results(out, dict(zip(names, file_names, strict=True)))
-        kept = {i: found[name] for i, name in enumerate(names)}
-        to_grade = []
-        run_kind = f"--merge of {len(records)} shards"
-    elif options.shard:
+        kept = load_results(out, dict(zip(names, file_names, strict=True)))
+        return RunPlan(
+            f"--merge of {len(records)} shards",
+            seed,
+            seed,
+            [],
+            kept={i: kept[name] for i, name in enumerate(names)},
+            records=records,
+        )
+    if options.shard:
         k, n = parse_shard(options.shard)
         if options.seed is None:
             raise UserError(
                 "--shard needs --seed: every shard must draw the same hidden cases (give "
                 "all N shards one seed, e.g. --seed 4242)."
             )
-        seed = options.seed
-        to_grade = share(len(students), k, n)
         clear_shard(out, k, n)
-        run_kind = f"--shard {k}/{n}"
-    elif options.only:
-        to_grade = _resolve_only(options.only, names, folder)
+        return RunPlan(f"--shard {k}/{n}", options.seed, options.seed, share(len(names), k, n))
+    if options.only:
+        to_grade = _resolve_only(options.only, names, found.folder)
         class_seed = load_seed(out)  # the class's seed: read once, kept for the outputs
-        seed = options.seed if options.seed is not None else class_seed
-        others = [i for i in range(len(students)) if i not in to_grade]
-        found = load_results(out, {names[i]: file_names[i] for i in others})
-        kept = {i: found[names[i]] for i in others}
+        others = [i for i in everyone if i not in to_grade]
+        kept = load_results(out, {names[i]: file_names[i] for i in others})
         state = load_state(out) or {}
-        previous = {i: state.get(names[i]) for i in to_grade}
-        run_kind = "--only " + ", ".join(names[i] for i in to_grade)
-    else:
-        seed = options.seed if options.seed is not None else fresh_seed()
-        to_grade = list(range(len(students)))
-
-    timings.lap("reading earlier results")
-
-    results: dict = {}
-    failures: list[str] = []
-    isolation_note = ""
-    if to_grade:
-        isolation = isolation_summary(options.allow_weak_isolation)
-        isolation_note = isolation.note
-        bar = tqdm(total=len(to_grade), unit="student", desc="grading", disable=options.quiet)
-        try:
-            results, failures = grade_students(
-                students,
-                to_grade,
-                course=course,
-                seed=seed,
-                parallel=options.parallel,
-                timeout_seconds=options.timeout_seconds,
-                progress=lambda name: bar.update(1),
-                allow_weak_isolation=isolation.accepted_risk,
-            )
-        finally:
-            bar.close()
-        save_results({file_names[i]: results[i] for i in to_grade}, out)
-    graded = [results[i] for i in to_grade]
-    timings.lap("grading")
-    _print_warnings(graded, roster)
-
-    if options.shard:
-        k, n = parse_shard(options.shard)
-        path = save_shard(
-            out, ShardRecord(k, n, seed, [names[i] for i in to_grade], failures, now())
+        return RunPlan(
+            "--only " + ", ".join(names[i] for i in to_grade),
+            options.seed if options.seed is not None else class_seed,
+            class_seed,
+            to_grade,
+            kept={i: kept[names[i]] for i in others},
+            previous={i: state.get(names[i]) for i in to_grade},
         )
-        print(
-            f"shard {k}/{n}: graded {len(to_grade)} of {len(students)} students, seed {seed} -> "
-            f"{path.parent.parent}/; when all {n} shards are done: course grade {folder} "
-            f"--out {out} --merge"
-        )
-        _print_timings(options, timings, graded)
-        return _gates(options, graded, failures, course)
+    seed = options.seed if options.seed is not None else fresh_seed()
+    return RunPlan("full run", seed, seed, list(everyone))
 
-    assert policy is not None
-    if not options.only:
-        class_seed = seed
-    ordered = [results[i] if i in results else kept[i] for i in range(len(students))]
-    save_class(out, class_seed, settings.to_dict())
+
+def grade_class(
+    options: ClassRunOptions, course: Course, found: ClassFolder, plan: RunPlan
+) -> Grading:
+    """Grade the plan's students (none for a merge) and keep their results in the archive."""
+    if not plan.to_grade:
+        return Grading({}, [], "")
+    isolation = isolation_summary(options.allow_weak_isolation)
+    bar = tqdm(total=len(plan.to_grade), unit="student", desc="grading", disable=options.quiet)
     try:
-        outputs = write_outputs(
-            ordered, file_names, out, course, policy, seed=class_seed, run=run_kind
+        results, failures = grade_students(
+            found.roster.students,
+            plan.to_grade,
+            course=course,
+            seed=plan.seed,
+            parallel=options.parallel,
+            timeout_seconds=options.timeout_seconds,
+            progress=lambda name: bar.update(1),
+            allow_weak_isolation=isolation.accepted_risk,
+        )
+    finally:
+        bar.close()
+    save_results({found.file_names[i]: results[i] for i in plan.to_grade}, options.out)
+    return Grading(results, failures, isolation.note)
+
+
+def _save_shard(options: ClassRunOptions, found: ClassFolder, plan: RunPlan, grading: Grading):
+    assert options.shard is not None
+    k, n = parse_shard(options.shard)
+    graded_names = [found.names[i] for i in plan.to_grade]
+    record = ShardRecord(k, n, plan.seed, graded_names, grading.failures, now())
+    path = save_shard(options.out, record)
+    print(
+        f"shard {k}/{n}: graded {len(plan.to_grade)} of {len(found.names)} students, seed "
+        f"{plan.seed} -> {path.parent.parent}/; when all {n} shards are done: course grade "
+        f"{found.folder} --out {options.out} --merge"
+    )
+
+
+def write_class(
+    options: ClassRunOptions, course: Course, found: ClassFolder, plan: RunPlan, grading: Grading
+) -> Outputs:
+    """Everything a run writes for the whole class, from this run's results and the kept ones."""
+    assert found.policy is not None
+    ordered = [grading.results.get(i) or plan.kept[i] for i in range(len(found.names))]
+    save_class(options.out, plan.class_seed, found.settings.to_dict())
+    try:
+        return write_outputs(
+            ordered,
+            found.file_names,
+            options.out,
+            course,
+            found.policy,
+            seed=plan.class_seed,
+            run=plan.kind,
         )
     except (ExportError, OSError) as exc:
         raise UserError(f"the outputs could not be written: {exc}") from None
-    timings.extend(outputs.stages)
+
+
+def _print_outputs(
+    options: ClassRunOptions,
+    found: ClassFolder,
+    plan: RunPlan,
+    outputs: Outputs,
+    isolation_note: str,
+) -> None:
+    out, students = options.out, len(found.names)
     if options.merge:
         print(
-            f"merged {len(records)} shards: {len(students)} students, seed {seed} -> {out} "
+            f"merged {len(plan.records)} shards: {students} students, seed {plan.seed} -> {out} "
             f"(feedback in {outputs.feedback_dir}/)"
         )
     elif options.only:
         effective = {r.submission: r for r in outputs.results}
-        for i in to_grade:
-            _print_regrade(names[i], previous.get(i), effective[names[i]], seed)
+        for i in plan.to_grade:
+            name = found.names[i]
+            _print_regrade(name, plan.previous.get(i), effective[name], plan.seed)
         print(f"updated {out} and the class report")
     else:
         print(
-            f"graded {len(students)} students, seed {seed} -> {out} "
+            f"graded {students} students, seed {plan.seed} -> {out} "
             f"(feedback in {outputs.feedback_dir}/)"
         )
-    from autograder.grading.reports.report import ITEMS_CSV, REPORT_HTML
-
     print(f"item analysis: {out.parent / ITEMS_CSV}; class report: {out.parent / REPORT_HTML}")
     if isolation_note:
         print(f"isolation: {isolation_note} (recorded in every student's results and feedback)")
-    _print_policy(outputs, policy)
+    assert found.policy is not None
+    _print_policy(outputs, found.policy)
     if outputs.audit_rows:
         print(f"audit log: {outputs.audit_rows} change(s) recorded in {out.parent / 'audit.csv'}")
-    _print_stray(outputs.results, roster)
-    if options.merge:  # what the shards found is the class's
-        graded = [r for r in outputs.results if r.mode != "absent"]
-        failures = sorted({name for record in records for name in record.failures})
-    _print_timings(options, timings, graded)
-    return _gates(options, graded, failures, course)
+    _print_stray(outputs.results, found.roster)
 
 
 def _print_timings(options: ClassRunOptions, timings: Timings, graded: list[GradingResult]) -> None:
