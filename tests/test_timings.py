@@ -55,6 +55,17 @@ def test_a_stage_timed_inside_another_is_taken_out_of_it():
     assert [stage.name for stage in timings.stages] == ["the similarity search", "the class report"]
 
 
+def course_grade(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", *args, "--seed", "5", "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+        check=False,
+    )
+
+
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("timed")
@@ -62,15 +73,7 @@ def graded_class(tmp_path_factory):
     write_submission(subs / "ann", lessons=["01_data"])
     write_submission(subs / "bob", lessons=["01_data"])
     out = root / "out" / "grades.csv"
-    command = [sys.executable, "-m", "autograder.cli", "grade", str(subs), "--out", str(out)]
-    run = subprocess.run(
-        [*command, "--seed", "5", "--quiet", "--timings"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=900,
-        check=False,
-    )
+    run = course_grade(str(subs), "--out", str(out), "--timings")
     assert run.returncode == 0, run.stderr
     return run
 
@@ -103,24 +106,6 @@ def test_a_class_run_reads_the_workers_times(graded_class):
 def test_without_the_flag_nothing_is_said_of_time(tmp_path):
     subs = tmp_path / "subs"
     write_submission(subs / "ann", lessons=["01_data"])
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "autograder.cli",
-            "grade",
-            str(subs),
-            "--out",
-            str(tmp_path / "grades.csv"),
-            "--seed",
-            "5",
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=900,
-        check=False,
-    )
+    run = course_grade(str(subs), "--out", str(tmp_path / "grades.csv"))
     assert run.returncode == 0, run.stderr
     assert "where the time went" not in run.stdout
