@@ -1002,8 +1002,9 @@ def differential(
     """Run ``mutant`` in confined workers on ``inputs``; the first input on which it differs
     from the reference (in words), or None when it computes the same on all of them."""
     from autograder.config import load_course
+    from autograder.grading.engine.reference_calls import ReferenceServer
     from autograder.notebooks import read_notebook, select_for
-    from autograder.reference import load_reference
+    from autograder.reference import load_reference, solutions_dir
     from autograder.sandbox.runner import Job, Limits, run_function
 
     course = load_course()
@@ -1018,9 +1019,7 @@ def differential(
     ]
     exercise = course.exercise(mutant.function)
 
-    def serve(name: str, args: tuple, kwargs: dict) -> Any:
-        return getattr(reference.namespace, name)(*args, **kwargs)
-
+    serve = ReferenceServer.shared(solutions_dir())  # the reference, as grading serves it
     # A mutant that differs mostly differs at once: a small first job, then larger ones.
     bounds = [0, min(8, len(inputs)), *range(8 + chunk, len(inputs), chunk), len(inputs)]
     for start, end in pairwise(bounds):

@@ -215,6 +215,28 @@ def test_differential_testing_tells_equivalent_from_different():
     assert mutants.differential(different, inputs) is not None
 
 
+def test_differential_testing_serves_the_functions_a_mutant_calls():
+    """predict calls forward: the worker's call of it is answered by the reference, as in
+    grading, so an equivalent predict is found equivalent and a wrong one different."""
+    inputs = mutants.draw_inputs("predict", draws=1, budget_seconds=20)
+    same = _mutant(
+        "predict",
+        """
+        def predict(X, params):
+            return np.argmax(forward(X, params)[0], axis=-1)
+        """,
+    )
+    assert mutants.differential(same, inputs) is None
+    different = _mutant(
+        "predict",
+        """
+        def predict(X, params):
+            return np.argmin(forward(X, params)[0], axis=1)
+        """,
+    )
+    assert mutants.differential(different, inputs) is not None
+
+
 def test_an_equivalence_the_inputs_disprove_is_refused(generated):
     """An equivalents entry for a mutant that computes something else is refused, and the
     mutant stays a survivor."""

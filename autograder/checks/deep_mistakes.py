@@ -495,6 +495,16 @@ def step_mistakes(name: str, call: Call, want: dict) -> list[Mistake]:
             ),
             (
                 (
+                    "The decay is part of the step, scaled by the learning rate: W - learning_rate "
+                    "* (dW + lambda * W) = (1 - learning_rate * lambda) * W - learning_rate * dW. "
+                    "Yours multiplies the result of the step by (1 - lambda): no learning rate, "
+                    "and it shrinks the step itself too."
+                ),
+                (1 - decay) * plain,
+                "decay_after_the_step_without_learning_rate",
+            ),
+            (
+                (
                     "The penalty's gradient is lambda * W, not lambda * W / N: the penalty is added "
                     "once to the loss, not to every example's."
                 ),

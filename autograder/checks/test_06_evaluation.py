@@ -66,12 +66,7 @@ from autograder.checking import (
     requires,
 )
 from autograder.checks.common_mistakes import check_unchanged, returns_none
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+from autograder.checks.deep_networks import softmax64
 
 
 def _equal_reading(got, want, what: str, hint: str, mistakes: list[Mistake]) -> tuple:
@@ -98,7 +93,7 @@ def _clear_argmax(X, params) -> bool:
     logits = network_logits(X, params)
     rows = np.sort(logits, axis=1)
     scale = 1.0 + 1e-2 * np.abs(logits).max(axis=1)  # float32 rounds 500 to 3e-5
-    probs = np.sort(_softmax(logits), axis=0)
+    probs = np.sort(softmax64(logits), axis=0)
     return bool(
         np.all(rows[:, -1] - rows[:, -2] > 1e-2 * scale)
         and np.all(rows[:, 1] - rows[:, 0] > 1e-2 * scale)
@@ -180,7 +175,7 @@ def predict_cases(rng, ref):
 def _label_models(X: np.ndarray, params: dict) -> list[tuple[str, str, np.ndarray]]:
     """(id, hint, labels) of the usual mistakes that return labels of the right shape."""
     logits = network_logits(X, params)
-    probs = _softmax(logits)
+    probs = softmax64(logits)
     Z1 = np.asarray(X, dtype=np.float64) @ params["W1"] + params["b1"]
     linear = Z1 @ params["W2"] + params["b2"]
     return [
@@ -284,7 +279,7 @@ def _predict_mistakes(X: np.ndarray, params: dict) -> list[Mistake]:
     that give the same output on these inputs are both left out: the output cannot tell them
     apart, so naming one would be a guess."""
     logits = network_logits(X, params)
-    probs = _softmax(logits)
+    probs = softmax64(logits)
     right = np.argmax(probs, axis=1)
     distinct = _distinct_models(X, params)
     return [
@@ -521,9 +516,8 @@ def confusion_matrix_cases(rng, ref):
 
 
 def _count(y_true, y_pred, C):
-    cm = np.zeros((C, C), dtype=np.int64)
-    np.add.at(cm, (np.asarray(y_true), np.asarray(y_pred)), 1)
-    return cm
+    pairs = np.asarray(y_true, dtype=np.int64) * C + np.asarray(y_pred, dtype=np.int64)
+    return np.bincount(pairs, minlength=C * C).reshape(C, C).astype(np.int64)
 
 
 def _confusion_mistakes(call: Call, want: np.ndarray) -> list[Mistake]:

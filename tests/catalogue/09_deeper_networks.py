@@ -704,6 +704,23 @@ def sgd_step_deep(X, y, params, learning_rate, weight_decay=0.0):
     ),
     Mistake(
         "sgd_step_deep",
+        "decoupled_decay_without_learning_rate",
+        """
+def sgd_step_deep(X, y, params, learning_rate, weight_decay=0.0):
+    probs, caches = forward_deep(X, params)
+    grads = backward_deep(X, y, params, caches)
+    new = {}
+    for name, value in params.items():
+        new[name] = value - learning_rate * grads["d" + name]
+        if name.startswith("W"):
+            new[name] = new[name] * (1 - weight_decay)
+    return new, float(cross_entropy(probs, y) + l2_penalty(params, weight_decay))
+""",
+        hint="multiplies the result of the step by (1 - lambda)",
+        mistake="sgd_step_deep.decay_after_the_step_without_learning_rate",
+    ),
+    Mistake(
+        "sgd_step_deep",
         "penalty_gradient_over_N",
         _sgd_step_deep(
             weight="value - learning_rate * (grads['d' + name] + weight_decay * value / X.shape[0])"
