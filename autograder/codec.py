@@ -61,6 +61,18 @@ class Raised:
     where: str = ""  # e.g. "line 4 of softmax"
 
 
+@dataclass
+class CallResult:
+    """What one call of a function gave back: its value or what it raised, its arguments as
+    they were afterwards, and the CPU time it took."""
+
+    value: Any = None
+    raised: Raised | None = None
+    args_after: tuple | None = None
+    kwargs_after: dict | None = None
+    seconds: float = 0.0
+
+
 # -- arrays as .npy bytes ---------------------------------------------------------------------
 
 
@@ -240,45 +252,44 @@ def _decode(tree: Any, get_array: Callable[[str], np.ndarray], depth: int) -> An
             raise CodecError("malformed dict")
         return {str(k): _decode(v, get_array, depth + 1) for k, v in items.items()}
     if "dataframe" in tree:
-        import pandas as pd
-
-        frame = tree["dataframe"]
-        if not isinstance(frame, dict):
-            raise CodecError("malformed dataframe")
-        columns = frame.get("columns")
-        if not isinstance(columns, list) or len(columns) > MAX_ITEMS:
-            raise CodecError("malformed dataframe")
-        if len({str(c) for c in columns}) != len(columns):
-            raise CodecError(
-                "a DataFrame with duplicate column names (ambiguous: which one counts?)"
-            )
-        if "block" in frame:
-            block = _decode(frame["block"], get_array, depth + 1)
-            if isinstance(block, Unsupported):
-                return Unsupported(f"DataFrame of {block.type_name}")
-            if (
-                not isinstance(block, np.ndarray)
-                or block.ndim != 2
-                or block.shape[1] != len(columns)
-            ):
-                raise CodecError("malformed dataframe")
-            arrays = [block[:, i].copy() for i in range(len(columns))]
-        else:
-            data = frame.get("data")
-            if not isinstance(data, list) or len(columns) != len(data):
-                raise CodecError("malformed dataframe")
-            arrays = [_decode(v, get_array, depth + 1) for v in data]
-        if any(isinstance(a, Unsupported) for a in arrays):
-            bad = next(a for a in arrays if isinstance(a, Unsupported))
-            return Unsupported(f"DataFrame with a column of {bad.type_name}")
-        if any(not isinstance(a, np.ndarray) or a.ndim != 1 for a in arrays) or (
-            len({len(a) for a in arrays}) > 1
-        ):
-            raise CodecError("a DataFrame whose columns are not 1-D arrays of one length")
-        result = pd.DataFrame({str(c): a for c, a in zip(columns, arrays)})
-        result.columns = [str(c) for c in columns]
-        return result
+        return _decode_dataframe(tree["dataframe"], get_array, depth)
     raise CodecError("malformed value")
+
+
+def _decode_dataframe(frame: Any, get_array: Callable[[str], np.ndarray], depth: int) -> Any:
+    """A DataFrame: its columns, as one 2-D block or one array each; Unsupported when a column
+    holds what cannot cross."""
+    import pandas as pd
+
+    if not isinstance(frame, dict):
+        raise CodecError("malformed dataframe")
+    columns = frame.get("columns")
+    if not isinstance(columns, list) or len(columns) > MAX_ITEMS:
+        raise CodecError("malformed dataframe")
+    if len({str(c) for c in columns}) != len(columns):
+        raise CodecError("a DataFrame with duplicate column names (ambiguous: which one counts?)")
+    if "block" in frame:
+        block = _decode(frame["block"], get_array, depth + 1)
+        if isinstance(block, Unsupported):
+            return Unsupported(f"DataFrame of {block.type_name}")
+        if not isinstance(block, np.ndarray) or block.ndim != 2 or block.shape[1] != len(columns):
+            raise CodecError("malformed dataframe")
+        arrays = [block[:, i].copy() for i in range(len(columns))]
+    else:
+        data = frame.get("data")
+        if not isinstance(data, list) or len(columns) != len(data):
+            raise CodecError("malformed dataframe")
+        arrays = [_decode(v, get_array, depth + 1) for v in data]
+    if any(isinstance(a, Unsupported) for a in arrays):
+        bad = next(a for a in arrays if isinstance(a, Unsupported))
+        return Unsupported(f"DataFrame with a column of {bad.type_name}")
+    if any(not isinstance(a, np.ndarray) or a.ndim != 1 for a in arrays) or (
+        len({len(a) for a in arrays}) > 1
+    ):
+        raise CodecError("a DataFrame whose columns are not 1-D arrays of one length")
+    result = pd.DataFrame({str(c): a for c, a in zip(columns, arrays)})
+    result.columns = [str(c) for c in columns]
+    return result
 
 
 def clean_text(text: str) -> str:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from autograder import environment
 from autograder.errors import CourseError
 
 #: The environment variable that names the course's folder, when nothing else finds it.
-ROOT_VARIABLE = "COURSE_ROOT"
+ROOT_VARIABLE = environment.COURSE_ROOT
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -22,7 +22,7 @@ def _course_root() -> Path:
     set; the folder beside the package when it holds course.yml (a clone of the course, or an
     editable install); otherwise, for the package installed like any other, the nearest folder
     at or above the working folder that holds course.yml (a Jupyter kernel runs in lessons/)."""
-    override = os.environ.get(ROOT_VARIABLE)
+    override = environment.current().course_root
     if override:
         return Path(override).resolve()
     beside = PACKAGE_DIR.parent
@@ -44,6 +44,12 @@ PUBLIC_DIR = PACKAGE_DIR / "public"
 SOLUTIONS_DIR = ROOT / "solutions"
 LESSONS_DIR = ROOT / "lessons"
 DATA_DIR = ROOT / "data"
+
+
+def solutions_dir() -> Path:
+    """``solutions/`` beside the package, or the folder named by COURSE_SOLUTIONS."""
+    override = environment.current().solutions
+    return Path(override).resolve() if override else SOLUTIONS_DIR
 
 
 def lessons_dir() -> Path:
@@ -182,72 +188,10 @@ def parse_course(raw: object, path: Path = COURSE_FILE) -> Course:
     data = _parse_data_settings(raw.get("data"), name)
     late = _parse_late_settings(raw.get("late"), name)
     seen_functions: set[str] = set()
-    lessons = []
-    for number, entry in enumerate(lessons_raw, start=1):
-        where = f"{name}: lesson {number}"
-        if not isinstance(entry, dict):
-            raise CourseError(f"{where} should be a mapping.")
-        for key in ("id", "notebook", "checks", "exercises"):
-            if key not in entry:
-                raise CourseError(f"{where} has no '{key}'.")
-        lesson_id = str(entry["id"])
-        where = f"{name}: lesson {lesson_id}"
-        if not str(entry["notebook"]).endswith(".ipynb"):
-            raise CourseError(f"{where}: 'notebook' should name an .ipynb file.")
-        exercises_raw = entry["exercises"]
-        if not isinstance(exercises_raw, list) or not exercises_raw:
-            raise CourseError(f"{where}: 'exercises' should be a non-empty list.")
-        exercises = []
-        for ex in exercises_raw:
-            if not isinstance(ex, dict) or "function" not in ex or "points" not in ex:
-                raise CourseError(f"{where}: each exercise needs 'function' and 'points'.")
-            function = str(ex["function"])
-            if not function.isidentifier():
-                raise CourseError(f"{where}: '{function}' is not a valid function name.")
-            if function in seen_functions:
-                raise CourseError(f"{where}: '{function}' is listed twice.")
-            seen_functions.add(function)
-            points = ex["points"]
-            if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
-                raise CourseError(f"{where}: '{function}' needs positive points, not {points!r}.")
-            checks = ex.get("checks") or {}
-            if not isinstance(checks, dict):
-                raise CourseError(
-                    f"{where}: checks of '{function}' should map test names to points."
-                )
-            for check, value in checks.items():
-                if not str(check).startswith("test_"):
-                    raise CourseError(
-                        f"{where}: check '{check}' of '{function}' should be a test_ function name."
-                    )
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                    raise CourseError(
-                        f"{where}: check '{check}' of '{function}' needs positive points."
-                    )
-            if checks and abs(sum(checks.values()) - points) > 1e-9:
-                raise CourseError(
-                    f"{where}: the checks of '{function}' add up to {sum(checks.values()):g} points, "
-                    f"but the exercise is worth {points:g}."
-                )
-            exercises.append(
-                Exercise(
-                    function=function,
-                    points=float(points),
-                    checks={str(k): float(v) for k, v in checks.items()},
-                    lesson=lesson_id,
-                    timeout_seconds=float(ex.get("timeout_seconds", grading.timeout_seconds)),
-                )
-            )
-        lessons.append(
-            Lesson(
-                id=lesson_id,
-                title=str(entry.get("title", lesson_id)),
-                notebook=str(entry["notebook"]),
-                checks_module=str(entry["checks"]),
-                exercises=tuple(exercises),
-                bonus=bool(entry.get("bonus", False)),
-            )
-        )
+    lessons = [
+        _parse_lesson(entry, number, name, grading, seen_functions)
+        for number, entry in enumerate(lessons_raw, start=1)
+    ]
     return Course(
         title=str(raw.get("title", "course")),
         lessons=tuple(lessons),
@@ -255,6 +199,73 @@ def parse_course(raw: object, path: Path = COURSE_FILE) -> Course:
         data=data,
         path=path,
         late=late,
+    )
+
+
+def _parse_lesson(
+    entry: object, number: int, name: str, grading: Grading, seen_functions: set[str]
+) -> Lesson:
+    where = f"{name}: lesson {number}"
+    if not isinstance(entry, dict):
+        raise CourseError(f"{where} should be a mapping.")
+    for key in ("id", "notebook", "checks", "exercises"):
+        if key not in entry:
+            raise CourseError(f"{where} has no '{key}'.")
+    lesson_id = str(entry["id"])
+    where = f"{name}: lesson {lesson_id}"
+    if not str(entry["notebook"]).endswith(".ipynb"):
+        raise CourseError(f"{where}: 'notebook' should name an .ipynb file.")
+    exercises_raw = entry["exercises"]
+    if not isinstance(exercises_raw, list) or not exercises_raw:
+        raise CourseError(f"{where}: 'exercises' should be a non-empty list.")
+    exercises = [
+        _parse_exercise(ex, where, lesson_id, grading, seen_functions) for ex in exercises_raw
+    ]
+    return Lesson(
+        id=lesson_id,
+        title=str(entry.get("title", lesson_id)),
+        notebook=str(entry["notebook"]),
+        checks_module=str(entry["checks"]),
+        exercises=tuple(exercises),
+        bonus=bool(entry.get("bonus", False)),
+    )
+
+
+def _parse_exercise(
+    ex: object, where: str, lesson_id: str, grading: Grading, seen_functions: set[str]
+) -> Exercise:
+    if not isinstance(ex, dict) or "function" not in ex or "points" not in ex:
+        raise CourseError(f"{where}: each exercise needs 'function' and 'points'.")
+    function = str(ex["function"])
+    if not function.isidentifier():
+        raise CourseError(f"{where}: '{function}' is not a valid function name.")
+    if function in seen_functions:
+        raise CourseError(f"{where}: '{function}' is listed twice.")
+    seen_functions.add(function)
+    points = ex["points"]
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
+        raise CourseError(f"{where}: '{function}' needs positive points, not {points!r}.")
+    checks = ex.get("checks") or {}
+    if not isinstance(checks, dict):
+        raise CourseError(f"{where}: checks of '{function}' should map test names to points.")
+    for check, value in checks.items():
+        if not str(check).startswith("test_"):
+            raise CourseError(
+                f"{where}: check '{check}' of '{function}' should be a test_ function name."
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise CourseError(f"{where}: check '{check}' of '{function}' needs positive points.")
+    if checks and abs(sum(checks.values()) - points) > 1e-9:
+        raise CourseError(
+            f"{where}: the checks of '{function}' add up to {sum(checks.values()):g} points, "
+            f"but the exercise is worth {points:g}."
+        )
+    return Exercise(
+        function=function,
+        points=float(points),
+        checks={str(k): float(v) for k, v in checks.items()},
+        lesson=lesson_id,
+        timeout_seconds=float(ex.get("timeout_seconds", grading.timeout_seconds)),
     )
 
 

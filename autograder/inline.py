@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import os
 import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
-from autograder.grading.results import FunctionReport
+from autograder import environment
+from autograder.grading.engine.results import FunctionReport
 from autograder.notebook_code import run_statement
 from autograder.notebooks import NotebookError, read_notebook
 
@@ -26,7 +26,7 @@ class Score(float):
 
     Jupyter shows it as HTML (``_repr_html_``): the verdict and the points in colour, the first
     failing check with its hint, the rest folded away
-    (:mod:`autograder.grading.notebook_feedback`). Its plain value, and its plain-text form,
+    (:mod:`autograder.grading.reports.notebook_feedback`). Its plain value, and its plain-text form,
     stay the number, which is what nbgrader reads as partial credit.
     """
 
@@ -41,7 +41,7 @@ class Score(float):
         return f"{float(self):g}"
 
     def _repr_html_(self) -> str:
-        from autograder.grading.notebook_feedback import render_function_html
+        from autograder.grading.reports.notebook_feedback import render_function_html
         from autograder.staged_hints import has_hint
 
         if self.report is None:
@@ -66,8 +66,8 @@ def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
     value shows as the feedback, coarse to fine, in HTML. Anywhere else the feedback is
     printed as text.
     """
-    from autograder.grading.feedback import render_function
-    from autograder.grading.run import check_in_namespace
+    from autograder.grading.engine.run import check_in_namespace
+    from autograder.grading.reports.feedback import render_function
 
     refusal = _autograded_without_hidden_checks()
     if refusal:
@@ -90,9 +90,9 @@ def check(function: str, namespace: dict[str, Any] | None = None) -> Score:
 def _autograded_without_hidden_checks() -> str:
     """Why the public checks must not grade here: ``nbgrader autograde`` runs this kernel on a
     machine that holds the course's solutions, so the hidden checks should grade instead (see
-    ``autograder.grading.nbgrader_hidden``); their preprocessor overwrites this cell's output.
+    ``autograder.grading.platforms.nbgrader_hidden``); their preprocessor overwrites this cell's output.
     Reaching this means the instructor's nbgrader_config.py does not use them."""
-    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
+    if environment.current().nbgrader_execution != "autograde":
         return ""
     from autograder.reference import solutions_available
 
@@ -106,7 +106,7 @@ def _autograded_without_hidden_checks() -> str:
         "nbgrader is autograding on a machine with the course's solutions, but without the "
         "course's hidden checks, so the public checks in this kernel give no points. Add "
         "`c.Autograde.autograde_preprocessors = autograde_preprocessors()` (from "
-        "autograder.grading.nbgrader_hidden) to nbgrader_config.py; see the README."
+        "autograder.grading.platforms.nbgrader_hidden) to nbgrader_config.py; see the README."
     )
 
 
@@ -142,7 +142,7 @@ def import_functions(notebook: str | Path, *names: str) -> Any:
 
 def find_notebook(requested: Path) -> Path:
     """The notebook ``import_functions`` reads for ``requested`` (see there); says so if moved."""
-    from autograder.grading.submissions import find_lesson_notebook
+    from autograder.grading.engine.submissions import find_lesson_notebook
 
     path = requested if requested.is_absolute() else Path.cwd() / requested
     if path.is_file():

@@ -22,8 +22,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-#: The test hook: the name of the point at which the process interrupts itself.
-HOOK_VARIABLE = "COURSE_INTERRUPT_AT"
+from autograder import environment
 
 _received = threading.Event()
 
@@ -60,7 +59,7 @@ def check() -> None:
 
 def point(name: str) -> None:
     """A named point of a command: with ``COURSE_INTERRUPT_AT=name``, SIGINT arrives here."""
-    if os.environ.get(HOOK_VARIABLE) == name:
+    if environment.current().interrupt_at == name:
         os.kill(os.getpid(), signal.SIGINT)
 
 

@@ -24,11 +24,12 @@ import json
 import os
 import re
 import stat
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.codec import AST_LOCK
-from autograder.grading.safe_text import one_line
+from autograder.safe_text import one_line
 
 #: Files larger than this are not read at all, so that no file can exhaust memory.
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
@@ -172,61 +173,7 @@ def read_notebook(path: str | Path, *, within: Path | None = None) -> NotebookSo
 def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
     """Parse notebook bytes; see ``read_notebook``."""
     name = one_line(path.name)
-    if not raw.strip():
-        raise NotebookError(f"{name} is empty. Save the notebook from Jupyter and submit it again.")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise NotebookError(
-            f"{name} is not UTF-8 text (byte {exc.start} is invalid). "
-            "It may be damaged: download it again from Jupyter (File > Download)."
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise NotebookError(
-            f"{name} is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}). Open it in Jupyter, or restore it from a checkpoint."
-        ) from None
-    except RecursionError:
-        raise NotebookError(
-            f"{name} is not a notebook: its JSON is nested too deeply to be read."
-        ) from None
-    except MemoryError:
-        raise NotebookError(
-            f"{name} is too large to read in the grader's memory. Clear the outputs "
-            "(Kernel > Restart & Clear Output) and save again."
-        ) from None
-    if not isinstance(data, dict):
-        raise NotebookError(
-            f"{name} holds a JSON {type(data).__name__}, not a notebook object. "
-            "Submit the .ipynb file that Jupyter saves."
-        )
-    if "cells" not in data and "worksheets" not in data:
-        raise NotebookError(f"{name} has no 'cells': it is not a Jupyter notebook.")
-    major = data.get("nbformat")
-    if major != 4:
-        if major == 3 or "worksheets" in data:
-            try:
-                import nbformat  # slow to import (its JSON schemas): only for old notebooks
-
-                data = nbformat.convert(nbformat.from_dict(data), 4)
-            except Exception as exc:  # noqa: BLE001 - any conversion failure is the same to a user
-                raise NotebookError(
-                    f"{name} uses the old notebook format 3 and could not be converted "
-                    f"({one_line(exc, limit=200)}). Open and save it in a current Jupyter."
-                ) from None
-        else:
-            raise NotebookError(
-                f"{name} has nbformat {one_line(repr(major), limit=40)}; this course reads "
-                "format 4. Open and save it in a current Jupyter."
-            )
-    cells = data.get("cells")
-    if not isinstance(cells, list):
-        raise NotebookError(f"{name}: 'cells' is not a list; the notebook is damaged.")
-    if not cells:
-        raise NotebookError(f"{name} has no cells.")
-
+    cells = _cells(_notebook_json(raw, name), name)
     source = NotebookSource(path=path)
     code_cells: list[tuple[int, str | None, object]] = []
     for cell in cells:
@@ -259,6 +206,70 @@ def parse_notebook(raw: bytes, path: Path) -> NotebookSource:
         budget -= len(text)
         _collect_cell(text, index, label, name, source)
     return source
+
+
+def _notebook_json(raw: bytes, name: str) -> dict:
+    """The notebook's JSON object, or a NotebookError that says what is wrong with the bytes."""
+    if not raw.strip():
+        raise NotebookError(f"{name} is empty. Save the notebook from Jupyter and submit it again.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(
+            f"{name} is not UTF-8 text (byte {exc.start} is invalid). "
+            "It may be damaged: download it again from Jupyter (File > Download)."
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(
+            f"{name} is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}). Open it in Jupyter, or restore it from a checkpoint."
+        ) from None
+    except RecursionError:
+        raise NotebookError(
+            f"{name} is not a notebook: its JSON is nested too deeply to be read."
+        ) from None
+    except MemoryError:
+        raise NotebookError(
+            f"{name} is too large to read in the grader's memory. Clear the outputs "
+            "(Kernel > Restart & Clear Output) and save again."
+        ) from None
+    if not isinstance(data, dict):
+        raise NotebookError(
+            f"{name} holds a JSON {type(data).__name__}, not a notebook object. "
+            "Submit the .ipynb file that Jupyter saves."
+        )
+    return data
+
+
+def _cells(data: dict, name: str) -> list:
+    """The notebook's cells, in format 4 (format 3 converted)."""
+    if "cells" not in data and "worksheets" not in data:
+        raise NotebookError(f"{name} has no 'cells': it is not a Jupyter notebook.")
+    major = data.get("nbformat")
+    if major != 4:
+        if major == 3 or "worksheets" in data:
+            try:
+                import nbformat  # slow to import (its JSON schemas): only for old notebooks
+
+                data = nbformat.convert(nbformat.from_dict(data), 4)
+            except Exception as exc:  # noqa: BLE001 - any conversion failure is the same to a user
+                raise NotebookError(
+                    f"{name} uses the old notebook format 3 and could not be converted "
+                    f"({one_line(exc, limit=200)}). Open and save it in a current Jupyter."
+                ) from None
+        else:
+            raise NotebookError(
+                f"{name} has nbformat {one_line(repr(major), limit=40)}; this course reads "
+                "format 4. Open and save it in a current Jupyter."
+            )
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        raise NotebookError(f"{name}: 'cells' is not a list; the notebook is damaged.")
+    if not cells:
+        raise NotebookError(f"{name} has no cells.")
+    return cells
 
 
 # -- naming cells as Jupyter shows them ------------------------------------------------------------
@@ -375,7 +386,8 @@ class _SourceLines:
 
     def segment(self, first_line: int, first_col: int, node: ast.AST) -> str:
         """The text from (first_line, first_col) to the end of ``node`` (columns in UTF-8 bytes)."""
-        last_line, last_col = node.end_lineno or first_line, node.end_col_offset or 0
+        last_line = getattr(node, "end_lineno", None) or first_line
+        last_col = getattr(node, "end_col_offset", None) or 0
         first = self.lines[first_line - 1].encode("utf-8")
         if first_line == last_line:
             return first[first_col:last_col].decode("utf-8")
@@ -387,8 +399,8 @@ class _SourceLines:
 
 def _keep(node: ast.stmt) -> tuple[str, tuple[str, ...]] | None:
     if isinstance(node, (ast.Import, ast.ImportFrom)):
-        names = tuple((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        return "import", names
+        imported = tuple((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        return "import", imported
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return "function", (node.name,)
     if isinstance(node, ast.ClassDef):
@@ -527,7 +539,7 @@ def names_used(definitions: list[Definition], function: str) -> set[str]:
 
 
 def select_for(
-    definitions: list[Definition], function: str, *, exclude: set[str] = frozenset()
+    definitions: list[Definition], function: str, *, exclude: AbstractSet[str] = frozenset()
 ) -> list[Definition]:
     """The statements ``function`` needs: itself, what it uses, and the imports those use.
 

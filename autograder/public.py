@@ -15,8 +15,8 @@ from pathlib import Path
 
 from autograder import codec
 from autograder.checking import CASE_BUILDERS, Call
+from autograder.codec import CallResult
 from autograder.config import PUBLIC_DIR
-from autograder.sandbox.runner import CallResult
 
 FORMAT_VERSION = 1
 

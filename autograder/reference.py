@@ -7,13 +7,12 @@ builds on (and nothing else), so one early bug does not cost every later point.
 
 from __future__ import annotations
 
-import os
 import types
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from autograder.config import SOLUTIONS_DIR, Course, load_course
+from autograder.config import Course, load_course, solutions_dir
 from autograder.notebook_code import run_statement
 from autograder.notebooks import Definition, NotebookSource, names_used, read_notebook, select_for
 
@@ -38,27 +37,11 @@ class Reference:
             self._deps[function] = sorted((used & self.graded) - {function})
         return list(self._deps[function])
 
-    def deps_source(self, function: str) -> str:
-        """Source for the worker: what ``function``'s dependencies need, never ``function``
-        itself nor any graded function it does not use."""
-        chosen: dict[int, Definition] = {}
-        for dep in self.deps_of(function):
-            for definition in select_for(self.definitions, dep, exclude={function}):
-                chosen[id(definition)] = definition
-        ordered = [d for d in self.definitions if id(d) in chosen]
-        return "\n\n".join(d.source for d in ordered) + "\n"
-
     def function_body(self, function: str) -> str:
         for definition in self.definitions:
             if function in definition.names and definition.kind == "function":
                 return definition.source
         raise KeyError(function)
-
-
-def solutions_dir() -> Path:
-    """``solutions/`` beside the package, or the folder named by COURSE_SOLUTIONS."""
-    override = os.environ.get("COURSE_SOLUTIONS")
-    return Path(override).resolve() if override else SOLUTIONS_DIR
 
 
 def solutions_available(directory: Path | None = None) -> bool:

@@ -569,10 +569,10 @@ def grade_round(folder: Path, functions: list[str], casebook: Any) -> dict[str, 
     """Grade one submission as ``grade_submission`` does (a session of confined workers, then
     the checks under pytest), and read each named check again with every case in turn first."""
     from autograder.config import load_course
-    from autograder.grading.results import FAILED, NEEDS_REVIEW
-    from autograder.grading.run import run_checks
-    from autograder.grading.session import GradingSession
-    from autograder.grading.submissions import Submission
+    from autograder.grading.engine.results import FAILED, NEEDS_REVIEW
+    from autograder.grading.engine.run import run_checks
+    from autograder.grading.engine.session import GradingSession
+    from autograder.grading.engine.submissions import Submission
 
     course = load_course()
     submission = Submission.from_path(folder, course)
@@ -612,8 +612,8 @@ def _raised(outcome: Any, casebook: Any, function: str) -> bool:
 def _read_reordered(course: Any, session: Any, results: dict[str, SeedResult]) -> None:
     """For every function whose feedback named a mistake: run its checks again with each of its
     other cases read first, and note what each failed check names then ("" for nothing)."""
-    from autograder.grading.results import FAILED
-    from autograder.grading.run import run_checks
+    from autograder.grading.engine.results import FAILED
+    from autograder.grading.engine.run import run_checks
 
     named = [f for f, r in results.items() if any(any(ids) for ids in r.named.values())]
     if not named:
@@ -650,7 +650,7 @@ _CASEBOOKS: dict[tuple[int, ...], list] = {}
 
 def _casebooks(seeds: tuple[int, ...]) -> list:
     from autograder.config import load_course
-    from autograder.grading.cases import CaseBook
+    from autograder.grading.engine.cases import CaseBook
 
     if seeds not in _CASEBOOKS:
         _CASEBOOKS[seeds] = [CaseBook(load_course(), seed=seed) for seed in seeds]
@@ -850,8 +850,8 @@ def draw_inputs(function: str, *, draws: int, budget_seconds: float) -> list[tup
     never raises by design, or returns non-finite numbers) are outside the contract: left out."""
     from autograder.checking import CASE_BUILDERS
     from autograder.config import load_course
-    from autograder.grading.cases import import_checks
-    from autograder.grading.outcomes import call_locally
+    from autograder.grading.engine.cases import import_checks
+    from autograder.grading.engine.outcomes import call_locally
     from autograder.reference import load_reference
 
     course = load_course()
@@ -1002,7 +1002,7 @@ def differential(
     """Run ``mutant`` in confined workers on ``inputs``; the first input on which it differs
     from the reference (in words), or None when it computes the same on all of them."""
     from autograder.config import load_course
-    from autograder.grading.reference_calls import ReferenceServer
+    from autograder.grading.engine.reference_calls import ReferenceServer
     from autograder.notebooks import read_notebook, select_for
     from autograder.reference import load_reference, solutions_dir
     from autograder.sandbox.runner import Job, Limits, run_function

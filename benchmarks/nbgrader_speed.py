@@ -7,7 +7,7 @@ of nbgrader's release) hand in lessons 01-07. Each repeat times, each in fresh p
 
 - `course grade` on one folder per student (hidden checks);
 - `nbgrader autograde ps1` then `ps2` (lessons 01-04 and 05-07) with the course's hidden checks
-  (`HiddenChecks` in place of nbgrader's Execute step, `autograder.grading.nbgrader_hidden`);
+  (`HiddenChecks` in place of nbgrader's Execute step, `autograder.grading.platforms.nbgrader_hidden`);
 - stock `nbgrader autograde` of one assignment holding lessons 01-07: each notebook executed
   in a kernel, the public checks run there (no solutions on the machine).
 
@@ -49,7 +49,7 @@ c.CourseDirectory.db_students = [dict(id=s) for s in {students!r}]
 c.ExecutePreprocessor.timeout = 600
 """
 HIDDEN = """
-from autograder.grading.nbgrader_hidden import autograde_preprocessors
+from autograder.grading.platforms.nbgrader_hidden import autograde_preprocessors
 
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.HiddenChecks.seed = {seed}

@@ -130,8 +130,8 @@ def grade(
     """Grade a notebook or folder as `course check` does (``casebook``: cases drawn already,
     shared between gradings as `course grade` shares them across a class)."""
     from autograder.config import load_course
-    from autograder.grading.run import grade_submission
-    from autograder.grading.submissions import Submission
+    from autograder.grading.engine.run import grade_submission
+    from autograder.grading.engine.submissions import Submission
 
     course = load_course()
     submission = Submission.from_path(path, course)
@@ -186,7 +186,7 @@ def own_processes() -> set[int]:
 def stray_processes(before: set[int]) -> list[int]:
     """Processes that appeared below this test process since ``before``, other than the shared
     sandbox's zygote and reference server (which live as long as the test session)."""
-    from autograder.grading.reference_calls import ReferenceServer
+    from autograder.grading.engine.reference_calls import ReferenceServer
     from autograder.sandbox.runner import Sandbox
 
     keep = set(before)

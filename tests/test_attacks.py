@@ -556,7 +556,7 @@ def _feedback_text(result) -> str:
     the other functions are the solutions' code, and echoing a student's code is no leak."""
     import copy
 
-    from autograder.grading.feedback import render_html, render_markdown
+    from autograder.grading.reports.feedback import render_html, render_markdown
 
     result = copy.deepcopy(result)
     for report in result.functions:
@@ -739,9 +739,9 @@ def test_the_zygote_survives_and_other_students_keep_their_grades(submission_fac
 
 def test_grader_side_failures_give_zero_and_needs_review(submission_factory, course):
     """A failure on the grader's side never passes: cases that cannot be drawn, zero cases."""
-    from autograder.grading.cases import CaseBook
-    from autograder.grading.run import grade_submission
-    from autograder.grading.submissions import Submission
+    from autograder.grading.engine.cases import CaseBook
+    from autograder.grading.engine.run import grade_submission
+    from autograder.grading.engine.submissions import Submission
 
     class Broken(CaseBook):
         def _draw(self, function):
@@ -764,8 +764,8 @@ def test_grader_side_failures_give_zero_and_needs_review(submission_factory, cou
 
 def test_a_worker_whose_confinement_fails_runs_nothing(submission_factory, course, arena):
     """If a layer the kernel offers cannot be applied, no student code runs: zero, needs review."""
-    from autograder.grading.run import grade_submission
-    from autograder.grading.submissions import Submission
+    from autograder.grading.engine.run import grade_submission
+    from autograder.grading.engine.submissions import Submission
     from autograder.sandbox.runner import Sandbox
 
     _outside, marker, _target = arena
@@ -788,8 +788,8 @@ def relu(Z):
 
 def test_a_killed_zygote_costs_only_the_running_functions(submission_factory, course):
     """The zygote dies mid-run: those functions need review; the next submission gets a new one."""
-    from autograder.grading.run import grade_submission
-    from autograder.grading.submissions import Submission
+    from autograder.grading.engine.run import grade_submission
+    from autograder.grading.engine.submissions import Submission
     from autograder.sandbox.runner import Sandbox
 
     box = Sandbox(closed=Sandbox.shared().closed)
@@ -908,7 +908,7 @@ def test_a_proxied_call_budget_that_runs_out_is_the_students_failure(
 ):
     """A worker that keeps calling the course's functions is stopped with the reason (the
     budget's number of calls made small here, so it runs out long before the wall clock)."""
-    from autograder.grading import call_bounds
+    from autograder.grading.engine import call_bounds
 
     monkeypatch.setattr(call_bounds, "MAX_CALLS", 40)
     source = """
@@ -930,7 +930,7 @@ def test_hidden_checks_stop_a_notebook_at_its_deadline(submission_factory):
     running then are stopped, the student's failure (not a grader error)."""
     import nbformat
 
-    from autograder.grading.nbgrader_hidden import grade_notebook
+    from autograder.grading.platforms.nbgrader_hidden import grade_notebook
 
     sleeper = "import time\ndef relu(Z):\n    time.sleep(10_000)\n"
     folder = submission_factory({"relu": sleeper}, lessons=[LESSON])

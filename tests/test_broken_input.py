@@ -238,7 +238,7 @@ def test_broken_notebook_costs_only_its_own_points(name, tmp_path):
 
 
 def test_the_exact_name_wins_and_the_feedback_says_so(tmp_path):
-    from autograder.grading.feedback import render_markdown
+    from autograder.grading.reports.feedback import render_markdown
 
     folder = tmp_path / "student"
     folder.mkdir()

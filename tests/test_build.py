@@ -141,7 +141,7 @@ def test_a_rebuild_after_a_change_keeps_numbers_that_agree_within_the_checks_tol
 RENDER = """
 import hashlib, sys
 from autograder.config import load_course
-from autograder.grading.cases import import_checks
+from autograder.grading.engine.cases import import_checks
 from autograder.authoring.build import public_text
 from autograder.reference import load_reference
 course = load_course()

@@ -95,7 +95,7 @@ def _graded_rounds(folder: str) -> dict:
     and shared by every round.
     """
     from autograder.config import load_course
-    from autograder.grading.cases import CaseBook
+    from autograder.grading.engine.cases import CaseBook
 
     course = load_course()
     casebook = CaseBook(course, seed=CATALOGUE_SEED)

@@ -248,7 +248,7 @@ def test_only_regrades_one_student_and_updates_the_report(graded, tmp_path):
     assert f"total {old_total} → {float(old_total) + 3:g} (softmax 0 → 3)" in run.stdout
     kept = list((copy / "results" / "history" / "carol").glob("*.json"))
     assert len(kept) == 1  # the earlier result, kept
-    from autograder.grading.results import GradingResult
+    from autograder.grading.engine.results import GradingResult
 
     earlier = GradingResult.from_json(kept[0].read_text())
     assert earlier.by_function()["softmax"].points == 0 and earlier.submission == "carol"
@@ -284,7 +284,7 @@ def test_only_without_kept_results_says_what_to_do(graded, tmp_path):
 
 
 def made_up(name: str, sources: dict[str, str]):
-    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+    from autograder.grading.engine.results import CheckRecord, FunctionReport, GradingResult
 
     functions = []
     for function, source in sources.items():
@@ -348,14 +348,14 @@ FORWARD = """def forward(X, params):
 
 
 def test_names_comments_and_layout_do_not_hide_a_copy():
-    from autograder.grading.similarity import normalise
+    from autograder.grading.reports.similarity import normalise
 
     assert normalise(SOFTMAX) == normalise(RENAMED)
     assert normalise(SOFTMAX) != normalise(OTHER)
 
 
 def test_fifteen_identical_notebooks_in_a_class_of_forty_are_one_group():
-    from autograder.grading.similarity import find_similar
+    from autograder.grading.reports.similarity import find_similar
 
     results = [made_up(f"copy{i:02d}", {"softmax": SOFTMAX, "forward": FORWARD}) for i in range(15)]
     results.append(made_up("renamer", {"softmax": RENAMED, "forward": FORWARD}))
@@ -380,7 +380,7 @@ def test_fifteen_identical_notebooks_in_a_class_of_forty_are_one_group():
 
 
 def test_a_few_short_identical_lines_are_not_flagged():
-    from autograder.grading.similarity import find_similar
+    from autograder.grading.reports.similarity import find_similar
 
     relu = "def relu(Z):\n    return np.maximum(Z, 0)\n"
     report = find_similar([made_up("a", {"relu": relu}), made_up("b", {"relu": relu})])
@@ -388,7 +388,7 @@ def test_a_few_short_identical_lines_are_not_flagged():
 
 
 def test_canvas_export_matches_students_to_the_roster(tmp_path):
-    from autograder.grading.lms import read_roster, write_lms_file
+    from autograder.grading.classes.lms import read_roster, write_lms_file
 
     roster = tmp_path / "export.csv"
     roster.write_text(
@@ -416,8 +416,8 @@ def test_canvas_export_matches_students_to_the_roster(tmp_path):
 
 def test_mistakes_are_ranked_by_the_points_they_cost_not_by_how_often():
     from autograder.config import load_course
-    from autograder.grading.report import analyse
-    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+    from autograder.grading.engine.results import CheckRecord, FunctionReport, GradingResult
+    from autograder.grading.reports.report import analyse
 
     course = load_course()
 
@@ -469,8 +469,8 @@ def test_mistakes_are_ranked_by_the_points_they_cost_not_by_how_often():
 
 def test_per_assignment_totals_when_ps1_and_ps2_are_graded_together():
     from autograder.config import load_course
-    from autograder.grading.report import analyse, render_report
-    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+    from autograder.grading.engine.results import CheckRecord, FunctionReport, GradingResult
+    from autograder.grading.reports.report import analyse, render_report
 
     course = load_course()
     results = []
@@ -508,7 +508,7 @@ def test_per_assignment_totals_when_ps1_and_ps2_are_graded_together():
 
 
 def test_html_feedback_shows_the_graded_code_escaped_beside_its_checks():
-    from autograder.grading.feedback import render_html
+    from autograder.grading.reports.feedback import render_html
 
     result = made_up("dora", {"relu": "def relu(Z):\n    return '<script>alert(1)</script>'"})
     page = render_html(result)
@@ -522,7 +522,7 @@ def test_a_similarity_is_the_same_in_every_process():
     """Shards and regrades run in other processes, where Python's string hashes differ: the
     fingerprints must not depend on them, or one pair gets two similarities."""
     script = (
-        "from autograder.grading.similarity import _Vocabulary, _fingerprint, _function_similarity"
+        "from autograder.grading.reports.similarity import _Vocabulary, _fingerprint, _function_similarity"
         ", normalise\n"
         "v = _Vocabulary()\n"
         f"a = _fingerprint(tuple(normalise({SOFTMAX + FORWARD!r})), v)\n"

@@ -126,7 +126,7 @@ def image(tmp_path_factory) -> str:
     problem = _daemon_problem()
     if problem:
         pytest.skip(problem)
-    from autograder.authoring.gradescope import build_autograder
+    from autograder.grading.platforms.gradescope import build_autograder
 
     context = tmp_path_factory.mktemp("gradescope-image")
     archive = context / "autograder.zip"

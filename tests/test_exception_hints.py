@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from autograder.codec import Raised
-from autograder.grading.outcomes import hint_for_exception
+from autograder.grading.engine.outcomes import hint_for_exception
 
 BATCH_FIRST = "X is (N, n_in) and W1 is (n_in, H)"
 

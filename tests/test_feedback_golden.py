@@ -67,8 +67,8 @@ STUDENT_CODE = {
 
 
 def _render(name: str) -> str:
-    from autograder.grading.feedback import render_function
-    from autograder.grading.run import check_in_namespace
+    from autograder.grading.engine.run import check_in_namespace
+    from autograder.grading.reports.feedback import render_function
 
     function, source = STUDENT_CODE[name]
     namespace: dict = {"np": np, "pd": pd}
@@ -92,7 +92,7 @@ def test_notebook_feedback_matches_the_golden_file():
 
 
 def test_progress_table_matches_the_golden_file(submission_factory):
-    from autograder.grading.feedback import render_table
+    from autograder.grading.reports.feedback import render_table
     from tests.conftest import grade
 
     folder = submission_factory(

@@ -223,7 +223,7 @@ def test_no_solution_line_in_anything_a_student_sees(gradescope_run):
 
 def test_a_mistake_is_named_in_the_functions_output(tmp_path):
     archive = tmp_path / "ps1.zip"
-    from autograder.authoring.gradescope import build_autograder
+    from autograder.grading.platforms.gradescope import build_autograder
 
     summary = build_autograder(archive, lessons=["02"])
     assert "1 lessons, 3 graded functions, 7 points" in summary
@@ -251,7 +251,7 @@ def test_a_mistake_is_named_in_the_functions_output(tmp_path):
 
 
 def _autograder(tmp_path: Path, lessons: list[str]) -> Path:
-    from autograder.authoring.gradescope import build_autograder
+    from autograder.grading.platforms.gradescope import build_autograder
 
     archive = tmp_path / "ag.zip"
     build_autograder(archive, lessons=lessons)
@@ -326,7 +326,7 @@ def test_a_function_the_grader_failed_on_is_a_failed_run_with_the_feedback_kept(
 
 
 def test_gradescope_refuses_an_unknown_lesson(tmp_path):
-    from autograder.authoring.gradescope import GradescopeError, build_autograder
+    from autograder.grading.platforms.gradescope import GradescopeError, build_autograder
 
     with pytest.raises(GradescopeError, match="unknown lesson 42"):
         build_autograder(tmp_path / "x.zip", lessons=["42"])

@@ -20,7 +20,7 @@ from tests.conftest import ROOT, SOLUTIONS
 
 def result_with(points: float, submitted=None, name: str = "ann"):
     from autograder.config import load_course
-    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+    from autograder.grading.engine.results import CheckRecord, FunctionReport, GradingResult
 
     course = load_course()
     exercise = course.exercise("normalize")
@@ -30,13 +30,13 @@ def result_with(points: float, submitted=None, name: str = "ann"):
 
 
 def at(text: str):
-    from autograder.grading.results import SubmissionTime
+    from autograder.grading.engine.results import SubmissionTime
 
     return SubmissionTime(at=datetime.fromisoformat(text).isoformat(), source="a test")
 
 
 def test_times_are_read_as_nbgrader_reads_timestamp_txt():
-    from autograder.grading.late import parse_time, zone
+    from autograder.grading.classes.late import parse_time, zone
 
     assert parse_time("2015-02-02 14:58:23.948203 America/Los_Angeles") == datetime(
         2015, 2, 2, 22, 58, 23, 948203, tzinfo=UTC
@@ -54,7 +54,7 @@ def test_times_are_read_as_nbgrader_reads_timestamp_txt():
 
 
 def test_a_due_date_without_a_time_is_the_end_of_that_day():
-    from autograder.grading.late import parse_due
+    from autograder.grading.classes.late import parse_due
 
     assert parse_due("2026-12-01") == datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC)
     assert parse_due("2026-12-01 America/New_York") == datetime(2026, 12, 2, 4, 59, 59, tzinfo=UTC)
@@ -64,14 +64,14 @@ def test_a_due_date_without_a_time_is_the_end_of_that_day():
 
 @pytest.mark.parametrize("text", ["", "yesterday-ish", "2026-13-45 10:00", "2026-12-01 Mars/Base"])
 def test_a_time_that_cannot_be_read_says_so(text):
-    from autograder.grading.late import LateError, parse_time
+    from autograder.grading.classes.late import LateError, parse_time
 
     with pytest.raises(LateError):
         parse_time(text)
 
 
 def test_the_latest_timestamp_of_a_students_assignments_is_theirs(tmp_path):
-    from autograder.grading.late import LateError, nbgrader_time
+    from autograder.grading.classes.late import LateError, nbgrader_time
 
     (tmp_path / "ps1").mkdir()
     (tmp_path / "ps2").mkdir()
@@ -88,7 +88,7 @@ def test_the_latest_timestamp_of_a_students_assignments_is_theirs(tmp_path):
 
 
 def test_lms_file_names_give_a_time_or_a_late_marker():
-    from autograder.grading.late import lms_file_time, zone
+    from autograder.grading.classes.late import lms_file_time, zone
 
     blackboard = lms_file_time(["PS1_jdoe_attempt_2026-12-02-08-15-00_01_data.ipynb"], zone("UTC"))
     assert blackboard.at == "2026-12-02T08:15:00+00:00" and "Blackboard" in blackboard.source
@@ -98,7 +98,7 @@ def test_lms_file_names_give_a_time_or_a_late_marker():
 
 
 def policy(**kwargs):
-    from autograder.grading.late import LatePolicy, parse_time
+    from autograder.grading.classes.late import LatePolicy, parse_time
 
     return LatePolicy(due=parse_time("2026-12-01 23:59"), **kwargs)
 
@@ -117,7 +117,7 @@ def test_a_penalty_is_per_started_day_and_capped():
 
 
 def test_an_extension_moves_the_due_date_for_that_student_only():
-    from autograder.grading.late import parse_time
+    from autograder.grading.classes.late import parse_time
 
     late = policy(penalty_percent=10, extensions={"ann": parse_time("2026-12-05 12:00")})
     submitted = at("2026-12-04T09:00:00+00:00")
@@ -127,8 +127,8 @@ def test_an_extension_moves_the_due_date_for_that_student_only():
 
 
 def test_a_canvas_late_marker_without_a_time_counts_one_started_day():
-    from autograder.grading.late import parse_time
-    from autograder.grading.results import SubmissionTime
+    from autograder.grading.classes.late import parse_time
+    from autograder.grading.engine.results import SubmissionTime
 
     marked = SubmissionTime(source="Canvas's _LATE_ marker", marked_late=True)
     late = policy(penalty_percent=10)
@@ -145,7 +145,7 @@ def test_no_source_is_never_guessed_from_file_times():
 
 
 def test_an_extensions_file_that_cannot_be_used_names_the_line(tmp_path):
-    from autograder.grading.late import LateError, read_extensions
+    from autograder.grading.classes.late import LateError, read_extensions
 
     path = tmp_path / "ext.csv"
     path.write_text("student,due\nann,2026-12-05 12:00\nbob,someday\n")
@@ -157,9 +157,9 @@ def test_an_extensions_file_that_cannot_be_used_names_the_line(tmp_path):
 
 
 def test_gradescope_metadata_gives_the_time_and_a_submitters_own_due_date(tmp_path):
-    from autograder.authoring.gradescope import Settings, results_json
     from autograder.config import LateSettings, load_course
-    from autograder.grading.late import apply_gradescope
+    from autograder.grading.classes.late import apply_gradescope
+    from autograder.grading.platforms.gradescope import Settings, results_json
 
     metadata = tmp_path / "submission_metadata.json"
     metadata.write_text(
@@ -280,8 +280,8 @@ def test_an_nbgrader_class_gets_the_penalties_its_policy_gives(tmp_path):
 
 def test_an_lms_export_of_submission_times_is_a_source_nbgrader_outranks(tmp_path):
     from autograder.config import load_course
-    from autograder.grading.policy import Settings, build_policy
-    from autograder.grading.results import SubmissionTime
+    from autograder.grading.classes.policy import Settings, build_policy
+    from autograder.grading.engine.results import SubmissionTime
 
     times = tmp_path / "times.csv"
     times.write_text("student,submitted_at\nann,2026-12-02 12:00\nbob,2026-12-02 12:00\n")
@@ -295,7 +295,7 @@ def test_an_lms_export_of_submission_times_is_a_source_nbgrader_outranks(tmp_pat
     stamped = SubmissionTime(at="2026-12-01T20:00:00+00:00", source="nbgrader's timestamp.txt")
     bob = policy.effective(result_with(2, stamped, name="bob"))
     assert bob.submitted == stamped and bob.late.late_days == 0
-    from autograder.grading.late import LateError
+    from autograder.grading.classes.late import LateError
 
     with pytest.raises(LateError, match="names 'ann', who is not a student.*did you mean anne"):
         build_policy(settings, load_course(), ["anne", "bob"])

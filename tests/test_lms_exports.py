@@ -26,7 +26,7 @@ from tests.conftest import LESSONS, ROOT, SOLUTIONS
 
 def made_up(name: str, points: float, lms: dict | None = None):
     from autograder.config import load_course
-    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
+    from autograder.grading.engine.results import CheckRecord, FunctionReport, GradingResult
 
     course = load_course()
     exercise = course.exercise("relu")
@@ -40,7 +40,7 @@ def rows_of(path):
 
 
 def test_moodle_csv_is_moodles_grade_import(tmp_path):
-    from autograder.grading.lms import read_roster, write_lms_file
+    from autograder.grading.classes.lms import read_roster, write_lms_file
 
     roster = tmp_path / "moodle-export.csv"  # Moodle's plain-text grade export, older spelling
     roster.write_text(
@@ -87,7 +87,7 @@ def test_moodle_csv_is_moodles_grade_import(tmp_path):
 
 
 def test_blackboard_csv_is_blackboards_offline_grade_upload(tmp_path):
-    from autograder.grading.lms import read_roster, write_lms_file
+    from autograder.grading.classes.lms import read_roster, write_lms_file
 
     # Blackboard's Grade Center download: tab-separated UTF-16 with a byte-order mark
     header = [
@@ -130,7 +130,7 @@ def test_blackboard_csv_is_blackboards_offline_grade_upload(tmp_path):
 
 
 def test_canvas_matches_by_the_user_id_in_its_own_file_names(tmp_path):
-    from autograder.grading.lms import read_roster, reconcile
+    from autograder.grading.classes.lms import read_roster, reconcile
 
     roster_file = tmp_path / "canvas.csv"
     roster_file.write_text(
@@ -152,7 +152,7 @@ def test_canvas_matches_by_the_user_id_in_its_own_file_names(tmp_path):
 
 
 def test_a_roster_that_is_not_the_lms_export_says_what_to_give(tmp_path):
-    from autograder.grading.lms import RosterError, read_roster
+    from autograder.grading.classes.lms import RosterError, read_roster
 
     path = tmp_path / "names.csv"
     path.write_text("name,mark\nann,1\n")

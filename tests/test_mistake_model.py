@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from autograder.checking import CheckFailed, Mistake, expect_close, failure
-from autograder.grading.results import (
+from autograder.grading.engine.results import (
     FAILED,
     NOT_CHECKED,
     PASSED,
@@ -15,7 +15,7 @@ from autograder.grading.results import (
     GradingResult,
     apply_requirements,
 )
-from autograder.grading.run import classify
+from autograder.grading.engine.run import classify
 
 WANT = np.array([[0.2, 0.8], [0.6, 0.4]])
 COLUMNS = Mistake("It normalises each column.", WANT[::-1], id="softmax.columns")

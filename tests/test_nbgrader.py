@@ -37,7 +37,7 @@ c.ExecutePreprocessor.timeout = 300
 """
 
 HIDDEN_CONFIG = """
-from autograder.grading.nbgrader_hidden import autograde_preprocessors
+from autograder.grading.platforms.nbgrader_hidden import autograde_preprocessors
 
 c = get_config()
 c.CourseDirectory.course_id = "digits"
@@ -360,7 +360,7 @@ def test_no_kernel_ran_student_code_and_nothing_shows_the_reference(split_course
 
 
 def test_the_check_cell_is_recognised_by_its_call_only():
-    from autograder.grading.nbgrader_hidden import checked_function
+    from autograder.grading.platforms.nbgrader_hidden import checked_function
 
     assert checked_function('check("relu")') == "relu"
     assert checked_function("autograder.check('softmax')") == "softmax"
@@ -373,7 +373,7 @@ def test_the_check_cell_is_recognised_by_its_call_only():
 def test_the_pipeline_replaces_execute_or_follows_it():
     from nbgrader.preprocessors import Execute, SaveAutoGrades
 
-    from autograder.grading.nbgrader_hidden import HiddenChecks, autograde_preprocessors
+    from autograder.grading.platforms.nbgrader_hidden import HiddenChecks, autograde_preprocessors
 
     steps = autograde_preprocessors()
     assert Execute not in steps and steps[0] is HiddenChecks

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from autograder import inline
-from autograder.grading.notebook_feedback import render_function_html
-from autograder.grading.results import CheckRecord, FunctionReport
+from autograder.grading.engine.results import CheckRecord, FunctionReport
+from autograder.grading.reports.notebook_feedback import render_function_html
 from autograder.inline import check, skip_if_unfinished
 
 matplotlib.use("Agg")

@@ -126,7 +126,7 @@ def test_overrides_survive_a_full_rerun_and_only_keeps_the_old_result(term, tmp_
 )
 def test_an_override_that_cannot_be_applied_names_its_line(tmp_path, line, message):
     from autograder.config import load_course
-    from autograder.grading.overrides import OverrideError, read_overrides
+    from autograder.grading.classes.overrides import OverrideError, read_overrides
 
     path = tmp_path / "o.csv"
     path.write_text(f"student,function,points,reason\nann,relu,1,ok\n{line}\n")
@@ -137,7 +137,7 @@ def test_an_override_that_cannot_be_applied_names_its_line(tmp_path, line, messa
 
 def test_two_overrides_of_one_function_are_refused(tmp_path):
     from autograder.config import load_course
-    from autograder.grading.overrides import OverrideError, read_overrides
+    from autograder.grading.classes.overrides import OverrideError, read_overrides
 
     path = tmp_path / "o.csv"
     path.write_text("student,function,points,reason\nann,relu,1,a\nann,relu,2,b\n")
@@ -146,7 +146,7 @@ def test_two_overrides_of_one_function_are_refused(tmp_path):
 
 
 def test_near_names_find_the_lms_suffixed_student():
-    from autograder.grading.near import near_names
+    from autograder.grading.classes.near import near_names
 
     names = ["jane_12345", "janet_999", "Jane Doe_17_assignsubmission_file", "bob"]
     assert near_names("jane", names) == [

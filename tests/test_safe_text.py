@@ -9,7 +9,7 @@ import re
 import mistune
 import pytest
 
-from autograder.grading.safe_text import (
+from autograder.safe_text import (
     csv_cell,
     file_name,
     markdown,
@@ -133,13 +133,13 @@ def test_names_that_are_not_utf8_show_their_bytes():
 
 def test_the_renderers_take_any_text_from_students():
     """Names, messages, notes and problems that hold anything: rendered, encodable, one line each."""
-    from autograder.grading.feedback import (
+    from autograder.grading.engine.results import CheckRecord, FunctionReport, GradingResult
+    from autograder.grading.reports.feedback import (
         render_function,
         render_html,
         render_markdown,
         render_table,
     )
-    from autograder.grading.results import CheckRecord, FunctionReport, GradingResult
 
     nasty = [t for t in ANY_TEXT if t][:60]
     for text in nasty:

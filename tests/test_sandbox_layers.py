@@ -263,7 +263,7 @@ def test_course_grade_refuses_without_landlock_or_seccomp_by_default(tmp_path, l
 
 
 def test_an_accepted_risk_is_recorded_in_the_results_and_the_feedback(tmp_path):
-    from autograder.grading.archive import load_results
+    from autograder.grading.classes.archive import load_results
 
     folder = _class(tmp_path)
     out = tmp_path / "grades.csv"

@@ -71,7 +71,7 @@ def test_the_manifest_runs_n_indexed_shards_and_one_merge_of_n():
 
 
 def test_shard_options_are_checked():
-    from autograder.grading.shards import ShardError, parse_shard, share
+    from autograder.grading.classes.shards import ShardError, parse_shard, share
 
     assert parse_shard("2/4") == (2, 4)
     for bad in ("0/4", "5/4", "2", "a/b", ""):
@@ -185,7 +185,7 @@ def test_a_shard_needs_a_seed_and_a_merge_refuses_mixed_shards(class_volume, tmp
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 2 and "--shard needs --seed" in done.stderr
-    from autograder.grading.shards import ShardError, ShardRecord, load_shards, save_shard
+    from autograder.grading.classes.shards import ShardError, ShardRecord, load_shards, save_shard
 
     names = ["alice", "bob", "carol", "dave", "erin"]
     save_shard(out, ShardRecord(1, 2, 5, ["alice", "carol", "erin"], [], "t"))

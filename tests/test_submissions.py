@@ -8,11 +8,11 @@ import shutil
 import pytest
 
 from autograder.config import load_course
-from autograder.grading.submissions import (
+from autograder.grading.classes.students import find_students
+from autograder.grading.engine.submissions import (
     StudentWork,
     Submission,
     find_notebooks,
-    find_students,
     lesson_in_name,
     loose_owner,
 )

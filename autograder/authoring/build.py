@@ -202,7 +202,7 @@ def write_build(plan: BuildPlan) -> list[Path]:
         if not staleness.is_fresh(staleness.read_document(path), public.sources)
     }
     if stale_public:
-        from autograder.grading.cases import import_checks
+        from autograder.grading.engine.cases import import_checks
 
         import_checks(plan.course, {lesson.id for lesson in plan.course.lessons})
     for path, public in stale_public.items():
@@ -226,7 +226,7 @@ def _public_text(path: Path, public: PublicFile, plan: BuildPlan) -> str:
 
 def public_text(function: str, reference: Reference, seed: int) -> str:
     """A function's public cases, drawn with the course's public seed, as the build writes them."""
-    from autograder.grading.cases import live_cases
+    from autograder.grading.engine.cases import live_cases
     from autograder.public import render_public
 
     calls, expected = live_cases(function, seed, reference)

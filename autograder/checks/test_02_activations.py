@@ -479,16 +479,26 @@ def _row_proportional(want: np.ndarray, got) -> bool:
 
 
 def _softmax_mistakes(Z: np.ndarray, want: np.ndarray) -> list[Mistake]:
-    wide = Z.astype(np.float64)
+    return [
+        *_softmax_axis_mistakes(Z),
+        *_softmax_formula_mistakes(Z, want),
+        *_softmax_keepdims_mistakes(Z),
+        Mistake(
+            "Each row has the right proportions but does not sum to 1: divide each row's "
+            "exponentials by the sum of those same exponentials.",
+            matches=lambda got: _row_proportional(want, got),
+            id="softmax.denominator",
+        ),
+    ]
+
+
+def _softmax_axis_mistakes(Z: np.ndarray) -> list[Mistake]:
+    """Normalised, or shifted, along the wrong axis."""
     axis_hint = (
         "It normalises each column (axis=0); softmax normalises each row (axis=1): one "
         "row per example."
     )
-    keepdims_hint = (
-        "A row's maximum or sum lost its axis: Z.max(axis=1) and sum(axis=1) have shape (N,), "
-        "which broadcasts along the wrong axis; keepdims=True keeps (N, 1)."
-    )
-    mistakes = [
+    return [
         Mistake(axis_hint, _softmax_with(Z, axis=0), id="softmax.columns"),
         Mistake(axis_hint, _softmax_with(Z, axis=0, shift=None), id="softmax.columns"),
         Mistake(axis_hint, _softmax_with(Z, axis=0, shift_axis=1), id="softmax.columns"),
@@ -498,6 +508,13 @@ def _softmax_mistakes(Z: np.ndarray, want: np.ndarray) -> list[Mistake]:
             _softmax_with(Z, shift_axis=0),
             id="softmax.max_over_columns",
         ),
+    ]
+
+
+def _softmax_formula_mistakes(Z: np.ndarray, want: np.ndarray) -> list[Mistake]:
+    """A step of the formula left out or replaced: the shift, exp, the row's sum."""
+    wide = Z.astype(np.float64)
+    return [
         Mistake(
             "Subtract each row's maximum, not its minimum: after subtracting the minimum "
             "every exponent is 0 or more, and exp overflows to inf for a row of wide range.",
@@ -537,8 +554,16 @@ def _softmax_mistakes(Z: np.ndarray, want: np.ndarray) -> list[Mistake]:
             id="softmax.sigmoid",
         ),
     ]
+
+
+def _softmax_keepdims_mistakes(Z: np.ndarray) -> list[Mistake]:
+    """A row's maximum or sum without keepdims=True, broadcast along the wrong axis."""
+    keepdims_hint = (
+        "A row's maximum or sum lost its axis: Z.max(axis=1) and sum(axis=1) have shape (N,), "
+        "which broadcasts along the wrong axis; keepdims=True keeps (N, 1)."
+    )
     if Z.shape[0] == Z.shape[1]:  # the broadcast runs without an error, silently wrong
-        mistakes += [
+        return [
             Mistake(keepdims_hint, _softmax_with(Z, keep_max=False), id="softmax.no_keepdims"),
             Mistake(keepdims_hint, _softmax_with(Z, keep_sum=False), id="softmax.no_keepdims"),
             Mistake(
@@ -548,7 +573,7 @@ def _softmax_mistakes(Z: np.ndarray, want: np.ndarray) -> list[Mistake]:
             ),
         ]
     else:  # the broadcast raises, with the shapes in its message
-        mistakes += [
+        return [
             Mistake(
                 keepdims_hint,
                 matches=raises_like(lambda: _softmax_with(Z, keep_max=False)),
@@ -560,15 +585,6 @@ def _softmax_mistakes(Z: np.ndarray, want: np.ndarray) -> list[Mistake]:
                 id="softmax.no_keepdims",
             ),
         ]
-    mistakes.append(
-        Mistake(
-            "Each row has the right proportions but does not sum to 1: divide each row's "
-            "exponentials by the sum of those same exponentials.",
-            matches=lambda got: _row_proportional(want, got),
-            id="softmax.denominator",
-        )
-    )
-    return mistakes
 
 
 def test_softmax_values(outcome):

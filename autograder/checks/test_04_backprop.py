@@ -41,6 +41,8 @@ gives float64 from float32 inputs, and that is right).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from autograder.checking import (
@@ -628,74 +630,8 @@ def _relative_mistakes(a: np.ndarray, b: np.ndarray, right_elsewhere: bool) -> l
     with np.errstate(all="ignore"):
         ratio = diff / np.maximum(floor, np.abs(a) + np.abs(b))
         models = [
-            (
-                "Take the ratio elementwise and report its max, not a ratio of norms.",
-                np.linalg.norm(a - b) / max(floor, np.linalg.norm(a) + np.linalg.norm(b)),
-                "norm_ratio",
-            ),
-            (
-                "Take the ratio elementwise and report its max, not a ratio of norms.",
-                np.linalg.norm(a - b) / max(floor, np.linalg.norm(a + b)),
-                "norm_ratio",
-            ),
-            (
-                ABS_OF_SUM,
-                np.max(diff / np.maximum(floor, np.abs(a + b))),
-                "abs_of_sum",
-            ),
-            (
-                "Report the worst element (np.max of the ratios), not the mean.",
-                np.mean(ratio),
-                "mean",
-            ),
-            (
-                "Take the max of the elementwise ratios, not max|a - b| / max(|a| + |b|).",
-                np.max(diff) / max(floor, np.max(np.abs(a) + np.abs(b))),
-                "ratio_of_maxes",
-            ),
-            (
-                "The denominator is |a| + |b|, not max(|a|, |b|).",
-                np.max(diff / np.maximum(floor, np.maximum(np.abs(a), np.abs(b)))),
-                "max_denominator",
-            ),
-            (
-                "The denominator is |a| + |b| (symmetric in a and b), not |a| or |b| alone.",
-                np.max(diff / np.maximum(floor, np.abs(a))),
-                "one_sided",
-            ),
-            (
-                "The denominator is |a| + |b| (symmetric in a and b), not |a| or |b| alone.",
-                np.max(diff / np.maximum(floor, np.abs(b))),
-                "one_sided",
-            ),
-            (
-                "The numerator is the absolute difference |a - b|.",
-                np.max((a - b) / np.maximum(floor, np.abs(a) + np.abs(b))),
-                "signed_difference",
-            ),
-            (FLOOR_ADDED, np.max(diff / (np.abs(a) + np.abs(b) + floor)), "floor_added"),
-            ("Reduce the elementwise ratios to one number with np.max.", ratio, "elementwise"),
-            (
-                "Report the worst element, np.max of the ratios, not the best (np.min).",
-                np.min(ratio),
-                "min_not_max",
-            ),
-            (
-                (
-                    "That is the absolute difference max|a - b|: divide each by max(1e-8, |a| + |b|) "
-                    "for the relative one."
-                ),
-                np.max(diff),
-                "absolute_difference",
-            ),
-            (
-                (
-                    "The floor is np.maximum(1e-8, |a| + |b|): it keeps the denominator at least 1e-8; "
-                    "np.minimum caps it at 1e-8."
-                ),
-                np.max(diff / np.minimum(floor, np.abs(a) + np.abs(b))),
-                "minimum_floor",
-            ),
+            *_relative_combination_models(a, b, diff, ratio, floor),
+            *_relative_term_models(a, b, diff, ratio, floor),
         ]
     # The detectors compare relative errors, small numbers, tightly.
     mistakes = [
@@ -714,6 +650,87 @@ def _relative_mistakes(a: np.ndarray, b: np.ndarray, right_elsewhere: bool) -> l
         ),
     )
     return mistakes
+
+
+def _relative_combination_models(a, b, diff, ratio, floor: float) -> list[tuple[str, Any, str]]:
+    """The relative error of the whole arrays, or another mean of the elements' errors."""
+    return [
+        (
+            "Take the ratio elementwise and report its max, not a ratio of norms.",
+            np.linalg.norm(a - b) / max(floor, np.linalg.norm(a) + np.linalg.norm(b)),
+            "norm_ratio",
+        ),
+        (
+            "Take the ratio elementwise and report its max, not a ratio of norms.",
+            np.linalg.norm(a - b) / max(floor, np.linalg.norm(a + b)),
+            "norm_ratio",
+        ),
+        (
+            ABS_OF_SUM,
+            np.max(diff / np.maximum(floor, np.abs(a + b))),
+            "abs_of_sum",
+        ),
+        (
+            "Report the worst element (np.max of the ratios), not the mean.",
+            np.mean(ratio),
+            "mean",
+        ),
+        (
+            "Take the max of the elementwise ratios, not max|a - b| / max(|a| + |b|).",
+            np.max(diff) / max(floor, np.max(np.abs(a) + np.abs(b))),
+            "ratio_of_maxes",
+        ),
+    ]
+
+
+def _relative_term_models(a, b, diff, ratio, floor: float) -> list[tuple[str, Any, str]]:
+    """A term of the elementwise formula wrong: the denominator, the numerator, the floor, the
+    reduction to one number."""
+    return [
+        (
+            "The denominator is |a| + |b|, not max(|a|, |b|).",
+            np.max(diff / np.maximum(floor, np.maximum(np.abs(a), np.abs(b)))),
+            "max_denominator",
+        ),
+        (
+            "The denominator is |a| + |b| (symmetric in a and b), not |a| or |b| alone.",
+            np.max(diff / np.maximum(floor, np.abs(a))),
+            "one_sided",
+        ),
+        (
+            "The denominator is |a| + |b| (symmetric in a and b), not |a| or |b| alone.",
+            np.max(diff / np.maximum(floor, np.abs(b))),
+            "one_sided",
+        ),
+        (
+            "The numerator is the absolute difference |a - b|.",
+            np.max((a - b) / np.maximum(floor, np.abs(a) + np.abs(b))),
+            "signed_difference",
+        ),
+        (FLOOR_ADDED, np.max(diff / (np.abs(a) + np.abs(b) + floor)), "floor_added"),
+        ("Reduce the elementwise ratios to one number with np.max.", ratio, "elementwise"),
+        (
+            "Report the worst element, np.max of the ratios, not the best (np.min).",
+            np.min(ratio),
+            "min_not_max",
+        ),
+        (
+            (
+                "That is the absolute difference max|a - b|: divide each by max(1e-8, |a| + |b|) "
+                "for the relative one."
+            ),
+            np.max(diff),
+            "absolute_difference",
+        ),
+        (
+            (
+                "The floor is np.maximum(1e-8, |a| + |b|): it keeps the denominator at least 1e-8; "
+                "np.minimum caps it at 1e-8."
+            ),
+            np.max(diff / np.minimum(floor, np.abs(a) + np.abs(b))),
+            "minimum_floor",
+        ),
+    ]
 
 
 def _same_number(got, want: float) -> bool:

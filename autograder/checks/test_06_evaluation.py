@@ -824,16 +824,24 @@ def _ascending(got, cm: np.ndarray, want: list) -> bool:
 
 def _pairs_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
     """What most_confused_pairs returns under the usual mistakes, on the same cm and k."""
+    return [
+        returns_none("most_confused_pairs"),
+        *_pairs_field_mistakes(cm, k, want),
+        *_pairs_order_mistakes(cm, k, want),
+        *_pairs_count_mistakes(cm, k, want),
+    ]
+
+
+def _pairs_model(value, hint: str, name: str, want: list) -> Mistake:
+    """The mistake whose code returns ``value`` (when that is not the right answer)."""
+    return Mistake(hint, matches=lambda got: _plain_triples(got) == value != want, id=name)
+
+
+def _pairs_field_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
+    """The diagonal counted, or the triples' fields in another order."""
     C = cm.shape[0]
-    pairs = min(k, C * (C - 1))
     zeroed = cm.copy()
     zeroed[np.arange(C), np.arange(C)] = 0
-    t, p = np.nonzero(~np.eye(C, dtype=bool))
-    counts = cm[t, p]
-    unstable = [(int(t[i]), int(p[i]), int(counts[i])) for i in np.argsort(-counts)[:k]]
-
-    def model(value, hint, name):
-        return Mistake(hint, matches=lambda got: _plain_triples(got) == value != want, id=name)
 
     def reordered(got) -> bool:
         triples = _plain_triples(got)
@@ -849,22 +857,24 @@ def _pairs_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
         )
 
     return [
-        returns_none("most_confused_pairs"),
-        model(
+        _pairs_model(
             _ranked(cm, k, _right, diagonal=True),
             "The diagonal is in it: leave out t == p, the correct predictions, not confusions.",
             "most_confused_pairs.includes_diagonal",
+            want,
         ),
-        model(
+        _pairs_model(
             _ranked(zeroed, k, _right, diagonal=True),
             "The diagonal is set to 0 but still ranked, so (t, t, 0) can make the list when "
             "there are few mistakes: leave the pairs with t == p out altogether.",
             "most_confused_pairs.zeroed_diagonal_ranked",
+            want,
         ),
-        model(
+        _pairs_model(
             [(p, t, c) for t, p, c in want],
             "The tuples are (true, predicted, count): the row index of cm is the true class.",
             "most_confused_pairs.predicted_true_swapped",
+            want,
         ),
         Mistake(
             "The three numbers of each triple are in another order: (true, predicted, count).",
@@ -876,43 +886,68 @@ def _pairs_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
             matches=lambda got: _ascending(got, cm, want),
             id="most_confused_pairs.ascending_order",
         ),
-        model(
+    ]
+
+
+def _pairs_order_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
+    """The right pairs ranked another way: smallest first, ties broken otherwise."""
+    C = cm.shape[0]
+    t, p = np.nonzero(~np.eye(C, dtype=bool))
+    counts = cm[t, p]
+    unstable = [(int(t[i]), int(p[i]), int(counts[i])) for i in np.argsort(-counts)[:k]]
+    return [
+        _pairs_model(
             _ranked(cm, k, lambda e: (e[2], e[0], e[1])),
             "Those are the smallest off-diagonal counts: take the largest.",
             "most_confused_pairs.smallest_counts",
+            want,
         ),
-        model(
+        _pairs_model(
             _ranked(cm, k, lambda e: (-e[2], e[1], e[0])),
             "Ties are broken by the predicted class first: break them by (true, predicted), "
             "the true class first.",
             "most_confused_pairs.ties_by_predicted",
+            want,
         ),
-        model(
+        _pairs_model(
             _ranked(cm, k, lambda e: (-e[2], -e[0], -e[1])),
             "Ties are broken by (true, predicted) from the largest: smallest first, as a "
             "stable sort over the pairs in row order keeps them.",
             "most_confused_pairs.ties_reversed",
+            want,
         ),
-        model(
+        _pairs_model(
             unstable,
             "np.argsort without kind='stable' breaks ties its own way: sort with "
             "kind='stable' over the pairs in row order (or by (-count, true, predicted)).",
             "most_confused_pairs.unstable_sort",
+            want,
         ),
-        model(
+    ]
+
+
+def _pairs_count_mistakes(cm: np.ndarray, k: int, want: list) -> list[Mistake]:
+    """Another number of pairs than k."""
+    C = cm.shape[0]
+    pairs = min(k, C * (C - 1))
+    return [
+        _pairs_model(
             _ranked(cm, 3, _right),
             f"That is 3 pairs whatever k says: return k of them (here {pairs}).",
             "most_confused_pairs.fixed_three",
+            want,
         ),
-        model(
+        _pairs_model(
             _ranked(cm, k + 1, _right),
             f"That is k + 1 pairs: return k of them (here {pairs}).",
             "most_confused_pairs.one_pair_too_many",
+            want,
         ),
-        model(
+        _pairs_model(
             _ranked(cm, k - 1, _right),
             f"That is k - 1 pairs: return k of them (here {pairs}).",
             "most_confused_pairs.one_pair_too_few",
+            want,
         ),
     ]
 

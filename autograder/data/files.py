@@ -9,15 +9,14 @@ else ``data/full``, else ``data/kaggle``, else the competition's files in a Kagg
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import config
+from autograder import config, environment
 from autograder.data.kaggle_notebook import competition_input
 from autograder.errors import DataError
 
-ENV_VAR = "COURSE_DATA"
+ENV_VAR = environment.COURSE_DATA
 """Environment variable naming a data folder; it wins over everything in ``data/``."""
 
 TRAIN = "train.csv"
@@ -152,7 +151,7 @@ def find_data(root: Path | None = None) -> DataFiles:
     Args:
         root: the data folder to look in; default :func:`data_dir`.
     """
-    env = os.environ.get(ENV_VAR, "").strip()
+    env = environment.current().data
     if env:
         return data_files_in(Path(env), what=f"{ENV_VAR}={env}")
     root = Path(data_dir() if root is None else root)

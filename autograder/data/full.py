@@ -141,24 +141,9 @@ def fetch(
     if source not in SOURCES:
         raise DataError(f"Unknown source '{source}'; use one of: {', '.join(SOURCES)}.")
     dest = Path(dest).expanduser().absolute()
-    if dest.exists():
-        if not dest.is_dir():
-            raise DataError(
-                f"{dest} exists and is not a folder. Remove it or choose another --dest."
-            )
-        if (
-            not force
-            and full_complete(dest)
-            and all(sha256_file(dest / n) == h for n, h in FULL_SHA256.items())
-        ):
-            log(progress, f"{dest} already holds the verified full data (use --force to rebuild).")
-            return data_files_in(dest, "full")
-        ensure_replaceable(dest)
-        if not force and any(dest.iterdir()):
-            raise DataError(
-                f"{dest} already exists but is not a complete, verified fetch. Run "
-                f"`course data fetch --force` to rebuild it (this replaces the folder)."
-            )
+    if _already_fetched(dest, force=force):
+        log(progress, f"{dest} already holds the verified full data (use --force to rebuild).")
+        return data_files_in(dest, "full")
 
     start = time.perf_counter()
     staging = staging_dir(dest, "partial")
@@ -172,49 +157,7 @@ def fetch(
         write_id_label_csv(staging / SAMPLE_SUBMISSION, np.zeros(len(test_idx), dtype=np.int64))
         write_id_label_csv(staging / ANSWER_KEY, y[test_idx])
         hashes = _verify_written(staging, FULL_SHA256, "course data fetch")
-        src = (
-            {
-                "registry": "pypi",
-                "package": PYPI_PACKAGE,
-                "version": PYPI_VERSION,
-                "sha256": PYPI_WHEEL_SHA256,
-            }
-            if used == "pypi"
-            else {
-                "registry": "npm",
-                "package": NPM_PACKAGE,
-                "version": NPM_VERSION,
-                "sha256": NPM_TARBALL_SHA256,
-            }
-        )
-        y_train, y_test = y[train_idx], y[test_idx]
-        manifest = {
-            "kind": "full",
-            "description": "All 70,000 MNIST digits re-split in Kaggle's Digit Recognizer format "
-            "(42,000 train / 28,000 test) with the test labels as a local answer key.",
-            "license": LICENSE_NOTE,
-            "source": src,
-            "mnist": {
-                "n": MNIST_N,
-                "images_sha256": MNIST_X_SHA256,
-                "labels_sha256": MNIST_Y_SHA256,
-            },
-            "split": {
-                "method": "per digit, the smallest sha256(f'{seed}:pick:{i}') go to train in Kaggle's "
-                "per-class counts; rows ordered by sha256(f'{seed}:order:{i}')",
-                "seed": SPLIT_SEED,
-                "train_counts": {str(d): int((y_train == d).sum()) for d in range(10)},
-                "test_counts": {str(d): int((y_test == d).sum()) for d in range(10)},
-            },
-            "files": {
-                name: {
-                    "rows": len(train_idx) if name == TRAIN else len(test_idx),
-                    "bytes": (staging / name).stat().st_size,
-                    "sha256": hashes[name],
-                }
-                for name in (TRAIN, TEST, SAMPLE_SUBMISSION, ANSWER_KEY)
-            },
-        }
+        manifest = _manifest(used, y, train_idx, test_idx, staging, hashes)
         write_manifest(staging, manifest)
         install_dir(staging, dest)
     except BaseException:
@@ -223,7 +166,84 @@ def fetch(
     log(
         progress,
         f"Wrote {dest}: train.csv {KAGGLE_N_TRAIN:,} rows, test.csv {KAGGLE_N_TEST:,} rows, "
-        f"answer_key.csv, sample_submission.csv (source: {src['registry']} {src['package']} "
-        f"{src['version']}; all hashes verified; {time.perf_counter() - start:.1f} s).",
+        f"answer_key.csv, sample_submission.csv (source: {manifest['source']['registry']} "
+        f"{manifest['source']['package']} {manifest['source']['version']}; all hashes verified; "
+        f"{time.perf_counter() - start:.1f} s).",
     )
     return data_files_in(dest, "full")
+
+
+def _already_fetched(dest: Path, *, force: bool) -> bool:
+    """Whether ``dest`` already holds a verified fetch (kept unless ``force``); DataError when
+    it holds something a fetch must not replace."""
+    if not dest.exists():
+        return False
+    if not dest.is_dir():
+        raise DataError(f"{dest} exists and is not a folder. Remove it or choose another --dest.")
+    if (
+        not force
+        and full_complete(dest)
+        and all(sha256_file(dest / n) == h for n, h in FULL_SHA256.items())
+    ):
+        return True
+    ensure_replaceable(dest)
+    if not force and any(dest.iterdir()):
+        raise DataError(
+            f"{dest} already exists but is not a complete, verified fetch. Run "
+            f"`course data fetch --force` to rebuild it (this replaces the folder)."
+        )
+    return False
+
+
+def _manifest(
+    used: str,
+    y: np.ndarray,
+    train_idx: np.ndarray,
+    test_idx: np.ndarray,
+    staging: Path,
+    hashes: dict[str, str],
+) -> dict:
+    """MANIFEST.json of a fetch: where the data came from, how it was split, what was written."""
+    src = (
+        {
+            "registry": "pypi",
+            "package": PYPI_PACKAGE,
+            "version": PYPI_VERSION,
+            "sha256": PYPI_WHEEL_SHA256,
+        }
+        if used == "pypi"
+        else {
+            "registry": "npm",
+            "package": NPM_PACKAGE,
+            "version": NPM_VERSION,
+            "sha256": NPM_TARBALL_SHA256,
+        }
+    )
+    y_train, y_test = y[train_idx], y[test_idx]
+    return {
+        "kind": "full",
+        "description": "All 70,000 MNIST digits re-split in Kaggle's Digit Recognizer format "
+        "(42,000 train / 28,000 test) with the test labels as a local answer key.",
+        "license": LICENSE_NOTE,
+        "source": src,
+        "mnist": {
+            "n": MNIST_N,
+            "images_sha256": MNIST_X_SHA256,
+            "labels_sha256": MNIST_Y_SHA256,
+        },
+        "split": {
+            "method": "per digit, the smallest sha256(f'{seed}:pick:{i}') go to train in Kaggle's "
+            "per-class counts; rows ordered by sha256(f'{seed}:order:{i}')",
+            "seed": SPLIT_SEED,
+            "train_counts": {str(d): int((y_train == d).sum()) for d in range(10)},
+            "test_counts": {str(d): int((y_test == d).sum()) for d in range(10)},
+        },
+        "files": {
+            name: {
+                "rows": len(train_idx) if name == TRAIN else len(test_idx),
+                "bytes": (staging / name).stat().st_size,
+                "sha256": hashes[name],
+            }
+            for name in (TRAIN, TEST, SAMPLE_SUBMISSION, ANSWER_KEY)
+        },
+    }

@@ -13,10 +13,11 @@ for trying a notebook as Kaggle would run it).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-ROOT_VAR = "COURSE_KAGGLE_ROOT"
+from autograder import environment
+
+ROOT_VAR = environment.COURSE_KAGGLE_ROOT
 """Environment variable naming a folder that stands for ``/kaggle``."""
 
 KAGGLE_ROOT = Path("/kaggle")
@@ -24,7 +25,7 @@ COMPETITION = "digit-recognizer"
 
 
 def kaggle_root() -> Path:
-    named = os.environ.get(ROOT_VAR, "").strip()
+    named = environment.current().kaggle_root
     return Path(named).expanduser() if named else KAGGLE_ROOT
 
 

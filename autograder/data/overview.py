@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from autograder import environment
 from autograder.data.files import (
     ENV_VAR,
     DataFiles,
@@ -40,7 +40,7 @@ def status(root: Path | None = None) -> str:
     root = Path(data_dir() if root is None else root)
     lines = ["Data sets, in the order they are looked for (the first one present is used):"]
 
-    env = os.environ.get(ENV_VAR, "").strip()
+    env = environment.current().data
     if env:
         try:
             desc = describe(data_files_in(Path(env), what=f"{ENV_VAR}={env}"))

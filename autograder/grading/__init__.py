@@ -1,13 +1,9 @@
-"""Grading: find a student's notebooks, run each graded function confined, run the checks.
+"""Grading, by job; each subpackage imports only those listed after it.
 
-``submissions`` (whose notebooks), ``cases`` (inputs and the reference's expected values, once
-per run), ``session`` (a confined worker per function), ``outcomes`` (what a check sees),
-``run`` (the checks under pytest), ``results`` (records, reports, results), ``feedback`` (what a
-person reads) and ``gradebook`` (a whole class). ``class_run`` is ``course grade``: a class, a
-regrade, a shard (``shards``) or the shards merged. Around a class's grades: ``archive``
-(results kept beside the gradebook, with their history), ``policy`` (what a run applies to
-them: ``late`` work, ``overrides``), ``outputs`` (everything written from them), ``report``
-(items.csv, report.html), ``similarity`` (near-identical submissions), ``lms`` (an LMS's grade
-import and roster), ``audit`` (what changed, when, why); ``nbgrader_hidden`` grades inside
-``nbgrader autograde``.
+``platforms``: grading inside another system (Gradescope's ``run_autograder``, nbgrader's
+``autograde``). ``classes``: ``course grade``, a whole class run (its students, grading
+processes, shards, late work, overrides, archive, audit log, LMS files, everything written).
+``reports``: what people read (feedback, the gradebook, the class report and item analysis,
+similarity). ``engine``: one submission -> results (its notebooks, the hidden cases, a confined
+worker per function, the checks under pytest, the records).
 """

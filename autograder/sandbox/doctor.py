@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from autograder import environment
 from autograder.errors import UserError
 
 if TYPE_CHECKING:  # the sandbox (and NumPy with it) loads only when a rule is applied
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # the sandbox (and NumPy with it) loads only when a rule is a
 
 #: The opt-out, as a command-line flag and as an environment variable: the same name.
 ALLOW_FLAG = "--allow-weak-isolation"
-ALLOW_VARIABLE = "COURSE_ALLOW_WEAK_ISOLATION"
+ALLOW_VARIABLE = environment.COURSE_ALLOW_WEAK_ISOLATION
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -41,7 +42,7 @@ class IsolationRefused(UserError):
 
 def allowed_by_environment() -> bool:
     """Whether ``COURSE_ALLOW_WEAK_ISOLATION`` accepts grading without the required layers."""
-    value = os.environ.get(ALLOW_VARIABLE, "").strip().lower()
+    value = environment.current().allow_weak_isolation
     if value in _TRUE:
         return True
     if value in _FALSE:

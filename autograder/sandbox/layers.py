@@ -39,6 +39,7 @@ import resource
 import site
 import stat
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from autograder.sandbox import cgroups, landlock, seccomp_filter
@@ -298,7 +299,7 @@ def _probe_user_drop() -> str:
 SWITCHABLE = ("landlock", "seccomp", "namespaces", "user", "cgroup")
 
 
-def probe(closed: list[str], disabled: list[str] = ()) -> Layers:
+def probe(closed: list[str], disabled: Sequence[str] = ()) -> Layers:
     """What this machine offers; runs no student code and changes nothing in this process."""
     off = "disabled by COURSE_SANDBOX_DISABLE"
     layers = Layers()

@@ -6,6 +6,8 @@ NumPy and cheap.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from autograder import codec
@@ -250,7 +252,7 @@ def _bind(probe: codec.Probe, arguments: list) -> object:
     return reads_shared
 
 
-def resolve(value: object) -> object:
+def resolve(value: Any) -> Any:
     """A case's arguments with every probe name (``codec.Probe``) replaced by its function, at
     any depth: the one way the grader, a notebook's ``check`` and the worker pass them. A bound
     probe ("cubic_sum@1", in a tuple of positional arguments) reads the very object passed as

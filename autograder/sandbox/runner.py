@@ -25,9 +25,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from autograder import codec
+from autograder import codec, environment
+from autograder.codec import CallResult
 from autograder.config import Grading
 from autograder.sandbox import cgroups, channel
 from autograder.sandbox.control import ControlError, ControlledProcess
@@ -44,8 +45,6 @@ ZYGOTE = HERE / "zygote.py"
 ZYGOTE_START_SECONDS = 120
 #: Slack on top of a job's wall-clock limit before this side gives up on it.
 GRACE_SECONDS = 15
-#: Comma-separated layers to leave off (landlock, seccomp, namespaces, user), to diagnose a kernel.
-DISABLE_VARIABLE = "COURSE_SANDBOX_DISABLE"
 
 
 class SandboxError(Exception):
@@ -83,17 +82,6 @@ class Limits:
             "file_bytes": (self.max_result_mb << 20) + (1 << 20),
             "output_bytes": self.output_kb << 10,
         }
-
-
-@dataclass
-class CallResult:
-    """What one call of a function gave back."""
-
-    value: Any = None
-    raised: codec.Raised | None = None
-    args_after: tuple | None = None
-    kwargs_after: dict | None = None
-    seconds: float = 0.0
 
 
 @dataclass
@@ -187,9 +175,7 @@ class Sandbox(ControlledProcess):
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
         }
-        for keep in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-            if keep in os.environ:
-                env[keep] = os.environ[keep]
+        env.update(environment.kept_for_workers())
         command = [sys.executable, "-I", str(ZYGOTE), json.dumps(settings)]
         try:
             ready = self._launch(command, env, ZYGOTE_START_SECONDS)
@@ -208,7 +194,7 @@ class Sandbox(ControlledProcess):
         with cls._shared_lock:
             box = cls._shared.get(cls)
             if box is None or box.dead:
-                disabled = [d for d in os.environ.get(DISABLE_VARIABLE, "").split(",") if d]
+                disabled = list(environment.current().disabled_layers)
                 box = cls._shared[cls] = cls(closed=default_closed_paths(), disabled=disabled)
             return box  # type: ignore[return-value]
 
@@ -294,9 +280,8 @@ def default_closed_paths() -> list[str]:
     closed = [str(config.PACKAGE_DIR), str(config.SOLUTIONS_DIR)]
     if (config.ROOT / "course.yml").is_file() or (config.ROOT / ".git").exists():
         closed.append(str(config.ROOT))
-    override = os.environ.get("COURSE_SOLUTIONS")
-    if override:
-        closed.append(str(Path(override).resolve()))
+    if environment.current().solutions:
+        closed.append(str(config.solutions_dir()))
     return closed
 
 

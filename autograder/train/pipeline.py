@@ -204,6 +204,29 @@ def run_training(options: TrainOptions) -> None:
         raise explained from None
 
 
+@dataclass
+class _Split:
+    """The data as the lesson's functions prepared it: train, dev and test features."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_dev: np.ndarray
+    y_dev: np.ndarray
+    X_test: np.ndarray
+    n_rows: int  # train.csv's rows, before the split
+
+
+@dataclass
+class _Evaluation:
+    """What the trained network does on the split."""
+
+    pred_dev: np.ndarray
+    train_acc: float
+    dev_acc: float
+    cm: np.ndarray
+    pairs: list[tuple[int, ...]]
+
+
 def _pipeline(
     options: TrainOptions,
     recipe: Recipe,
@@ -214,96 +237,34 @@ def _pipeline(
     out: Path,
     timing: dict,
 ) -> None:
-    from autograder.data import dev_size_for, format_score, score_submission
-
     fn = functions.get
-
-    X_all, y_all = fn("split_features_labels")(train_df)
-    X_test, _ = fn("split_features_labels")(test_df)
+    split = _split_data(options, files, fn, train_df, test_df)
     del train_df, test_df
-    if y_all is None:
-        raise TrainError(f"{files.train}: has no 'label' column.")
-    y_all = np.asarray(y_all)
-    if y_all.size and (y_all.min() < 0 or y_all.max() >= N_CLASSES):
-        raise TrainError(
-            f"{files.train}: labels must be digits 0-9 (found {y_all.min()}..{y_all.max()})."
-        )
-    n_rows = len(X_all)
-    dev_size = dev_size_for(n_rows)
-    if n_rows - dev_size < 1:
-        raise TrainError(f"{files.train}: {n_rows} rows is too few to split into train and dev.")
-    X_all = fn("normalize")(X_all)
-    X_test = fn("normalize")(X_test)
-    X_train, y_train, X_dev, y_dev = fn("train_dev_split")(
-        X_all, y_all, dev_size=dev_size, seed=options.seed
-    )
-    del X_all
-    print(
-        f"data: {files.kind} ({shown_path(files.directory)}): train.csv {n_rows:,} rows, test.csv "
-        f"{len(X_test):,} rows; split {len(X_train):,} train / {len(X_dev):,} dev (seed {options.seed})"
-    )
-    preflight(fn, recipe, X_train, y_train)
+    preflight(fn, recipe, split.X_train, split.y_train)
 
     train_started = time.perf_counter()
     params, history = train(
-        fn, recipe, X_train, y_train, X_dev, y_dev, seed=options.seed, progress=options.progress
+        fn,
+        recipe,
+        split.X_train,
+        split.y_train,
+        split.X_dev,
+        split.y_dev,
+        seed=options.seed,
+        progress=options.progress,
     )
     train_seconds = time.perf_counter() - train_started
-
-    predict, accuracy = predictor(fn, recipe), fn("accuracy")
-    pred_train = predict(X_train, params)
-    pred_dev = predict(X_dev, params)
-    train_acc = float(accuracy(pred_train, y_train))
-    dev_acc = float(accuracy(pred_dev, y_dev))
-    cm = np.asarray(fn("confusion_matrix")(y_dev, pred_dev, num_classes=N_CLASSES))
-    pairs = [tuple(int(v) for v in p) for p in fn("most_confused_pairs")(cm, k=3)]
     print(f"trained in {train_seconds:.1f} s")
-    print(f"train accuracy {100 * train_acc:.2f}%   dev accuracy {100 * dev_acc:.2f}%")
-    confused = ", ".join(f"{t} as {p} ({c}x)" for t, p, c in pairs if c > 0)
-    if confused:
-        print(f"most confused on dev: {confused}")
+    predict = predictor(fn, recipe)
+    evaluation = _evaluate(fn, predict, params, split)
 
-    submission = fn("make_submission")(predict(X_test, params))
+    submission = fn("make_submission")(predict(split.X_test, params))
     try:
-        fn("validate_submission")(submission, n_rows=len(X_test))
+        fn("validate_submission")(submission, n_rows=len(split.X_test))
     except ValueError as exc:
         raise TrainError(f"the submission is not valid: {exc}") from None
-
-    written = []
-    try:
-        with interrupts.replacing(out / "learning_curve.png") as path:
-            plot_learning_curve(history, recipe, path)
-        with interrupts.replacing(out / "confusion_matrix.png") as path:
-            plot_confusion(cm, pairs, len(y_dev), path)
-        with interrupts.replacing(out / "misclassified.png") as path:
-            n_wrong = plot_misclassified(X_dev, y_dev, pred_dev, path)
-        with interrupts.replacing(out / "submission.csv") as path:
-            submission.to_csv(path, index=False)
-        written += [
-            "learning_curve.png",
-            "confusion_matrix.png",
-            "misclassified.png",
-            "submission.csv",
-        ]
-    except OSError as exc:
-        raise TrainError(f"--out {out}: cannot write ({exc.strerror or exc}).") from None
-
-    test_acc = None
-    score_text = None
-    if files.answer_key is not None:
-        report = score_submission(
-            out / "submission.csv",
-            files,
-            validate=fn("validate_submission"),
-            validated_by=f"validate_submission of {shown_path(functions.directory)}/",
-        )
-        test_acc = float(report.accuracy)
-        score_text = format_score(report)
-    else:
-        score_text = (
-            f"no answer key for the {files.kind} data: submit {out / 'submission.csv'} at "
-            f"https://www.kaggle.com/competitions/digit-recognizer to get its score."
-        )
+    written, n_wrong = _write_files(out, recipe, history, split, evaluation, submission)
+    test_acc, score_text = _score(files, functions, out)
 
     metrics = {
         "recipe": recipe.name,
@@ -313,16 +274,16 @@ def _pipeline(
         "data": {
             "kind": files.kind,
             "directory": str(files.directory),
-            "train_rows": n_rows,
-            "test_rows": len(X_test),
+            "train_rows": split.n_rows,
+            "test_rows": len(split.X_test),
             "answer_key": files.answer_key is not None,
         },
         "seed": options.seed,
-        "sizes": {"train": len(X_train), "dev": len(X_dev), "test": len(X_test)},
-        "accuracy": {"train": train_acc, "dev": dev_acc, "test": test_acc},
+        "sizes": {"train": len(split.X_train), "dev": len(split.X_dev), "test": len(split.X_test)},
+        "accuracy": {"train": evaluation.train_acc, "dev": evaluation.dev_acc, "test": test_acc},
         "dev_mistakes": n_wrong,
         "final_loss": history["loss"][-1] if history["loss"] else None,
-        "most_confused": [list(p) for p in pairs],
+        "most_confused": [list(p) for p in evaluation.pairs],
         "seconds": {
             "load": round(timing["loaded"] - timing["started"], 3),
             "train": round(train_seconds, 3),
@@ -346,3 +307,85 @@ def _pipeline(
     print(f"wrote {', '.join(metrics['files'])} to {shown_path(out)}/")
     print()
     print(score_text)
+
+
+def _split_data(options: TrainOptions, files, fn, train_df, test_df) -> _Split:
+    """Features and labels through the lesson's own functions, normalised and split."""
+    from autograder.data import dev_size_for
+
+    X_all, y_all = fn("split_features_labels")(train_df)
+    X_test, _ = fn("split_features_labels")(test_df)
+    if y_all is None:
+        raise TrainError(f"{files.train}: has no 'label' column.")
+    y_all = np.asarray(y_all)
+    if y_all.size and (y_all.min() < 0 or y_all.max() >= N_CLASSES):
+        raise TrainError(
+            f"{files.train}: labels must be digits 0-9 (found {y_all.min()}..{y_all.max()})."
+        )
+    n_rows = len(X_all)
+    dev_size = dev_size_for(n_rows)
+    if n_rows - dev_size < 1:
+        raise TrainError(f"{files.train}: {n_rows} rows is too few to split into train and dev.")
+    X_all = fn("normalize")(X_all)
+    X_test = fn("normalize")(X_test)
+    X_train, y_train, X_dev, y_dev = fn("train_dev_split")(
+        X_all, y_all, dev_size=dev_size, seed=options.seed
+    )
+    print(
+        f"data: {files.kind} ({shown_path(files.directory)}): train.csv {n_rows:,} rows, test.csv "
+        f"{len(X_test):,} rows; split {len(X_train):,} train / {len(X_dev):,} dev (seed {options.seed})"
+    )
+    return _Split(X_train, y_train, X_dev, y_dev, X_test, n_rows)
+
+
+def _evaluate(fn, predict, params, split: _Split) -> _Evaluation:
+    """Accuracy on train and dev, the confusion matrix and the pairs most confused; printed."""
+    accuracy = fn("accuracy")
+    pred_train = predict(split.X_train, params)
+    pred_dev = predict(split.X_dev, params)
+    train_acc = float(accuracy(pred_train, split.y_train))
+    dev_acc = float(accuracy(pred_dev, split.y_dev))
+    cm = np.asarray(fn("confusion_matrix")(split.y_dev, pred_dev, num_classes=N_CLASSES))
+    pairs = [tuple(int(v) for v in p) for p in fn("most_confused_pairs")(cm, k=3)]
+    print(f"train accuracy {100 * train_acc:.2f}%   dev accuracy {100 * dev_acc:.2f}%")
+    confused = ", ".join(f"{t} as {p} ({c}x)" for t, p, c in pairs if c > 0)
+    if confused:
+        print(f"most confused on dev: {confused}")
+    return _Evaluation(pred_dev, train_acc, dev_acc, cm, pairs)
+
+
+def _write_files(
+    out: Path, recipe: Recipe, history: dict, split: _Split, evaluation: _Evaluation, submission
+) -> tuple[list[str], int]:
+    """The plots and submission.csv; returns the files written and the dev set's mistakes."""
+    try:
+        with interrupts.replacing(out / "learning_curve.png") as path:
+            plot_learning_curve(history, recipe, path)
+        with interrupts.replacing(out / "confusion_matrix.png") as path:
+            plot_confusion(evaluation.cm, evaluation.pairs, len(split.y_dev), path)
+        with interrupts.replacing(out / "misclassified.png") as path:
+            n_wrong = plot_misclassified(split.X_dev, split.y_dev, evaluation.pred_dev, path)
+        with interrupts.replacing(out / "submission.csv") as path:
+            submission.to_csv(path, index=False)
+    except OSError as exc:
+        raise TrainError(f"--out {out}: cannot write ({exc.strerror or exc}).") from None
+    written = ["learning_curve.png", "confusion_matrix.png", "misclassified.png", "submission.csv"]
+    return written, n_wrong
+
+
+def _score(files, functions: Functions, out: Path) -> tuple[float | None, str]:
+    """The submission's test accuracy on the answer key, or where to get it scored."""
+    from autograder.data import format_score, score_submission
+
+    if files.answer_key is None:
+        return None, (
+            f"no answer key for the {files.kind} data: submit {out / 'submission.csv'} at "
+            f"https://www.kaggle.com/competitions/digit-recognizer to get its score."
+        )
+    report = score_submission(
+        out / "submission.csv",
+        files,
+        validate=functions.get("validate_submission"),
+        validated_by=f"validate_submission of {shown_path(functions.directory)}/",
+    )
+    return float(report.accuracy), format_score(report)

@@ -1,0 +1,1 @@
+"""The ``course`` command's commands, one module each; :mod:`autograder.cli` assembles them."""
