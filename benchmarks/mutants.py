@@ -684,7 +684,7 @@ def grading_key(mutant: Mutant, seeds: list[int]) -> str:
     package = CHECKS_DIR.parent
     files = [CHECKS_DIR / f"{lesson.checks_module}.py", package / "checking.py"]
     files += sorted(p for p in CHECKS_DIR.glob("*.py") if not p.name.startswith("test_"))
-    files += sorted((package / "grading").glob("*.py"))
+    files += sorted((package / "grading").rglob("*.py"))  # the engine, whatever its layout
     digest = hashlib.sha256()
     for part in [mutant.source, repr(seeds), repr(exercise)] + [p.read_text() for p in files]:
         digest.update(part.encode() + b"\0")
