@@ -162,80 +162,113 @@ def _wrong_params(call, want_state):
             old_m_hat, old_v_hat = m / (1 - b1**t_old), v / (1 - b2**t_old)
             v_unsquared = (b2 * state["v"][k] + (1 - b2) * g) / (1 - b2**t_new)
             wrong[k] = [
-                (
-                    "adam_update.m_not_bias_corrected",
-                    "Bias-correct m too: m_hat = m / (1 - beta1**t).",
-                    p - lr * m / (np.sqrt(v_hat) + eps),
-                ),
-                (
-                    "adam_update.v_not_bias_corrected",
-                    "Bias-correct v too: v_hat = v / (1 - beta2**t).",
-                    p - lr * m_hat / (np.sqrt(v) + eps),
-                ),
-                (
-                    "adam_update.bias_correction_without_t",
-                    (
-                        "The bias correction divides by 1 - beta**t, beta to the power of the step "
-                        "number t, not by 1 - beta."
-                    ),
-                    p - lr * (m / (1 - b1)) / (np.sqrt(v / (1 - b2)) + eps),
-                ),
-                (
-                    "adam_update.no_eps",
-                    (
-                        "Add eps to the denominator, np.sqrt(v_hat) + eps: it keeps the step finite "
-                        "where v_hat is 0 or tiny."
-                    ),
-                    p - lr * m_hat / np.sqrt(v_hat),
-                ),
-                (
-                    "adam_update.momentum_only",
-                    (
-                        "Divide by np.sqrt(v_hat) + eps: without it the step is momentum SGD, not "
-                        "Adam."
-                    ),
-                    p - lr * m_hat,
-                ),
-                (
-                    "adam_update.no_bias_correction",
-                    "Divide by (1 - beta1**t) and (1 - beta2**t): the bias correction of m and v.",
-                    p - lr * m / (np.sqrt(v) + eps),
-                ),
-                (
-                    "adam_update.eps_inside_sqrt",
-                    "eps goes outside the square root: m_hat / (np.sqrt(v_hat) + eps).",
-                    p - lr * m_hat / np.sqrt(v_hat + eps),
-                ),
-                (
-                    "adam_update.no_sqrt",
-                    "Take the square root of v_hat: m_hat / (np.sqrt(v_hat) + eps).",
-                    p - lr * m_hat / (v_hat + eps),
-                ),
-                (
-                    "adam_update.t_not_incremented",
-                    (
-                        "Increase t first (t = state['t'] + 1), then use the new t in the bias "
-                        "correction: with t = 0 it divides by 1 - beta**0 = 0."
-                    ),
-                    p - lr * old_m_hat / (np.sqrt(old_v_hat) + eps),
-                ),
-                (
-                    "adam_update.wrong_sign",
-                    "The step goes against the gradient: param - learning_rate * m_hat / (...).",
-                    p + lr * m_hat / (np.sqrt(v_hat) + eps),
-                ),
-                (
-                    "adam_update.raw_gradient",
-                    "Use the moving averages m_hat and v_hat, not the raw gradient.",
-                    p - lr * g / (np.sqrt(v_hat) + eps),
-                ),
-                (
-                    "adam_update.v_without_square",
-                    "v averages the squared gradients: (1 - beta2) * g**2.",
-                    p - lr * m_hat / (np.sqrt(v_unsquared) + eps),
+                *_parts_left_out(p, lr, eps, (b1, b2), (m, v), (m_hat, v_hat)),
+                *_parts_done_wrong(
+                    p, lr, eps, g, (m_hat, v_hat), (old_m_hat, old_v_hat), v_unsquared
                 ),
             ]
     return wrong
+
+
+Moments = tuple[np.ndarray, np.ndarray]  # m and v, or their bias-corrected m_hat and v_hat
+
+
+def _parts_left_out(
+    p: np.ndarray,
+    lr: float,
+    eps: float,
+    betas: tuple[float, float],
+    moments: Moments,
+    corrected: Moments,
+) -> list[tuple[str, str, np.ndarray]]:
+    """A part of Adam's step left out: a bias correction, its t, eps, the denominator."""
+    (b1, b2), (m, v), (m_hat, v_hat) = betas, moments, corrected
+    return [
+        (
+            "adam_update.m_not_bias_corrected",
+            "Bias-correct m too: m_hat = m / (1 - beta1**t).",
+            p - lr * m / (np.sqrt(v_hat) + eps),
+        ),
+        (
+            "adam_update.v_not_bias_corrected",
+            "Bias-correct v too: v_hat = v / (1 - beta2**t).",
+            p - lr * m_hat / (np.sqrt(v) + eps),
+        ),
+        (
+            "adam_update.bias_correction_without_t",
+            (
+                "The bias correction divides by 1 - beta**t, beta to the power of the step "
+                "number t, not by 1 - beta."
+            ),
+            p - lr * (m / (1 - b1)) / (np.sqrt(v / (1 - b2)) + eps),
+        ),
+        (
+            "adam_update.no_eps",
+            (
+                "Add eps to the denominator, np.sqrt(v_hat) + eps: it keeps the step finite "
+                "where v_hat is 0 or tiny."
+            ),
+            p - lr * m_hat / np.sqrt(v_hat),
+        ),
+        (
+            "adam_update.momentum_only",
+            ("Divide by np.sqrt(v_hat) + eps: without it the step is momentum SGD, not Adam."),
+            p - lr * m_hat,
+        ),
+        (
+            "adam_update.no_bias_correction",
+            "Divide by (1 - beta1**t) and (1 - beta2**t): the bias correction of m and v.",
+            p - lr * m / (np.sqrt(v) + eps),
+        ),
+    ]
+
+
+def _parts_done_wrong(
+    p: np.ndarray,
+    lr: float,
+    eps: float,
+    g: np.ndarray,
+    corrected: Moments,
+    corrected_with_old_t: Moments,
+    v_unsquared: np.ndarray,
+) -> list[tuple[str, str, np.ndarray]]:
+    """A part of Adam's step done wrong: eps or the root, t, the sign, the averages."""
+    (m_hat, v_hat), (old_m_hat, old_v_hat) = corrected, corrected_with_old_t
+    return [
+        (
+            "adam_update.eps_inside_sqrt",
+            "eps goes outside the square root: m_hat / (np.sqrt(v_hat) + eps).",
+            p - lr * m_hat / np.sqrt(v_hat + eps),
+        ),
+        (
+            "adam_update.no_sqrt",
+            "Take the square root of v_hat: m_hat / (np.sqrt(v_hat) + eps).",
+            p - lr * m_hat / (v_hat + eps),
+        ),
+        (
+            "adam_update.t_not_incremented",
+            (
+                "Increase t first (t = state['t'] + 1), then use the new t in the bias "
+                "correction: with t = 0 it divides by 1 - beta**0 = 0."
+            ),
+            p - lr * old_m_hat / (np.sqrt(old_v_hat) + eps),
+        ),
+        (
+            "adam_update.wrong_sign",
+            "The step goes against the gradient: param - learning_rate * m_hat / (...).",
+            p + lr * m_hat / (np.sqrt(v_hat) + eps),
+        ),
+        (
+            "adam_update.raw_gradient",
+            "Use the moving averages m_hat and v_hat, not the raw gradient.",
+            p - lr * g / (np.sqrt(v_hat) + eps),
+        ),
+        (
+            "adam_update.v_without_square",
+            "v averages the squared gradients: (1 - beta2) * g**2.",
+            p - lr * m_hat / (np.sqrt(v_unsquared) + eps),
+        ),
+    ]
 
 
 def test_adam_update_params(outcome):
