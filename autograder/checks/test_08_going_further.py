@@ -343,26 +343,7 @@ def test_adam_update_state(outcome):
             what,
             hint="Return {'t': t, 'm': {...}, 'v': {...}} like init_adam_state makes.",
         )
-        t = got_state["t"]
-        expect(
-            isinstance(t, (int, np.integer)) and not isinstance(t, bool),
-            f"{what}: 't' should be an int; got {describe(t)}.",
-            "Count the steps with an int: t = state['t'] + 1.",
-        )
-        expect(
-            int(t) == want_state["t"],
-            f"{what}: 't' is {int(t)}; expected {want_state['t']} "
-            f"(it was {state['t']} before this step).",
-            None if int(t) == state["t"] else "Each step increases t by one: t = state['t'] + 1.",
-            mistake=(
-                Mistake(
-                    "Increase t first (t = state['t'] + 1) and return the new t in the state.",
-                    id="adam_update.t_not_incremented",
-                )
-                if int(t) == state["t"]
-                else None
-            ),
-        )
+        _expect_step_count(got_state["t"], state["t"], want_state["t"], what)
         s = _settings(call)
         float32 = call.args[0]["W1"].dtype == np.float32
         for moment in ("m", "v"):
@@ -388,34 +369,9 @@ def test_adam_update_state(outcome):
                         corrected,
                         id="adam_update.stores_bias_corrected",
                         **model,
-                    )
+                    ),
+                    *_moment_mistakes(moment, s, state[moment][k], g, model),
                 ]
-                if moment == "v":
-                    mistakes.append(
-                        Mistake(
-                            "v averages the squared gradients: (1 - beta2) * g**2.",
-                            s["beta2"] * state["v"][k] + (1 - s["beta2"]) * g,
-                            **model,
-                            id="adam_update.v_without_square",
-                        )
-                    )
-                    mistakes.append(
-                        Mistake(
-                            "v uses beta2 (and m uses beta1).",
-                            s["beta1"] * state["v"][k] + (1 - s["beta1"]) * g**2,
-                            **model,
-                            id="adam_update.betas_swapped",
-                        )
-                    )
-                else:
-                    mistakes.append(
-                        Mistake(
-                            "m uses beta1 (and v uses beta2).",
-                            s["beta2"] * state["m"][k] + (1 - s["beta2"]) * g,
-                            **model,
-                            id="adam_update.betas_swapped",
-                        )
-                    )
                 readings.append(
                     (
                         partial(
@@ -431,6 +387,57 @@ def test_adam_update_state(outcome):
                     )
                 )
     expect_each(readings)
+
+
+def _expect_step_count(t, t_before: int, t_want: int, what: str) -> None:
+    """The new state's t is an int, one more than the state's t before the step."""
+    expect(
+        isinstance(t, (int, np.integer)) and not isinstance(t, bool),
+        f"{what}: 't' should be an int; got {describe(t)}.",
+        "Count the steps with an int: t = state['t'] + 1.",
+    )
+    expect(
+        int(t) == t_want,
+        f"{what}: 't' is {int(t)}; expected {t_want} (it was {t_before} before this step).",
+        None if int(t) == t_before else "Each step increases t by one: t = state['t'] + 1.",
+        mistake=(
+            Mistake(
+                "Increase t first (t = state['t'] + 1) and return the new t in the state.",
+                id="adam_update.t_not_incremented",
+            )
+            if int(t) == t_before
+            else None
+        ),
+    )
+
+
+def _moment_mistakes(
+    moment: str, s: dict, before: np.ndarray, g: np.ndarray, model: dict
+) -> list[Mistake]:
+    """What a moment's average with the wrong beta, or v's without the square, would be."""
+    if moment == "v":
+        return [
+            Mistake(
+                "v averages the squared gradients: (1 - beta2) * g**2.",
+                s["beta2"] * before + (1 - s["beta2"]) * g,
+                **model,
+                id="adam_update.v_without_square",
+            ),
+            Mistake(
+                "v uses beta2 (and m uses beta1).",
+                s["beta1"] * before + (1 - s["beta1"]) * g**2,
+                **model,
+                id="adam_update.betas_swapped",
+            ),
+        ]
+    return [
+        Mistake(
+            "m uses beta1 (and v uses beta2).",
+            s["beta2"] * before + (1 - s["beta2"]) * g,
+            **model,
+            id="adam_update.betas_swapped",
+        )
+    ]
 
 
 @requires("test_adam_update_params", "test_adam_update_state")
