@@ -233,7 +233,17 @@ def test_init_params_he_scale(outcome):
     weights = {name: np.asarray(params[name], dtype=np.float64) for name in ("W1", "W2")}
     fans = {"W1": n_in, "W2": n_hidden}
     stds = {name: float(W.std()) for name, W in weights.items()}
+    models = _spread_models(weights, stds, dims)
+    for name, W in weights.items():
+        _expect_he_spread(
+            W, stds[name], fans[name], f"{name} from init_params on the '{case}' case", models
+        )
 
+
+def _spread_models(weights: dict, stds: dict, dims: tuple) -> list[Mistake]:
+    """The recipes for the weights' spread a student may use instead of He's, the last one
+    the spread passed as the mean."""
+    n_in, n_hidden, _ = dims
     he = (math.sqrt(2.0 / n_in), math.sqrt(2.0 / n_hidden))
 
     def near(name: str, want: float) -> bool:
@@ -257,7 +267,7 @@ def test_init_params_he_scale(outcome):
         return near(name, 1.0) and abs(float(W.mean()) - target) <= 6.0 / math.sqrt(W.size)
 
     fitting = [id_ for id_, _, spread in SPREADS if fits(spread)]
-    models = [
+    return [
         # Named only when no other recipe fits too (two recipes may give one layer about the
         # same spread, e.g. uniform(-0.5, 0.5) and 2 / sqrt(50)).
         Mistake(hint, matches=lambda _, i=id_: fitting == [i], id=id_)
@@ -270,47 +280,51 @@ def test_init_params_he_scale(outcome):
             id="init_params.loc_for_scale",
         )
     ]
-    for name, W in weights.items():
-        fan_in = fans[name]
-        target = math.sqrt(2.0 / fan_in)
-        tol = _spread_tolerance(W.size)
-        what = f"{name} from init_params on the '{case}' case (fan_in = {fan_in})"
-        expect(bool(np.all(np.isfinite(W))), f"{what} contains nan or inf.")
-        std, mean = stds[name], float(W.mean())
-        if std == 0.0:
-            raise CheckFailed(
-                f"{what}: every weight is {mean:.4g}.",
-                "All the weights are equal: every hidden unit would compute the same thing "
-                "and stay identical while training. Draw them at random.",
-                mistake="init_params.constant",
-            )
-        if abs(mean) > 6.0 * max(std, 1e-12) / math.sqrt(W.size):
-            raise failure(
-                f"{what}: the weights have mean {mean:.4f}; expected about 0 (their standard "
-                f"deviation should be {target:.4f}).",
-                [
-                    models[-1],
-                    Mistake(
-                        "Every weight is positive: rng.random draws from [0, 1) and np.abs "
-                        "folds a normal over; draw from a normal with mean 0.",
-                        matches=lambda _, W=W: bool(np.all(W >= 0)),
-                        id="init_params.not_centred",
-                    ),
-                ],
-                W,
-                "The weights should be centred on 0: a normal with mean 0.",
-            )
-        if abs(math.log(std / target)) > tol:
-            raise failure(
-                f"{what}: the weights have standard deviation {std:.4f}; He initialisation "
-                f"gives sqrt(2 / {fan_in}) = {target:.4f} (tolerance {100 * tol:.0f}%): they "
-                f"are {std / target:.3g} times that.",
-                models,
-                None,
-                "He initialisation: a normal with mean 0 and standard deviation "
-                "sqrt(2 / fan_in), fan_in being the layer's number of inputs (n_in for W1, "
-                "n_hidden for W2).",
-            )
+
+
+def _expect_he_spread(
+    W: np.ndarray, std: float, fan_in: int, what: str, models: list[Mistake]
+) -> None:
+    """One layer's weights are finite, centred on 0 and spread as He's sqrt(2 / fan_in)."""
+    target = math.sqrt(2.0 / fan_in)
+    tol = _spread_tolerance(W.size)
+    what = f"{what} (fan_in = {fan_in})"
+    expect(bool(np.all(np.isfinite(W))), f"{what} contains nan or inf.")
+    mean = float(W.mean())
+    if std == 0.0:
+        raise CheckFailed(
+            f"{what}: every weight is {mean:.4g}.",
+            "All the weights are equal: every hidden unit would compute the same thing "
+            "and stay identical while training. Draw them at random.",
+            mistake="init_params.constant",
+        )
+    if abs(mean) > 6.0 * max(std, 1e-12) / math.sqrt(W.size):
+        raise failure(
+            f"{what}: the weights have mean {mean:.4f}; expected about 0 (their standard "
+            f"deviation should be {target:.4f}).",
+            [
+                models[-1],
+                Mistake(
+                    "Every weight is positive: rng.random draws from [0, 1) and np.abs "
+                    "folds a normal over; draw from a normal with mean 0.",
+                    matches=lambda _, W=W: bool(np.all(W >= 0)),
+                    id="init_params.not_centred",
+                ),
+            ],
+            W,
+            "The weights should be centred on 0: a normal with mean 0.",
+        )
+    if abs(math.log(std / target)) > tol:
+        raise failure(
+            f"{what}: the weights have standard deviation {std:.4f}; He initialisation "
+            f"gives sqrt(2 / {fan_in}) = {target:.4f} (tolerance {100 * tol:.0f}%): they "
+            f"are {std / target:.3g} times that.",
+            models,
+            None,
+            "He initialisation: a normal with mean 0 and standard deviation "
+            "sqrt(2 / fan_in), fan_in being the layer's number of inputs (n_in for W1, "
+            "n_hidden for W2).",
+        )
 
 
 @requires("test_init_params_he_scale")
