@@ -51,6 +51,7 @@ case (no clip, a naive softmax) is named only when the function is right on the 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -461,28 +462,43 @@ def _softmax(Z: np.ndarray, axis: int = 1) -> np.ndarray:
 
 def _forward_models(X: np.ndarray, params: dict) -> list[tuple[str, str, dict]]:
     """What mistaken forward passes return, whole: (id, hint, {probs, Z1, A1, Z2}), in float64."""
-    X_in, W2_in = X, params["W2"]
-    X = X.astype(np.float64)
+    X64 = X.astype(np.float64)
     W1, b1, W2, b2 = (np.asarray(params[k], dtype=np.float64) for k in PARAMS)
     with np.errstate(all="ignore"):
-        Z1 = X @ W1 + b1
+        Z1 = X64 @ W1 + b1
         A1 = np.maximum(Z1, 0)
         Z2 = A1 @ W2 + b2
-        probs = _softmax(Z2)
-        no_b1 = X @ W1
-        no_b1_A1 = np.maximum(no_b1, 0)
-        no_b1_Z2 = no_b1_A1 @ W2 + b2
-        late_b1_A1 = np.maximum(no_b1, 0) + b1
-        late_b1_Z2 = late_b1_A1 @ W2 + b2
-        no_relu_Z2 = Z1 @ W2 + b2
+    right = ForwardPass(X64, W1, b1, W2, b2, Z1, A1, Z2)
+    return [
+        *_softmax_placement_models(right),
+        *_bias_models(right),
+        *_relu_models(right),
+        *_output_form_models(right, np.result_type(X, params["W2"])),
+    ]
+
+
+class ForwardPass(NamedTuple):
+    """The right forward pass in float64: its inputs and what it computes."""
+
+    X: np.ndarray
+    W1: np.ndarray
+    b1: np.ndarray
+    W2: np.ndarray
+    b2: np.ndarray
+    Z1: np.ndarray
+    A1: np.ndarray
+    Z2: np.ndarray
+
+
+ForwardModel = tuple[str, str, dict]  # (id, hint, {probs, Z1, A1, Z2})
+
+
+def _softmax_placement_models(right: ForwardPass) -> list[ForwardModel]:
+    """Softmax left out, or on the hidden layer instead of ReLU."""
+    Z1, A1, Z2, W2, b2 = right.Z1, right.A1, right.Z2, right.W2, right.b2
+    with np.errstate(all="ignore"):
         hidden_softmax = _softmax(Z1)
         hidden_softmax_Z2 = hidden_softmax @ W2 + b2
-        no_b2 = A1 @ W2
-        no_biases_Z2 = no_b1_A1 @ W2
-        relu_Z2 = np.maximum(Z2, 0)
-        # The naive softmax overflows in the inputs' own dtype (float32 beyond 88.7).
-        naive_exp = np.exp(Z2.astype(np.result_type(X_in, W2_in)))
-        naive = (naive_exp / naive_exp.sum(axis=1, keepdims=True)).astype(np.float64)
     return [
         (
             "forward.no_softmax",
@@ -502,6 +518,21 @@ def _forward_models(X: np.ndarray, params: dict) -> list[tuple[str, str, dict]]:
                 "Z2": hidden_softmax_Z2,
             },
         ),
+    ]
+
+
+def _bias_models(right: ForwardPass) -> list[ForwardModel]:
+    """A bias left out, or b1 added after the ReLU."""
+    X, W1, b1, W2, b2, Z1, A1 = right.X, right.W1, right.b1, right.W2, right.b2, right.Z1, right.A1
+    with np.errstate(all="ignore"):
+        no_b1 = X @ W1
+        no_b1_A1 = np.maximum(no_b1, 0)
+        no_b1_Z2 = no_b1_A1 @ W2 + b2
+        late_b1_A1 = np.maximum(no_b1, 0) + b1
+        late_b1_Z2 = late_b1_A1 @ W2 + b2
+        no_b2 = A1 @ W2
+        no_biases_Z2 = no_b1_A1 @ W2
+    return [
         (
             "forward.no_b1",
             "Z1 = X @ W1 + b1: the hidden layer's bias b1 is missing.",
@@ -525,6 +556,16 @@ def _forward_models(X: np.ndarray, params: dict) -> list[tuple[str, str, dict]]:
             "Z2 = A1 @ W2 + b2: the output layer's bias b2 is missing.",
             {"probs": _softmax(no_b2), "Z1": Z1, "A1": A1, "Z2": no_b2},
         ),
+    ]
+
+
+def _relu_models(right: ForwardPass) -> list[ForwardModel]:
+    """The ReLU left out between the layers, or applied to the output logits too."""
+    Z1, A1, Z2, W2, b2 = right.Z1, right.A1, right.Z2, right.W2, right.b2
+    with np.errstate(all="ignore"):
+        no_relu_Z2 = Z1 @ W2 + b2
+        relu_Z2 = np.maximum(Z2, 0)
+    return [
         (
             "forward.no_relu",
             "A1 = relu(Z1): the ReLU between the layers is missing.",
@@ -540,6 +581,19 @@ def _forward_models(X: np.ndarray, params: dict) -> list[tuple[str, str, dict]]:
             "Apply softmax to the logits Z2 themselves; a ReLU on the output layer changes them.",
             {"probs": _softmax(relu_Z2), "Z1": Z1, "A1": A1, "Z2": Z2},
         ),
+    ]
+
+
+def _output_form_models(right: ForwardPass, dtype: np.dtype) -> list[ForwardModel]:
+    """The right numbers in the wrong form: the cache overwritten, softmax over columns or
+    unshifted (computed in ``dtype``, the inputs' own), examples as columns."""
+    Z1, A1, Z2 = right.Z1, right.A1, right.Z2
+    with np.errstate(all="ignore"):
+        probs = _softmax(Z2)
+        # The naive softmax overflows in the inputs' own dtype (float32 beyond 88.7).
+        naive_exp = np.exp(Z2.astype(dtype))
+        naive = (naive_exp / naive_exp.sum(axis=1, keepdims=True)).astype(np.float64)
+    return [
         (
             "forward.relu_in_place",
             (
