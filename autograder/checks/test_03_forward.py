@@ -906,118 +906,136 @@ def _loss_mistakes(
     others."""
     n, c = probs.shape
     wide = probs.astype(np.float64)
-    clipped = np.maximum(wide, 1e-12)
     with np.errstate(all="ignore"):
-        true = clipped[np.arange(n), y]
-        logs = np.log(clipped)
-        raw_true = wide[np.arange(n), y]
-        mistakes = [
-            Mistake(
-                f"The loss is N = {n} times too large, the sum over the examples: average over "
-                "the N examples (np.mean, or divide by N), not the sum.",
-                want * n,
-                id="cross_entropy.sum_not_mean",
-            ),
-            Mistake(
-                f"The loss is C = {c} times too small: divide by N, the number of examples, not "
-                "by N * C (the number of entries).",
-                want / c,
-                id="cross_entropy.mean_over_entries",
-            ),
-            Mistake(
-                f"The sum over the examples is divided by C = {c}, the number of classes; "
-                f"divide by N = {n}, the number of examples.",
-                want * n / c,
-                id="cross_entropy.classes_not_examples",
-            ),
-            Mistake(
-                f"The loss is N = {n} times too small: it is divided by N twice (np.mean "
-                "already divides by N).",
-                want / n,
-                id="cross_entropy.divided_twice",
-            ),
-            Mistake(
-                "The loss is -log(p): the minus sign is missing.",
-                -want,
-                id="cross_entropy.no_minus",
-            ),
-            Mistake(
-                "Use the natural log, np.log (not np.log10 or np.log2).",
-                want / math.log(10),
-                id="cross_entropy.log_base",
-            ),
-            Mistake(
-                "Use the natural log, np.log (not np.log10 or np.log2).",
-                want / math.log(2),
-                id="cross_entropy.log_base",
-            ),
-            Mistake(
-                "The log is missing: the loss is the mean of -log(p), not of -p.",
-                -float(np.mean(true)),
-                id="cross_entropy.no_log",
-            ),
-            Mistake(
-                "probs[:, y] picks whole columns (an N x N table); take one entry per row: row "
-                "i, column y[i].",
-                -float(np.mean(logs[:, y])),
-                id="cross_entropy.columns_not_entries",
-            ),
-            Mistake(
-                "Only the probability of each example's true class counts, not the log of "
-                "every probability.",
-                -float(np.mean(logs)),
-                id="cross_entropy.all_entries",
-            ),
-            Mistake(
-                "Only the probability of each example's true class counts, not the log of "
-                "every probability.",
-                -float(np.sum(logs)) / n,
-                id="cross_entropy.all_entries",
-            ),
-            Mistake(
-                "That is the loss of each example's most probable class; the loss uses the "
-                "probability of its TRUE class, probs[i, y[i]].",
-                -float(np.mean(np.log(clipped.max(axis=1)))),
-                id="cross_entropy.most_probable",
-            ),
-            Mistake(
-                "np.minimum caps every probability at 1e-12; clip from below: "
-                "np.maximum(p, 1e-12).",
-                -float(np.mean(np.log(np.minimum(raw_true, 1e-12)))),
-                id="cross_entropy.minimum_for_maximum",
-            ),
-        ]
-        clip_only = [
-            Mistake(
-                "Only exact zeros were replaced: a probability below 1e-12 counts as 1e-12 too "
-                "(np.maximum(p, 1e-12)).",
-                -float(np.mean(np.log(np.where(raw_true == 0, 1e-12, raw_true)))),
-                id="cross_entropy.only_zeros_clipped",
-            ),
-            *[
-                Mistake(
-                    f"Clip at 1e-12, as asked (not at {eps:g}): a zero probability then costs "
-                    f"-log(1e-12) = 27.6.",
-                    -float(np.mean(np.log(np.maximum(raw_true, eps)))),
-                    id="cross_entropy.other_clip",
-                )
-                for eps in (1e-15, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6)
-            ],
-            Mistake(
-                CLIP_HINT,
-                -float(np.mean(np.log(raw_true))),
-                id="cross_entropy.no_clip",
-            ),
-            Mistake(
-                CLIP_HINT,
-                -float(np.sum(np.eye(c)[y] * np.log(wide))) / n,
-                id="cross_entropy.no_clip",
-            ),
-        ]
-    if ordinary_right:
-        mistakes = clip_only
+        others = [*_loss_factor_mistakes(want, n, c), *_loss_entry_mistakes(wide, y)]
+        clip_only = _loss_clip_mistakes(wide, y)
+    mistakes = clip_only if ordinary_right else others
     mistakes = [m for m in mistakes if not _same_number(m.value, want)]
     return _unambiguous(mistakes)
+
+
+def _loss_factor_mistakes(want: float, n: int, c: int) -> list[Mistake]:
+    """The right loss off by a constant factor: N, C, the sign, the log's base."""
+    return [
+        Mistake(
+            f"The loss is N = {n} times too large, the sum over the examples: average over "
+            "the N examples (np.mean, or divide by N), not the sum.",
+            want * n,
+            id="cross_entropy.sum_not_mean",
+        ),
+        Mistake(
+            f"The loss is C = {c} times too small: divide by N, the number of examples, not "
+            "by N * C (the number of entries).",
+            want / c,
+            id="cross_entropy.mean_over_entries",
+        ),
+        Mistake(
+            f"The sum over the examples is divided by C = {c}, the number of classes; "
+            f"divide by N = {n}, the number of examples.",
+            want * n / c,
+            id="cross_entropy.classes_not_examples",
+        ),
+        Mistake(
+            f"The loss is N = {n} times too small: it is divided by N twice (np.mean "
+            "already divides by N).",
+            want / n,
+            id="cross_entropy.divided_twice",
+        ),
+        Mistake(
+            "The loss is -log(p): the minus sign is missing.",
+            -want,
+            id="cross_entropy.no_minus",
+        ),
+        Mistake(
+            "Use the natural log, np.log (not np.log10 or np.log2).",
+            want / math.log(10),
+            id="cross_entropy.log_base",
+        ),
+        Mistake(
+            "Use the natural log, np.log (not np.log10 or np.log2).",
+            want / math.log(2),
+            id="cross_entropy.log_base",
+        ),
+    ]
+
+
+def _loss_entry_mistakes(wide: np.ndarray, y: np.ndarray) -> list[Mistake]:
+    """The loss of other entries than each row's true class, or of p instead of log(p)."""
+    n = len(wide)
+    clipped = np.maximum(wide, 1e-12)
+    true = clipped[np.arange(n), y]
+    logs = np.log(clipped)
+    raw_true = wide[np.arange(n), y]
+    return [
+        Mistake(
+            "The log is missing: the loss is the mean of -log(p), not of -p.",
+            -float(np.mean(true)),
+            id="cross_entropy.no_log",
+        ),
+        Mistake(
+            "probs[:, y] picks whole columns (an N x N table); take one entry per row: row "
+            "i, column y[i].",
+            -float(np.mean(logs[:, y])),
+            id="cross_entropy.columns_not_entries",
+        ),
+        Mistake(
+            "Only the probability of each example's true class counts, not the log of "
+            "every probability.",
+            -float(np.mean(logs)),
+            id="cross_entropy.all_entries",
+        ),
+        Mistake(
+            "Only the probability of each example's true class counts, not the log of "
+            "every probability.",
+            -float(np.sum(logs)) / n,
+            id="cross_entropy.all_entries",
+        ),
+        Mistake(
+            "That is the loss of each example's most probable class; the loss uses the "
+            "probability of its TRUE class, probs[i, y[i]].",
+            -float(np.mean(np.log(clipped.max(axis=1)))),
+            id="cross_entropy.most_probable",
+        ),
+        Mistake(
+            "np.minimum caps every probability at 1e-12; clip from below: np.maximum(p, 1e-12).",
+            -float(np.mean(np.log(np.minimum(raw_true, 1e-12)))),
+            id="cross_entropy.minimum_for_maximum",
+        ),
+    ]
+
+
+def _loss_clip_mistakes(wide: np.ndarray, y: np.ndarray) -> list[Mistake]:
+    """The clip at 1e-12 left out or done otherwise: only where a probability is below
+    1e-12 do these differ from the right loss."""
+    n, c = wide.shape
+    raw_true = wide[np.arange(n), y]
+    return [
+        Mistake(
+            "Only exact zeros were replaced: a probability below 1e-12 counts as 1e-12 too "
+            "(np.maximum(p, 1e-12)).",
+            -float(np.mean(np.log(np.where(raw_true == 0, 1e-12, raw_true)))),
+            id="cross_entropy.only_zeros_clipped",
+        ),
+        *[
+            Mistake(
+                f"Clip at 1e-12, as asked (not at {eps:g}): a zero probability then costs "
+                f"-log(1e-12) = 27.6.",
+                -float(np.mean(np.log(np.maximum(raw_true, eps)))),
+                id="cross_entropy.other_clip",
+            )
+            for eps in (1e-15, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6)
+        ],
+        Mistake(
+            CLIP_HINT,
+            -float(np.mean(np.log(raw_true))),
+            id="cross_entropy.no_clip",
+        ),
+        Mistake(
+            CLIP_HINT,
+            -float(np.sum(np.eye(c)[y] * np.log(wide))) / n,
+            id="cross_entropy.no_clip",
+        ),
+    ]
 
 
 def _same_number(a: float, b: float) -> bool:
