@@ -388,89 +388,111 @@ PINNED = (*PINNED_HISTORY, "one_iteration")
 
 @cases_for("gradient_descent")
 def gradient_descent_cases(rng, ref):
-    train = dict(n_hidden=10, learning_rate=GD_RATE, iterations=GD_ITERATIONS)
     for _ in range(20):
         X, y, centers = blobs(rng, 200, 12)
         X_dev, y_dev, _ = blobs(rng, 30, 12, centers=centers)
         seed = int(rng.integers(0, 10_000))
         other = seed + 1 + int(rng.integers(0, 1000))
-        short = dict(n_hidden=10, learning_rate=GD_RATE, iterations=15)
         cases = {
-            "train": Call(X, y, **train, seed=seed),
-            # X and y alone, as the lesson calls it (the start fixed by init): the signature's
-            # defaults decide the rest.
-            "defaults": Call(X[:40].copy(), y[:40].copy(), init=Probe("uniform_init")),
-            # Short runs for the seed: the same seed twice, and another one.
-            "seed_first": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
-            "seed_again": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
-            "seed_other": Call(X[:50].copy(), y[:50].copy(), **short, seed=other),
-            # Same seed and n_hidden as "train", so it starts from the same params.
-            "zero_learning_rate": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=10,
-                learning_rate=0.0,
-                iterations=30,
-                seed=seed,
-            ),
-            "with_dev": Call(
-                X.copy(),
-                y.copy(),
-                n_hidden=10,
-                learning_rate=GD_RATE,
-                iterations=GD_ITERATIONS - 5,
-                seed=other,
-                X_dev=X_dev,
-                y_dev=y_dev,
-            ),
-            # Records at 0, 10 and 11 (two in a row: a record taken after the update shows),
-            # on a dev set of 13 rows.
-            "pinned_dev": _pinned(rng, 120, 12, 6, 12, seed, dev=13),
-            "pinned_22": _pinned(rng, 80, 9, 5, 22, other, rate=0.4),
-            "two_iterations": _pinned(rng, 60, 7, 4, 2, other, rate=GD_RATE, dev=45),
-            "one_iteration": _pinned(rng, 50, 12, 3, 1, seed, rate=GD_RATE),
-            # With learning rate 0 the run ends where init started it.
-            # The same X, n_hidden and seed as "zero_learning_rate": init=None starts there.
-            "uniform_init": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=10,
-                learning_rate=0.0,
-                iterations=2,
-                seed=seed,
-                init=Probe("uniform_init"),
-            ),
-            "callback_first_step": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=4,
-                learning_rate=GD_RATE,
-                iterations=6,
-                seed=seed,
-                callback=Probe("stop_at_step_0"),
-            ),
-            "callback_each_step": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=4,
-                learning_rate=GD_RATE,
-                iterations=6,
-                seed=seed,
-                callback=Probe("stop_at_step_3"),
-            ),
-            "callback_history": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=4,
-                learning_rate=GD_RATE,
-                iterations=15,
-                seed=seed,
-                callback=Probe("stop_at_second_record"),
-            ),
+            **_gd_run_cases(X, y, (X_dev, y_dev), seed, other),
+            **_gd_pinned_cases(rng, seed, other),
+            **_gd_start_and_callback_cases(X, y, seed),
         }
         if reference_learns(ref.gradient_descent, cases, ["train", "with_dev"]):
             break
     return cases
+
+
+def _gd_run_cases(X, y, dev: tuple, seed: int, other: int) -> dict[str, Call]:
+    """Whole runs, the defaults, the seed's short runs, a rate of 0 and a dev set."""
+    X_dev, y_dev = dev
+    train = dict(n_hidden=10, learning_rate=GD_RATE, iterations=GD_ITERATIONS)
+    short = dict(n_hidden=10, learning_rate=GD_RATE, iterations=15)
+    return {
+        "train": Call(X, y, **train, seed=seed),
+        # X and y alone, as the lesson calls it (the start fixed by init): the signature's
+        # defaults decide the rest.
+        "defaults": Call(X[:40].copy(), y[:40].copy(), init=Probe("uniform_init")),
+        # Short runs for the seed: the same seed twice, and another one.
+        "seed_first": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
+        "seed_again": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
+        "seed_other": Call(X[:50].copy(), y[:50].copy(), **short, seed=other),
+        # Same seed and n_hidden as "train", so it starts from the same params.
+        "zero_learning_rate": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=10,
+            learning_rate=0.0,
+            iterations=30,
+            seed=seed,
+        ),
+        "with_dev": Call(
+            X.copy(),
+            y.copy(),
+            n_hidden=10,
+            learning_rate=GD_RATE,
+            iterations=GD_ITERATIONS - 5,
+            seed=other,
+            X_dev=X_dev,
+            y_dev=y_dev,
+        ),
+    }
+
+
+def _gd_pinned_cases(rng, seed: int, other: int) -> dict[str, Call]:
+    """Runs whose history is compared value by value, from a given start."""
+    return {
+        # Records at 0, 10 and 11 (two in a row: a record taken after the update shows),
+        # on a dev set of 13 rows.
+        "pinned_dev": _pinned(rng, 120, 12, 6, 12, seed, dev=13),
+        "pinned_22": _pinned(rng, 80, 9, 5, 22, other, rate=0.4),
+        "two_iterations": _pinned(rng, 60, 7, 4, 2, other, rate=GD_RATE, dev=45),
+        "one_iteration": _pinned(rng, 50, 12, 3, 1, seed, rate=GD_RATE),
+    }
+
+
+def _gd_start_and_callback_cases(X, y, seed: int) -> dict[str, Call]:
+    """A start given by init, and callbacks that stop the run."""
+    return {
+        # With learning rate 0 the run ends where init started it.
+        # The same X, n_hidden and seed as "zero_learning_rate": init=None starts there.
+        "uniform_init": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=10,
+            learning_rate=0.0,
+            iterations=2,
+            seed=seed,
+            init=Probe("uniform_init"),
+        ),
+        "callback_first_step": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=4,
+            learning_rate=GD_RATE,
+            iterations=6,
+            seed=seed,
+            callback=Probe("stop_at_step_0"),
+        ),
+        "callback_each_step": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=4,
+            learning_rate=GD_RATE,
+            iterations=6,
+            seed=seed,
+            callback=Probe("stop_at_step_3"),
+        ),
+        "callback_history": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=4,
+            learning_rate=GD_RATE,
+            iterations=15,
+            seed=seed,
+            callback=Probe("stop_at_second_record"),
+        ),
+    }
 
 
 def shown(values: list) -> list:
