@@ -790,9 +790,6 @@ SHUFFLE_ROWS, SHUFFLE_BATCH, SHUFFLE_EPOCHS = 40, 8, 3
 
 @cases_for("minibatch_sgd")
 def minibatch_sgd_cases(rng, ref):
-    train = dict(
-        n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=SGD_EPOCHS, batch_size=SGD_BATCH
-    )
     for _ in range(20):
         X, y, centers = blobs(rng, 200, 12)
         X_sorted, y_sorted, _ = blobs(rng, 200, 12, sort=True, centers=centers)
@@ -800,149 +797,181 @@ def minibatch_sgd_cases(rng, ref):
         seed = int(rng.integers(0, 10_000))
         other = seed + 1 + int(rng.integers(0, 1000))
         X_shuffle, y_shuffle, _ = blobs(rng, SHUFFLE_ROWS, 12, centers=centers)
-        short = dict(n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=2, batch_size=32)
         cases = {
-            "train": Call(X, y, **train, seed=seed),
-            "sorted": Call(X_sorted, y_sorted, **train, seed=seed),
-            # X and y alone, as the lessons call it: the defaults seen through update rules
-            # whose effect is exact. 128 rows make 2 batches of 64 per epoch (3 of 63, 2 of
-            # 65); with scheduled_step the last point tells the learning rate and the number
-            # of updates, and 129 rows make 3 batches of 64 (2 of 65).
-            "defaults_start": Call(X[:128].copy(), y[:128].copy(), update=Probe("no_step")),
-            "defaults_path": Call(X[:129].copy(), y[:129].copy(), update=Probe("scheduled_step")),
-            # Two seeds, update=no_step: each run ends where its initialisation started it.
-            "start_seed": Call(
-                X[:30].copy(), y[:30].copy(), seed=seed, epochs=1, update=Probe("no_step")
-            ),
-            "start_other_seed": Call(
-                X[:30].copy(), y[:30].copy(), seed=other, epochs=1, update=Probe("no_step")
-            ),
-            # Short runs for the seed: the same seed twice, and another one.
-            "seed_first": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
-            "seed_again": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
-            "seed_other": Call(X[:70].copy(), y[:70].copy(), **short, seed=other),
-            # Same seed and n_hidden as "train"; 70 rows make batches of 32, 32 and 6.
-            "zero_learning_rate": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=SGD_HIDDEN,
-                learning_rate=0.0,
-                epochs=3,
-                batch_size=32,
-                seed=seed,
-            ),
-            "with_dev": Call(X.copy(), y.copy(), **train, seed=other, X_dev=X_dev, y_dev=y_dev),
-            # 65 rows in batches of 32: the last batch holds one row.
-            "uneven_batches": Call(
-                X[:65].copy(),
-                y[:65].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=2,
-                batch_size=32,
-                seed=seed,
-            ),
-            "one_batch": Call(
-                X[:40].copy(),
-                y[:40].copy(),
-                n_hidden=3,
-                learning_rate=SGD_RATE,
-                epochs=3,
-                batch_size=100,
-                seed=seed,
-            ),
-            # The params walk a fixed path (60 rows: batches of 16, 16, 16 and 12), so every
-            # record is known exactly; float64 inputs, a dev set of 11 rows.
-            "scheduled": Call(
-                X[:60].astype(np.float64),
-                y[:60].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=3,
-                batch_size=16,
-                seed=seed,
-                X_dev=X_dev[:11].astype(np.float64),
-                y_dev=y_dev[:11].copy(),
-                update=Probe("scheduled_step"),
-            ),
-            # From the second update on, each update sees its batch's labels in db2, and
-            # record_batch_labels keeps them in W2 (16 rows for 15 batches).
-            "shuffles": Call(
-                X_shuffle.astype(np.float64),
-                y_shuffle,
-                n_hidden=16,
-                learning_rate=SGD_RATE,
-                epochs=SHUFFLE_EPOCHS,
-                batch_size=SHUFFLE_BATCH,
-                seed=other,
-                update=Probe("record_batch_labels"),
-            ),
-            # Two runs with an update rule that never moves the parameters, on other rows and
-            # batches but with the same sizes and seed: both end where training started.
-            "update_no_step": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=SGD_HIDDEN,
-                learning_rate=SGD_RATE,
-                epochs=2,
-                batch_size=32,
-                seed=seed,
-                update=Probe("no_step"),
-            ),
-            "update_no_step_other_rows": Call(
-                X[100:150].copy(),
-                y[100:150].copy(),
-                n_hidden=SGD_HIDDEN,
-                learning_rate=SGD_RATE,
-                epochs=1,
-                batch_size=16,
-                seed=seed,
-                update=Probe("no_step"),
-            ),
-            "augment_constant": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=SGD_HIDDEN,
-                learning_rate=SGD_RATE,
-                epochs=2,
-                batch_size=32,
-                seed=seed,
-                augment=Probe("constant_batches"),
-            ),
-            "callback_first_step": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=3,
-                batch_size=32,
-                seed=seed,
-                callback=Probe("stop_at_step_0"),
-            ),
-            "callback_each_step": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=5,
-                batch_size=32,
-                seed=seed,
-                callback=Probe("stop_at_step_3"),
-            ),
-            "callback_history": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=3,
-                batch_size=32,
-                seed=seed,
-                callback=Probe("stop_at_second_record"),
-            ),
+            **_sgd_run_cases((X, y), (X_sorted, y_sorted), (X_dev, y_dev), seed, other),
+            **_sgd_batch_cases((X, y), (X_dev, y_dev), (X_shuffle, y_shuffle), seed, other),
+            **_sgd_probe_cases(X, y, seed),
         }
         if reference_learns(ref.minibatch_sgd, cases, ["train", "sorted", "with_dev"]):
             break
     return cases
+
+
+def _sgd_run_cases(
+    data: tuple, sorted_data: tuple, dev: tuple, seed: int, other: int
+) -> dict[str, Call]:
+    """Whole runs (sorted rows too), the defaults, the seed's runs, a rate of 0, a dev set."""
+    (X, y), (X_sorted, y_sorted), (X_dev, y_dev) = data, sorted_data, dev
+    train = dict(
+        n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=SGD_EPOCHS, batch_size=SGD_BATCH
+    )
+    short = dict(n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=2, batch_size=32)
+    return {
+        "train": Call(X, y, **train, seed=seed),
+        "sorted": Call(X_sorted, y_sorted, **train, seed=seed),
+        # X and y alone, as the lessons call it: the defaults seen through update rules
+        # whose effect is exact. 128 rows make 2 batches of 64 per epoch (3 of 63, 2 of
+        # 65); with scheduled_step the last point tells the learning rate and the number
+        # of updates, and 129 rows make 3 batches of 64 (2 of 65).
+        "defaults_start": Call(X[:128].copy(), y[:128].copy(), update=Probe("no_step")),
+        "defaults_path": Call(X[:129].copy(), y[:129].copy(), update=Probe("scheduled_step")),
+        # Two seeds, update=no_step: each run ends where its initialisation started it.
+        "start_seed": Call(
+            X[:30].copy(), y[:30].copy(), seed=seed, epochs=1, update=Probe("no_step")
+        ),
+        "start_other_seed": Call(
+            X[:30].copy(), y[:30].copy(), seed=other, epochs=1, update=Probe("no_step")
+        ),
+        # Short runs for the seed: the same seed twice, and another one.
+        "seed_first": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
+        "seed_again": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
+        "seed_other": Call(X[:70].copy(), y[:70].copy(), **short, seed=other),
+        # Same seed and n_hidden as "train"; 70 rows make batches of 32, 32 and 6.
+        "zero_learning_rate": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=SGD_HIDDEN,
+            learning_rate=0.0,
+            epochs=3,
+            batch_size=32,
+            seed=seed,
+        ),
+        "with_dev": Call(X.copy(), y.copy(), **train, seed=other, X_dev=X_dev, y_dev=y_dev),
+    }
+
+
+def _sgd_batch_cases(
+    data: tuple, dev: tuple, shuffle: tuple, seed: int, other: int
+) -> dict[str, Call]:
+    """How the rows are cut into batches and shuffled: an uneven last batch, one batch, a
+    fixed path, the batches' labels recorded."""
+    (X, y), (X_dev, y_dev), (X_shuffle, y_shuffle) = data, dev, shuffle
+    return {
+        # 65 rows in batches of 32: the last batch holds one row.
+        "uneven_batches": Call(
+            X[:65].copy(),
+            y[:65].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=2,
+            batch_size=32,
+            seed=seed,
+        ),
+        "one_batch": Call(
+            X[:40].copy(),
+            y[:40].copy(),
+            n_hidden=3,
+            learning_rate=SGD_RATE,
+            epochs=3,
+            batch_size=100,
+            seed=seed,
+        ),
+        # The params walk a fixed path (60 rows: batches of 16, 16, 16 and 12), so every
+        # record is known exactly; float64 inputs, a dev set of 11 rows.
+        "scheduled": Call(
+            X[:60].astype(np.float64),
+            y[:60].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=3,
+            batch_size=16,
+            seed=seed,
+            X_dev=X_dev[:11].astype(np.float64),
+            y_dev=y_dev[:11].copy(),
+            update=Probe("scheduled_step"),
+        ),
+        # From the second update on, each update sees its batch's labels in db2, and
+        # record_batch_labels keeps them in W2 (16 rows for 15 batches).
+        "shuffles": Call(
+            X_shuffle.astype(np.float64),
+            y_shuffle,
+            n_hidden=16,
+            learning_rate=SGD_RATE,
+            epochs=SHUFFLE_EPOCHS,
+            batch_size=SHUFFLE_BATCH,
+            seed=other,
+            update=Probe("record_batch_labels"),
+        ),
+    }
+
+
+def _sgd_probe_cases(X, y, seed: int) -> dict[str, Call]:
+    """An update rule that never moves, an augment that gives constant batches, and
+    callbacks that stop the run."""
+    return {
+        # Two runs with an update rule that never moves the parameters, on other rows and
+        # batches but with the same sizes and seed: both end where training started.
+        "update_no_step": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=SGD_HIDDEN,
+            learning_rate=SGD_RATE,
+            epochs=2,
+            batch_size=32,
+            seed=seed,
+            update=Probe("no_step"),
+        ),
+        "update_no_step_other_rows": Call(
+            X[100:150].copy(),
+            y[100:150].copy(),
+            n_hidden=SGD_HIDDEN,
+            learning_rate=SGD_RATE,
+            epochs=1,
+            batch_size=16,
+            seed=seed,
+            update=Probe("no_step"),
+        ),
+        "augment_constant": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=SGD_HIDDEN,
+            learning_rate=SGD_RATE,
+            epochs=2,
+            batch_size=32,
+            seed=seed,
+            augment=Probe("constant_batches"),
+        ),
+        "callback_first_step": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=3,
+            batch_size=32,
+            seed=seed,
+            callback=Probe("stop_at_step_0"),
+        ),
+        "callback_each_step": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=5,
+            batch_size=32,
+            seed=seed,
+            callback=Probe("stop_at_step_3"),
+        ),
+        "callback_history": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=3,
+            batch_size=32,
+            seed=seed,
+            callback=Probe("stop_at_second_record"),
+        ),
+    }
 
 
 def test_minibatch_sgd_params_shapes(outcome):
