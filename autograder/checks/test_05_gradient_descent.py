@@ -1233,9 +1233,14 @@ def test_minibatch_sgd_shuffles(outcome):
     counts = np.round(counts).astype(int)
     first = total - counts[: per_epoch - 1].sum(axis=0)
     counts = np.concatenate([first[None, :], counts]).reshape(epochs, per_epoch, N_CLASSES)
-    in_order = np.array(
-        [np.bincount(y[s : s + batch], minlength=N_CLASSES) for s in range(0, N, batch)]
-    )
+    _expect_every_row_once(what, counts, total)
+    _expect_rows_shuffled(what, counts, y, batch)
+
+
+def _expect_every_row_once(what: str, counts: np.ndarray, total: np.ndarray) -> None:
+    """Every epoch after the first held each class's rows as often as the training set
+    (``counts``: epochs, batches per epoch, classes)."""
+    epochs = len(counts)
     for epoch in range(1, epochs):
         if not np.array_equal(counts[epoch].sum(axis=0), total):
             raise CheckFailed(
@@ -1248,6 +1253,15 @@ def test_minibatch_sgd_shuffles(outcome):
                     id="minibatch_sgd.rows_not_once_per_epoch",
                 ),
             )
+
+
+def _expect_rows_shuffled(what: str, counts: np.ndarray, y: np.ndarray, batch: int) -> None:
+    """The epochs' batches held the labels in new orders: not the stored order, not one
+    permutation for every epoch, not fixed slices taken in another order."""
+    N, (epochs, per_epoch, _) = len(y), counts.shape
+    in_order = np.array(
+        [np.bincount(y[s : s + batch], minlength=N_CLASSES) for s in range(0, N, batch)]
+    )
     if all(np.array_equal(counts[e], counts[1]) for e in range(1, epochs)):
         raise failure(
             f"{what} held the same labels in the same order in every epoch.",
