@@ -400,136 +400,187 @@ def step_mistakes(name: str, call: Call, want: dict) -> list[Mistake]:
         )
     ]
     if name.startswith("b"):
-        models = unstepped + [
-            (
-                "The step is learning_rate times the gradient: b - learning_rate * db.",
-                old - (old - right) / rate,
-                "learning_rate_missing",
-            ),
-            (
-                (
-                    "Only the weights decay: the biases take the plain step "
-                    "b - learning_rate * db, with no lambda * b."
-                ),
-                right - rate * decay * old,
-                "biases_decayed",
-            ),
-            (
-                "The step goes against the gradient: b - learning_rate * db.",
-                2 * old - right,
-                "step_uphill",
-            ),
-        ]
+        models = unstepped + _bias_step_models(old, right, rate, decay)
     else:
-        plain = right + rate * decay * old  # the step without the penalty's gradient
-        dW = (old - plain) / rate
-        models = unstepped + [
-            (
-                (
-                    "The step is learning_rate times the gradient: W - learning_rate * (dW + lambda * "
-                    "W)."
-                ),
-                old - (dW + decay * old),
-                "learning_rate_missing",
-            ),
-            (
-                "The weight's gradient is dW + lambda * W: backward_deep's dW is missing from it.",
-                old - rate * decay * old,
-                "weight_gradient_dropped",
-            ),
-            (
-                "The penalty's gradient is lambda * W, not lambda alone.",
-                plain - rate * decay,
-                "decay_not_times_W",
-            ),
-            (
-                "The penalty's gradient is lambda * W: the weight decay lambda is missing from it.",
-                plain - rate * old,
-                "decay_factor_missing",
-            ),
-            (
-                (
-                    "The penalty's gradient is missing: add lambda * W to each weight gradient (the "
-                    "weights then shrink a little at every step)."
-                ),
-                plain,
-                "penalty_gradient_missing",
-            ),
-            (
-                (
-                    "The gradient of (lambda / 2) * ||W||^2 is lambda * W: the 1/2 cancels the 2 of "
-                    "the square (yours adds 2 * lambda * W)."
-                ),
-                plain - 2 * rate * decay * old,
-                "penalty_gradient_doubled",
-            ),
-            (
-                "The gradient of (lambda / 2) * ||W||^2 is lambda * W (yours adds lambda / 2 * W).",
-                plain - 0.5 * rate * decay * old,
-                "penalty_gradient_halved",
-            ),
-            (
-                (
-                    "Add lambda * W to the gradient (the penalty pulls the weights towards 0), do not "
-                    "subtract it."
-                ),
-                plain + rate * decay * old,
-                "penalty_subtracted",
-            ),
-            (
-                (
-                    "The decay is part of the step: W - learning_rate * (dW + lambda * W); yours "
-                    "subtracts lambda * W without the learning rate."
-                ),
-                plain - decay * old,
-                "decay_without_learning_rate",
-            ),
-            (
-                (
-                    "The decay shrinks the weights the step starts from: W - learning_rate * (dW + "
-                    "lambda * W) = (1 - learning_rate * lambda) * W - learning_rate * dW. Yours "
-                    "shrinks the result of the step, which also shrinks the step itself."
-                ),
-                (1 - rate * decay) * plain,
-                "decay_after_the_step",
-            ),
-            (
-                (
-                    "The decay is part of the step, scaled by the learning rate: W - learning_rate "
-                    "* (dW + lambda * W) = (1 - learning_rate * lambda) * W - learning_rate * dW. "
-                    "Yours multiplies the result of the step by (1 - lambda): no learning rate, "
-                    "and it shrinks the step itself too."
-                ),
-                (1 - decay) * plain,
-                "decay_after_the_step_without_learning_rate",
-            ),
-            (
-                (
-                    "The penalty's gradient is lambda * W, not lambda * W / N: the penalty is added "
-                    "once to the loss, not to every example's."
-                ),
-                plain - rate * decay * old / n,
-                "penalty_gradient_over_N",
-            ),
-            (
-                "The step goes against the gradient: W - learning_rate * (dW + lambda * W).",
-                2 * old - right,
-                "step_uphill",
-            ),
-        ]
+        models = unstepped + _weight_step_models(old, right, rate, decay, n)
     models = [m for m in models if not np.allclose(m[1], right, rtol=1e-6, atol=1e-12)]
-    # Two mistakes that give the same step on this case cannot be told apart here: neither is
-    # named from it (another case, with other settings, tells them apart).
-    distinct = [
+    return default + [
+        Mistake(hint, value, id=f"sgd_step_deep.{mistake}")
+        for hint, value, mistake in _told_apart(models)
+    ]
+
+
+StepModel = tuple[str, np.ndarray, str]  # (hint, the parameter it gives, mistake id)
+
+
+def _bias_step_models(
+    old: np.ndarray, right: np.ndarray, rate: float, decay: float
+) -> list[StepModel]:
+    """A bias's step gone wrong: no rate, decayed like a weight, uphill."""
+    return [
+        (
+            "The step is learning_rate times the gradient: b - learning_rate * db.",
+            old - (old - right) / rate,
+            "learning_rate_missing",
+        ),
+        (
+            (
+                "Only the weights decay: the biases take the plain step "
+                "b - learning_rate * db, with no lambda * b."
+            ),
+            right - rate * decay * old,
+            "biases_decayed",
+        ),
+        (
+            "The step goes against the gradient: b - learning_rate * db.",
+            2 * old - right,
+            "step_uphill",
+        ),
+    ]
+
+
+def _weight_step_models(
+    old: np.ndarray, right: np.ndarray, rate: float, decay: float, n: int
+) -> list[StepModel]:
+    """A weight's step gone wrong, from ``plain``, the step without the penalty's gradient."""
+    plain = right + rate * decay * old  # the step without the penalty's gradient
+    return [
+        *_weight_gradient_models(old, plain, rate, decay),
+        *_penalty_gradient_models(old, plain, rate, decay),
+        *_decay_placement_models(old, plain, rate, decay, n),
+        (
+            "The step goes against the gradient: W - learning_rate * (dW + lambda * W).",
+            2 * old - right,
+            "step_uphill",
+        ),
+    ]
+
+
+def _weight_gradient_models(
+    old: np.ndarray, plain: np.ndarray, rate: float, decay: float
+) -> list[StepModel]:
+    """The learning rate or backward_deep's dW left out of the step."""
+    dW = (old - plain) / rate
+    return [
+        (
+            (
+                "The step is learning_rate times the gradient: W - learning_rate * (dW + lambda * "
+                "W)."
+            ),
+            old - (dW + decay * old),
+            "learning_rate_missing",
+        ),
+        (
+            "The weight's gradient is dW + lambda * W: backward_deep's dW is missing from it.",
+            old - rate * decay * old,
+            "weight_gradient_dropped",
+        ),
+    ]
+
+
+def _penalty_gradient_models(
+    old: np.ndarray, plain: np.ndarray, rate: float, decay: float
+) -> list[StepModel]:
+    """The penalty's gradient lambda * W left out, or wrong in its factor or sign."""
+    return [
+        (
+            "The penalty's gradient is lambda * W, not lambda alone.",
+            plain - rate * decay,
+            "decay_not_times_W",
+        ),
+        (
+            "The penalty's gradient is lambda * W: the weight decay lambda is missing from it.",
+            plain - rate * old,
+            "decay_factor_missing",
+        ),
+        (
+            (
+                "The penalty's gradient is missing: add lambda * W to each weight gradient (the "
+                "weights then shrink a little at every step)."
+            ),
+            plain,
+            "penalty_gradient_missing",
+        ),
+        (
+            (
+                "The gradient of (lambda / 2) * ||W||^2 is lambda * W: the 1/2 cancels the 2 of "
+                "the square (yours adds 2 * lambda * W)."
+            ),
+            plain - 2 * rate * decay * old,
+            "penalty_gradient_doubled",
+        ),
+        (
+            "The gradient of (lambda / 2) * ||W||^2 is lambda * W (yours adds lambda / 2 * W).",
+            plain - 0.5 * rate * decay * old,
+            "penalty_gradient_halved",
+        ),
+        (
+            (
+                "Add lambda * W to the gradient (the penalty pulls the weights towards 0), do not "
+                "subtract it."
+            ),
+            plain + rate * decay * old,
+            "penalty_subtracted",
+        ),
+    ]
+
+
+def _decay_placement_models(
+    old: np.ndarray, plain: np.ndarray, rate: float, decay: float, n: int
+) -> list[StepModel]:
+    """The decay applied outside the step, or spread over the N examples."""
+    return [
+        (
+            (
+                "The decay is part of the step: W - learning_rate * (dW + lambda * W); yours "
+                "subtracts lambda * W without the learning rate."
+            ),
+            plain - decay * old,
+            "decay_without_learning_rate",
+        ),
+        (
+            (
+                "The decay shrinks the weights the step starts from: W - learning_rate * (dW + "
+                "lambda * W) = (1 - learning_rate * lambda) * W - learning_rate * dW. Yours "
+                "shrinks the result of the step, which also shrinks the step itself."
+            ),
+            (1 - rate * decay) * plain,
+            "decay_after_the_step",
+        ),
+        (
+            (
+                "The decay is part of the step, scaled by the learning rate: W - learning_rate "
+                "* (dW + lambda * W) = (1 - learning_rate * lambda) * W - learning_rate * dW. "
+                "Yours multiplies the result of the step by (1 - lambda): no learning rate, "
+                "and it shrinks the step itself too."
+            ),
+            (1 - decay) * plain,
+            "decay_after_the_step_without_learning_rate",
+        ),
+        (
+            (
+                "The penalty's gradient is lambda * W, not lambda * W / N: the penalty is added "
+                "once to the loss, not to every example's."
+            ),
+            plain - rate * decay * old / n,
+            "penalty_gradient_over_N",
+        ),
+    ]
+
+
+def _told_apart(models: list[StepModel]) -> list[StepModel]:
+    """The models no other mistake's model matches on this case.
+
+    Two mistakes that give the same step on this case cannot be told apart here: neither is
+    named from it (another case, with other settings, tells them apart).
+    """
+    return [
         (hint, value, mistake)
         for hint, value, mistake in models
         if not any(
             other != mistake and np.allclose(value, twin, rtol=1e-6, atol=1e-12)
             for _, twin, other in models
         )
-    ]
-    return default + [
-        Mistake(hint, value, id=f"sgd_step_deep.{mistake}") for hint, value, mistake in distinct
     ]
 
 

@@ -172,6 +172,32 @@ def init_result(fn, case: str) -> dict:
             )
         ],
     )
+    _expect_layers_numbered(got, sizes, what)
+    names = param_names(n_layers)
+    got = expect_dict(
+        got,
+        names,
+        what,
+        hint=f"Return one dict with the keys {names}: 'W{{l}}' and 'b{{l}}' for each layer "
+        "l = 1, ..., L.",
+    )
+    extra = [k for k in got if k not in names]
+    expect(
+        not extra,
+        f"{what} has extra keys {extra}; expected exactly {names}.",
+        f"{len(sizes)} sizes make {n_layers} layers, each with one W and one b.",
+    )
+    for l in range(1, n_layers + 1):
+        for name, shape in ((f"W{l}", (sizes[l - 1], sizes[l])), (f"b{l}", (sizes[l],))):
+            array = expect_ndarray(got[name], f"{name} from {what}")
+            mistakes = _shape_mistakes(name, array, shape, l)
+            expect_shape(array, shape, f"{name} from {what}", mistakes=mistakes)
+    return got
+
+
+def _expect_layers_numbered(got, sizes: list[int], what: str) -> None:
+    """A dict of parameters whose keys show the layers counted wrong fails with that mistake."""
+    n_layers = len(sizes) - 1
     if isinstance(got, dict) and ("W0" in got or "b0" in got):
         raise CheckFailed(
             f"{what} has the keys {list(got)}.",
@@ -181,8 +207,7 @@ def init_result(fn, case: str) -> dict:
                 id="init_deep.counted_from_zero",
             ),
         )
-    names = param_names(n_layers)
-    if isinstance(got, dict) and n_layers > 1 and set(got) == set(names[2:]):
+    if isinstance(got, dict) and n_layers > 1 and set(got) == set(param_names(n_layers)[2:]):
         raise CheckFailed(
             f"{what} has the keys {list(got)}: the first layer is missing.",
             mistake=Mistake(
@@ -200,53 +225,38 @@ def init_result(fn, case: str) -> dict:
                 id="init_deep.last_layer_missing",
             ),
         )
-    got = expect_dict(
-        got,
-        names,
-        what,
-        hint=f"Return one dict with the keys {names}: 'W{{l}}' and 'b{{l}}' for each layer "
-        "l = 1, ..., L.",
-    )
-    extra = [k for k in got if k not in names]
-    expect(
-        not extra,
-        f"{what} has extra keys {extra}; expected exactly {names}.",
-        f"{len(sizes)} sizes make {n_layers} layers, each with one W and one b.",
-    )
-    for l in range(1, n_layers + 1):
-        for name, shape in ((f"W{l}", (sizes[l - 1], sizes[l])), (f"b{l}", (sizes[l],))):
-            array = expect_ndarray(got[name], f"{name} from {what}")
-            mistakes = []
-            if name[0] == "b" and array.ndim == 2 and array.size == shape[0]:
-                mistakes.append(
-                    Mistake(
-                        f"Biases are 1-D: shape {shape}, which broadcasts over the rows of the "
-                        "batch.",
-                        matches=lambda _: True,
-                        id="init_deep.bias_2d",
-                    )
-                )
-            elif name[0] == "W" and array.shape == (shape[1], shape[1]) != shape:
-                mistakes.append(
-                    Mistake(
-                        f"{name} has one row per input of layer {l}, layer_sizes[{l - 1}] = "
-                        f"{shape[0]}, and one column per unit, layer_sizes[{l}] = {shape[1]}: "
-                        f"{shape}.",
-                        matches=lambda _: True,
-                        id="init_deep.fan_in_from_own_width",
-                    )
-                )
-            elif name[0] == "W" and array.shape == shape[::-1] and shape[0] != shape[1]:
-                mistakes.append(
-                    Mistake(
-                        f"It looks transposed: {name} is (inputs, outputs) = {shape}, so that a "
-                        f"batch (N, {shape[0]}) @ {name} gives (N, {shape[1]}).",
-                        matches=lambda _: True,
-                        id="init_deep.transposed",
-                    )
-                )
-            expect_shape(array, shape, f"{name} from {what}", mistakes=mistakes)
-    return got
+
+
+def _shape_mistakes(name: str, array: np.ndarray, shape: tuple, l: int) -> list[Mistake]:
+    """The mistakes a parameter's wrong shape shows: a 2-D bias, a W transposed or square."""
+    if name[0] == "b" and array.ndim == 2 and array.size == shape[0]:
+        return [
+            Mistake(
+                f"Biases are 1-D: shape {shape}, which broadcasts over the rows of the batch.",
+                matches=lambda _: True,
+                id="init_deep.bias_2d",
+            )
+        ]
+    if name[0] == "W" and array.shape == (shape[1], shape[1]) != shape:
+        return [
+            Mistake(
+                f"{name} has one row per input of layer {l}, layer_sizes[{l - 1}] = "
+                f"{shape[0]}, and one column per unit, layer_sizes[{l}] = {shape[1]}: "
+                f"{shape}.",
+                matches=lambda _: True,
+                id="init_deep.fan_in_from_own_width",
+            )
+        ]
+    if name[0] == "W" and array.shape == shape[::-1] and shape[0] != shape[1]:
+        return [
+            Mistake(
+                f"It looks transposed: {name} is (inputs, outputs) = {shape}, so that a "
+                f"batch (N, {shape[0]}) @ {name} gives (N, {shape[1]}).",
+                matches=lambda _: True,
+                id="init_deep.transposed",
+            )
+        ]
+    return []
 
 
 def forward_result(fn, case: str):

@@ -51,6 +51,7 @@ case (no clip, a naive softmax) is named only when the function is right on the 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -233,7 +234,17 @@ def test_init_params_he_scale(outcome):
     weights = {name: np.asarray(params[name], dtype=np.float64) for name in ("W1", "W2")}
     fans = {"W1": n_in, "W2": n_hidden}
     stds = {name: float(W.std()) for name, W in weights.items()}
+    models = _spread_models(weights, stds, dims)
+    for name, W in weights.items():
+        _expect_he_spread(
+            W, stds[name], fans[name], f"{name} from init_params on the '{case}' case", models
+        )
 
+
+def _spread_models(weights: dict, stds: dict, dims: tuple) -> list[Mistake]:
+    """The recipes for the weights' spread a student may use instead of He's, the last one
+    the spread passed as the mean."""
+    n_in, n_hidden, _ = dims
     he = (math.sqrt(2.0 / n_in), math.sqrt(2.0 / n_hidden))
 
     def near(name: str, want: float) -> bool:
@@ -257,7 +268,7 @@ def test_init_params_he_scale(outcome):
         return near(name, 1.0) and abs(float(W.mean()) - target) <= 6.0 / math.sqrt(W.size)
 
     fitting = [id_ for id_, _, spread in SPREADS if fits(spread)]
-    models = [
+    return [
         # Named only when no other recipe fits too (two recipes may give one layer about the
         # same spread, e.g. uniform(-0.5, 0.5) and 2 / sqrt(50)).
         Mistake(hint, matches=lambda _, i=id_: fitting == [i], id=id_)
@@ -270,47 +281,51 @@ def test_init_params_he_scale(outcome):
             id="init_params.loc_for_scale",
         )
     ]
-    for name, W in weights.items():
-        fan_in = fans[name]
-        target = math.sqrt(2.0 / fan_in)
-        tol = _spread_tolerance(W.size)
-        what = f"{name} from init_params on the '{case}' case (fan_in = {fan_in})"
-        expect(bool(np.all(np.isfinite(W))), f"{what} contains nan or inf.")
-        std, mean = stds[name], float(W.mean())
-        if std == 0.0:
-            raise CheckFailed(
-                f"{what}: every weight is {mean:.4g}.",
-                "All the weights are equal: every hidden unit would compute the same thing "
-                "and stay identical while training. Draw them at random.",
-                mistake="init_params.constant",
-            )
-        if abs(mean) > 6.0 * max(std, 1e-12) / math.sqrt(W.size):
-            raise failure(
-                f"{what}: the weights have mean {mean:.4f}; expected about 0 (their standard "
-                f"deviation should be {target:.4f}).",
-                [
-                    models[-1],
-                    Mistake(
-                        "Every weight is positive: rng.random draws from [0, 1) and np.abs "
-                        "folds a normal over; draw from a normal with mean 0.",
-                        matches=lambda _, W=W: bool(np.all(W >= 0)),
-                        id="init_params.not_centred",
-                    ),
-                ],
-                W,
-                "The weights should be centred on 0: a normal with mean 0.",
-            )
-        if abs(math.log(std / target)) > tol:
-            raise failure(
-                f"{what}: the weights have standard deviation {std:.4f}; He initialisation "
-                f"gives sqrt(2 / {fan_in}) = {target:.4f} (tolerance {100 * tol:.0f}%): they "
-                f"are {std / target:.3g} times that.",
-                models,
-                None,
-                "He initialisation: a normal with mean 0 and standard deviation "
-                "sqrt(2 / fan_in), fan_in being the layer's number of inputs (n_in for W1, "
-                "n_hidden for W2).",
-            )
+
+
+def _expect_he_spread(
+    W: np.ndarray, std: float, fan_in: int, what: str, models: list[Mistake]
+) -> None:
+    """One layer's weights are finite, centred on 0 and spread as He's sqrt(2 / fan_in)."""
+    target = math.sqrt(2.0 / fan_in)
+    tol = _spread_tolerance(W.size)
+    what = f"{what} (fan_in = {fan_in})"
+    expect(bool(np.all(np.isfinite(W))), f"{what} contains nan or inf.")
+    mean = float(W.mean())
+    if std == 0.0:
+        raise CheckFailed(
+            f"{what}: every weight is {mean:.4g}.",
+            "All the weights are equal: every hidden unit would compute the same thing "
+            "and stay identical while training. Draw them at random.",
+            mistake="init_params.constant",
+        )
+    if abs(mean) > 6.0 * max(std, 1e-12) / math.sqrt(W.size):
+        raise failure(
+            f"{what}: the weights have mean {mean:.4f}; expected about 0 (their standard "
+            f"deviation should be {target:.4f}).",
+            [
+                models[-1],
+                Mistake(
+                    "Every weight is positive: rng.random draws from [0, 1) and np.abs "
+                    "folds a normal over; draw from a normal with mean 0.",
+                    matches=lambda _, W=W: bool(np.all(W >= 0)),
+                    id="init_params.not_centred",
+                ),
+            ],
+            W,
+            "The weights should be centred on 0: a normal with mean 0.",
+        )
+    if abs(math.log(std / target)) > tol:
+        raise failure(
+            f"{what}: the weights have standard deviation {std:.4f}; He initialisation "
+            f"gives sqrt(2 / {fan_in}) = {target:.4f} (tolerance {100 * tol:.0f}%): they "
+            f"are {std / target:.3g} times that.",
+            models,
+            None,
+            "He initialisation: a normal with mean 0 and standard deviation "
+            "sqrt(2 / fan_in), fan_in being the layer's number of inputs (n_in for W1, "
+            "n_hidden for W2).",
+        )
 
 
 @requires("test_init_params_he_scale")
@@ -447,28 +462,43 @@ def _softmax(Z: np.ndarray, axis: int = 1) -> np.ndarray:
 
 def _forward_models(X: np.ndarray, params: dict) -> list[tuple[str, str, dict]]:
     """What mistaken forward passes return, whole: (id, hint, {probs, Z1, A1, Z2}), in float64."""
-    X_in, W2_in = X, params["W2"]
-    X = X.astype(np.float64)
+    X64 = X.astype(np.float64)
     W1, b1, W2, b2 = (np.asarray(params[k], dtype=np.float64) for k in PARAMS)
     with np.errstate(all="ignore"):
-        Z1 = X @ W1 + b1
+        Z1 = X64 @ W1 + b1
         A1 = np.maximum(Z1, 0)
         Z2 = A1 @ W2 + b2
-        probs = _softmax(Z2)
-        no_b1 = X @ W1
-        no_b1_A1 = np.maximum(no_b1, 0)
-        no_b1_Z2 = no_b1_A1 @ W2 + b2
-        late_b1_A1 = np.maximum(no_b1, 0) + b1
-        late_b1_Z2 = late_b1_A1 @ W2 + b2
-        no_relu_Z2 = Z1 @ W2 + b2
+    right = ForwardPass(X64, W1, b1, W2, b2, Z1, A1, Z2)
+    return [
+        *_softmax_placement_models(right),
+        *_bias_models(right),
+        *_relu_models(right),
+        *_output_form_models(right, np.result_type(X, params["W2"])),
+    ]
+
+
+class ForwardPass(NamedTuple):
+    """The right forward pass in float64: its inputs and what it computes."""
+
+    X: np.ndarray
+    W1: np.ndarray
+    b1: np.ndarray
+    W2: np.ndarray
+    b2: np.ndarray
+    Z1: np.ndarray
+    A1: np.ndarray
+    Z2: np.ndarray
+
+
+ForwardModel = tuple[str, str, dict]  # (id, hint, {probs, Z1, A1, Z2})
+
+
+def _softmax_placement_models(right: ForwardPass) -> list[ForwardModel]:
+    """Softmax left out, or on the hidden layer instead of ReLU."""
+    Z1, A1, Z2, W2, b2 = right.Z1, right.A1, right.Z2, right.W2, right.b2
+    with np.errstate(all="ignore"):
         hidden_softmax = _softmax(Z1)
         hidden_softmax_Z2 = hidden_softmax @ W2 + b2
-        no_b2 = A1 @ W2
-        no_biases_Z2 = no_b1_A1 @ W2
-        relu_Z2 = np.maximum(Z2, 0)
-        # The naive softmax overflows in the inputs' own dtype (float32 beyond 88.7).
-        naive_exp = np.exp(Z2.astype(np.result_type(X_in, W2_in)))
-        naive = (naive_exp / naive_exp.sum(axis=1, keepdims=True)).astype(np.float64)
     return [
         (
             "forward.no_softmax",
@@ -488,6 +518,21 @@ def _forward_models(X: np.ndarray, params: dict) -> list[tuple[str, str, dict]]:
                 "Z2": hidden_softmax_Z2,
             },
         ),
+    ]
+
+
+def _bias_models(right: ForwardPass) -> list[ForwardModel]:
+    """A bias left out, or b1 added after the ReLU."""
+    X, W1, b1, W2, b2, Z1, A1 = right.X, right.W1, right.b1, right.W2, right.b2, right.Z1, right.A1
+    with np.errstate(all="ignore"):
+        no_b1 = X @ W1
+        no_b1_A1 = np.maximum(no_b1, 0)
+        no_b1_Z2 = no_b1_A1 @ W2 + b2
+        late_b1_A1 = np.maximum(no_b1, 0) + b1
+        late_b1_Z2 = late_b1_A1 @ W2 + b2
+        no_b2 = A1 @ W2
+        no_biases_Z2 = no_b1_A1 @ W2
+    return [
         (
             "forward.no_b1",
             "Z1 = X @ W1 + b1: the hidden layer's bias b1 is missing.",
@@ -511,6 +556,16 @@ def _forward_models(X: np.ndarray, params: dict) -> list[tuple[str, str, dict]]:
             "Z2 = A1 @ W2 + b2: the output layer's bias b2 is missing.",
             {"probs": _softmax(no_b2), "Z1": Z1, "A1": A1, "Z2": no_b2},
         ),
+    ]
+
+
+def _relu_models(right: ForwardPass) -> list[ForwardModel]:
+    """The ReLU left out between the layers, or applied to the output logits too."""
+    Z1, A1, Z2, W2, b2 = right.Z1, right.A1, right.Z2, right.W2, right.b2
+    with np.errstate(all="ignore"):
+        no_relu_Z2 = Z1 @ W2 + b2
+        relu_Z2 = np.maximum(Z2, 0)
+    return [
         (
             "forward.no_relu",
             "A1 = relu(Z1): the ReLU between the layers is missing.",
@@ -526,6 +581,19 @@ def _forward_models(X: np.ndarray, params: dict) -> list[tuple[str, str, dict]]:
             "Apply softmax to the logits Z2 themselves; a ReLU on the output layer changes them.",
             {"probs": _softmax(relu_Z2), "Z1": Z1, "A1": A1, "Z2": Z2},
         ),
+    ]
+
+
+def _output_form_models(right: ForwardPass, dtype: np.dtype) -> list[ForwardModel]:
+    """The right numbers in the wrong form: the cache overwritten, softmax over columns or
+    unshifted (computed in ``dtype``, the inputs' own), examples as columns."""
+    Z1, A1, Z2 = right.Z1, right.A1, right.Z2
+    with np.errstate(all="ignore"):
+        probs = _softmax(Z2)
+        # The naive softmax overflows in the inputs' own dtype (float32 beyond 88.7).
+        naive_exp = np.exp(Z2.astype(dtype))
+        naive = (naive_exp / naive_exp.sum(axis=1, keepdims=True)).astype(np.float64)
+    return [
         (
             "forward.relu_in_place",
             (
@@ -838,118 +906,136 @@ def _loss_mistakes(
     others."""
     n, c = probs.shape
     wide = probs.astype(np.float64)
-    clipped = np.maximum(wide, 1e-12)
     with np.errstate(all="ignore"):
-        true = clipped[np.arange(n), y]
-        logs = np.log(clipped)
-        raw_true = wide[np.arange(n), y]
-        mistakes = [
-            Mistake(
-                f"The loss is N = {n} times too large, the sum over the examples: average over "
-                "the N examples (np.mean, or divide by N), not the sum.",
-                want * n,
-                id="cross_entropy.sum_not_mean",
-            ),
-            Mistake(
-                f"The loss is C = {c} times too small: divide by N, the number of examples, not "
-                "by N * C (the number of entries).",
-                want / c,
-                id="cross_entropy.mean_over_entries",
-            ),
-            Mistake(
-                f"The sum over the examples is divided by C = {c}, the number of classes; "
-                f"divide by N = {n}, the number of examples.",
-                want * n / c,
-                id="cross_entropy.classes_not_examples",
-            ),
-            Mistake(
-                f"The loss is N = {n} times too small: it is divided by N twice (np.mean "
-                "already divides by N).",
-                want / n,
-                id="cross_entropy.divided_twice",
-            ),
-            Mistake(
-                "The loss is -log(p): the minus sign is missing.",
-                -want,
-                id="cross_entropy.no_minus",
-            ),
-            Mistake(
-                "Use the natural log, np.log (not np.log10 or np.log2).",
-                want / math.log(10),
-                id="cross_entropy.log_base",
-            ),
-            Mistake(
-                "Use the natural log, np.log (not np.log10 or np.log2).",
-                want / math.log(2),
-                id="cross_entropy.log_base",
-            ),
-            Mistake(
-                "The log is missing: the loss is the mean of -log(p), not of -p.",
-                -float(np.mean(true)),
-                id="cross_entropy.no_log",
-            ),
-            Mistake(
-                "probs[:, y] picks whole columns (an N x N table); take one entry per row: row "
-                "i, column y[i].",
-                -float(np.mean(logs[:, y])),
-                id="cross_entropy.columns_not_entries",
-            ),
-            Mistake(
-                "Only the probability of each example's true class counts, not the log of "
-                "every probability.",
-                -float(np.mean(logs)),
-                id="cross_entropy.all_entries",
-            ),
-            Mistake(
-                "Only the probability of each example's true class counts, not the log of "
-                "every probability.",
-                -float(np.sum(logs)) / n,
-                id="cross_entropy.all_entries",
-            ),
-            Mistake(
-                "That is the loss of each example's most probable class; the loss uses the "
-                "probability of its TRUE class, probs[i, y[i]].",
-                -float(np.mean(np.log(clipped.max(axis=1)))),
-                id="cross_entropy.most_probable",
-            ),
-            Mistake(
-                "np.minimum caps every probability at 1e-12; clip from below: "
-                "np.maximum(p, 1e-12).",
-                -float(np.mean(np.log(np.minimum(raw_true, 1e-12)))),
-                id="cross_entropy.minimum_for_maximum",
-            ),
-        ]
-        clip_only = [
-            Mistake(
-                "Only exact zeros were replaced: a probability below 1e-12 counts as 1e-12 too "
-                "(np.maximum(p, 1e-12)).",
-                -float(np.mean(np.log(np.where(raw_true == 0, 1e-12, raw_true)))),
-                id="cross_entropy.only_zeros_clipped",
-            ),
-            *[
-                Mistake(
-                    f"Clip at 1e-12, as asked (not at {eps:g}): a zero probability then costs "
-                    f"-log(1e-12) = 27.6.",
-                    -float(np.mean(np.log(np.maximum(raw_true, eps)))),
-                    id="cross_entropy.other_clip",
-                )
-                for eps in (1e-15, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6)
-            ],
-            Mistake(
-                CLIP_HINT,
-                -float(np.mean(np.log(raw_true))),
-                id="cross_entropy.no_clip",
-            ),
-            Mistake(
-                CLIP_HINT,
-                -float(np.sum(np.eye(c)[y] * np.log(wide))) / n,
-                id="cross_entropy.no_clip",
-            ),
-        ]
-    if ordinary_right:
-        mistakes = clip_only
+        others = [*_loss_factor_mistakes(want, n, c), *_loss_entry_mistakes(wide, y)]
+        clip_only = _loss_clip_mistakes(wide, y)
+    mistakes = clip_only if ordinary_right else others
     mistakes = [m for m in mistakes if not _same_number(m.value, want)]
     return _unambiguous(mistakes)
+
+
+def _loss_factor_mistakes(want: float, n: int, c: int) -> list[Mistake]:
+    """The right loss off by a constant factor: N, C, the sign, the log's base."""
+    return [
+        Mistake(
+            f"The loss is N = {n} times too large, the sum over the examples: average over "
+            "the N examples (np.mean, or divide by N), not the sum.",
+            want * n,
+            id="cross_entropy.sum_not_mean",
+        ),
+        Mistake(
+            f"The loss is C = {c} times too small: divide by N, the number of examples, not "
+            "by N * C (the number of entries).",
+            want / c,
+            id="cross_entropy.mean_over_entries",
+        ),
+        Mistake(
+            f"The sum over the examples is divided by C = {c}, the number of classes; "
+            f"divide by N = {n}, the number of examples.",
+            want * n / c,
+            id="cross_entropy.classes_not_examples",
+        ),
+        Mistake(
+            f"The loss is N = {n} times too small: it is divided by N twice (np.mean "
+            "already divides by N).",
+            want / n,
+            id="cross_entropy.divided_twice",
+        ),
+        Mistake(
+            "The loss is -log(p): the minus sign is missing.",
+            -want,
+            id="cross_entropy.no_minus",
+        ),
+        Mistake(
+            "Use the natural log, np.log (not np.log10 or np.log2).",
+            want / math.log(10),
+            id="cross_entropy.log_base",
+        ),
+        Mistake(
+            "Use the natural log, np.log (not np.log10 or np.log2).",
+            want / math.log(2),
+            id="cross_entropy.log_base",
+        ),
+    ]
+
+
+def _loss_entry_mistakes(wide: np.ndarray, y: np.ndarray) -> list[Mistake]:
+    """The loss of other entries than each row's true class, or of p instead of log(p)."""
+    n = len(wide)
+    clipped = np.maximum(wide, 1e-12)
+    true = clipped[np.arange(n), y]
+    logs = np.log(clipped)
+    raw_true = wide[np.arange(n), y]
+    return [
+        Mistake(
+            "The log is missing: the loss is the mean of -log(p), not of -p.",
+            -float(np.mean(true)),
+            id="cross_entropy.no_log",
+        ),
+        Mistake(
+            "probs[:, y] picks whole columns (an N x N table); take one entry per row: row "
+            "i, column y[i].",
+            -float(np.mean(logs[:, y])),
+            id="cross_entropy.columns_not_entries",
+        ),
+        Mistake(
+            "Only the probability of each example's true class counts, not the log of "
+            "every probability.",
+            -float(np.mean(logs)),
+            id="cross_entropy.all_entries",
+        ),
+        Mistake(
+            "Only the probability of each example's true class counts, not the log of "
+            "every probability.",
+            -float(np.sum(logs)) / n,
+            id="cross_entropy.all_entries",
+        ),
+        Mistake(
+            "That is the loss of each example's most probable class; the loss uses the "
+            "probability of its TRUE class, probs[i, y[i]].",
+            -float(np.mean(np.log(clipped.max(axis=1)))),
+            id="cross_entropy.most_probable",
+        ),
+        Mistake(
+            "np.minimum caps every probability at 1e-12; clip from below: np.maximum(p, 1e-12).",
+            -float(np.mean(np.log(np.minimum(raw_true, 1e-12)))),
+            id="cross_entropy.minimum_for_maximum",
+        ),
+    ]
+
+
+def _loss_clip_mistakes(wide: np.ndarray, y: np.ndarray) -> list[Mistake]:
+    """The clip at 1e-12 left out or done otherwise: only where a probability is below
+    1e-12 do these differ from the right loss."""
+    n, c = wide.shape
+    raw_true = wide[np.arange(n), y]
+    return [
+        Mistake(
+            "Only exact zeros were replaced: a probability below 1e-12 counts as 1e-12 too "
+            "(np.maximum(p, 1e-12)).",
+            -float(np.mean(np.log(np.where(raw_true == 0, 1e-12, raw_true)))),
+            id="cross_entropy.only_zeros_clipped",
+        ),
+        *[
+            Mistake(
+                f"Clip at 1e-12, as asked (not at {eps:g}): a zero probability then costs "
+                f"-log(1e-12) = 27.6.",
+                -float(np.mean(np.log(np.maximum(raw_true, eps)))),
+                id="cross_entropy.other_clip",
+            )
+            for eps in (1e-15, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6)
+        ],
+        Mistake(
+            CLIP_HINT,
+            -float(np.mean(np.log(raw_true))),
+            id="cross_entropy.no_clip",
+        ),
+        Mistake(
+            CLIP_HINT,
+            -float(np.sum(np.eye(c)[y] * np.log(wide))) / n,
+            id="cross_entropy.no_clip",
+        ),
+    ]
 
 
 def _same_number(a: float, b: float) -> bool:

@@ -295,7 +295,6 @@ def _numerical_mistakes(call: Call, want: np.ndarray, got=None) -> list[Mistake]
     _, f = _probe_of(call)
     x = np.array(call.args[1], dtype=np.float64)
     h = _step(call)
-    tight = {"rtol": 1e-7, "atol": 1e-9}  # the estimates differ from each other by about 1e-5
     # Where f reads the caller's x, estimates of 0 only say that f saw no nudge (which many
     # mistakes share); where it reads its argument, they are two evaluations at one point.
     aliased = (
@@ -321,57 +320,71 @@ def _numerical_mistakes(call: Call, want: np.ndarray, got=None) -> list[Mistake]
         ),
         id="numerical_gradient.float32_estimates",
     )
-    mistakes = [
+    return [
         rounded,
         *aliased,
+        *_difference_mistakes(f, x, h),
+        *_perturbation_mistakes(f, x, h),
+        *_divisor_mistakes(got, want, h),
+    ]
+
+
+# The estimates differ from each other by about 1e-5.
+TIGHT: dict[str, float] = {"rtol": 1e-7, "atol": 1e-9}
+
+
+def _difference_mistakes(f, x: np.ndarray, h: float) -> list[Mistake]:
+    """A one-sided difference, a sum for the difference, or one point at x itself."""
+    one_point = (
+        "One of the two evaluations is at x itself: move x[i] to old + h for the first and to "
+        "old - h for the second (x[i] = old - h, not x[i] -= h after restoring it)."
+    )
+    return [
         Mistake(
             "That is a forward difference (f(x + h) - f(x)) / h, which is less accurate; use centered "
             "differences (f(x + h e_i) - f(x - h e_i)) / (2h).",
             _one_sided(f, x, h, True),
-            **tight,
+            **TIGHT,
             id="numerical_gradient.forward_difference",
         ),
         Mistake(
             "That is a backward difference (f(x) - f(x - h)) / h, which is less accurate; use centered "
             "differences (f(x + h e_i) - f(x - h e_i)) / (2h).",
             _one_sided(f, x, h, False),
-            **tight,
+            **TIGHT,
             id="numerical_gradient.backward_difference",
         ),
-    ]
-    mistakes.append(
         Mistake(
             "The numerator is the difference f(x + h e_i) - f(x - h e_i), not the sum.",
             _both_points(f, x, h, 1.0) / (2 * h),
-            **tight,
+            **TIGHT,
             id="numerical_gradient.sum_not_difference",
-        )
-    )
-    one_point = (
-        "One of the two evaluations is at x itself: move x[i] to old + h for the first and to "
-        "old - h for the second (x[i] = old - h, not x[i] -= h after restoring it)."
-    )
-    mistakes += [
+        ),
         Mistake(
             one_point,
             _one_sided(f, x, h, True) / 2,
-            **tight,
+            **TIGHT,
             id="numerical_gradient.one_point_at_x",
         ),
         Mistake(
             one_point,
             _one_sided(f, x, h, False) / 2,
-            **tight,
+            **TIGHT,
             id="numerical_gradient.one_point_at_x",
         ),
     ]
+
+
+def _perturbation_mistakes(f, x: np.ndarray, h: float) -> list[Mistake]:
+    """Every element nudged at once, or a 2-D x nudged a whole row at a time."""
+    mistakes: list[Mistake] = []
     if x.size > 1:
         everything = (f(x + h) - f(x - h)) / (2 * h)
         mistakes.append(
             Mistake(
                 "Perturb one element at a time (x + h e_i), not every element at once (x + h).",
                 np.full(x.shape, everything),
-                **tight,
+                **TIGHT,
                 id="numerical_gradient.all_at_once",
             )
         )
@@ -387,10 +400,15 @@ def _numerical_mistakes(call: Call, want: np.ndarray, got=None) -> list[Mistake]
                 "x[i] with one index picks a whole row of a 2-D x: loop over every "
                 "element (np.ndindex(x.shape) or x.flat), whatever the shape.",
                 rows,
-                **tight,
+                **TIGHT,
                 id="numerical_gradient.whole_rows",
             )
         )
+    return mistakes
+
+
+def _divisor_mistakes(got, want: np.ndarray, h: float) -> list[Mistake]:
+    """The right differences divided by something else than 2h, or subtracted the other way."""
     scale = factor_mistake(
         "numerical_gradient",
         got,
@@ -408,7 +426,7 @@ def _numerical_mistakes(call: Call, want: np.ndarray, got=None) -> list[Mistake]
         otherwise=f"the differences are right up to a constant, so look at what you divide them "
         f"by: 2h, with h = {h:g}",
     )  # fmt: skip
-    return mistakes + ([scale] if scale is not None else [])
+    return [scale] if scale is not None else []
 
 
 def _drifted(fn, case: str) -> Mistake:

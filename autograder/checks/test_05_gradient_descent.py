@@ -388,89 +388,111 @@ PINNED = (*PINNED_HISTORY, "one_iteration")
 
 @cases_for("gradient_descent")
 def gradient_descent_cases(rng, ref):
-    train = dict(n_hidden=10, learning_rate=GD_RATE, iterations=GD_ITERATIONS)
     for _ in range(20):
         X, y, centers = blobs(rng, 200, 12)
         X_dev, y_dev, _ = blobs(rng, 30, 12, centers=centers)
         seed = int(rng.integers(0, 10_000))
         other = seed + 1 + int(rng.integers(0, 1000))
-        short = dict(n_hidden=10, learning_rate=GD_RATE, iterations=15)
         cases = {
-            "train": Call(X, y, **train, seed=seed),
-            # X and y alone, as the lesson calls it (the start fixed by init): the signature's
-            # defaults decide the rest.
-            "defaults": Call(X[:40].copy(), y[:40].copy(), init=Probe("uniform_init")),
-            # Short runs for the seed: the same seed twice, and another one.
-            "seed_first": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
-            "seed_again": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
-            "seed_other": Call(X[:50].copy(), y[:50].copy(), **short, seed=other),
-            # Same seed and n_hidden as "train", so it starts from the same params.
-            "zero_learning_rate": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=10,
-                learning_rate=0.0,
-                iterations=30,
-                seed=seed,
-            ),
-            "with_dev": Call(
-                X.copy(),
-                y.copy(),
-                n_hidden=10,
-                learning_rate=GD_RATE,
-                iterations=GD_ITERATIONS - 5,
-                seed=other,
-                X_dev=X_dev,
-                y_dev=y_dev,
-            ),
-            # Records at 0, 10 and 11 (two in a row: a record taken after the update shows),
-            # on a dev set of 13 rows.
-            "pinned_dev": _pinned(rng, 120, 12, 6, 12, seed, dev=13),
-            "pinned_22": _pinned(rng, 80, 9, 5, 22, other, rate=0.4),
-            "two_iterations": _pinned(rng, 60, 7, 4, 2, other, rate=GD_RATE, dev=45),
-            "one_iteration": _pinned(rng, 50, 12, 3, 1, seed, rate=GD_RATE),
-            # With learning rate 0 the run ends where init started it.
-            # The same X, n_hidden and seed as "zero_learning_rate": init=None starts there.
-            "uniform_init": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=10,
-                learning_rate=0.0,
-                iterations=2,
-                seed=seed,
-                init=Probe("uniform_init"),
-            ),
-            "callback_first_step": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=4,
-                learning_rate=GD_RATE,
-                iterations=6,
-                seed=seed,
-                callback=Probe("stop_at_step_0"),
-            ),
-            "callback_each_step": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=4,
-                learning_rate=GD_RATE,
-                iterations=6,
-                seed=seed,
-                callback=Probe("stop_at_step_3"),
-            ),
-            "callback_history": Call(
-                X[:50].copy(),
-                y[:50].copy(),
-                n_hidden=4,
-                learning_rate=GD_RATE,
-                iterations=15,
-                seed=seed,
-                callback=Probe("stop_at_second_record"),
-            ),
+            **_gd_run_cases(X, y, (X_dev, y_dev), seed, other),
+            **_gd_pinned_cases(rng, seed, other),
+            **_gd_start_and_callback_cases(X, y, seed),
         }
         if reference_learns(ref.gradient_descent, cases, ["train", "with_dev"]):
             break
     return cases
+
+
+def _gd_run_cases(X, y, dev: tuple, seed: int, other: int) -> dict[str, Call]:
+    """Whole runs, the defaults, the seed's short runs, a rate of 0 and a dev set."""
+    X_dev, y_dev = dev
+    train = dict(n_hidden=10, learning_rate=GD_RATE, iterations=GD_ITERATIONS)
+    short = dict(n_hidden=10, learning_rate=GD_RATE, iterations=15)
+    return {
+        "train": Call(X, y, **train, seed=seed),
+        # X and y alone, as the lesson calls it (the start fixed by init): the signature's
+        # defaults decide the rest.
+        "defaults": Call(X[:40].copy(), y[:40].copy(), init=Probe("uniform_init")),
+        # Short runs for the seed: the same seed twice, and another one.
+        "seed_first": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
+        "seed_again": Call(X[:50].copy(), y[:50].copy(), **short, seed=seed),
+        "seed_other": Call(X[:50].copy(), y[:50].copy(), **short, seed=other),
+        # Same seed and n_hidden as "train", so it starts from the same params.
+        "zero_learning_rate": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=10,
+            learning_rate=0.0,
+            iterations=30,
+            seed=seed,
+        ),
+        "with_dev": Call(
+            X.copy(),
+            y.copy(),
+            n_hidden=10,
+            learning_rate=GD_RATE,
+            iterations=GD_ITERATIONS - 5,
+            seed=other,
+            X_dev=X_dev,
+            y_dev=y_dev,
+        ),
+    }
+
+
+def _gd_pinned_cases(rng, seed: int, other: int) -> dict[str, Call]:
+    """Runs whose history is compared value by value, from a given start."""
+    return {
+        # Records at 0, 10 and 11 (two in a row: a record taken after the update shows),
+        # on a dev set of 13 rows.
+        "pinned_dev": _pinned(rng, 120, 12, 6, 12, seed, dev=13),
+        "pinned_22": _pinned(rng, 80, 9, 5, 22, other, rate=0.4),
+        "two_iterations": _pinned(rng, 60, 7, 4, 2, other, rate=GD_RATE, dev=45),
+        "one_iteration": _pinned(rng, 50, 12, 3, 1, seed, rate=GD_RATE),
+    }
+
+
+def _gd_start_and_callback_cases(X, y, seed: int) -> dict[str, Call]:
+    """A start given by init, and callbacks that stop the run."""
+    return {
+        # With learning rate 0 the run ends where init started it.
+        # The same X, n_hidden and seed as "zero_learning_rate": init=None starts there.
+        "uniform_init": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=10,
+            learning_rate=0.0,
+            iterations=2,
+            seed=seed,
+            init=Probe("uniform_init"),
+        ),
+        "callback_first_step": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=4,
+            learning_rate=GD_RATE,
+            iterations=6,
+            seed=seed,
+            callback=Probe("stop_at_step_0"),
+        ),
+        "callback_each_step": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=4,
+            learning_rate=GD_RATE,
+            iterations=6,
+            seed=seed,
+            callback=Probe("stop_at_step_3"),
+        ),
+        "callback_history": Call(
+            X[:50].copy(),
+            y[:50].copy(),
+            n_hidden=4,
+            learning_rate=GD_RATE,
+            iterations=15,
+            seed=seed,
+            callback=Probe("stop_at_second_record"),
+        ),
+    }
 
 
 def shown(values: list) -> list:
@@ -768,9 +790,6 @@ SHUFFLE_ROWS, SHUFFLE_BATCH, SHUFFLE_EPOCHS = 40, 8, 3
 
 @cases_for("minibatch_sgd")
 def minibatch_sgd_cases(rng, ref):
-    train = dict(
-        n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=SGD_EPOCHS, batch_size=SGD_BATCH
-    )
     for _ in range(20):
         X, y, centers = blobs(rng, 200, 12)
         X_sorted, y_sorted, _ = blobs(rng, 200, 12, sort=True, centers=centers)
@@ -778,149 +797,181 @@ def minibatch_sgd_cases(rng, ref):
         seed = int(rng.integers(0, 10_000))
         other = seed + 1 + int(rng.integers(0, 1000))
         X_shuffle, y_shuffle, _ = blobs(rng, SHUFFLE_ROWS, 12, centers=centers)
-        short = dict(n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=2, batch_size=32)
         cases = {
-            "train": Call(X, y, **train, seed=seed),
-            "sorted": Call(X_sorted, y_sorted, **train, seed=seed),
-            # X and y alone, as the lessons call it: the defaults seen through update rules
-            # whose effect is exact. 128 rows make 2 batches of 64 per epoch (3 of 63, 2 of
-            # 65); with scheduled_step the last point tells the learning rate and the number
-            # of updates, and 129 rows make 3 batches of 64 (2 of 65).
-            "defaults_start": Call(X[:128].copy(), y[:128].copy(), update=Probe("no_step")),
-            "defaults_path": Call(X[:129].copy(), y[:129].copy(), update=Probe("scheduled_step")),
-            # Two seeds, update=no_step: each run ends where its initialisation started it.
-            "start_seed": Call(
-                X[:30].copy(), y[:30].copy(), seed=seed, epochs=1, update=Probe("no_step")
-            ),
-            "start_other_seed": Call(
-                X[:30].copy(), y[:30].copy(), seed=other, epochs=1, update=Probe("no_step")
-            ),
-            # Short runs for the seed: the same seed twice, and another one.
-            "seed_first": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
-            "seed_again": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
-            "seed_other": Call(X[:70].copy(), y[:70].copy(), **short, seed=other),
-            # Same seed and n_hidden as "train"; 70 rows make batches of 32, 32 and 6.
-            "zero_learning_rate": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=SGD_HIDDEN,
-                learning_rate=0.0,
-                epochs=3,
-                batch_size=32,
-                seed=seed,
-            ),
-            "with_dev": Call(X.copy(), y.copy(), **train, seed=other, X_dev=X_dev, y_dev=y_dev),
-            # 65 rows in batches of 32: the last batch holds one row.
-            "uneven_batches": Call(
-                X[:65].copy(),
-                y[:65].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=2,
-                batch_size=32,
-                seed=seed,
-            ),
-            "one_batch": Call(
-                X[:40].copy(),
-                y[:40].copy(),
-                n_hidden=3,
-                learning_rate=SGD_RATE,
-                epochs=3,
-                batch_size=100,
-                seed=seed,
-            ),
-            # The params walk a fixed path (60 rows: batches of 16, 16, 16 and 12), so every
-            # record is known exactly; float64 inputs, a dev set of 11 rows.
-            "scheduled": Call(
-                X[:60].astype(np.float64),
-                y[:60].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=3,
-                batch_size=16,
-                seed=seed,
-                X_dev=X_dev[:11].astype(np.float64),
-                y_dev=y_dev[:11].copy(),
-                update=Probe("scheduled_step"),
-            ),
-            # From the second update on, each update sees its batch's labels in db2, and
-            # record_batch_labels keeps them in W2 (16 rows for 15 batches).
-            "shuffles": Call(
-                X_shuffle.astype(np.float64),
-                y_shuffle,
-                n_hidden=16,
-                learning_rate=SGD_RATE,
-                epochs=SHUFFLE_EPOCHS,
-                batch_size=SHUFFLE_BATCH,
-                seed=other,
-                update=Probe("record_batch_labels"),
-            ),
-            # Two runs with an update rule that never moves the parameters, on other rows and
-            # batches but with the same sizes and seed: both end where training started.
-            "update_no_step": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=SGD_HIDDEN,
-                learning_rate=SGD_RATE,
-                epochs=2,
-                batch_size=32,
-                seed=seed,
-                update=Probe("no_step"),
-            ),
-            "update_no_step_other_rows": Call(
-                X[100:150].copy(),
-                y[100:150].copy(),
-                n_hidden=SGD_HIDDEN,
-                learning_rate=SGD_RATE,
-                epochs=1,
-                batch_size=16,
-                seed=seed,
-                update=Probe("no_step"),
-            ),
-            "augment_constant": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=SGD_HIDDEN,
-                learning_rate=SGD_RATE,
-                epochs=2,
-                batch_size=32,
-                seed=seed,
-                augment=Probe("constant_batches"),
-            ),
-            "callback_first_step": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=3,
-                batch_size=32,
-                seed=seed,
-                callback=Probe("stop_at_step_0"),
-            ),
-            "callback_each_step": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=5,
-                batch_size=32,
-                seed=seed,
-                callback=Probe("stop_at_step_3"),
-            ),
-            "callback_history": Call(
-                X[:70].copy(),
-                y[:70].copy(),
-                n_hidden=5,
-                learning_rate=SGD_RATE,
-                epochs=3,
-                batch_size=32,
-                seed=seed,
-                callback=Probe("stop_at_second_record"),
-            ),
+            **_sgd_run_cases((X, y), (X_sorted, y_sorted), (X_dev, y_dev), seed, other),
+            **_sgd_batch_cases((X, y), (X_dev, y_dev), (X_shuffle, y_shuffle), seed, other),
+            **_sgd_probe_cases(X, y, seed),
         }
         if reference_learns(ref.minibatch_sgd, cases, ["train", "sorted", "with_dev"]):
             break
     return cases
+
+
+def _sgd_run_cases(
+    data: tuple, sorted_data: tuple, dev: tuple, seed: int, other: int
+) -> dict[str, Call]:
+    """Whole runs (sorted rows too), the defaults, the seed's runs, a rate of 0, a dev set."""
+    (X, y), (X_sorted, y_sorted), (X_dev, y_dev) = data, sorted_data, dev
+    train = dict(
+        n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=SGD_EPOCHS, batch_size=SGD_BATCH
+    )
+    short = dict(n_hidden=SGD_HIDDEN, learning_rate=SGD_RATE, epochs=2, batch_size=32)
+    return {
+        "train": Call(X, y, **train, seed=seed),
+        "sorted": Call(X_sorted, y_sorted, **train, seed=seed),
+        # X and y alone, as the lessons call it: the defaults seen through update rules
+        # whose effect is exact. 128 rows make 2 batches of 64 per epoch (3 of 63, 2 of
+        # 65); with scheduled_step the last point tells the learning rate and the number
+        # of updates, and 129 rows make 3 batches of 64 (2 of 65).
+        "defaults_start": Call(X[:128].copy(), y[:128].copy(), update=Probe("no_step")),
+        "defaults_path": Call(X[:129].copy(), y[:129].copy(), update=Probe("scheduled_step")),
+        # Two seeds, update=no_step: each run ends where its initialisation started it.
+        "start_seed": Call(
+            X[:30].copy(), y[:30].copy(), seed=seed, epochs=1, update=Probe("no_step")
+        ),
+        "start_other_seed": Call(
+            X[:30].copy(), y[:30].copy(), seed=other, epochs=1, update=Probe("no_step")
+        ),
+        # Short runs for the seed: the same seed twice, and another one.
+        "seed_first": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
+        "seed_again": Call(X[:70].copy(), y[:70].copy(), **short, seed=seed),
+        "seed_other": Call(X[:70].copy(), y[:70].copy(), **short, seed=other),
+        # Same seed and n_hidden as "train"; 70 rows make batches of 32, 32 and 6.
+        "zero_learning_rate": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=SGD_HIDDEN,
+            learning_rate=0.0,
+            epochs=3,
+            batch_size=32,
+            seed=seed,
+        ),
+        "with_dev": Call(X.copy(), y.copy(), **train, seed=other, X_dev=X_dev, y_dev=y_dev),
+    }
+
+
+def _sgd_batch_cases(
+    data: tuple, dev: tuple, shuffle: tuple, seed: int, other: int
+) -> dict[str, Call]:
+    """How the rows are cut into batches and shuffled: an uneven last batch, one batch, a
+    fixed path, the batches' labels recorded."""
+    (X, y), (X_dev, y_dev), (X_shuffle, y_shuffle) = data, dev, shuffle
+    return {
+        # 65 rows in batches of 32: the last batch holds one row.
+        "uneven_batches": Call(
+            X[:65].copy(),
+            y[:65].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=2,
+            batch_size=32,
+            seed=seed,
+        ),
+        "one_batch": Call(
+            X[:40].copy(),
+            y[:40].copy(),
+            n_hidden=3,
+            learning_rate=SGD_RATE,
+            epochs=3,
+            batch_size=100,
+            seed=seed,
+        ),
+        # The params walk a fixed path (60 rows: batches of 16, 16, 16 and 12), so every
+        # record is known exactly; float64 inputs, a dev set of 11 rows.
+        "scheduled": Call(
+            X[:60].astype(np.float64),
+            y[:60].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=3,
+            batch_size=16,
+            seed=seed,
+            X_dev=X_dev[:11].astype(np.float64),
+            y_dev=y_dev[:11].copy(),
+            update=Probe("scheduled_step"),
+        ),
+        # From the second update on, each update sees its batch's labels in db2, and
+        # record_batch_labels keeps them in W2 (16 rows for 15 batches).
+        "shuffles": Call(
+            X_shuffle.astype(np.float64),
+            y_shuffle,
+            n_hidden=16,
+            learning_rate=SGD_RATE,
+            epochs=SHUFFLE_EPOCHS,
+            batch_size=SHUFFLE_BATCH,
+            seed=other,
+            update=Probe("record_batch_labels"),
+        ),
+    }
+
+
+def _sgd_probe_cases(X, y, seed: int) -> dict[str, Call]:
+    """An update rule that never moves, an augment that gives constant batches, and
+    callbacks that stop the run."""
+    return {
+        # Two runs with an update rule that never moves the parameters, on other rows and
+        # batches but with the same sizes and seed: both end where training started.
+        "update_no_step": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=SGD_HIDDEN,
+            learning_rate=SGD_RATE,
+            epochs=2,
+            batch_size=32,
+            seed=seed,
+            update=Probe("no_step"),
+        ),
+        "update_no_step_other_rows": Call(
+            X[100:150].copy(),
+            y[100:150].copy(),
+            n_hidden=SGD_HIDDEN,
+            learning_rate=SGD_RATE,
+            epochs=1,
+            batch_size=16,
+            seed=seed,
+            update=Probe("no_step"),
+        ),
+        "augment_constant": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=SGD_HIDDEN,
+            learning_rate=SGD_RATE,
+            epochs=2,
+            batch_size=32,
+            seed=seed,
+            augment=Probe("constant_batches"),
+        ),
+        "callback_first_step": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=3,
+            batch_size=32,
+            seed=seed,
+            callback=Probe("stop_at_step_0"),
+        ),
+        "callback_each_step": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=5,
+            batch_size=32,
+            seed=seed,
+            callback=Probe("stop_at_step_3"),
+        ),
+        "callback_history": Call(
+            X[:70].copy(),
+            y[:70].copy(),
+            n_hidden=5,
+            learning_rate=SGD_RATE,
+            epochs=3,
+            batch_size=32,
+            seed=seed,
+            callback=Probe("stop_at_second_record"),
+        ),
+    }
 
 
 def test_minibatch_sgd_params_shapes(outcome):
@@ -1182,9 +1233,14 @@ def test_minibatch_sgd_shuffles(outcome):
     counts = np.round(counts).astype(int)
     first = total - counts[: per_epoch - 1].sum(axis=0)
     counts = np.concatenate([first[None, :], counts]).reshape(epochs, per_epoch, N_CLASSES)
-    in_order = np.array(
-        [np.bincount(y[s : s + batch], minlength=N_CLASSES) for s in range(0, N, batch)]
-    )
+    _expect_every_row_once(what, counts, total)
+    _expect_rows_shuffled(what, counts, y, batch)
+
+
+def _expect_every_row_once(what: str, counts: np.ndarray, total: np.ndarray) -> None:
+    """Every epoch after the first held each class's rows as often as the training set
+    (``counts``: epochs, batches per epoch, classes)."""
+    epochs = len(counts)
     for epoch in range(1, epochs):
         if not np.array_equal(counts[epoch].sum(axis=0), total):
             raise CheckFailed(
@@ -1197,6 +1253,15 @@ def test_minibatch_sgd_shuffles(outcome):
                     id="minibatch_sgd.rows_not_once_per_epoch",
                 ),
             )
+
+
+def _expect_rows_shuffled(what: str, counts: np.ndarray, y: np.ndarray, batch: int) -> None:
+    """The epochs' batches held the labels in new orders: not the stored order, not one
+    permutation for every epoch, not fixed slices taken in another order."""
+    N, (epochs, per_epoch, _) = len(y), counts.shape
+    in_order = np.array(
+        [np.bincount(y[s : s + batch], minlength=N_CLASSES) for s in range(0, N, batch)]
+    )
     if all(np.array_equal(counts[e], counts[1]) for e in range(1, epochs)):
         raise failure(
             f"{what} held the same labels in the same order in every epoch.",

@@ -162,80 +162,113 @@ def _wrong_params(call, want_state):
             old_m_hat, old_v_hat = m / (1 - b1**t_old), v / (1 - b2**t_old)
             v_unsquared = (b2 * state["v"][k] + (1 - b2) * g) / (1 - b2**t_new)
             wrong[k] = [
-                (
-                    "adam_update.m_not_bias_corrected",
-                    "Bias-correct m too: m_hat = m / (1 - beta1**t).",
-                    p - lr * m / (np.sqrt(v_hat) + eps),
-                ),
-                (
-                    "adam_update.v_not_bias_corrected",
-                    "Bias-correct v too: v_hat = v / (1 - beta2**t).",
-                    p - lr * m_hat / (np.sqrt(v) + eps),
-                ),
-                (
-                    "adam_update.bias_correction_without_t",
-                    (
-                        "The bias correction divides by 1 - beta**t, beta to the power of the step "
-                        "number t, not by 1 - beta."
-                    ),
-                    p - lr * (m / (1 - b1)) / (np.sqrt(v / (1 - b2)) + eps),
-                ),
-                (
-                    "adam_update.no_eps",
-                    (
-                        "Add eps to the denominator, np.sqrt(v_hat) + eps: it keeps the step finite "
-                        "where v_hat is 0 or tiny."
-                    ),
-                    p - lr * m_hat / np.sqrt(v_hat),
-                ),
-                (
-                    "adam_update.momentum_only",
-                    (
-                        "Divide by np.sqrt(v_hat) + eps: without it the step is momentum SGD, not "
-                        "Adam."
-                    ),
-                    p - lr * m_hat,
-                ),
-                (
-                    "adam_update.no_bias_correction",
-                    "Divide by (1 - beta1**t) and (1 - beta2**t): the bias correction of m and v.",
-                    p - lr * m / (np.sqrt(v) + eps),
-                ),
-                (
-                    "adam_update.eps_inside_sqrt",
-                    "eps goes outside the square root: m_hat / (np.sqrt(v_hat) + eps).",
-                    p - lr * m_hat / np.sqrt(v_hat + eps),
-                ),
-                (
-                    "adam_update.no_sqrt",
-                    "Take the square root of v_hat: m_hat / (np.sqrt(v_hat) + eps).",
-                    p - lr * m_hat / (v_hat + eps),
-                ),
-                (
-                    "adam_update.t_not_incremented",
-                    (
-                        "Increase t first (t = state['t'] + 1), then use the new t in the bias "
-                        "correction: with t = 0 it divides by 1 - beta**0 = 0."
-                    ),
-                    p - lr * old_m_hat / (np.sqrt(old_v_hat) + eps),
-                ),
-                (
-                    "adam_update.wrong_sign",
-                    "The step goes against the gradient: param - learning_rate * m_hat / (...).",
-                    p + lr * m_hat / (np.sqrt(v_hat) + eps),
-                ),
-                (
-                    "adam_update.raw_gradient",
-                    "Use the moving averages m_hat and v_hat, not the raw gradient.",
-                    p - lr * g / (np.sqrt(v_hat) + eps),
-                ),
-                (
-                    "adam_update.v_without_square",
-                    "v averages the squared gradients: (1 - beta2) * g**2.",
-                    p - lr * m_hat / (np.sqrt(v_unsquared) + eps),
+                *_parts_left_out(p, lr, eps, (b1, b2), (m, v), (m_hat, v_hat)),
+                *_parts_done_wrong(
+                    p, lr, eps, g, (m_hat, v_hat), (old_m_hat, old_v_hat), v_unsquared
                 ),
             ]
     return wrong
+
+
+Moments = tuple[np.ndarray, np.ndarray]  # m and v, or their bias-corrected m_hat and v_hat
+
+
+def _parts_left_out(
+    p: np.ndarray,
+    lr: float,
+    eps: float,
+    betas: tuple[float, float],
+    moments: Moments,
+    corrected: Moments,
+) -> list[tuple[str, str, np.ndarray]]:
+    """A part of Adam's step left out: a bias correction, its t, eps, the denominator."""
+    (b1, b2), (m, v), (m_hat, v_hat) = betas, moments, corrected
+    return [
+        (
+            "adam_update.m_not_bias_corrected",
+            "Bias-correct m too: m_hat = m / (1 - beta1**t).",
+            p - lr * m / (np.sqrt(v_hat) + eps),
+        ),
+        (
+            "adam_update.v_not_bias_corrected",
+            "Bias-correct v too: v_hat = v / (1 - beta2**t).",
+            p - lr * m_hat / (np.sqrt(v) + eps),
+        ),
+        (
+            "adam_update.bias_correction_without_t",
+            (
+                "The bias correction divides by 1 - beta**t, beta to the power of the step "
+                "number t, not by 1 - beta."
+            ),
+            p - lr * (m / (1 - b1)) / (np.sqrt(v / (1 - b2)) + eps),
+        ),
+        (
+            "adam_update.no_eps",
+            (
+                "Add eps to the denominator, np.sqrt(v_hat) + eps: it keeps the step finite "
+                "where v_hat is 0 or tiny."
+            ),
+            p - lr * m_hat / np.sqrt(v_hat),
+        ),
+        (
+            "adam_update.momentum_only",
+            ("Divide by np.sqrt(v_hat) + eps: without it the step is momentum SGD, not Adam."),
+            p - lr * m_hat,
+        ),
+        (
+            "adam_update.no_bias_correction",
+            "Divide by (1 - beta1**t) and (1 - beta2**t): the bias correction of m and v.",
+            p - lr * m / (np.sqrt(v) + eps),
+        ),
+    ]
+
+
+def _parts_done_wrong(
+    p: np.ndarray,
+    lr: float,
+    eps: float,
+    g: np.ndarray,
+    corrected: Moments,
+    corrected_with_old_t: Moments,
+    v_unsquared: np.ndarray,
+) -> list[tuple[str, str, np.ndarray]]:
+    """A part of Adam's step done wrong: eps or the root, t, the sign, the averages."""
+    (m_hat, v_hat), (old_m_hat, old_v_hat) = corrected, corrected_with_old_t
+    return [
+        (
+            "adam_update.eps_inside_sqrt",
+            "eps goes outside the square root: m_hat / (np.sqrt(v_hat) + eps).",
+            p - lr * m_hat / np.sqrt(v_hat + eps),
+        ),
+        (
+            "adam_update.no_sqrt",
+            "Take the square root of v_hat: m_hat / (np.sqrt(v_hat) + eps).",
+            p - lr * m_hat / (v_hat + eps),
+        ),
+        (
+            "adam_update.t_not_incremented",
+            (
+                "Increase t first (t = state['t'] + 1), then use the new t in the bias "
+                "correction: with t = 0 it divides by 1 - beta**0 = 0."
+            ),
+            p - lr * old_m_hat / (np.sqrt(old_v_hat) + eps),
+        ),
+        (
+            "adam_update.wrong_sign",
+            "The step goes against the gradient: param - learning_rate * m_hat / (...).",
+            p + lr * m_hat / (np.sqrt(v_hat) + eps),
+        ),
+        (
+            "adam_update.raw_gradient",
+            "Use the moving averages m_hat and v_hat, not the raw gradient.",
+            p - lr * g / (np.sqrt(v_hat) + eps),
+        ),
+        (
+            "adam_update.v_without_square",
+            "v averages the squared gradients: (1 - beta2) * g**2.",
+            p - lr * m_hat / (np.sqrt(v_unsquared) + eps),
+        ),
+    ]
 
 
 def test_adam_update_params(outcome):
@@ -310,26 +343,7 @@ def test_adam_update_state(outcome):
             what,
             hint="Return {'t': t, 'm': {...}, 'v': {...}} like init_adam_state makes.",
         )
-        t = got_state["t"]
-        expect(
-            isinstance(t, (int, np.integer)) and not isinstance(t, bool),
-            f"{what}: 't' should be an int; got {describe(t)}.",
-            "Count the steps with an int: t = state['t'] + 1.",
-        )
-        expect(
-            int(t) == want_state["t"],
-            f"{what}: 't' is {int(t)}; expected {want_state['t']} "
-            f"(it was {state['t']} before this step).",
-            None if int(t) == state["t"] else "Each step increases t by one: t = state['t'] + 1.",
-            mistake=(
-                Mistake(
-                    "Increase t first (t = state['t'] + 1) and return the new t in the state.",
-                    id="adam_update.t_not_incremented",
-                )
-                if int(t) == state["t"]
-                else None
-            ),
-        )
+        _expect_step_count(got_state["t"], state["t"], want_state["t"], what)
         s = _settings(call)
         float32 = call.args[0]["W1"].dtype == np.float32
         for moment in ("m", "v"):
@@ -355,34 +369,9 @@ def test_adam_update_state(outcome):
                         corrected,
                         id="adam_update.stores_bias_corrected",
                         **model,
-                    )
+                    ),
+                    *_moment_mistakes(moment, s, state[moment][k], g, model),
                 ]
-                if moment == "v":
-                    mistakes.append(
-                        Mistake(
-                            "v averages the squared gradients: (1 - beta2) * g**2.",
-                            s["beta2"] * state["v"][k] + (1 - s["beta2"]) * g,
-                            **model,
-                            id="adam_update.v_without_square",
-                        )
-                    )
-                    mistakes.append(
-                        Mistake(
-                            "v uses beta2 (and m uses beta1).",
-                            s["beta1"] * state["v"][k] + (1 - s["beta1"]) * g**2,
-                            **model,
-                            id="adam_update.betas_swapped",
-                        )
-                    )
-                else:
-                    mistakes.append(
-                        Mistake(
-                            "m uses beta1 (and v uses beta2).",
-                            s["beta2"] * state["m"][k] + (1 - s["beta2"]) * g,
-                            **model,
-                            id="adam_update.betas_swapped",
-                        )
-                    )
                 readings.append(
                     (
                         partial(
@@ -398,6 +387,57 @@ def test_adam_update_state(outcome):
                     )
                 )
     expect_each(readings)
+
+
+def _expect_step_count(t, t_before: int, t_want: int, what: str) -> None:
+    """The new state's t is an int, one more than the state's t before the step."""
+    expect(
+        isinstance(t, (int, np.integer)) and not isinstance(t, bool),
+        f"{what}: 't' should be an int; got {describe(t)}.",
+        "Count the steps with an int: t = state['t'] + 1.",
+    )
+    expect(
+        int(t) == t_want,
+        f"{what}: 't' is {int(t)}; expected {t_want} (it was {t_before} before this step).",
+        None if int(t) == t_before else "Each step increases t by one: t = state['t'] + 1.",
+        mistake=(
+            Mistake(
+                "Increase t first (t = state['t'] + 1) and return the new t in the state.",
+                id="adam_update.t_not_incremented",
+            )
+            if int(t) == t_before
+            else None
+        ),
+    )
+
+
+def _moment_mistakes(
+    moment: str, s: dict, before: np.ndarray, g: np.ndarray, model: dict
+) -> list[Mistake]:
+    """What a moment's average with the wrong beta, or v's without the square, would be."""
+    if moment == "v":
+        return [
+            Mistake(
+                "v averages the squared gradients: (1 - beta2) * g**2.",
+                s["beta2"] * before + (1 - s["beta2"]) * g,
+                **model,
+                id="adam_update.v_without_square",
+            ),
+            Mistake(
+                "v uses beta2 (and m uses beta1).",
+                s["beta1"] * before + (1 - s["beta1"]) * g**2,
+                **model,
+                id="adam_update.betas_swapped",
+            ),
+        ]
+    return [
+        Mistake(
+            "m uses beta1 (and v uses beta2).",
+            s["beta2"] * before + (1 - s["beta2"]) * g,
+            **model,
+            id="adam_update.betas_swapped",
+        )
+    ]
 
 
 @requires("test_adam_update_params", "test_adam_update_state")
