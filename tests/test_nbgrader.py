@@ -431,3 +431,13 @@ def test_hidden_checks_refuse_without_landlock_unless_the_risk_is_accepted_and_t
     check_cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert check_cells
     assert all("(isolation: graded without Landlock" in c.outputs[0].text for c in check_cells)
+
+
+def test_a_config_written_for_the_old_path_still_works():
+    """nbgrader_config.py files name the preprocessors' module: the one from before grading/
+    was laid out by job gives the same preprocessors."""
+    from autograder.grading import nbgrader_hidden as old
+    from autograder.grading.platforms import nbgrader_hidden as new
+
+    assert old.autograde_preprocessors() == new.autograde_preprocessors()
+    assert old.HiddenChecks is new.HiddenChecks
