@@ -124,6 +124,7 @@ from autograder.checks.training_runs import (
     check_params_shapes,
     check_seed,
     compare_params,
+    differing_params,
     finished,
     history_of,
     history_readings,
@@ -729,11 +730,7 @@ def test_gradient_descent_uses_init(outcome):
         value = expect_ndarray(got[k], f"'{k}' in {what}")
         expect_shape(value, np.shape(want[k]), f"'{k}' in {what}", hint=hint)
         if not np.array_equal(value, want[k]):
-            ignored = isinstance(default, dict) and all(
-                np.shape(got.get(n)) == np.shape(default.get(n))
-                and np.array_equal(got.get(n), default.get(n))
-                for n in PARAM_NAMES
-            )
+            ignored = isinstance(default, dict) and not differing_params(got, default)
             raise CheckFailed(
                 f"'{k}' in {what} differs from init's (n_in={n_in}, n_hidden={n_hidden}, "
                 f"seed={seed}).",
@@ -1336,11 +1333,7 @@ def test_minibatch_sgd_update_rule(outcome):
     )
     got = expect_dict(result_pair(fn, case)[0], PARAM_NAMES, what)
     again = expect_dict(result_pair(fn, other)[0], PARAM_NAMES, what)
-    moved = [
-        k
-        for k in PARAM_NAMES
-        if np.shape(got[k]) != np.shape(again[k]) or not np.array_equal(got[k], again[k])
-    ]
+    moved = differing_params(got, again)
     expect(
         not moved,
         f"{', '.join(repr(k) for k in moved)} in {what} differ between the two.",
@@ -1433,12 +1426,8 @@ def test_minibatch_sgd_starts_from_its_seed(outcome):
     )
     got = expect_dict(result_pair(fn, first)[0], PARAM_NAMES, what)
     again = expect_dict(result_pair(fn, second)[0], PARAM_NAMES, what)
-    same = all(
-        np.shape(got[k]) == np.shape(again[k]) and np.array_equal(got[k], again[k])
-        for k in PARAM_NAMES
-    )
     expect(
-        not same,
+        bool(differing_params(got, again)),
         f"{what} are the same.",
         mistake=Mistake(
             "The seed does not reach the initialisation: start from "

@@ -123,6 +123,17 @@ def result_pair(fn: Outcome, case: str) -> tuple[Any, Any]:
     return got[0], got[1]
 
 
+def differing_params(params: dict, other: dict) -> list[str]:
+    """The parameter names whose arrays differ between two params dicts, in shape or in any
+    value (a name missing from one of them counts as differing)."""
+    return [
+        k
+        for k in PARAM_NAMES
+        if np.shape(params.get(k)) != np.shape(other.get(k))
+        or not np.array_equal(params.get(k), other.get(k))
+    ]
+
+
 def n_hidden_of(call: Call, default: int = 10) -> int:
     """The n_hidden a call asks for (by keyword or third positional argument)."""
     return call.kwargs.get("n_hidden", call.args[2] if len(call.args) > 2 else default)
@@ -384,11 +395,8 @@ def check_learning_rate(fn: Outcome, zero_case: str, trained_case: str) -> None:
     trained = expect_dict(
         trained, PARAM_NAMES, f"the params {fn.function} returns on the '{trained_case}' case"
     )
-    unchanged = [
-        k
-        for k in PARAM_NAMES
-        if np.shape(start[k]) == np.shape(trained[k]) and np.array_equal(start[k], trained[k])
-    ]
+    moved = differing_params(start, trained)
+    unchanged = [k for k in PARAM_NAMES if k not in moved]
     expect(
         not unchanged,
         f"{fn.function}: {', '.join(unchanged)} came back unchanged from training on the "
