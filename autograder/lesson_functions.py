@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from autograder.config import lessons_dir, load_course
+from autograder.errors import UserError
 
 
-class LessonCodeError(Exception):
+class LessonCodeError(UserError):
     """A lesson notebook cannot be read, or running its definitions failed."""
 
     def __init__(self, path: Path, detail: str) -> None:

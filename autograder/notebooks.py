@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.codec import AST_LOCK
+from autograder.errors import UserError
 from autograder.safe_text import one_line
 
 #: Files larger than this are not read at all, so that no file can exhaust memory.
@@ -50,7 +51,7 @@ def parse_python(text: str) -> ast.Module:
         return ast.parse(text)
 
 
-class NotebookError(Exception):
+class NotebookError(UserError):
     """A notebook that cannot be read at all; the message says why and what to do."""
 
 

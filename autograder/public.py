@@ -17,6 +17,7 @@ from autograder import codec
 from autograder.checking import CASE_BUILDERS, Call
 from autograder.codec import CallResult
 from autograder.config import PUBLIC_DIR
+from autograder.errors import UserError
 
 FORMAT_VERSION = 1
 
@@ -29,7 +30,7 @@ class PublicCases:
     deps: list[str]
 
 
-class PublicCasesMissing(Exception):
+class PublicCasesMissing(UserError):
     """The stored public cases of a function are missing or unreadable."""
 
 

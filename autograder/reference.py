@@ -13,11 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from autograder.config import Course, load_course, solutions_dir
+from autograder.errors import UserError
 from autograder.notebook_code import run_statement
 from autograder.notebooks import Definition, NotebookSource, names_used, read_notebook, select_for
 
 
-class ReferenceMissing(Exception):
+class ReferenceMissing(UserError):
     """solutions/ is absent (a student release): only the public checks can run."""
 
 

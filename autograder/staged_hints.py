@@ -26,13 +26,14 @@ from pathlib import Path
 import yaml
 
 from autograder.config import PACKAGE_DIR
+from autograder.errors import UserError
 
 HINTS_DIR = PACKAGE_DIR / "hints"
 #: The keys of a function's entry, in order, and how each stage is introduced.
 STAGES = (("idea", "the idea"), ("approach", "the approach"), ("shape", "the shape of the code"))
 
 
-class HintError(ValueError):
+class HintError(UserError, ValueError):
     """A hints file that does not hold three stages per function."""
 
 

@@ -255,6 +255,23 @@ def copy_tree(source: Path, destination: Path) -> Path:
     return destination
 
 
+def pytest_sessionfinish(session):
+    """In a parallel test process (pytest-xdist's worker), hand the scoreboard to the main one."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.scoreboard import export
+
+        workeroutput["scoreboard"] = export()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The main process of a parallel run: add a finished worker's scoreboard to its own."""
+    from tests.scoreboard import merge
+
+    merge(getattr(node, "workeroutput", {}).get("scoreboard"))
+
+
 def pytest_terminal_summary(terminalreporter):
     from tests.scoreboard import summary_lines
 

@@ -12,6 +12,23 @@ def record(category: str, name: str, ok: bool, detail: str = "") -> None:
     RESULTS[category].append((name, ok, detail))
 
 
+def export() -> dict:
+    """This process's counts, as plain data (what a parallel test process hands back)."""
+    return {
+        "results": {k: [list(row) for row in v] for k, v in RESULTS.items()},
+        "timings": TIMINGS,
+    }
+
+
+def merge(exported: dict | None) -> None:
+    """Add the counts another test process exported (``export``) to this process's."""
+    if not exported:
+        return
+    for category, rows in exported.get("results", {}).items():
+        RESULTS[category].extend((name, bool(ok), detail) for name, ok, detail in rows)
+    TIMINGS.update(exported.get("timings", {}))
+
+
 def summary_lines() -> list[str]:
     lines = []
     labels = {

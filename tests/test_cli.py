@@ -139,6 +139,74 @@ def test_every_command_ends_the_same_way(target, args, monkeypatch, capsys):
     assert err == "course: the data is broken (simulated); run `course data fetch`\n"
 
 
+#: Exceptions that never reach a user as themselves, each with why: grader faults (shown as
+#: "needs review", or as an internal error to report) and the verdicts a check ends in.
+INTERNAL_EXCEPTIONS = {
+    "ConfinementError": "a layer could not be applied: the worker does not run (grader fault)",
+    "ChannelError": "a worker broke the channel's rules: that function's failure",
+    "ChannelClosed": "a worker closed the channel: that function's failure",
+    "SandboxError": "the sandbox could not start: needs review",
+    "ControlError": "a helper process has gone: needs review",
+    "CodecError": "a value that cannot cross: the function's failure, or needs review",
+    "ReferenceServerError": "the reference server failed: needs review",
+    "CallRefused": "a refused reference call, sent back to the worker",
+    "MissingDependency": "becomes that function's 'not defined' message",
+    "NotGraded": "Gradescope's NOT GRADED result, with the reason",
+    "CheckFailed": "a check's failure: the feedback",
+    "NotImplementedYet": "a check's verdict: not implemented yet",
+    "NotDefined": "a check's verdict: not defined",
+    "GraderError": "a check's verdict: needs review",
+}
+
+
+def _exception_classes():
+    """(module, class name) of every exception class the package defines."""
+    import ast
+    import re
+
+    found: dict[str, str] = {}
+    trees = {
+        path: ast.parse(path.read_text(encoding="utf-8"))
+        for path in (ROOT / "autograder").rglob("*.py")
+    }
+    growing = True
+    while growing:  # a class is an exception when a base is one (found so far) or looks like one
+        growing = False
+        for path, tree in trees.items():
+            module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.ClassDef) or node.name in found:
+                    continue
+                bases = {
+                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases
+                }
+                if bases & set(found) or any(re.search(r"(Error|Exception)$", b) for b in bases):
+                    found[node.name] = module
+                    growing = True
+    return sorted((module, name) for name, module in found.items())
+
+
+def test_every_exception_a_user_can_meet_is_a_user_error():
+    """A user-fixable problem ends every command the same way (its message, exit 2): each
+    exception class is a UserError, or an internal one listed above with what becomes of it."""
+    import importlib
+
+    from autograder.errors import UserError
+
+    classes = _exception_classes()
+    assert len(classes) > 20, classes
+    unlisted = []
+    for module, name in classes:
+        cls = getattr(importlib.import_module(module), name)
+        if not issubclass(cls, BaseException):
+            continue
+        if issubclass(cls, UserError):
+            assert name not in INTERNAL_EXCEPTIONS, f"{name} is a UserError: unlist it"
+        elif name not in INTERNAL_EXCEPTIONS:
+            unlisted.append(f"{module}.{name}")
+    assert not unlisted, f"neither UserErrors nor listed as internal: {unlisted}"
+
+
 def test_a_wrong_option_gets_the_same_prefix_and_exit_2(capsys):
     from autograder import cli
 

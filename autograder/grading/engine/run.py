@@ -93,6 +93,9 @@ class GradingPlugin:
         self.records: dict[str, Verdict] = {}
         self.requires: dict[str, tuple[str, ...]] = {}
         self.titles: dict[str, str] = {}
+        #: why pytest stopped before every check ran ("" while nothing stopped it)
+        self.stopped = ""
+        self.interrupted = False
 
     def pytest_collection_modifyitems(self, session, config, items):
         kept = [item for item in items if item.originalname in self.checks]
@@ -107,6 +110,27 @@ class GradingPlugin:
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
             exc = call.excinfo.value if call.excinfo is not None else None
             self.records[item.originalname] = classify(exc)
+
+    # What can stop the whole run early, so that a check that did not run says why.
+    def pytest_keyboard_interrupt(self, excinfo):
+        import pytest
+
+        if isinstance(excinfo.value, pytest.Session.Interrupted):
+            return  # how pytest stops after a module that could not be collected (below)
+        self.interrupted = True
+        self.stopped = "the grading was interrupted (Ctrl-C)"
+
+    def pytest_internalerror(self, excrepr, excinfo):
+        self.stopped = f"pytest stopped: {type(excinfo.value).__name__}: {excinfo.value}"[:300]
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            last = (report.longreprtext.strip().splitlines() or ["?"])[-1]
+            self.stopped = f"the checks in {report.nodeid} could not be loaded ({last})"[:300]
+
+    def not_run(self) -> Verdict:
+        why = f" ({self.stopped})" if self.stopped else ""
+        return Verdict(NEEDS_REVIEW, f"grader error, needs review: this check did not run{why}")
 
 
 PYTEST_ARGS = [
@@ -157,13 +181,15 @@ def run_checks(
     if checks and modules:
         with PYTEST_LOCK, redirect_stdout(sink), redirect_stderr(sink):
             pytest.main([*modules, *PYTEST_ARGS], plugins=[plugin, OutcomeFixture()])
+    if plugin.interrupted:
+        # pytest ends its run quietly on Ctrl-C; the caller must see an interrupt, never
+        # "needs review" for every check that was still to run.
+        raise KeyboardInterrupt
     reports = []
     for exercise in exercises:
         report = FunctionReport.empty(exercise, course.lesson(exercise.lesson))
         for check, points in exercise.checks.items():
-            verdict = plugin.records.get(
-                check, Verdict(NEEDS_REVIEW, "grader error, needs review: this check did not run")
-            )
+            verdict = plugin.records.get(check) or plugin.not_run()
             report.checks.append(
                 CheckRecord(
                     function=exercise.function,

@@ -45,6 +45,7 @@ from nbformat.notebooknode import NotebookNode
 from traitlets import Bool, Float, Integer
 
 from autograder.config import Course, load_course
+from autograder.errors import UserError
 from autograder.grading.engine.cases import CaseBook, fresh_seed
 from autograder.grading.engine.results import GradingResult
 from autograder.grading.reports.feedback import render_function_details
@@ -62,7 +63,7 @@ _casebook_lock = threading.Lock()
 _run_seed: list[int] = []
 
 
-class HiddenChecksUnavailable(RuntimeError):
+class HiddenChecksUnavailable(UserError, RuntimeError):
     """The course's reference is not on this machine: hidden checks cannot run."""
 
 
