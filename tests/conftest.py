@@ -209,9 +209,33 @@ def pytest_configure(config):
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
+#: The test files that take minutes, longest first: they start first, so that the test
+#: processes (``-n``, pytest-xdist, whole files each) end together instead of one waiting on a
+#: long file taken last. Measured in `python -m pytest --durations=0` (benchmarks/RESULTS.md).
+LONG_FILES = [
+    "test_catalogue.py",
+    "test_nbgrader.py",
+    "test_attacks.py",
+    "test_notebooks.py",
+    "test_class_grading.py",
+    "test_build.py",
+    "test_shards.py",
+    "test_cli.py",
+]
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one test process per CPU this process may use, at most four (each one
+    starts grading processes of its own)."""
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
 def pytest_collection_modifyitems(config, items):
-    """The container tests build an image with every requirement (minutes) and need a Docker
-    daemon: they run only when asked for by their marker (``-m container``)."""
+    """Long files first (see LONG_FILES); the container tests build an image with every
+    requirement (minutes) and need a Docker daemon: they run only when asked for by their
+    marker (``-m container``)."""
+    rank = {name: place for place, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: file order kept
     if "container" in (config.getoption("markexpr") or ""):
         return
     skip = pytest.mark.skip(
