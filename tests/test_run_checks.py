@@ -53,3 +53,16 @@ def test_checks_that_cannot_be_loaded_say_so_in_every_verdict(course, tmp_path, 
         assert check.status == NEEDS_REVIEW and check.points == 0, check
         assert "did not run (the checks in" in check.message, check.message
         assert "a_module_that_is_not_there" in check.message, check.message
+
+
+def test_a_pytest_that_refuses_its_arguments_says_so_in_every_verdict(course, monkeypatch):
+    monkeypatch.setattr(run, "PYTEST_ARGS", [*run.PYTEST_ARGS, "--an-option-nobody-has"])
+
+    def never(name):
+        raise AssertionError("no check should have run")
+
+    (report,) = run.run_checks(course, [_exercise(course)], never)
+    assert report.checks
+    for check in report.checks:
+        assert check.status == NEEDS_REVIEW and check.points == 0, check
+        assert "pytest ended with" in check.message and "USAGE_ERROR" in check.message, check

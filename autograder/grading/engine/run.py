@@ -111,6 +111,13 @@ class GradingPlugin:
             exc = call.excinfo.value if call.excinfo is not None else None
             self.records[item.originalname] = classify(exc)
 
+    def pytest_configure(self, config):
+        # No traceback text: verdicts come from the exceptions themselves, and pytest's long
+        # traceback of a failed check parses the check module's source again for every frame
+        # (about 0.1 s per failing check: most of the grader's own time on work with mistakes).
+        # The option belongs to the terminal plugin, which does not run here.
+        config.option.tbstyle = "no"
+
     # What can stop the whole run early, so that a check that did not run says why.
     def pytest_keyboard_interrupt(self, excinfo):
         import pytest
@@ -178,9 +185,12 @@ def run_checks(
             return outcome_for
 
     sink = io.StringIO()
+    code: int = pytest.ExitCode.OK
     if checks and modules:
         with PYTEST_LOCK, redirect_stdout(sink), redirect_stderr(sink):
-            pytest.main([*modules, *PYTEST_ARGS], plugins=[plugin, OutcomeFixture()])
+            code = pytest.main([*modules, *PYTEST_ARGS], plugins=[plugin, OutcomeFixture()])
+        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not plugin.stopped:
+            plugin.stopped = f"pytest ended with {code!r}: {sink.getvalue().strip()[-300:]}"
     if plugin.interrupted:
         # pytest ends its run quietly on Ctrl-C; the caller must see an interrupt, never
         # "needs review" for every check that was still to run.
