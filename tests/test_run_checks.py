@@ -66,3 +66,17 @@ def test_a_pytest_that_refuses_its_arguments_says_so_in_every_verdict(course, mo
     for check in report.checks:
         assert check.status == NEEDS_REVIEW and check.points == 0, check
         assert "pytest ended with" in check.message and "USAGE_ERROR" in check.message, check
+
+
+def test_pytest_exit_called_during_the_checks_is_named_not_taken_for_ctrl_c(course):
+    """pytest.exit() (from the code a check runs, say, in a learner's own kernel) stops the
+    run as Ctrl-C does; it is named in the verdicts instead of interrupting the caller."""
+
+    def leaving(name):
+        pytest.exit("leaving early")
+
+    (report,) = run.run_checks(course, [_exercise(course)], leaving)
+    assert report.checks
+    for check in report.checks:
+        assert check.status == NEEDS_REVIEW and check.points == 0, check
+    assert any("pytest.exit() was called: leaving early" in c.message for c in report.checks)

@@ -124,6 +124,9 @@ class GradingPlugin:
 
         if isinstance(excinfo.value, pytest.Session.Interrupted):
             return  # how pytest stops after a module that could not be collected (below)
+        if not isinstance(excinfo.value, KeyboardInterrupt):  # pytest.exit(), not Ctrl-C
+            self.stopped = f"pytest.exit() was called: {excinfo.value}"[:300]
+            return
         self.interrupted = True
         self.stopped = "the grading was interrupted (Ctrl-C)"
 
