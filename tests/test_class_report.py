@@ -414,6 +414,40 @@ def test_canvas_export_matches_students_to_the_roster(tmp_path):
     assert export.unmatched == ["=cmd()"]
 
 
+def test_an_lms_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """Ctrl-C while the import file is written leaves the earlier file as it was (never half a
+    file an LMS would import as the class's grades), and no partial file beside it."""
+    import csv as csv_module
+
+    from autograder.grading.classes.lms import write_lms_file
+
+    path = tmp_path / "canvas.csv"
+    path.write_text("the earlier export\n")
+    real_writer = csv_module.writer
+
+    class Interrupted:
+        def __init__(self, handle, **kwargs):
+            self.writer = real_writer(handle, **kwargs)
+
+        def writerow(self, row):
+            self.writer.writerow(row)
+
+        def writerows(self, rows):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(csv_module, "writer", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_lms_file(
+            "canvas",
+            [made_up("asmith", {"relu": "x"})],
+            path,
+            assignment="Problem set 1",
+            points_possible=62,
+        )
+    assert path.read_text() == "the earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["canvas.csv"]
+
+
 def test_mistakes_are_ranked_by_the_points_they_cost_not_by_how_often():
     from autograder.config import load_course
     from autograder.grading.engine.results import CheckRecord, FunctionReport, GradingResult

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder import interrupts
 from autograder.config import Course
 from autograder.grading.classes import audit
 from autograder.grading.classes.lms import LmsExport, Reconciliation, reconcile, write_lms_file
@@ -58,9 +59,7 @@ def _write_if_changed(path: Path, text: str) -> bool:
             return False
     except OSError:
         pass
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8", errors="backslashreplace")
-    os.replace(partial, path)
+    interrupts.write_text(path, text, errors="backslashreplace")
     return True
 
 

@@ -37,6 +37,7 @@ from autograder.grading.classes.lms.roster import (
     reconcile,
 )
 from autograder.grading.engine.results import GradingResult
+from autograder.interrupts import replacing
 from autograder.safe_text import csv_cell, printable
 
 LMS_CHOICES = ("canvas", "moodle", "blackboard")
@@ -148,7 +149,7 @@ def write_lms_file(
     path.parent.mkdir(parents=True, exist_ok=True)
     quoting = csv.QUOTE_ALL if fmt.quote_all else csv.QUOTE_MINIMAL
     try:
-        with path.open("w", newline="", encoding="utf-8") as handle:
+        with replacing(path) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle, quoting=quoting)
             writer.writerow([*fmt.identity, csv_cell(column)])
             if fmt.points_row:
