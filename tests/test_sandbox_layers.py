@@ -334,3 +334,24 @@ def test_grading_as_root_without_capabilities_is_confined_by_landlock_and_seccom
     done = _without_capabilities("check", str(notebook))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "7/7" in done.stdout.replace(" ", ""), done.stdout
+
+
+@pytest.mark.parametrize(
+    "number, cpu_used, stopped_by_the_limit",
+    [
+        ("SIGKILL", 6.0, True),  # the hard limit, one second past the soft one
+        ("SIGKILL", 4.81, True),  # the same, on a busy machine (the kernel counts by ticks)
+        ("SIGXCPU", 5.0, True),
+        ("SIGKILL", 0.2, False),  # killed early: not the CPU limit
+        ("SIGSEGV", 6.0, False),
+    ],
+)
+def test_a_worker_killed_at_its_cpu_limit_is_told_so(number, cpu_used, stopped_by_the_limit):
+    """The kernel enforces RLIMIT_CPU on tick-sampled CPU time, while wait4 reports the exact
+    run time: beside a CPU-bound process an endless loop was killed at the 6 s hard limit with
+    4.81 s counted, and was told it had run out of memory. Half the limit is enough now."""
+    import signal
+
+    from autograder.sandbox.zygote import ended_at_cpu_limit
+
+    assert ended_at_cpu_limit(getattr(signal, number), cpu_used, 5.0) is stopped_by_the_limit
