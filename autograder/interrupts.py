@@ -42,6 +42,9 @@ def install() -> object:
 
 
 def uninstall(previous: object) -> None:
+    """The command has ended: its SIGINT is forgotten (a later write in this process, by a
+    library caller, must not take it for its own), and the handler it replaced is back."""
+    _received.clear()
     if previous is not None and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
 

@@ -1080,7 +1080,7 @@ def test_an_interrupt_while_the_data_is_read_is_an_interrupt_not_a_data_error(tm
     assert_interrupted(done, out)
 
 
-def test_an_interrupt_that_a_library_swallows_is_still_an_interrupt(monkeypatch, capsys):
+def test_an_interrupt_that_a_library_swallows_is_still_an_interrupt(monkeypatch, capsys, tmp_path):
     """pandas' C parser can turn a KeyboardInterrupt into "Error tokenizing data": a real SIGINT
     arrives while the data is read, the read ends in that ParserError, and the command still
     ends as an interrupt (130, one line), not as "cannot be read as a CSV file ... Replace the
@@ -1110,3 +1110,10 @@ def test_an_interrupt_that_a_library_swallows_is_still_an_interrupt(monkeypatch,
     record("attacks", "an interrupt pandas turns into a parser error", code == 130)
     assert code == 130, err
     assert err == "course: interrupted.\n", err
+    # The command is over: its interrupt must not stop the next write in this process.
+    from autograder import interrupts
+
+    assert not interrupts.received()
+    written = tmp_path / "after.txt"
+    interrupts.write_text(written, "written")
+    assert written.read_text() == "written"
