@@ -279,7 +279,7 @@ def _wait_and_pass_on(pid: int, cpu_seconds: float) -> None:
     A worker that is pid 1 of its namespace ignores SIGXCPU at its CPU limit (the kernel shields
     a namespace's init), so the hard limit's SIGKILL ends it; its CPU time tells the two apart.
     The kernel enforces the limit on CPU time sampled at each tick, while ``wait4`` reports the
-    exact run time, which on a busy machine can be a quarter lower at the kill (measured: 4.81 s
+    exact run time, which on a busy machine can be a fifth lower at the kill (measured: 4.81 s
     at a hard limit of 6 s, beside a CPU-bound process). So a SIGKILL after at least half the
     limit counts as the CPU limit; the other SIGKILLs that reach a worker (its wall clock, a
     flood of output) are flagged by the zygote itself.

@@ -48,7 +48,7 @@ def save_results(
     for file_name, result in results.items():
         path = result_path(folder, file_name)
         keep_previous(path, folder / HISTORY_DIR / file_name)
-        _write_atomically(path, result.to_json())
+        write_atomically(path, result.to_json())
     if class_seed is not None:
         save_class(out_csv, class_seed)
     return folder
@@ -88,7 +88,7 @@ def save_class(out_csv: Path, seed: int, settings: dict | None = None) -> None:
         settings = load_settings(out_csv)
     if settings:
         record["settings"] = settings
-    _write_atomically(folder / CLASS_FILE, json.dumps(record, indent=1) + "\n")
+    write_atomically(folder / CLASS_FILE, json.dumps(record, indent=1) + "\n")
 
 
 def load_settings(out_csv: Path) -> dict:
@@ -141,7 +141,10 @@ def load_results(out_csv: Path, students: dict[str, str]) -> dict[str, GradingRe
     return found
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all. The partial file's name ends in ``.partial`` (not
+    ``interrupts.replacing``'s, which keeps the suffix): the archive and shard folders are read
+    with ``*.json`` globs, which must never take a partial file for a record."""
     partial = path.with_name(path.name + ".partial")
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from autograder.grading.classes.archive import archive_dir
+from autograder.grading.classes.archive import archive_dir, write_atomically
 from autograder.grading.engine.results import GradingResult
 from autograder.safe_text import csv_cell, printable
 
@@ -108,7 +107,5 @@ def record(out_csv: Path, results: list[GradingResult], run: str) -> int:
             )
     state = archive_dir(out_csv) / STATE_FILE
     state.parent.mkdir(parents=True, exist_ok=True)
-    partial = state.with_name(state.name + ".partial")
-    partial.write_text(json.dumps(current, indent=1), encoding="utf-8")
-    os.replace(partial, state)
+    write_atomically(state, json.dumps(current, indent=1))
     return len(rows)

@@ -16,14 +16,13 @@ results. One run and N shards merged give the same files, timings aside.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.errors import UserError
-from autograder.grading.classes.archive import archive_dir
+from autograder.grading.classes.archive import archive_dir, write_atomically
 
 SHARDS_DIR = "shards"
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -71,9 +70,7 @@ def save_shard(out_csv: Path, record: ShardRecord) -> Path:
     folder = shards_dir(out_csv)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{record.name}.json"
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(asdict(record), indent=1) + "\n", encoding="utf-8")
-    os.replace(partial, path)
+    write_atomically(path, json.dumps(asdict(record), indent=1) + "\n")
     return path
 
 
